@@ -1,0 +1,85 @@
+//! `AppError`: the one error type server functions return. Each variant's
+//! text is a plain sentence for the user; causes are logged on the server and
+//! never shown.
+
+use serde::{Deserialize, Serialize};
+use server_fn::codec::JsonEncoding;
+use server_fn::error::{FromServerFnError, ServerFnErrorErr};
+
+use leptos::server_fn;
+
+/// An error as the user sees it.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+pub enum AppError {
+    /// No session: the user must sign in.
+    #[error("Please sign in to continue.")]
+    NotSignedIn,
+    /// The record does not exist in this account (the same answer for
+    /// another account's ids, so their existence is never confirmed).
+    #[error("We couldn't find that {0}. It may have been deleted.")]
+    NotFound(String),
+    /// The request was understood but cannot be carried out as sent.
+    #[error("{0}")]
+    Invalid(String),
+    /// Someone else changed the same data first.
+    #[error("{0}")]
+    Conflict(String),
+    /// Too many attempts; try again later.
+    #[error("{0}")]
+    TooManyAttempts(String),
+    /// The server failed; nothing was changed.
+    #[error("Something went wrong on our side and nothing was changed. Please try again in a moment.")]
+    Internal,
+    /// The browser could not reach the server or understand its answer.
+    #[error("We couldn't reach the server. Check your connection and try again.")]
+    Unreachable,
+}
+
+impl AppError {
+    /// The HTTP status the server answers this error with.
+    pub fn status_code(&self) -> u16 {
+        match self {
+            AppError::NotSignedIn => 401,
+            AppError::NotFound(_) => 404,
+            AppError::Invalid(_) => 422,
+            AppError::Conflict(_) => 409,
+            AppError::TooManyAttempts(_) => 429,
+            AppError::Internal => 500,
+            AppError::Unreachable => 502,
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        let error = match value {
+            // The request did not reach the server or the answer was garbled.
+            ServerFnErrorErr::Request(_) | ServerFnErrorErr::Deserialization(_) => AppError::Unreachable,
+            // The server could not read what was sent: a malformed request.
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => {
+                AppError::Invalid("The request was incomplete or malformed. Reload the page and try again.".into())
+            }
+            _ => AppError::Internal,
+        };
+        // On the server this runs when the framework itself rejects a call
+        // (e.g. arguments that do not parse): answer with the right status.
+        #[cfg(feature = "ssr")]
+        crate::server_context::set_status(&error);
+        error
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<store::StoreError> for AppError {
+    fn from(error: store::StoreError) -> Self {
+        match error {
+            store::StoreError::NotFound => AppError::NotFound("record".into()),
+            other => {
+                tracing::error!(error = %other, "data layer failed");
+                AppError::Internal
+            }
+        }
+    }
+}

@@ -1,0 +1,59 @@
+//! The web app: the HTML shell, the routes, the pages and their components,
+//! and the server functions beside the pages that call them.
+//!
+//! Built twice: with `ssr` into the server (rendering pages, running server
+//! functions against Postgres) and with `hydrate` into the browser's wasm
+//! (making the server-rendered pages interactive). Server functions are thin:
+//! they find the caller's account and call `store`; all rules come from `rules`.
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Redirect, Route, Router, Routes};
+use leptos_router::path;
+
+pub mod error;
+mod layout;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod server_context;
+#[cfg(feature = "ssr")]
+pub mod password;
+mod url;
+
+/// The HTML document the server sends; the app hydrates inside `<body>`.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// The app: layout around the routed page.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/contacts.css"/>
+        <Title formatter=|page: String| format!("{page} · Contact Import")/>
+        <Router>
+            <layout::Layout>
+                <Routes fallback=pages::not_found::NotFound>
+                    <Route path=path!("/") view=|| view! { <Redirect path="/contacts"/> }/>
+                    <Route path=path!("/contacts") view=pages::contacts::ContactsPage/>
+                    <Route path=path!("/contacts/import") view=pages::import::ImportPage/>
+                </Routes>
+            </layout::Layout>
+        </Router>
+    }
+}

@@ -1,0 +1,5 @@
+//! One module per page, each with the server functions it calls.
+
+pub mod contacts;
+pub mod import;
+pub mod not_found;

@@ -1,0 +1,63 @@
+//! Server-side plumbing shared by every server function: the app's state,
+//! who is calling (the one place that decides the account), and the HTTP
+//! status each error is answered with.
+
+use axum::extract::FromRef;
+use leptos::prelude::*;
+use leptos_axum::ResponseOptions;
+use sqlx::PgPool;
+use store::{AccountId, UserId};
+
+use crate::error::AppError;
+
+/// What the server shares with every request.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub pool: PgPool,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+/// The signed-in caller of a server function.
+#[derive(Clone, Debug)]
+pub struct Caller {
+    pub pool: PgPool,
+    pub account: AccountId,
+    pub user: Option<UserId>,
+}
+
+/// Who is calling. Every server function that touches account data starts
+/// here, so the account always comes from this one function.
+pub async fn caller() -> Result<Caller, AppError> {
+    let state = use_context::<AppState>().ok_or_else(|| {
+        tracing::error!("AppState missing from the server function context");
+        AppError::Internal
+    })?;
+    // Until sign-in exists every request acts for the demo account.
+    let account = store::seed::demo_account(&state.pool)
+        .await?
+        .ok_or(AppError::NotSignedIn)?;
+    Ok(Caller { pool: state.pool, account, user: None })
+}
+
+/// Sets the response's status for `error` (when answering a request).
+pub fn set_status(error: &AppError) {
+    if let Some(response) = use_context::<ResponseOptions>() {
+        if let Ok(status) = http::StatusCode::from_u16(error.status_code()) {
+            response.set_status(status);
+        }
+    }
+}
+
+/// Passes a server function's result through, giving errors their status.
+pub fn reply<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+    if let Err(error) = &result {
+        set_status(error);
+    }
+    result
+}

@@ -1,0 +1,39 @@
+//! The contact-import rules: one source of truth that the browser (compiled to
+//! wasm32) and the server both run, so the green checks a user sees in the
+//! browser are exactly the server's verdict.
+//!
+//! Plain Rust: no leptos, no IO, no panics on any input.
+//!
+//! - [`field`], [`contact`]: the contact fields (template columns) and values.
+//! - [`sheet`]: what reading a file yields (header + text rows) and the limits.
+//! - [`read`] (feature `read`): bytes + file name → [`sheet::Sheet`], with
+//!   calamine for workbooks and a CSV reader, guarded against hostile files.
+//! - [`headers`]: matching the file's headers to fields, with synonyms and a
+//!   user override.
+//! - [`country`]: ISO 3166-1 countries and their English names.
+//! - [`validate`]: one cell and one row, on their own.
+//! - [`merge`]: what a valid row does to an existing contact in each mode.
+//! - [`check`]: a whole import against the account's existing contacts, kept
+//!   up to date as the user edits cells and removes rows.
+//! - [`issue`]: the problems found, worded for the user.
+//! - [`write`] (feature `write`): the template, example, export and error
+//!   report workbooks.
+
+pub mod check;
+pub mod contact;
+pub mod country;
+pub mod field;
+pub mod headers;
+pub mod issue;
+pub mod merge;
+#[cfg(feature = "read")]
+pub mod read;
+pub mod sheet;
+pub mod validate;
+#[cfg(feature = "write")]
+pub mod write;
+
+pub use contact::{Category, ContactFields, ContactKind, ExistingContact};
+pub use field::{Field, FieldSet};
+pub use issue::{Issue, Problem};
+pub use sheet::{Cell, FileFormat, Limits, Sheet, SheetRow};

@@ -1,0 +1,55 @@
+//! Server configuration, read once from the environment.
+
+use std::net::SocketAddr;
+
+/// Everything the server needs to know at start-up.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Postgres connection string (`DATABASE_URL`).
+    pub database_url: String,
+    /// Where to listen: `LEPTOS_SITE_ADDR`, else `127.0.0.1:$PORT`, else
+    /// `127.0.0.1:3000`.
+    pub address: SocketAddr,
+    /// Whether to create the demo account if it is missing (`SEED_DEMO=1`).
+    pub seed_demo: bool,
+    /// Connections in the pool (`DATABASE_POOL_SIZE`, default 10).
+    pub pool_size: u32,
+    /// The folder cargo-leptos built the site into (`LEPTOS_SITE_ROOT`,
+    /// default `target/site`): `pkg/` with the wasm, JS and CSS, plus assets.
+    pub site_root: String,
+}
+
+/// A setting that is missing or malformed, said plainly.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("DATABASE_URL is not set: point it at a Postgres database (scripts/run does this for you)")]
+    MissingDatabaseUrl,
+    #[error("{name} is {value:?}, which is not {expected}")]
+    Malformed { name: &'static str, value: String, expected: &'static str },
+}
+
+impl Config {
+    /// Reads the configuration from environment variables.
+    pub fn from_env() -> Result<Config, ConfigError> {
+        let database_url = std::env::var("DATABASE_URL").map_err(|_| ConfigError::MissingDatabaseUrl)?;
+        let address = match (std::env::var("LEPTOS_SITE_ADDR"), std::env::var("PORT")) {
+            (Ok(address), _) => parse("LEPTOS_SITE_ADDR", &address, "an address like 127.0.0.1:3000")?,
+            (Err(_), Ok(port)) => {
+                let port: u16 = parse("PORT", &port, "a port number")?;
+                SocketAddr::from(([127, 0, 0, 1], port))
+            }
+            _ => SocketAddr::from(([127, 0, 0, 1], 3000)),
+        };
+        let seed_demo = std::env::var("SEED_DEMO").is_ok_and(|value| value == "1");
+        let pool_size = match std::env::var("DATABASE_POOL_SIZE") {
+            Ok(size) => parse("DATABASE_POOL_SIZE", &size, "a number")?,
+            Err(_) => 10,
+        };
+        let site_root = std::env::var("LEPTOS_SITE_ROOT").unwrap_or_else(|_| "target/site".to_string());
+        Ok(Config { database_url, address, seed_demo, pool_size, site_root })
+    }
+}
+
+fn parse<T: std::str::FromStr>(name: &'static str, value: &str, expected: &'static str) -> Result<T, ConfigError> {
+    value.parse().map_err(|_| ConfigError::Malformed { name, value: value.to_string(), expected })
+}

@@ -1,0 +1,1 @@
+//! The import Web Worker: reads spreadsheets off the browser's main thread.
