@@ -55,9 +55,14 @@ impl ContactFields {
         ContactKind::parse(self.get(Field::Kind)).unwrap_or(ContactKind::Person)
     }
 
-    /// How the contact is named in lists and messages: "First Last", else the
-    /// company, else the email, else the Contact ID.
+    /// How the contact is named in lists and messages: a company by its
+    /// company name; a person as "First Last"; failing those, the email, else
+    /// the Contact ID.
     pub fn display_name(&self) -> String {
+        let company = self.get(Field::CompanyName);
+        if self.kind() == ContactKind::Company && !company.is_empty() {
+            return company.to_string();
+        }
         let person = [self.get(Field::FirstName), self.get(Field::LastName)]
             .into_iter()
             .filter(|part| !part.is_empty())
@@ -196,6 +201,13 @@ mod tests {
         assert_eq!(person.display_name(), "Ana Silva");
         let company = ContactFields::from_pairs([(Field::CompanyName, "Acme")]);
         assert_eq!(company.display_name(), "Acme");
+        let company_with_contact_person = ContactFields::from_pairs([
+            (Field::Kind, "Company"),
+            (Field::FirstName, "Ana"),
+            (Field::LastName, "Silva"),
+            (Field::CompanyName, "Acme"),
+        ]);
+        assert_eq!(company_with_contact_person.display_name(), "Acme");
         let email_only = ContactFields::from_pairs([(Field::Email, "a@b.co")]);
         assert_eq!(email_only.display_name(), "a@b.co");
         assert_eq!(ContactFields::blank().display_name(), "(no name)");

@@ -1,1 +1,310 @@
-//! ISO 3166-1 alpha-2 countries with their English names and common aliases (being written).
+//! ISO 3166-1 alpha-2 countries with their English names and common aliases.
+//!
+//! Invariant: [`parse_country`] accepts exactly the spellings listed in
+//! [`COUNTRIES`] and the alias table (codes, alpha-3 codes, ISO names, common
+//! English names), compared by [`country_key`]; every spelling names one
+//! country only, and the value stored is always the upper-case alpha-2 code.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+mod data;
+
+pub use data::COUNTRIES;
+
+/// One country: its ISO 3166-1 alpha-2 code and English short name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Country {
+    /// The two-letter code, upper case, e.g. `GB`. This is what is stored.
+    pub code: &'static str,
+    /// The English short name, e.g. `United Kingdom`.
+    pub name: &'static str,
+}
+
+/// The country `text` names, in any case, ignoring surrounding spaces,
+/// punctuation and accents: an alpha-2 code (`gb`), an alpha-3 code (`GBR`),
+/// the English name (`United Kingdom`), the ISO name (`Korea, Republic of`) or
+/// a common alias (`U.K.`, `England`, `Holland`, `Ivory Coast`, `St Lucia`).
+pub fn parse_country(text: &str) -> Option<&'static Country> {
+    let trimmed = text.trim();
+    // Fast path for the common case, a two-letter code: no allocation.
+    if let [a, b] = *trimmed.as_bytes() {
+        if a.is_ascii_alphabetic() && b.is_ascii_alphabetic() {
+            let code = [a.to_ascii_uppercase(), b.to_ascii_uppercase()];
+            if let Some(country) = COUNTRIES
+                .iter()
+                .find(|country| country.code.as_bytes() == code)
+            {
+                return Some(country);
+            }
+        }
+    }
+    let key = country_key(trimmed);
+    if key.is_empty() {
+        return None;
+    }
+    lookup().get(&key).and_then(|&index| COUNTRIES.get(index))
+}
+
+/// The country with alpha-2 code `code` (exact, upper case).
+pub fn country_by_code(code: &str) -> Option<&'static Country> {
+    COUNTRIES.iter().find(|country| country.code == code)
+}
+
+/// The comparison key for a country spelling: accents folded, lower case,
+/// `&` read as "and", a leading "the" dropped, "St" read as "Saint", and
+/// everything but letters and digits removed. `"The U.K."` → `"uk"`,
+/// `"Côte d'Ivoire"` → `"cotedivoire"`, `"St. Lucia"` → `"saintlucia"`.
+pub fn country_key(text: &str) -> String {
+    key_words(text, "")
+}
+
+/// The words of a country spelling, folded as [`country_key`] describes and
+/// joined with `separator`.
+fn key_words(text: &str, separator: &str) -> String {
+    // Bound the work for hostile input: no country spelling is this long.
+    const MAX_INPUT_CHARS: usize = 120;
+    let mut words = Words {
+        out: String::new(),
+        separator,
+        count: 0,
+        leading_the: false,
+    };
+    let mut word = String::new();
+    for c in text.chars().take(MAX_INPUT_CHARS) {
+        if c == '&' {
+            words.push(&mut word);
+            word.push_str("and");
+            words.push(&mut word);
+            continue;
+        }
+        match fold_char(c) {
+            Some(folded) => word.push_str(folded),
+            None if c.is_alphanumeric() => word.extend(c.to_lowercase()),
+            // Apostrophes join ("d'Ivoire" is one word for our purposes).
+            None if matches!(c, '\'' | '\u{2019}') => {}
+            None => words.push(&mut word),
+        }
+    }
+    words.push(&mut word);
+    if words.count == 1 && words.leading_the {
+        words.out.push_str("the");
+    }
+    words.out
+}
+
+/// The folded words of a country spelling, joined as they come.
+struct Words<'a> {
+    out: String,
+    separator: &'a str,
+    count: usize,
+    leading_the: bool,
+}
+
+impl Words<'_> {
+    /// Appends `word` (and empties it): a leading "the" is held back, "st"
+    /// becomes "saint".
+    fn push(&mut self, word: &mut String) {
+        if word.is_empty() {
+            return;
+        }
+        if self.count == 0 && word == "the" {
+            self.leading_the = true;
+        } else {
+            let first = self.count == 0 || (self.count == 1 && self.leading_the);
+            if !first {
+                self.out.push_str(self.separator);
+            }
+            self.out.push_str(if word == "st" { "saint" } else { word });
+        }
+        self.count += 1;
+        word.clear();
+    }
+}
+
+/// ASCII letters and digits, lower-cased, and the accented Latin letters that
+/// country names use, without their accents.
+fn fold_char(c: char) -> Option<&'static str> {
+    const LOWER: [&str; 26] = [
+        "a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "n", "o", "p", "q", "r",
+        "s", "t", "u", "v", "w", "x", "y", "z",
+    ];
+    const DIGITS: [&str; 10] = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
+    if c.is_ascii_alphabetic() {
+        return LOWER
+            .get(usize::from(c.to_ascii_lowercase() as u8 - b'a'))
+            .copied();
+    }
+    if c.is_ascii_digit() {
+        return DIGITS.get(usize::from(c as u8 - b'0')).copied();
+    }
+    Some(match c {
+        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' | 'À' | 'Á' | 'Â' | 'Ã' | 'Ä' | 'Å' | 'Ā' => {
+            "a"
+        }
+        'æ' | 'Æ' => "ae",
+        'ç' | 'Ç' | 'č' | 'Č' | 'ć' | 'Ć' => "c",
+        'è' | 'é' | 'ê' | 'ë' | 'ē' | 'È' | 'É' | 'Ê' | 'Ë' | 'Ē' => "e",
+        'ì' | 'í' | 'î' | 'ï' | 'ī' | 'Ì' | 'Í' | 'Î' | 'Ï' | 'Ī' | 'ı' | 'İ' => "i",
+        'ñ' | 'Ñ' => "n",
+        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' | 'Ò' | 'Ó' | 'Ô' | 'Õ' | 'Ö' | 'Ø' | 'Ō' => {
+            "o"
+        }
+        'ù' | 'ú' | 'û' | 'ü' | 'ū' | 'Ù' | 'Ú' | 'Û' | 'Ü' | 'Ū' => "u",
+        'ý' | 'ÿ' | 'Ý' => "y",
+        'š' | 'Š' | 'ş' | 'Ş' => "s",
+        'ž' | 'Ž' => "z",
+        'ß' => "ss",
+        _ => return None,
+    })
+}
+
+/// Every accepted spelling's key → index in `COUNTRIES`, built on first use.
+fn lookup() -> &'static HashMap<String, usize> {
+    static LOOKUP: OnceLock<HashMap<String, usize>> = OnceLock::new();
+    LOOKUP.get_or_init(|| {
+        let mut map = HashMap::new();
+        for (index, country) in COUNTRIES.iter().enumerate() {
+            map.entry(country_key(country.code)).or_insert(index);
+            map.entry(country_key(country.name)).or_insert(index);
+        }
+        for (code, aliases) in data::ALIASES {
+            if let Some(index) = COUNTRIES.iter().position(|country| country.code == *code) {
+                for alias in *aliases {
+                    map.entry(country_key(alias)).or_insert(index);
+                }
+            }
+        }
+        map
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code(text: &str) -> Option<&'static str> {
+        parse_country(text).map(|country| country.code)
+    }
+
+    #[test]
+    fn the_table_has_every_iso_country_once_sorted_by_name() {
+        assert_eq!(COUNTRIES.len(), 249);
+        // Sorted as people read names: word by word, accents folded.
+        let keys: Vec<String> = COUNTRIES.iter().map(|c| key_words(c.name, " ")).collect();
+        for pair in keys.windows(2) {
+            assert!(
+                pair[0] < pair[1],
+                "{} should come before {}",
+                pair[0],
+                pair[1]
+            );
+        }
+        let mut codes: Vec<&str> = COUNTRIES.iter().map(|c| c.code).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!(codes.len(), 249);
+        assert!(codes
+            .iter()
+            .all(|code| code.len() == 2 && code.bytes().all(|b| b.is_ascii_uppercase())));
+    }
+
+    #[test]
+    fn no_spelling_names_two_countries() {
+        let mut seen: HashMap<String, &str> = HashMap::new();
+        let spellings = COUNTRIES
+            .iter()
+            .flat_map(|c| [(c.code, c.code), (c.code, c.name)])
+            .chain(
+                data::ALIASES
+                    .iter()
+                    .flat_map(|(code, aliases)| aliases.iter().map(move |a| (*code, *a))),
+            );
+        for (code, spelling) in spellings {
+            let key = country_key(spelling);
+            assert!(!key.is_empty(), "{spelling}");
+            if let Some(other) = seen.insert(key.clone(), code) {
+                assert_eq!(other, code, "{spelling:?} ({key}) names {other} and {code}");
+            }
+        }
+        for (code, _) in data::ALIASES {
+            assert!(
+                country_by_code(code).is_some(),
+                "alias table names unknown code {code}"
+            );
+        }
+    }
+
+    #[test]
+    fn countries_are_read_from_codes_names_and_aliases() {
+        let table: &[(&str, Option<&str>)] = &[
+            ("AU", Some("AU")),
+            ("au", Some("AU")),
+            (" gb ", Some("GB")),
+            ("GBR", Some("GB")),
+            ("Australia", Some("AU")),
+            ("AUSTRALIA", Some("AU")),
+            ("United Kingdom", Some("GB")),
+            ("UK", Some("GB")),
+            ("U.K.", Some("GB")),
+            ("Great Britain", Some("GB")),
+            ("England", Some("GB")),
+            ("Scotland", Some("GB")),
+            ("Wales", Some("GB")),
+            ("Northern Ireland", Some("GB")),
+            ("USA", Some("US")),
+            ("U.S.A.", Some("US")),
+            ("US", Some("US")),
+            ("United States of America", Some("US")),
+            ("America", Some("US")),
+            ("Holland", Some("NL")),
+            ("the Netherlands", Some("NL")),
+            ("South Korea", Some("KR")),
+            ("Korea, Republic of", Some("KR")),
+            ("North Korea", Some("KP")),
+            ("Russia", Some("RU")),
+            ("Russian Federation", Some("RU")),
+            ("Vietnam", Some("VN")),
+            ("Viet Nam", Some("VN")),
+            ("Czech Republic", Some("CZ")),
+            ("Czechia", Some("CZ")),
+            ("Ivory Coast", Some("CI")),
+            ("Côte d'Ivoire", Some("CI")),
+            ("Cote d’Ivoire", Some("CI")),
+            ("cote divoire", Some("CI")),
+            ("Curacao", Some("CW")),
+            ("Réunion", Some("RE")),
+            ("St. Lucia", Some("LC")),
+            ("Saint Kitts & Nevis", Some("KN")),
+            ("Trinidad & Tobago", Some("TT")),
+            ("Turkey", Some("TR")),
+            ("New Zealand", Some("NZ")),
+            ("Ireland", Some("IE")),
+            ("Niger", Some("NE")),
+            ("Nigeria", Some("NG")),
+            ("Dominica", Some("DM")),
+            ("Dominican Republic", Some("DO")),
+            ("Congo", Some("CG")),
+            ("DR Congo", Some("CD")),
+            ("", None),
+            ("   ", None),
+            ("Narnia", None),
+            ("U", None),
+            ("EU", None),
+            ("Virgin Islands", None),
+            ("...", None),
+        ];
+        for (input, expected) in table {
+            assert_eq!(code(input), *expected, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn keys_ignore_case_punctuation_and_accents() {
+        assert_eq!(country_key("The U.K."), "uk");
+        assert_eq!(country_key("Côte d'Ivoire"), "cotedivoire");
+        assert_eq!(country_key("St. Lucia"), "saintlucia");
+        assert_eq!(country_key("Åland"), "aland");
+        assert_eq!(country_key("The"), "the");
+    }
+}
