@@ -43,6 +43,11 @@ CREATE TABLE contacts (
     country        text NOT NULL DEFAULT '',
     category       text NOT NULL DEFAULT '',
     notes          text NOT NULL DEFAULT '',
+    -- The match keys of Contact ID and email, computed by the shared rules
+    -- (rules::check::match_key: cleaned and lower-cased in Rust, so the
+    -- browser, the server and these unique indexes all agree).
+    reference_key  text NOT NULL DEFAULT '',
+    email_key      text NOT NULL DEFAULT '',
     -- Bumped by every write: optimistic concurrency for edits, and the test
     -- that lets undo refuse when a later change touched a contact.
     version        integer NOT NULL DEFAULT 1,
@@ -64,8 +69,8 @@ CREATE TABLE contacts (
     ) STORED
 );
 -- Contact ID and email are unique per account, case-insensitively.
-CREATE UNIQUE INDEX contacts_reference_key ON contacts (account_id, lower(reference)) WHERE reference <> '';
-CREATE UNIQUE INDEX contacts_email_key ON contacts (account_id, lower(email)) WHERE email <> '';
+CREATE UNIQUE INDEX contacts_reference_key ON contacts (account_id, reference_key) WHERE reference_key <> '';
+CREATE UNIQUE INDEX contacts_email_key ON contacts (account_id, email_key) WHERE email_key <> '';
 -- Keyset paging for each sort order.
 CREATE INDEX contacts_by_name ON contacts (account_id, sort_name, id);
 CREATE INDEX contacts_by_company ON contacts (account_id, lower(company_name), id);

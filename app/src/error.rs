@@ -14,6 +14,10 @@ pub enum AppError {
     /// No session: the user must sign in.
     #[error("Please sign in to continue.")]
     NotSignedIn,
+    /// Wrong email or password (the same answer whether or not the email
+    /// has an account).
+    #[error("The email or password is not right. Check them and try again.")]
+    BadCredentials,
     /// The record does not exist in this account (the same answer for
     /// another account's ids, so their existence is never confirmed).
     #[error("We couldn't find that {0}. It may have been deleted.")]
@@ -39,7 +43,7 @@ impl AppError {
     /// The HTTP status the server answers this error with.
     pub fn status_code(&self) -> u16 {
         match self {
-            AppError::NotSignedIn => 401,
+            AppError::NotSignedIn | AppError::BadCredentials => 401,
             AppError::NotFound(_) => 404,
             AppError::Invalid(_) => 422,
             AppError::Conflict(_) => 409,
@@ -55,12 +59,16 @@ impl FromServerFnError for AppError {
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         let error = match value {
-            // The request did not reach the server or the answer was garbled.
-            ServerFnErrorErr::Request(_) | ServerFnErrorErr::Deserialization(_) => AppError::Unreachable,
-            // The server could not read what was sent: a malformed request.
-            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => {
+            // On the server: the request could not be read (malformed or
+            // incomplete arguments) — the caller's fault, said as such.
+            #[cfg(feature = "ssr")]
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) | ServerFnErrorErr::Deserialization(_) => {
                 AppError::Invalid("The request was incomplete or malformed. Reload the page and try again.".into())
             }
+            // In the browser: the server could not be reached or its answer
+            // could not be read.
+            #[cfg(not(feature = "ssr"))]
+            ServerFnErrorErr::Request(_) | ServerFnErrorErr::Deserialization(_) => AppError::Unreachable,
             _ => AppError::Internal,
         };
         // On the server this runs when the framework itself rejects a call

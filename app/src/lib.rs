@@ -11,14 +11,16 @@ use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Redirect, Route, Router, Routes};
 use leptos_router::path;
 
+pub mod auth;
 pub mod error;
+pub mod import_api;
 mod layout;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod server_context;
 #[cfg(feature = "ssr")]
 pub mod password;
-mod url;
+pub mod url;
 
 /// The HTML document the server sends; the app hydrates inside `<body>`.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -50,6 +52,8 @@ pub fn App() -> impl IntoView {
             <layout::Layout>
                 <Routes fallback=pages::not_found::NotFound>
                     <Route path=path!("/") view=|| view! { <Redirect path="/contacts"/> }/>
+                    <Route path=path!("/login") view=pages::sign_in::LoginPage/>
+                    <Route path=path!("/signup") view=pages::sign_in::SignupPage/>
                     <Route path=path!("/contacts") view=pages::contacts::ContactsPage/>
                     <Route path=path!("/contacts/import") view=pages::import::ImportPage/>
                 </Routes>

@@ -28,21 +28,20 @@ impl FromRef<AppState> for LeptosOptions {
 pub struct Caller {
     pub pool: PgPool,
     pub account: AccountId,
-    pub user: Option<UserId>,
+    pub user: UserId,
 }
 
-/// Who is calling. Every server function that touches account data starts
-/// here, so the account always comes from this one function.
+/// Who is calling, from the session. Every server function that touches
+/// account data starts here, so the account always comes from this one
+/// function; without a session the answer is 401 and no data.
 pub async fn caller() -> Result<Caller, AppError> {
     let state = use_context::<AppState>().ok_or_else(|| {
         tracing::error!("AppState missing from the server function context");
         AppError::Internal
     })?;
-    // Until sign-in exists every request acts for the demo account.
-    let account = store::seed::demo_account(&state.pool)
-        .await?
-        .ok_or(AppError::NotSignedIn)?;
-    Ok(Caller { pool: state.pool, account, user: None })
+    let session = crate::auth::server::request_session()?;
+    let signed_in = crate::auth::server::signed_in(&session).await.ok_or(AppError::NotSignedIn)?;
+    Ok(Caller { pool: state.pool, account: signed_in.account, user: signed_in.user })
 }
 
 /// Sets the response's status for `error` (when answering a request).

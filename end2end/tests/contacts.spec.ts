@@ -1,6 +1,11 @@
 // The Contacts page: server-rendered list, live search once hydrated, and
 // the way into the import screen.
 import { test, expect } from '@playwright/test';
+import { signInAsDemo } from './support';
+
+test.beforeEach(async ({ page }) => {
+  await signInAsDemo(page);
+});
 
 test('the contacts page lists the seeded contacts and search narrows the list without a reload', async ({ page }) => {
   await page.goto('/contacts');

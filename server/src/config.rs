@@ -17,6 +17,14 @@ pub struct Config {
     /// The folder cargo-leptos built the site into (`LEPTOS_SITE_ROOT`,
     /// default `target/site`): `pkg/` with the wasm, JS and CSS, plus assets.
     pub site_root: String,
+    /// The origin browsers reach the app at, e.g. `https://contacts.example.com`
+    /// (`PUBLIC_ORIGIN`). Cross-origin checks compare against it, and an
+    /// `https` origin makes the session cookie `Secure`. Unset: the request's
+    /// own Host over plain HTTP (local use).
+    pub public_origin: Option<String>,
+    /// Largest request body accepted on any route (`MAX_REQUEST_BYTES`,
+    /// default 8 MiB; the import uploads rows in chunks well below it).
+    pub max_request_bytes: usize,
 }
 
 /// A setting that is missing or malformed, said plainly.
@@ -46,7 +54,12 @@ impl Config {
             Err(_) => 10,
         };
         let site_root = std::env::var("LEPTOS_SITE_ROOT").unwrap_or_else(|_| "target/site".to_string());
-        Ok(Config { database_url, address, seed_demo, pool_size, site_root })
+        let public_origin = std::env::var("PUBLIC_ORIGIN").ok().filter(|origin| !origin.is_empty());
+        let max_request_bytes = match std::env::var("MAX_REQUEST_BYTES") {
+            Ok(bytes) => parse("MAX_REQUEST_BYTES", &bytes, "a number of bytes")?,
+            Err(_) => 8 * 1024 * 1024,
+        };
+        Ok(Config { database_url, address, seed_demo, pool_size, site_root, public_origin, max_request_bytes })
     }
 }
 

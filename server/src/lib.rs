@@ -6,12 +6,18 @@
 //! with `tower::ServiceExt::oneshot`.
 
 pub mod config;
+pub mod security;
 
 use app::server_context::AppState;
 use app::{shell, App};
-use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::{middleware, Router};
 use leptos::prelude::*;
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{generate_route_list, LeptosRoutes, ResponseOptions};
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
+use tower_sessions_sqlx_store::PostgresStore;
 
 pub use config::Config;
 
@@ -28,14 +34,38 @@ pub enum StartError {
     Listen { address: std::net::SocketAddr, source: std::io::Error },
 }
 
-/// The whole app as a router: pages, server functions, static files.
-pub fn router(state: AppState) -> Router {
+/// The whole app as a router: pages, server functions, static files, and
+/// the middleware around them (outermost first): body size limit, security
+/// headers, cross-origin refusal, sessions, sign-in requirement.
+pub fn router(state: AppState, config: &Config) -> Router {
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
+    let sessions = SessionManagerLayer::new(PostgresStore::new(state.pool.clone()))
+        .with_name("contacts_session")
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(config.public_origin.as_deref().is_some_and(|origin| origin.starts_with("https://")))
+        .with_expiry(Expiry::OnInactivity(tower_sessions::cookie::time::Duration::days(7)));
+    let origin = security::PublicOrigin(config.public_origin.clone());
     Router::new()
-        .leptos_routes(&state, routes, move || shell(options.clone()))
+        .leptos_routes_with_context(&state, routes, set_page_csp, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .with_state(state)
+        .layer(middleware::from_fn(security::require_sign_in))
+        .layer(sessions)
+        .layer(middleware::from_fn_with_state(origin, security::refuse_cross_origin))
+        .layer(middleware::from_fn(security::security_headers))
+        .layer(DefaultBodyLimit::max(config.max_request_bytes))
+        .layer(RequestBodyLimitLayer::new(config.max_request_bytes))
+}
+
+/// Gives each page a CSP naming the nonce leptos put on its hydration script.
+fn set_page_csp() {
+    if let (Some(nonce), Some(response)) = (leptos::nonce::use_nonce(), use_context::<ResponseOptions>()) {
+        if let Ok(value) = http::HeaderValue::from_str(&security::page_csp(&nonce)) {
+            response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
+        }
+    }
 }
 
 /// Connects to Postgres, applies the migrations, seeds the demo account when
@@ -50,6 +80,10 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
         .build();
     let pool = store::connect(&config.database_url, config.pool_size).await?;
     store::MIGRATOR.run(&pool).await.map_err(store::StoreError::from)?;
+    PostgresStore::new(pool.clone())
+        .migrate()
+        .await
+        .map_err(store::StoreError::from)?;
     if config.seed_demo {
         seed_demo(&pool).await?;
     }
@@ -79,7 +113,7 @@ pub async fn start(config: Config) -> Result<(), StartError> {
         .await
         .map_err(|source| StartError::Listen { address: config.address, source })?;
     println!("listening on http://{}", config.address);
-    axum::serve(listener, router(state).into_make_service())
+    axum::serve(listener, router(state, &config).into_make_service())
         .with_graceful_shutdown(shutdown_signal())
         .await
         .map_err(|source| StartError::Listen { address: config.address, source })

@@ -2,7 +2,7 @@
 
 use sqlx::{PgPool, Row};
 
-use crate::model::{AccountId, UserId};
+use crate::model::{AccountId, UserId, UserProfile};
 use crate::StoreError;
 
 /// What sign-in needs to know about a user.
@@ -61,4 +61,77 @@ pub async fn find_credentials(pool: &PgPool, email: &str) -> Result<Option<UserC
         })
     })
     .transpose()
+}
+
+/// Failed sign-ins within the last `window_seconds`, for `email` (any case)
+/// and for `account` (all its addresses together).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RecentFailures {
+    pub for_email: i64,
+    pub for_account: i64,
+}
+
+/// Counts recent failed sign-ins (see [`RecentFailures`]).
+pub async fn recent_login_failures(
+    pool: &PgPool,
+    email: &str,
+    account: Option<AccountId>,
+    window_seconds: i64,
+) -> Result<RecentFailures, StoreError> {
+    let row = sqlx::query(
+        "SELECT
+           count(*) FILTER (WHERE lower(email) = lower($1)) AS for_email,
+           count(*) FILTER (WHERE account_id = $2) AS for_account
+         FROM login_failures
+         WHERE failed_at > now() - make_interval(secs => $3)
+           AND (lower(email) = lower($1) OR account_id = $2)",
+    )
+    .bind(email)
+    .bind(account)
+    .bind(window_seconds as f64)
+    .fetch_one(pool)
+    .await?;
+    Ok(RecentFailures { for_email: row.try_get("for_email")?, for_account: row.try_get("for_account")? })
+}
+
+/// Records a failed sign-in for `email` (and its account, when it has one).
+pub async fn record_login_failure(pool: &PgPool, email: &str, account: Option<AccountId>) -> Result<(), StoreError> {
+    sqlx::query("INSERT INTO login_failures (email, account_id) VALUES ($1, $2)")
+        .bind(email)
+        .bind(account)
+        .execute(pool)
+        .await?;
+    // Old failures only ever count inside the window; keep the table small.
+    sqlx::query("DELETE FROM login_failures WHERE failed_at < now() - interval '1 day'")
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+/// Forgets the failed sign-ins of `email` after it signs in successfully.
+pub async fn clear_login_failures(pool: &PgPool, email: &str) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM login_failures WHERE lower(email) = lower($1)")
+        .bind(email)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+/// Who is signed in, as the page header shows it.
+pub async fn user_profile(pool: &PgPool, account: AccountId, user: UserId) -> Result<UserProfile, StoreError> {
+    let row = sqlx::query(
+        "SELECT u.email, u.name, a.name AS account_name
+         FROM users u JOIN accounts a ON a.id = u.account_id
+         WHERE u.account_id = $1 AND u.id = $2",
+    )
+    .bind(account)
+    .bind(user)
+    .fetch_optional(pool)
+    .await?
+    .ok_or(StoreError::NotFound)?;
+    Ok(UserProfile {
+        email: row.try_get("email")?,
+        name: row.try_get("name")?,
+        account_name: row.try_get("account_name")?,
+    })
 }

@@ -1,6 +1,7 @@
 //! Reading and writing single contacts, and the searchable, paged list.
 
-use rules::ContactFields;
+use rules::check::match_key;
+use rules::{ContactFields, Field};
 use sqlx::{PgPool, Postgres, QueryBuilder, Row};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
@@ -66,8 +67,15 @@ pub async fn get(pool: &PgPool, account: AccountId, id: Uuid) -> Result<ContactR
 
 /// Inserts a contact with already-validated, normalised values.
 pub async fn insert(pool: &PgPool, account: AccountId, fields: &ContactFields) -> Result<Uuid, StoreError> {
-    let mut insert = QueryBuilder::<Postgres>::new("INSERT INTO contacts (account_id, ");
-    insert.push(field_columns("")).push(") VALUES (").push_bind(account);
+    let mut insert = QueryBuilder::<Postgres>::new("INSERT INTO contacts (account_id, reference_key, email_key, ");
+    insert
+        .push(field_columns(""))
+        .push(") VALUES (")
+        .push_bind(account)
+        .push(", ")
+        .push_bind(match_key(fields.get(Field::Reference)))
+        .push(", ")
+        .push_bind(match_key(fields.get(Field::Email)));
     for (_, value) in fields.iter() {
         insert.push(", ").push_bind(value.to_string());
     }

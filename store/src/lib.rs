@@ -15,6 +15,8 @@ pub mod contacts;
 #[cfg(feature = "postgres")]
 mod error;
 #[cfg(feature = "postgres")]
+pub mod imports;
+#[cfg(feature = "postgres")]
 mod fields_sql;
 #[cfg(feature = "postgres")]
 pub mod seed;

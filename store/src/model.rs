@@ -106,3 +106,150 @@ pub struct ContactRecord {
     #[serde(with = "time::serde::rfc3339")]
     pub updated_at: OffsetDateTime,
 }
+
+/// The signed-in user, as the page header shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserProfile {
+    pub email: String,
+    pub name: String,
+    /// The organisation's name.
+    pub account_name: String,
+}
+
+/// What the browser says about a file when it starts an import.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewImport {
+    pub file_name: String,
+    /// SHA-256 of the file's bytes, lower-case hex (computed in the browser).
+    pub file_sha256: String,
+    pub file_size: i64,
+    pub sheet_name: String,
+    pub mode: rules::merge::MergeMode,
+    /// Which fields the file has and their headers as written.
+    pub columns: rules::headers::ImportColumns,
+    /// How many rows will be uploaded.
+    pub row_count: u32,
+}
+
+/// The contact the browser's preview matched a row to, and its version then.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PreviewMatch {
+    pub contact_id: Uuid,
+    pub version: i32,
+}
+
+/// One row as the user left it in the browser (edited, not removed), with
+/// what the preview matched it to (`None`: the preview saw a new contact).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UploadedRow {
+    pub row: rules::headers::ImportRow,
+    pub preview: Option<PreviewMatch>,
+}
+
+/// The state of an import.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ImportStatus {
+    /// Opened; rows may still be arriving; nothing applied yet.
+    Open,
+    /// Applied to the contacts.
+    Committed,
+    /// Refused at confirm (issues or a conflict); nothing was applied.
+    Failed,
+    /// Applied, then undone.
+    Undone,
+}
+
+/// What an applied import did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportCounts {
+    pub created: u32,
+    pub updated: u32,
+    pub unchanged: u32,
+}
+
+/// The server's verdict on confirming an import.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ConfirmOutcome {
+    /// Every row landed (or, confirmed again, had already landed).
+    Committed { import_id: Uuid, counts: ImportCounts },
+    /// Some rows have issues: nothing was written. `issues` holds the first
+    /// ones (row by row), `total_issues` how many there are in all.
+    Rejected { issues: Vec<rules::Issue>, total_issues: u32 },
+}
+
+/// One import in the history.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportSummary {
+    pub id: Uuid,
+    pub file_name: String,
+    pub file_sha256: String,
+    /// Who ran it (their email; blank if the user was deleted).
+    pub user_email: String,
+    pub mode: rules::merge::MergeMode,
+    pub status: ImportStatus,
+    pub row_count: u32,
+    pub counts: ImportCounts,
+    /// Why it failed, in the words shown to the user.
+    pub failure: Option<String>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub committed_at: Option<OffsetDateTime>,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub undone_at: Option<OffsetDateTime>,
+}
+
+/// Whether an import created a contact or changed one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeAction {
+    Created,
+    Updated,
+}
+
+/// One contact an import touched, before and after.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactChange {
+    pub contact_id: Uuid,
+    /// The file's row it came from.
+    pub line: u32,
+    pub action: ChangeAction,
+    /// `None` for a created contact.
+    pub before: Option<ContactFields>,
+    pub after: ContactFields,
+}
+
+/// One import with a page of the contacts it touched.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportDetail {
+    pub summary: ImportSummary,
+    /// The changes on this page, in file row order.
+    pub changes: Vec<ContactChange>,
+    /// How many contacts the import touched in all.
+    pub total_changes: u32,
+}
+
+/// The result of asking to undo an import.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum UndoOutcome {
+    /// Every contact is back as it was: `restored` changed back, `deleted`
+    /// created ones removed.
+    Undone { restored: u32, deleted: u32 },
+    /// Nothing was changed, because later changes touched these contacts
+    /// (their names, as they are now; at most 50 listed).
+    Refused { contacts: Vec<String>, total: u32 },
+}
+
+/// A message for the user about something that finished in the background.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Notification {
+    pub id: Uuid,
+    pub import_id: Option<Uuid>,
+    /// `import_committed`, `import_failed` or `import_undone`.
+    pub kind: String,
+    pub message: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    pub read: bool,
+}

@@ -11,7 +11,7 @@ use crate::error::AppError;
 use crate::url::encode_query_value;
 
 /// One page of the caller's contacts matching `query`.
-#[server(input = Json)]
+#[server(endpoint = "list_contacts", input = Json)]
 pub async fn list_contacts(query: ContactQuery) -> Result<ContactPage, AppError> {
     use crate::server_context::{caller, reply};
     reply(

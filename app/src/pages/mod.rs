@@ -3,3 +3,4 @@
 pub mod contacts;
 pub mod import;
 pub mod not_found;
+pub mod sign_in;

@@ -1,0 +1,1 @@
+//! The import server functions (being written).

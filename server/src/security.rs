@@ -1,0 +1,131 @@
+//! The walls around the app: sign-in required for pages, cross-origin
+//! state changes refused, security headers on every response.
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use tower_sessions::Session;
+
+/// Paths anyone may load: the sign-in pages and static files. Server
+/// functions (`/api/`) check the session themselves and answer 401.
+fn is_public(path: &str) -> bool {
+    matches!(path, "/login" | "/signup" | "/favicon.svg" | "/favicon.ico")
+        || path.starts_with("/pkg/")
+        || path.starts_with("/worker/")
+        || path.starts_with("/api/")
+}
+
+/// Sends visitors without a session to `/login` (remembering where they were
+/// going), and signed-in users away from the sign-in pages.
+pub async fn require_sign_in(session: Session, request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    let signed_in = app::auth::server::signed_in(&session).await.is_some();
+    if signed_in && matches!(path, "/login" | "/signup") && request.method() == Method::GET {
+        return Redirect::to("/contacts").into_response();
+    }
+    if signed_in || is_public(path) {
+        return next.run(request).await;
+    }
+    if request.method() == Method::GET || request.method() == Method::HEAD {
+        let wanted = request.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/contacts");
+        let location = format!("/login?next={}", app::url::encode_query_value(wanted));
+        return Redirect::to(&location).into_response();
+    }
+    (StatusCode::UNAUTHORIZED, "Please sign in to continue.").into_response()
+}
+
+/// The origin this app is served from, as browsers name it in `Origin`.
+#[derive(Clone, Debug)]
+pub struct PublicOrigin(pub Option<String>);
+
+/// Refuses state-changing requests that a browser sent from another site
+/// (cross-site request forgery). Browsers always send `Origin` (or at least
+/// `Referer`) on such requests; tools without either are let through, as
+/// they carry no victim's cookies.
+pub async fn refuse_cross_origin(State(origin): State<PublicOrigin>, request: Request, next: Next) -> Response {
+    if matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return next.run(request).await;
+    }
+    let expected = origin.0.or_else(|| origin_from_host(request.headers()));
+    let sent = request
+        .headers()
+        .get(header::ORIGIN)
+        .and_then(|value| value.to_str().ok())
+        .map(str::to_string)
+        .or_else(|| {
+            request
+                .headers()
+                .get(header::REFERER)
+                .and_then(|value| value.to_str().ok())
+                .and_then(origin_of_url)
+        });
+    match (sent, expected) {
+        (None, _) => next.run(request).await,
+        (Some(sent), Some(expected)) if sent.eq_ignore_ascii_case(&expected) => next.run(request).await,
+        _ => (StatusCode::FORBIDDEN, "This request came from another site and was refused.").into_response(),
+    }
+}
+
+/// `http://host[:port]` from the request's Host header (the app is reached
+/// over plain HTTP unless `PUBLIC_ORIGIN` says otherwise).
+fn origin_from_host(headers: &HeaderMap) -> Option<String> {
+    let host = headers.get(header::HOST)?.to_str().ok()?;
+    Some(format!("http://{host}"))
+}
+
+/// The `scheme://host[:port]` part of a URL.
+fn origin_of_url(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    let host = rest.split(['/', '?', '#']).next()?;
+    Some(format!("{scheme}://{host}"))
+}
+
+/// The Content-Security-Policy for pages: scripts only from here or with the
+/// page's nonce (the hydration script), wasm allowed, no framing.
+pub fn page_csp(nonce: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; worker-src 'self' blob:; \
+         connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
+/// The policy for everything that is not a page (files, API answers).
+pub const RESOURCE_CSP: &str = "default-src 'none'; frame-ancestors 'none'";
+
+/// Headers every response carries; a page's own CSP (with its nonce) wins.
+pub async fn security_headers(request: Request<Body>, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    headers
+        .entry(header::CONTENT_SECURITY_POLICY)
+        .or_insert(HeaderValue::from_static(RESOURCE_CSP));
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn origins_are_read_from_urls() {
+        assert_eq!(origin_of_url("http://127.0.0.1:3000/contacts?q=1").as_deref(), Some("http://127.0.0.1:3000"));
+        assert_eq!(origin_of_url("https://evil.example").as_deref(), Some("https://evil.example"));
+        assert_eq!(origin_of_url("not a url"), None);
+    }
+
+    #[test]
+    fn only_sign_in_pages_and_static_files_are_public() {
+        for path in ["/login", "/signup", "/pkg/contacts.wasm", "/worker/worker.js", "/api/sign_in"] {
+            assert!(is_public(path), "{path}");
+        }
+        for path in ["/", "/contacts", "/contacts/import", "/imports", "/contacts/123"] {
+            assert!(!is_public(path), "{path}");
+        }
+    }
+}
