@@ -34,12 +34,14 @@ use crate::issue::Issue;
 use crate::merge::{given_fields, plan, Action, MergeMode, Plan};
 use crate::validate::validate_row;
 
+mod build;
 mod edit;
 mod existing;
 mod groups;
 mod keys;
 mod verdict;
 
+pub use build::CheckBuilder;
 pub use existing::{match_key, same_key, ExistingContacts};
 use groups::Groups;
 pub use keys::{lookup_keys, LookupKeys};
@@ -150,8 +152,20 @@ impl ImportCheck {
         existing: ExistingContacts,
         mode: MergeMode,
     ) -> ImportCheck {
+        ImportCheck::build(columns, rows, existing, mode).finish()
+    }
+
+    /// The same check as [`ImportCheck::new`], done a slice at a time by
+    /// [`CheckBuilder::step`], so the browser can keep the page responsive
+    /// while checking 200,000 rows.
+    pub fn build(
+        columns: ImportColumns,
+        rows: Vec<ImportRow>,
+        existing: ExistingContacts,
+        mode: MergeMode,
+    ) -> CheckBuilder {
         let count = rows.len();
-        let mut check = ImportCheck {
+        CheckBuilder::new(ImportCheck {
             columns,
             mode,
             existing,
@@ -162,27 +176,32 @@ impl ImportCheck {
             by_email: Groups::with_capacity(count),
             by_contact: Groups::with_capacity(count),
             counts: ImportCounts::default(),
-        };
-        for index in 0..count {
-            let links = check.links(index);
-            if let Some(key) = links.reference {
-                check.by_reference.push(key, index);
-            }
-            if let Some(key) = links.email {
-                check.by_email.push(key, index);
-            }
-            if let Some(id) = links.contact {
-                check.by_contact.push(id, index);
-            }
+        })
+    }
+
+    /// Puts row `index` into the groups of rows sharing its keys (the first
+    /// pass of building).
+    fn link_row(&mut self, index: usize) {
+        let links = self.links(index);
+        if let Some(key) = links.reference {
+            self.by_reference.push(key, index);
         }
-        for index in 0..count {
-            let verdict = check.compute(index);
-            if let Some(verdict) = &verdict {
-                check.counts.count(verdict, true);
-            }
-            check.verdicts[index] = verdict;
+        if let Some(key) = links.email {
+            self.by_email.push(key, index);
         }
-        check
+        if let Some(id) = links.contact {
+            self.by_contact.push(id, index);
+        }
+    }
+
+    /// Computes and counts row `index`'s verdict (the second pass, once
+    /// every row is linked).
+    fn judge_row(&mut self, index: usize) {
+        let verdict = self.compute(index);
+        if let Some(verdict) = &verdict {
+            self.counts.count(verdict, true);
+        }
+        self.verdicts[index] = verdict;
     }
 
     /// The file's columns.

@@ -114,6 +114,29 @@ impl Field {
         Field::ALL.into_iter().find(|field| field.key() == key)
     }
 
+    /// The field's rules in one or two plain sentences: the template's note on
+    /// the header, the Instructions sheet, and hints in the app.
+    pub const fn rules_text(self) -> &'static str {
+        match self {
+            Field::Reference => "Optional: your own ID for the contact, up to 50 characters. When filled in, it finds the contact to update, so it must be unique in the file.",
+            Field::Kind => "Person or Company (any case). Blank means Person.",
+            Field::Title => "Optional, up to 20 characters, such as Mr, Ms or Dr.",
+            Field::FirstName => "Required for a person. Up to 100 characters.",
+            Field::LastName => "Required for a person. Up to 100 characters.",
+            Field::CompanyName => "Required for a company. Up to 200 characters.",
+            Field::Email => "Optional: an address like name@example.com, up to 254 characters, unique in the file and in your account. When Contact ID is blank, it finds the contact to update.",
+            Field::Phone => "Optional: digits with spaces, +, -, ( ) and an optional extension such as x123; 6 to 15 digits.",
+            Field::Mobile => "Optional: digits with spaces, +, -, ( ) and an optional extension such as x123; 6 to 15 digits.",
+            Field::AddressLine1 | Field::AddressLine2 => "Optional, up to 200 characters.",
+            Field::City => "Optional, up to 100 characters.",
+            Field::Region => "Optional: state, county or region, up to 100 characters.",
+            Field::Postcode => "Optional, up to 20 characters. Kept as text, so leading zeros stay.",
+            Field::Country => "Optional: a two-letter code such as AU, GB or US, or the country's English name.",
+            Field::Category => "Optional: Tenant, Landlord, Supplier, Agent or Other (any case).",
+            Field::Notes => "Optional, up to 2,000 characters.",
+        }
+    }
+
     /// The longest value the field accepts, in characters (not bytes).
     pub const fn max_chars(self) -> usize {
         match self {

@@ -918,6 +918,30 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn building_a_check_in_slices_equals_building_it_at_once(
+        rows in any_rows(),
+        present in any_present(),
+        mode in prop_oneof![Just(KEEP), Just(OVERWRITE)],
+        slice in 1usize..7,
+    ) {
+        let columns = ImportColumns::from_present(present);
+        let at_once = ImportCheck::new(columns.clone(), rows.clone(), ExistingContacts::new(small_account()), mode);
+        let mut builder = ImportCheck::build(columns, rows, ExistingContacts::new(small_account()), mode);
+        let mut steps = 0;
+        while !builder.step(slice) {
+            steps += 1;
+            prop_assert!(builder.done_steps() <= builder.total_steps());
+            prop_assert!(steps <= builder.total_steps());
+        }
+        prop_assert_eq!(builder.done_steps(), builder.total_steps());
+        prop_assert_eq!(builder.finish(), at_once);
+    }
+}
+
 // ---- Timing (run with `cargo test -p rules --release -- --ignored --nocapture`). ----
 
 #[test]

@@ -1,0 +1,59 @@
+//! Building an [`ImportCheck`] a slice at a time.
+//!
+//! Invariant: however the work is cut into steps, the finished check equals
+//! `ImportCheck::new` on the same input (both run the same two passes: link
+//! every row into its key groups, then judge every row).
+
+use super::ImportCheck;
+
+/// An [`ImportCheck`] under construction (see [`ImportCheck::build`]).
+#[derive(Debug)]
+pub struct CheckBuilder {
+    check: ImportCheck,
+    linked: usize,
+    judged: usize,
+}
+
+impl CheckBuilder {
+    pub(super) fn new(check: ImportCheck) -> CheckBuilder {
+        CheckBuilder { check, linked: 0, judged: 0 }
+    }
+
+    /// Units of work in all: two per row.
+    pub fn total_steps(&self) -> usize {
+        self.check.rows.len() * 2
+    }
+
+    /// Units of work done so far.
+    pub fn done_steps(&self) -> usize {
+        self.linked + self.judged
+    }
+
+    /// Whether all the work is done.
+    pub fn is_finished(&self) -> bool {
+        self.done_steps() == self.total_steps()
+    }
+
+    /// Does up to `budget` units of work; returns whether all is done.
+    pub fn step(&mut self, budget: usize) -> bool {
+        let count = self.check.rows.len();
+        let mut budget = budget;
+        while budget > 0 && self.linked < count {
+            self.check.link_row(self.linked);
+            self.linked += 1;
+            budget -= 1;
+        }
+        while budget > 0 && self.linked == count && self.judged < count {
+            self.check.judge_row(self.judged);
+            self.judged += 1;
+            budget -= 1;
+        }
+        self.is_finished()
+    }
+
+    /// Does whatever work is left and returns the check.
+    pub fn finish(mut self) -> ImportCheck {
+        self.step(usize::MAX);
+        self.check
+    }
+}

@@ -1,0 +1,237 @@
+//! Why a file could not be read, worded for the person importing it.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// Why a file could not be read.
+///
+/// Every variant's `Display` is one or two plain sentences for a property
+/// manager: what is wrong and what to do about it. The fields are there for
+/// the UI (and logs); `Damaged::detail` is technical and never shown.
+#[derive(thiserror::Error, Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ReadError {
+    /// The file has no bytes at all.
+    EmptyFile,
+    /// The file is bigger than `Limits::max_file_bytes`.
+    FileTooLarge { size: u64, max: u64 },
+    /// The bytes are not a spreadsheet format we read (a PDF, a picture, a
+    /// Word document, a web page…). `looks_like` names what it seems to be.
+    NotASpreadsheet { looks_like: Option<String> },
+    /// An Excel 5.0/95 (BIFF5) or older `.xls`.
+    OldExcelFormat,
+    /// The workbook is encrypted with a password.
+    PasswordProtected,
+    /// The file is truncated, corrupt or malformed.
+    Damaged { detail: String },
+    /// The workbook unpacks to more than `Limits::max_inflated_bytes`.
+    UnpacksTooLarge { max: u64 },
+    /// The archive is built like a decompression bomb (far more data packed
+    /// than its size suggests, or an absurd number of parts).
+    Suspicious { detail: String },
+    /// A CSV file that is not UTF-8 (or UTF-16 with a byte-order mark).
+    NotUtf8 { line: u32 },
+    /// The workbook has no worksheet (only charts, or nothing).
+    NoSheets,
+    /// The sheet the user asked for is not in the workbook.
+    SheetNotFound {
+        sheet: String,
+        available: Vec<String>,
+    },
+    /// The chosen sheet has no non-blank row, so no header row.
+    NoHeader { sheet: String },
+    /// More data rows than `Limits::max_rows`.
+    TooManyRows { sheet: String, max: u32 },
+    /// The header row is wider than `Limits::max_columns`.
+    TooManyColumns {
+        sheet: String,
+        columns: u32,
+        max: u32,
+    },
+    /// The text the sheet holds is more than the reader's text budget.
+    TooMuchText { max: u64 },
+}
+
+impl fmt::Display for ReadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ReadError::EmptyFile => f.write_str(
+                "This file is empty. Choose the file again, or open it in Excel and save it again.",
+            ),
+            ReadError::FileTooLarge { size, max } => write!(
+                f,
+                "This file is {}; the largest file you can import is {}. Split it into smaller files.",
+                megabytes(*size),
+                megabytes(*max)
+            ),
+            ReadError::NotASpreadsheet { looks_like } => {
+                f.write_str("This file is not a spreadsheet we can read")?;
+                if let Some(what) = looks_like {
+                    write!(f, " (it looks like {what})")?;
+                }
+                f.write_str(". Save it as .xlsx (Excel Workbook) or .csv and try again.")
+            }
+            ReadError::OldExcelFormat => f.write_str(
+                "This file was saved by a very old version of Excel (Excel 95 or earlier), which we cannot read. Open it in Excel, save it as .xlsx (Excel Workbook) and try again.",
+            ),
+            ReadError::PasswordProtected => f.write_str(
+                "This file is password-protected, so it cannot be read. Open it in Excel, remove the password (File › Info › Protect Workbook › Encrypt with Password), save it and try again.",
+            ),
+            ReadError::Damaged { .. } => f.write_str(
+                "This file is damaged or incomplete and cannot be read. Open it in Excel, save it again as .xlsx (Excel Workbook) and try again.",
+            ),
+            ReadError::UnpacksTooLarge { max } => write!(
+                f,
+                "This file unpacks to more than {} of data, which is more than we can read. Split it into smaller files, or delete sheets, pictures and formatting you do not need.",
+                megabytes(*max)
+            ),
+            ReadError::Suspicious { .. } => f.write_str(
+                "This file looks unsafe: it packs far more data inside than its size suggests, so it was not opened. Open it in Excel, save it again as .xlsx (Excel Workbook) and try again.",
+            ),
+            ReadError::NotUtf8 { line } => write!(
+                f,
+                "This CSV file is not saved as UTF-8 text (the first unreadable character is on line {}). In Excel, choose File › Save As › “CSV UTF-8 (Comma delimited)” and import that file.",
+                thousands(u64::from(*line))
+            ),
+            ReadError::NoSheets => f.write_str(
+                "This workbook has no worksheet to import (it may hold only charts). Put the contacts on a worksheet and try again.",
+            ),
+            ReadError::SheetNotFound { sheet, available } => {
+                write!(f, "The sheet “{sheet}” is not in this file.")?;
+                if !available.is_empty() {
+                    f.write_str(" Choose one of: ")?;
+                    for (i, name) in available.iter().enumerate() {
+                        if i > 0 {
+                            f.write_str(", ")?;
+                        }
+                        write!(f, "“{name}”")?;
+                    }
+                    f.write_str(".")?;
+                }
+                Ok(())
+            }
+            ReadError::NoHeader { sheet } => write!(
+                f,
+                "The sheet “{sheet}” has no header row: it is empty. Put the column headers (Contact ID, First Name, Last Name…) in the first row and the contacts below them."
+            ),
+            ReadError::TooManyRows { sheet, max } => write!(
+                f,
+                "The sheet “{sheet}” has more than {} rows of contacts; at most {} can be imported at once. Split it into smaller files.",
+                thousands(u64::from(*max)),
+                thousands(u64::from(*max))
+            ),
+            ReadError::TooManyColumns { sheet, columns, max } => write!(
+                f,
+                "The sheet “{sheet}” has {} columns; at most {} can be imported. Delete the columns you do not need and try again.",
+                thousands(u64::from(*columns)),
+                thousands(u64::from(*max))
+            ),
+            ReadError::TooMuchText { max } => write!(
+                f,
+                "This sheet holds more than {} of text, which is more than we can read at once. Split it into smaller files.",
+                megabytes(*max)
+            ),
+        }
+    }
+}
+
+impl ReadError {
+    /// A damaged-file error with a technical detail for logs.
+    pub(crate) fn damaged(detail: impl Into<String>) -> ReadError {
+        ReadError::Damaged {
+            detail: detail.into(),
+        }
+    }
+
+    /// A suspicious-archive error with a technical detail for logs.
+    pub(crate) fn suspicious(detail: impl Into<String>) -> ReadError {
+        ReadError::Suspicious {
+            detail: detail.into(),
+        }
+    }
+
+    /// A not-a-spreadsheet error naming what the file looks like.
+    pub(crate) fn not_a_spreadsheet(looks_like: Option<&str>) -> ReadError {
+        ReadError::NotASpreadsheet {
+            looks_like: looks_like.map(str::to_string),
+        }
+    }
+}
+
+/// `bytes` in megabytes (of 1,048,576 bytes, as Windows and Excel count),
+/// with one decimal unless it is whole: "25 MB", "31.2 MB".
+pub(crate) fn megabytes(bytes: u64) -> String {
+    const MB: u64 = 1024 * 1024;
+    let tenths = (u128::from(bytes) * 10 + u128::from(MB) / 2) / u128::from(MB);
+    let whole = tenths / 10;
+    let tenth = tenths % 10;
+    if tenth == 0 {
+        format!("{} MB", thousands(u64::try_from(whole).unwrap_or(u64::MAX)))
+    } else {
+        format!(
+            "{}.{tenth} MB",
+            thousands(u64::try_from(whole).unwrap_or(u64::MAX))
+        )
+    }
+}
+
+/// `n` with thousands separators: 250000 → "250,000".
+pub(crate) fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_read_like_windows_shows_them() {
+        assert_eq!(megabytes(25 * 1024 * 1024), "25 MB");
+        assert_eq!(megabytes(32_715_571), "31.2 MB");
+        assert_eq!(megabytes(500 * 1024 * 1024), "500 MB");
+        assert_eq!(megabytes(0), "0 MB");
+    }
+
+    #[test]
+    fn counts_have_thousands_separators() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(200_000), "200,000");
+        assert_eq!(thousands(1_048_576), "1,048,576");
+    }
+
+    #[test]
+    fn messages_are_plain_sentences() {
+        let too_big = ReadError::FileTooLarge {
+            size: 32_715_571,
+            max: 25 * 1024 * 1024,
+        };
+        assert_eq!(
+            too_big.to_string(),
+            "This file is 31.2 MB; the largest file you can import is 25 MB. Split it into smaller files."
+        );
+        let rows = ReadError::TooManyRows {
+            sheet: "Contacts".into(),
+            max: 200_000,
+        };
+        assert!(rows.to_string().contains("more than 200,000 rows"));
+        let cols = ReadError::TooManyColumns {
+            sheet: "Contacts".into(),
+            columns: 140,
+            max: 100,
+        };
+        assert!(cols.to_string().contains("has 140 columns; at most 100"));
+        let damaged = ReadError::damaged("zip: invalid central directory");
+        assert!(!damaged.to_string().contains("zip"));
+    }
+}

@@ -1,0 +1,369 @@
+//! Garbage in, an answer out: random bytes under every file name, and
+//! valid workbooks with random damage inside their parts, must each give
+//! `Ok` or `Err` — never a panic or a hang. Set `PROPTEST_CASES` to run
+//! more cases (the default keeps the suite quick).
+
+#![cfg(feature = "read")]
+
+mod read_support;
+
+use std::io::{Cursor, Read, Write};
+
+use proptest::prelude::*;
+use proptest::test_runner::Config;
+use read_support::{biff, biff_cell, biff_string, compound_file, inline, xls};
+use rules::read::read_workbook;
+use rules::Limits;
+use zip::write::SimpleFileOptions;
+use zip::{CompressionMethod, ZipArchive, ZipWriter};
+
+const XLSX: &[u8] = include_bytes!("fixtures/workbook-libreoffice.xlsx");
+const ODS: &[u8] = include_bytes!("fixtures/workbook-libreoffice.ods");
+const XLS: &[u8] = include_bytes!("fixtures/workbook-libreoffice.xls");
+const NAMES: &[&str] = &[
+    "a.xlsx",
+    "a.xlsm",
+    "a.xlsb",
+    "a.xls",
+    "a.ods",
+    "a.csv",
+    "a.txt",
+    "noextension",
+    "",
+];
+
+fn config(default_cases: u32) -> Config {
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default_cases);
+    Config {
+        cases,
+        failure_persistence: None,
+        ..Config::default()
+    }
+}
+
+/// Small limits, so that damaged files that happen to parse stay cheap.
+fn limits() -> Limits {
+    Limits {
+        max_file_bytes: 4 << 20,
+        max_rows: 2_000,
+        max_columns: 100,
+        max_inflated_bytes: 16 << 20,
+    }
+}
+
+fn read_any(bytes: &[u8]) {
+    for name in NAMES {
+        let _ = read_workbook(bytes, name, None, &limits());
+    }
+    let _ = read_workbook(bytes, "a.xlsx", Some("Contacts"), &limits());
+}
+
+/// Tokens that make damage interesting to XML, zip and BIFF parsers.
+const TOKENS: &[&[u8]] = &[
+    b"<",
+    b">",
+    b"\"",
+    b"&",
+    b"&amp;",
+    b"&#0;",
+    b"&#x110000;",
+    b"&lol;",
+    b"</c>",
+    b"<c r=\"XFD1048576\">",
+    b"<row r=\"4294967296\">",
+    b"<row r=\"0\">",
+    b"<c r=\"A99999999999\" t=\"s\"><v>99999999999</v></c>",
+    b" t=\"s\"",
+    b" t=\"e\"",
+    b" t=\"d\"",
+    b" s=\"4294967295\"",
+    b"<v>",
+    b"</v>",
+    b"<![CDATA[",
+    b"]]>",
+    b"<!--",
+    b"-->",
+    b"<!DOCTYPE x [<!ENTITY a \"aaaa\">]>",
+    b"table:number-rows-repeated=\"4294967295\" ",
+    b"table:number-columns-repeated=\"4294967295\" ",
+    b"_x000D_",
+    b"\xFF\xFE",
+    b"\x00",
+    b"\xFF\xFF\xFF\xFF",
+    b"\x7F\xFF\xFF\xFF",
+    b"\xFE\xFF\xFF\xFF",
+    b"\x3C\x00\xFF\xFF",
+];
+
+#[derive(Clone, Debug)]
+enum Damage {
+    Overwrite(usize, u8),
+    Insert(usize, u8),
+    Delete(usize, usize),
+    Token(usize, usize),
+    Truncate(usize),
+    Repeat(usize, usize, usize),
+}
+
+fn damage() -> impl Strategy<Value = Damage> {
+    prop_oneof![
+        (any::<usize>(), any::<u8>()).prop_map(|(at, b)| Damage::Overwrite(at, b)),
+        (any::<usize>(), any::<u8>()).prop_map(|(at, b)| Damage::Insert(at, b)),
+        (any::<usize>(), 1..64usize).prop_map(|(at, n)| Damage::Delete(at, n)),
+        (any::<usize>(), any::<usize>()).prop_map(|(at, t)| Damage::Token(at, t)),
+        any::<usize>().prop_map(Damage::Truncate),
+        (any::<usize>(), 1..256usize, 1..50usize)
+            .prop_map(|(at, n, times)| Damage::Repeat(at, n, times)),
+    ]
+}
+
+fn apply(mut bytes: Vec<u8>, damages: &[Damage]) -> Vec<u8> {
+    for damage in damages {
+        let len = bytes.len().max(1);
+        match *damage {
+            Damage::Overwrite(at, b) => {
+                if let Some(slot) = bytes.get_mut(at % len) {
+                    *slot = b;
+                }
+            }
+            Damage::Insert(at, b) => bytes.insert((at % len).min(bytes.len()), b),
+            Damage::Delete(at, n) => {
+                let start = (at % len).min(bytes.len());
+                let end = (start + n).min(bytes.len());
+                bytes.drain(start..end);
+            }
+            Damage::Token(at, t) => {
+                let at = (at % len).min(bytes.len());
+                let token = TOKENS[t % TOKENS.len()];
+                bytes.splice(at..at, token.iter().copied());
+            }
+            Damage::Truncate(at) => bytes.truncate(at % len),
+            Damage::Repeat(at, n, times) => {
+                let start = (at % len).min(bytes.len());
+                let end = (start + n).min(bytes.len());
+                let piece = bytes[start..end].to_vec();
+                for _ in 0..times {
+                    bytes.splice(end..end, piece.iter().copied());
+                }
+            }
+        }
+    }
+    bytes
+}
+
+/// The entries of a zip, in order.
+fn unzip(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
+    let mut archive = ZipArchive::new(Cursor::new(bytes)).unwrap();
+    (0..archive.len())
+        .map(|i| {
+            let mut file = archive.by_index(i).unwrap();
+            let mut data = Vec::new();
+            file.read_to_end(&mut data).unwrap();
+            (file.name().unwrap().to_string(), data)
+        })
+        .collect()
+}
+
+/// Re-packs entries, stored (no compression), so damage reaches parsers.
+fn rezip(entries: &[(String, Vec<u8>)]) -> Vec<u8> {
+    let mut writer = ZipWriter::new(Cursor::new(Vec::new()));
+    let options = SimpleFileOptions::default().compression_method(CompressionMethod::Stored);
+    for (name, data) in entries {
+        writer.start_file(name.as_str(), options).unwrap();
+        writer.write_all(data).unwrap();
+    }
+    writer.finish().unwrap().into_inner()
+}
+
+/// A small xlsb package (see read_xlsb.rs for a fuller one).
+fn xlsb_entries() -> Vec<(String, Vec<u8>)> {
+    fn record(kind: u16, payload: &[u8]) -> Vec<u8> {
+        let mut out = if kind < 0x80 {
+            vec![kind as u8]
+        } else {
+            vec![(kind & 0x7F) as u8 | 0x80, (kind >> 7) as u8]
+        };
+        out.push(payload.len() as u8);
+        out.extend_from_slice(payload);
+        out
+    }
+    fn wide(text: &str) -> Vec<u8> {
+        let mut out = (text.len() as u32).to_le_bytes().to_vec();
+        out.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+        out
+    }
+    let rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+    let mut workbook = record(0x0099, &[0, 0, 0, 0]);
+    workbook.extend(record(
+        0x009C,
+        &[&[0u8; 8][..], &wide("rId1"), &wide("Contacts")].concat(),
+    ));
+    workbook.extend(record(0x0090, &[]));
+    let mut sheet = record(0x0000, &[0; 17]);
+    sheet.extend(record(
+        0x0007,
+        &[&[0u8; 8][..], &0u32.to_le_bytes()].concat(),
+    ));
+    sheet.extend(record(
+        0x0006,
+        &[&[1u8, 0, 0, 0, 0, 0, 0, 0][..], &wide("Phone")].concat(),
+    ));
+    sheet.extend(record(
+        0x0000,
+        &[&1u32.to_le_bytes()[..], &[0; 13]].concat(),
+    ));
+    sheet.extend(record(
+        0x0005,
+        &[&[0u8; 4][..], &[1, 0, 0, 0], &61412345678f64.to_le_bytes()].concat(),
+    ));
+    sheet.extend(record(
+        0x0002,
+        &[
+            &[1u8, 0, 0, 0, 0, 0, 0, 0][..],
+            &((2134u32 << 2) | 2).to_le_bytes(),
+        ]
+        .concat(),
+    ));
+    sheet.extend(record(0x0092, &[]));
+    let sst = [
+        record(0x009F, &[1, 0, 0, 0, 1, 0, 0, 0]),
+        record(0x0013, &[&[0u8][..], &wide("Mobile")].concat()),
+    ]
+    .concat();
+    let styles = [
+        record(0x0269, &[2, 0, 0, 0]),
+        record(0x002F, &[0; 16]),
+        record(0x002F, &[0, 0, 14, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
+        record(0x026A, &[]),
+    ]
+    .concat();
+    vec![
+        ("_rels/.rels".into(), format!(r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.bin"/></Relationships>"#).into_bytes()),
+        ("xl/workbook.bin".into(), workbook),
+        ("xl/_rels/workbook.bin.rels".into(), format!(r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="{rel}/worksheet" Target="worksheets/sheet1.bin"/><Relationship Id="rId2" Type="{rel}/sharedStrings" Target="sharedStrings.bin"/><Relationship Id="rId3" Type="{rel}/styles" Target="styles.bin"/></Relationships>"#).into_bytes()),
+        ("xl/worksheets/sheet1.bin".into(), sheet),
+        ("xl/sharedStrings.bin".into(), sst),
+        ("xl/styles.bin".into(), styles),
+    ]
+}
+
+/// The Workbook stream of a small xls.
+fn xls_stream() -> Vec<u8> {
+    let mut sheet = biff(
+        0x00FD,
+        &[biff_cell(0, 0, 0), 0u32.to_le_bytes().to_vec()].concat(),
+    );
+    sheet.extend(biff(
+        0x0204,
+        &[biff_cell(0, 1, 0), biff_string("Phone", false)].concat(),
+    ));
+    sheet.extend(biff(
+        0x027E,
+        &[
+            biff_cell(1, 0, 1),
+            ((45306u32 << 2) | 2).to_le_bytes().to_vec(),
+        ]
+        .concat(),
+    ));
+    sheet.extend(biff(
+        0x0203,
+        &[biff_cell(1, 1, 0), 61412345678f64.to_le_bytes().to_vec()].concat(),
+    ));
+    let xf = |format: u16| {
+        biff(
+            0x00E0,
+            &[&[0u8, 0][..], &format.to_le_bytes(), &[0; 16]].concat(),
+        )
+    };
+    let file = xls(&[xf(0), xf(14)], &["Date"], &[("Contacts", 0, sheet)]);
+    // Take the stream back out: it starts after the header, FAT and
+    // directory sectors that compound_file writes (3 sectors here).
+    file[512 * 3..].to_vec()
+}
+
+proptest! {
+    #![proptest_config(config(256))]
+
+    #[test]
+    fn random_bytes_never_panic_under_any_name(bytes in proptest::collection::vec(any::<u8>(), 0..2048)) {
+        read_any(&bytes);
+    }
+
+    #[test]
+    fn random_bytes_behind_a_known_signature_never_panic(
+        magic in prop_oneof![Just(&b"PK\x03\x04"[..]), Just(&b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1"[..]), Just(&b"\xEF\xBB\xBF"[..]), Just(&b"\xFF\xFE"[..])],
+        tail in proptest::collection::vec(any::<u8>(), 0..4096),
+    ) {
+        let bytes = [magic, &tail[..]].concat();
+        read_any(&bytes);
+    }
+
+    #[test]
+    fn random_text_reads_as_csv_without_panicking(text in "[a-z0-9 ,;\t\"\r\n=sep\u{e9}\u{1F600}]{0,400}") {
+        let _ = read_workbook(text.as_bytes(), "a.csv", None, &limits());
+    }
+}
+
+proptest! {
+    #![proptest_config(config(64))]
+
+    #[test]
+    fn a_damaged_zip_container_never_panics(damages in proptest::collection::vec(damage(), 1..6)) {
+        read_any(&apply(XLSX.to_vec(), &damages));
+        read_any(&apply(ODS.to_vec(), &damages));
+    }
+
+    #[test]
+    fn damaged_xlsx_parts_never_panic(part in 0usize..16, damages in proptest::collection::vec(damage(), 1..8)) {
+        let mut entries = unzip(XLSX);
+        let index = part % entries.len();
+        entries[index].1 = apply(std::mem::take(&mut entries[index].1), &damages);
+        read_any(&rezip(&entries));
+    }
+
+    #[test]
+    fn damaged_ods_parts_never_panic(part in 0usize..16, damages in proptest::collection::vec(damage(), 1..8)) {
+        let mut entries = unzip(ODS);
+        let index = entries.iter().position(|(n, _)| n == "content.xml").filter(|_| part % 2 == 0).unwrap_or(part % entries.len());
+        entries[index].1 = apply(std::mem::take(&mut entries[index].1), &damages);
+        read_any(&rezip(&entries));
+    }
+
+    #[test]
+    fn damaged_xlsb_parts_never_panic(part in 0usize..6, damages in proptest::collection::vec(damage(), 1..8)) {
+        let mut entries = xlsb_entries();
+        entries[part].1 = apply(std::mem::take(&mut entries[part].1), &damages);
+        read_any(&rezip(&entries));
+    }
+
+    #[test]
+    fn damaged_xls_streams_and_containers_never_panic(damages in proptest::collection::vec(damage(), 1..8)) {
+        let stream = apply(xls_stream(), &damages);
+        read_any(&compound_file(&[("Workbook", stream)]));
+        read_any(&apply(XLS.to_vec(), &damages));
+    }
+}
+
+#[test]
+fn the_fuzz_seeds_are_readable_before_damage() {
+    let limits = limits();
+    assert!(read_workbook(XLSX, "a.xlsx", None, &limits).is_ok());
+    assert!(read_workbook(ODS, "a.ods", None, &limits).is_ok());
+    assert!(read_workbook(XLS, "a.xls", None, &limits).is_ok());
+    let xlsb = read_workbook(&rezip(&xlsb_entries()), "a.xlsb", None, &limits).unwrap();
+    assert_eq!(xlsb.sheet.headers, ["Mobile", "Phone"]);
+    assert_eq!(xlsb.sheet.rows[0].cells[0].text(), "61412345678");
+    let xls = read_workbook(
+        &compound_file(&[("Workbook", xls_stream())]),
+        "a.xls",
+        None,
+        &limits,
+    )
+    .unwrap();
+    assert_eq!(xls.sheet.headers, ["Date", "Phone"]);
+    assert_eq!(xls.sheet.rows[0].cells[0].text(), "2024-01-15");
+    let _ = inline("A1", "x");
+}

@@ -1,0 +1,663 @@
+//! Hostile and broken files, all generated in code: each must end in a
+//! clear error (or a sensible result) quickly, without a panic and without
+//! a large allocation. A counting allocator measures the memory each read
+//! takes on its own thread.
+
+#![cfg(feature = "read")]
+
+mod read_support;
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+use std::io::{Cursor, Write};
+
+use read_support::{
+    all_texts, biff, biff_string, compound_file, inline, minimal_xlsx, ods, ods_text, read,
+    xlsx_parts, zip, MAIN_NS,
+};
+use rules::read::{read_workbook, ReadError, Workbook};
+use rules::Limits;
+use zip::write::SimpleFileOptions;
+use zip::{CompressionMethod, ZipWriter};
+
+// ---- measuring allocations per thread ----
+
+struct Counting;
+
+thread_local! {
+    static CURRENT: Cell<i64> = const { Cell::new(0) };
+    static PEAK: Cell<i64> = const { Cell::new(0) };
+}
+
+fn track(delta: i64) {
+    let _ = CURRENT.try_with(|current| {
+        let now = current.get() + delta;
+        current.set(now);
+        let _ = PEAK.try_with(|peak| {
+            if now > peak.get() {
+                peak.set(now);
+            }
+        });
+    });
+}
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let pointer = unsafe { System.alloc(layout) };
+        if !pointer.is_null() {
+            track(layout.size() as i64);
+        }
+        pointer
+    }
+
+    unsafe fn dealloc(&self, pointer: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(pointer, layout) };
+        track(-(layout.size() as i64));
+    }
+
+    unsafe fn realloc(&self, pointer: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        let new = unsafe { System.realloc(pointer, layout, new_size) };
+        if !new.is_null() {
+            track(new_size as i64 - layout.size() as i64);
+        }
+        new
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+const MIB: i64 = 1024 * 1024;
+
+/// Runs `f`, returning its result and the most memory it held at once.
+fn peak_of<R>(f: impl FnOnce() -> R) -> (R, i64) {
+    let start = CURRENT.with(Cell::get);
+    PEAK.with(|peak| peak.set(start));
+    let result = f();
+    let peak = PEAK.with(Cell::get) - start;
+    (result, peak)
+}
+
+fn read_measured(bytes: &[u8], name: &str, limits: &Limits) -> (Result<Workbook, ReadError>, i64) {
+    peak_of(|| read_workbook(bytes, name, None, limits))
+}
+
+// ---- building hostile packages ----
+
+/// An xlsx whose worksheet part is exactly `sheet_xml`.
+fn xlsx_with_sheet(sheet_xml: &str, shared_strings: Option<&str>, styles: Option<&str>) -> Vec<u8> {
+    let mut parts = xlsx_parts("", shared_strings, styles);
+    for (name, data) in &mut parts {
+        if name == "xl/worksheets/sheet1.xml" {
+            *data = sheet_xml.as_bytes().to_vec();
+        }
+    }
+    let entries: Vec<(&str, &[u8])> = parts
+        .iter()
+        .map(|(n, d)| (n.as_str(), d.as_slice()))
+        .collect();
+    zip(&entries)
+}
+
+fn sheet_xml(sheet_data: &str) -> String {
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{MAIN_NS}"><sheetData>{sheet_data}</sheetData></worksheet>"#
+    )
+}
+
+/// A zip holding `name` with `size` bytes of `byte`, deflated, plus the
+/// other `parts`.
+fn zip_with_filler(parts: &[(&str, &[u8])], name: &str, size: usize, byte: u8) -> Vec<u8> {
+    let mut writer = ZipWriter::new(Cursor::new(Vec::new()));
+    let options = SimpleFileOptions::default().compression_method(CompressionMethod::Deflated);
+    for (part, data) in parts {
+        writer.start_file(*part, options).unwrap();
+        writer.write_all(data).unwrap();
+    }
+    writer.start_file(name, options).unwrap();
+    let chunk = vec![byte; 1 << 20];
+    let mut left = size;
+    while left > 0 {
+        let n = left.min(chunk.len());
+        writer.write_all(&chunk[..n]).unwrap();
+        left -= n;
+    }
+    writer.finish().unwrap().into_inner()
+}
+
+/// Sets the declared uncompressed size of entry `name` in both its local
+/// header and its central directory header.
+fn declare_size(zip: &mut [u8], name: &str, size: u32) {
+    let mut patched = 0;
+    for at in 0..zip.len().saturating_sub(46) {
+        if zip[at..].starts_with(b"PK\x03\x04") {
+            let len = u16::from_le_bytes([zip[at + 26], zip[at + 27]]) as usize;
+            if zip.get(at + 30..at + 30 + len) == Some(name.as_bytes()) {
+                zip[at + 22..at + 26].copy_from_slice(&size.to_le_bytes());
+                patched += 1;
+            }
+        }
+        if zip[at..].starts_with(b"PK\x01\x02") {
+            let len = u16::from_le_bytes([zip[at + 28], zip[at + 29]]) as usize;
+            if zip.get(at + 46..at + 46 + len) == Some(name.as_bytes()) {
+                zip[at + 24..at + 28].copy_from_slice(&size.to_le_bytes());
+                patched += 1;
+            }
+        }
+    }
+    assert_eq!(patched, 2, "{name} not found");
+}
+
+/// Marks every entry as encrypted (general purpose flag bit 0).
+fn mark_encrypted(zip: &mut [u8]) {
+    for at in 0..zip.len().saturating_sub(10) {
+        if zip[at..].starts_with(b"PK\x03\x04") {
+            zip[at + 6] |= 1;
+        }
+        if zip[at..].starts_with(b"PK\x01\x02") {
+            zip[at + 8] |= 1;
+        }
+    }
+}
+
+fn header_and_rows(rows: usize) -> String {
+    let mut data = format!(r#"<row r="1">{}</row>"#, inline("A1", "Name"));
+    for row in 2..rows + 2 {
+        data.push_str(&format!(
+            r#"<row r="{row}">{}</row>"#,
+            inline(&format!("A{row}"), "x")
+        ));
+    }
+    data
+}
+
+// ---- the tests ----
+
+#[test]
+fn a_tiny_xlsx_with_cells_in_a1_and_xfd1048576_reads_without_allocating_the_grid() {
+    let xml = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{MAIN_NS}"><dimension ref="A1:XFD1048576"/><sheetData><row r="1">{}</row><row r="2">{}</row><row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData></worksheet>"#,
+        inline("A1", "Email"),
+        inline("A2", "ann@example.com")
+    );
+    let bytes = xlsx_with_sheet(&xml, None, None);
+    assert!(bytes.len() < 5_000);
+    let (result, peak) = read_measured(&bytes, "grid.xlsx", &Limits::DEFAULT);
+    let workbook = result.unwrap();
+    assert_eq!(workbook.sheet.headers, ["Email"]);
+    assert_eq!(all_texts(&workbook), [vec!["ann@example.com"]]);
+    assert!(peak < 4 * MIB, "peak {peak}");
+}
+
+#[test]
+fn a_stray_cell_far_right_of_the_header_row_makes_the_header_too_wide() {
+    let data = format!(
+        r#"<row r="1">{}{}</row>"#,
+        inline("A1", "Email"),
+        inline("XFD1", "stray")
+    );
+    let (result, peak) = read_measured(&minimal_xlsx(&data, None), "wide.xlsx", &Limits::DEFAULT);
+    assert_eq!(
+        result.unwrap_err(),
+        ReadError::TooManyColumns {
+            sheet: "Sheet1".into(),
+            columns: 16_384,
+            max: 100
+        }
+    );
+    assert!(peak < 4 * MIB, "peak {peak}");
+}
+
+#[test]
+fn a_zip_bomb_is_refused_from_its_directory_without_inflating() {
+    // 300 MiB of zeros deflate to about 300 KB: a ratio near 1,000:1.
+    let parts = xlsx_parts(&header_and_rows(1), None, None);
+    let entries: Vec<(&str, &[u8])> = parts
+        .iter()
+        .map(|(n, d)| (n.as_str(), d.as_slice()))
+        .collect();
+    let bytes = zip_with_filler(&entries, "xl/media/padding.bin", 300 << 20, 0);
+    assert!(bytes.len() < 2 << 20);
+
+    let (result, peak) = read_measured(&bytes, "bomb.xlsx", &Limits::DEFAULT);
+    let error = result.unwrap_err();
+    assert!(matches!(error, ReadError::Suspicious { .. }), "{error:?}");
+    assert!(error.to_string().contains("looks unsafe"));
+    assert!(peak < 4 * MIB, "peak {peak}");
+
+    let limits = Limits {
+        max_inflated_bytes: 100 << 20,
+        ..Limits::DEFAULT
+    };
+    let (result, peak) = read_measured(&bytes, "bomb.xlsx", &limits);
+    let error = result.unwrap_err();
+    assert_eq!(error, ReadError::UnpacksTooLarge { max: 100 << 20 });
+    assert!(error.to_string().contains("unpacks to more than 100 MB"));
+    assert!(peak < 4 * MIB, "peak {peak}");
+}
+
+#[test]
+fn an_entry_that_inflates_past_its_declared_size_is_stopped() {
+    let parts = xlsx_parts("", None, None);
+    let others: Vec<(&str, &[u8])> = parts
+        .iter()
+        .filter(|(n, _)| n != "xl/worksheets/sheet1.xml")
+        .map(|(n, d)| (n.as_str(), d.as_slice()))
+        .collect();
+    // The worksheet says it is 1 KB; it really holds 50 MB of spaces.
+    let mut bytes = zip_with_filler(&others, "xl/worksheets/sheet1.xml", 50 << 20, b' ');
+    declare_size(&mut bytes, "xl/worksheets/sheet1.xml", 1024);
+    let (result, peak) = read_measured(&bytes, "liar.xlsx", &Limits::DEFAULT);
+    let error = result.unwrap_err();
+    assert!(
+        matches!(
+            error,
+            ReadError::Suspicious { .. } | ReadError::Damaged { .. }
+        ),
+        "{error:?}"
+    );
+    assert!(peak < 4 * MIB, "peak {peak}");
+}
+
+#[test]
+fn a_single_xml_text_larger_than_16_mb_is_refused_without_buffering_it() {
+    // Poorly compressible text so that the ratio check lets it through.
+    let mut state: u32 = 12345;
+    let mut text = String::with_capacity(17 << 20);
+    while text.len() < 17 << 20 {
+        state = state.wrapping_mul(1_103_515_245).wrapping_add(12345);
+        text.push(char::from(b'a' + (state >> 16) as u8 % 26));
+    }
+    let xml = sheet_xml(&format!(
+        r#"<row r="1"><c r="A1" t="str"><v>{text}</v></c></row>"#
+    ));
+    drop(text);
+    let bytes = xlsx_with_sheet(&xml, None, None);
+    drop(xml);
+    let (result, peak) = read_measured(&bytes, "huge-text.xlsx", &Limits::DEFAULT);
+    let error = result.unwrap_err();
+    assert!(matches!(error, ReadError::Suspicious { .. }), "{error:?}");
+    assert!(peak < 48 * MIB, "peak {peak}");
+}
+
+#[test]
+fn one_long_shared_string_referenced_by_every_cell_runs_into_the_text_budget() {
+    let long = "x".repeat(30_000);
+    let strings = format!("<si><t>{long}</t></si>");
+    let mut data = format!(r#"<row r="1">{}</row>"#, inline("A1", "Notes"));
+    for row in 2..10_002 {
+        data.push_str(&format!(
+            r#"<row r="{row}"><c r="A{row}" t="s"><v>0</v></c></row>"#
+        ));
+    }
+    let bytes = minimal_xlsx(&data, Some(&strings));
+    let limits = Limits {
+        max_inflated_bytes: 8 << 20,
+        ..Limits::DEFAULT
+    };
+    let (result, peak) = read_measured(&bytes, "repeat.xlsx", &limits);
+    assert_eq!(result.unwrap_err(), ReadError::TooMuchText { max: 8 << 20 });
+    assert!(peak < 24 * MIB, "peak {peak}");
+}
+
+#[test]
+fn a_million_tiny_shared_strings_cost_their_bytes_not_an_allocation_each() {
+    let strings: String = (0..1_000_000)
+        .map(|i| format!("<si><t>{}</t></si>", i % 100))
+        .collect();
+    let data = format!(
+        r#"<row r="1">{}</row><row r="2"><c r="A2" t="s"><v>999999</v></c></row>"#,
+        inline("A1", "Notes")
+    );
+    let bytes = minimal_xlsx(&data, Some(&strings));
+    drop(strings);
+    let (result, peak) = read_measured(&bytes, "tiny-strings.xlsx", &Limits::DEFAULT);
+    assert_eq!(all_texts(&result.unwrap()), [vec!["99"]]);
+    assert!(peak < 24 * MIB, "peak {peak}");
+}
+
+#[test]
+fn xml_entities_from_a_dtd_are_never_expanded() {
+    let mut entities = String::from(r#"<!ENTITY lol "lol">"#);
+    for level in 2..=9 {
+        let previous = if level == 2 {
+            "lol".to_string()
+        } else {
+            format!("lol{}", level - 1)
+        };
+        entities.push_str(&format!(
+            r#"<!ENTITY lol{level} "{}">"#,
+            format!("&{previous};").repeat(10)
+        ));
+    }
+    let xml = format!(
+        r#"<?xml version="1.0"?><!DOCTYPE lolz [{entities}]><worksheet xmlns="{MAIN_NS}"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&lol9;</t></is></c></row></sheetData></worksheet>"#
+    );
+    let (result, peak) = read_measured(
+        &xlsx_with_sheet(&xml, None, None),
+        "lol.xlsx",
+        &Limits::DEFAULT,
+    );
+    assert_eq!(result.unwrap().sheet.headers, ["&lol9;"]);
+    assert!(peak < 4 * MIB, "peak {peak}");
+}
+
+#[test]
+fn deeply_nested_xml_costs_nothing() {
+    let depth = 200_000;
+    let nested = format!(
+        "{}<t>Email</t>{}",
+        "<r>".repeat(depth),
+        "</r>".repeat(depth)
+    );
+    let junk = format!("{}{}", "<x>".repeat(depth), "</x>".repeat(depth));
+    let xml = sheet_xml(&format!(
+        r#"{junk}<row r="1"><c r="A1" t="inlineStr"><is>{nested}</is></c></row>"#
+    ));
+    let (result, peak) = read_measured(
+        &xlsx_with_sheet(&xml, None, None),
+        "deep.xlsx",
+        &Limits::DEFAULT,
+    );
+    assert_eq!(result.unwrap().sheet.headers, ["Email"]);
+    assert!(peak < 4 * MIB, "peak {peak}");
+}
+
+#[test]
+fn malformed_xml_is_reported_as_damage() {
+    for xml in [
+        sheet_xml(r#"<row r="1"><c r="A1" t="inlineStr"><is><t>Name"#)
+            .replace("</sheetData></worksheet>", ""),
+        sheet_xml(r#"<row r="1"><c r="A1"><v>1</v></c"#),
+        sheet_xml(r#"<row r="1"><c r="A1" t="s"><v>0</v></c></row>"#),
+        sheet_xml(r#"<row r="1"><c r="A99999999999"><v>1</v></c></row>"#),
+        sheet_xml(r#"<row r="1"><c r="ZZZZZZZZ1"><v>1</v></c></row>"#),
+        sheet_xml(r#"<row r="0"><c><v>1</v></c></row>"#),
+        sheet_xml(
+            r#"<row r="5"><c r="A5"><v>1</v></c></row><row r="2"><c r="A2"><v>1</v></c></row>"#,
+        ),
+        "\u{1}\u{2}not xml at all".to_string(),
+    ] {
+        let error = read(&xlsx_with_sheet(&xml, None, None), "bad.xlsx").unwrap_err();
+        assert!(
+            matches!(error, ReadError::Damaged { .. }),
+            "{xml:.80}: {error:?}"
+        );
+        assert_eq!(
+            error.to_string(),
+            "This file is damaged or incomplete and cannot be read. Open it in Excel, save it again as .xlsx (Excel Workbook) and try again."
+        );
+    }
+}
+
+#[test]
+fn declared_counts_and_huge_style_tables_do_not_size_anything() {
+    let strings = r#"<si><t>Email</t></si>"#.to_string();
+    let shared = format!(
+        r#"<?xml version="1.0"?><sst xmlns="{MAIN_NS}" count="99999999999999" uniqueCount="99999999999999">{strings}</sst>"#
+    );
+    let big_font = "F".repeat(1 << 20);
+    let styles = format!(
+        r#"<numFmts count="4000000000"><numFmt numFmtId="164" formatCode="yyyy-mm-dd"/></numFmts><fonts count="1"><font><name val="{big_font}"/></font></fonts><cellXfs count="4000000000">{}</cellXfs>"#,
+        r#"<xf numFmtId="164" fontId="0"/>"#.repeat(100_000)
+    );
+    // Style 5 is a date; style 99,999 is past the 65,536 formats kept, so
+    // its cell reads as a plain number.
+    let mut parts = xlsx_parts(
+        r#"<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="inlineStr"><is><t>Other</t></is></c></row><row r="2"><c r="A2" s="5"><v>45306</v></c><c r="B2" s="99999"><v>45306</v></c></row>"#,
+        None,
+        Some(&styles),
+    );
+    parts.push(("xl/sharedStrings.xml".to_string(), shared.into_bytes()));
+    let entries: Vec<(&str, &[u8])> = parts
+        .iter()
+        .map(|(n, d)| (n.as_str(), d.as_slice()))
+        .collect();
+    let (result, peak) = read_measured(&zip(&entries), "counts.xlsx", &Limits::DEFAULT);
+    let workbook = result.unwrap();
+    assert_eq!(workbook.sheet.headers, ["Email", "Other"]);
+    assert_eq!(all_texts(&workbook), [vec!["2024-01-15", "45306"]]);
+    assert!(peak < 8 * MIB, "peak {peak}");
+}
+
+#[test]
+fn truncated_packages_are_reported_as_damage_at_every_cut() {
+    let whole = minimal_xlsx(&header_and_rows(200), None);
+    for cut in (0..whole.len()).step_by(97) {
+        let result = read(&whole[..cut], "cut.xlsx");
+        assert!(result.is_err() || cut == 0, "cut at {cut}");
+    }
+    let error = read(&whole[..whole.len() / 2], "cut.xlsx").unwrap_err();
+    assert!(matches!(error, ReadError::Damaged { .. }), "{error:?}");
+}
+
+#[test]
+fn files_that_are_not_spreadsheets_are_named() {
+    let cases: [(&[u8], &str, Option<&str>); 5] = [
+        (
+            b"%PDF-1.7\n1 0 obj\n",
+            "contacts.xlsx",
+            Some("a PDF document"),
+        ),
+        (
+            b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR",
+            "contacts.xlsx",
+            Some("a PNG picture"),
+        ),
+        (
+            b"\xFF\xD8\xFF\xE0\0\x10JFIF",
+            "contacts.xls",
+            Some("a JPEG picture"),
+        ),
+        (
+            b"<html><body><table><tr><td>Ann</td></tr></table></body></html>",
+            "export.xls",
+            Some("a web page (HTML)"),
+        ),
+        (b"\0\x01\x02\x03\x04\x05garbage\0", "contacts.xlsx", None),
+    ];
+    for (bytes, name, looks_like) in cases {
+        let error = read(bytes, name).unwrap_err();
+        assert_eq!(
+            error,
+            ReadError::NotASpreadsheet {
+                looks_like: looks_like.map(str::to_string)
+            },
+            "{name}"
+        );
+        assert!(error
+            .to_string()
+            .contains("Save it as .xlsx (Excel Workbook) or .csv"));
+    }
+    let docx = zip(&[
+        ("_rels/.rels", br#"<Relationships><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>"#),
+        ("word/document.xml", b"<w:document/>"),
+    ]);
+    assert_eq!(
+        read(&docx, "letter.xlsx").unwrap_err(),
+        ReadError::NotASpreadsheet {
+            looks_like: Some("a Word document".into())
+        }
+    );
+    let plain_zip = zip(&[("notes.txt", b"hello")]);
+    assert_eq!(
+        read(&plain_zip, "archive.xlsx").unwrap_err(),
+        ReadError::NotASpreadsheet {
+            looks_like: Some("a zip archive".into())
+        }
+    );
+    let doc = compound_file(&[("WordDocument", vec![1; 10])]);
+    assert_eq!(
+        read(&doc, "letter.xls").unwrap_err(),
+        ReadError::NotASpreadsheet {
+            looks_like: Some("a Word document".into())
+        }
+    );
+    assert_eq!(read(b"", "empty.xlsx").unwrap_err(), ReadError::EmptyFile);
+}
+
+#[test]
+fn password_protected_workbooks_are_recognised() {
+    // Excel's encrypted xlsx: an OLE2 file with EncryptionInfo and
+    // EncryptedPackage streams.
+    let encrypted = compound_file(&[
+        ("EncryptionInfo", vec![4, 0, 4, 0, 0x40, 0, 0, 0]),
+        ("EncryptedPackage", vec![0xAB; 5000]),
+    ]);
+    let error = read(&encrypted, "locked.xlsx").unwrap_err();
+    assert_eq!(error, ReadError::PasswordProtected);
+    assert!(error.to_string().contains("remove the password"));
+
+    let mut zip_encrypted = minimal_xlsx(&header_and_rows(1), None);
+    mark_encrypted(&mut zip_encrypted);
+    assert_eq!(
+        read(&zip_encrypted, "locked.xlsx").unwrap_err(),
+        ReadError::PasswordProtected
+    );
+
+    let manifest = r#"<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"><manifest:encryption-data manifest:checksum-type="SHA1"/></manifest:file-entry>"#;
+    let locked_ods = ods("", "", Some(manifest));
+    assert_eq!(
+        read(&locked_ods, "locked.ods").unwrap_err(),
+        ReadError::PasswordProtected
+    );
+}
+
+#[test]
+fn a_zip_with_too_many_entries_is_refused() {
+    let names: Vec<String> = (0..10_001).map(|i| format!("f{i}")).collect();
+    let entries: Vec<(&str, &[u8])> = names.iter().map(|n| (n.as_str(), &b""[..])).collect();
+    let error = read(&zip(&entries), "many.xlsx").unwrap_err();
+    assert!(matches!(error, ReadError::Suspicious { .. }), "{error:?}");
+}
+
+#[test]
+fn broken_compound_files_end_in_an_error_not_a_hang() {
+    let stream = [
+        biff(
+            0x0809,
+            &[&0x0600u16.to_le_bytes()[..], &5u16.to_le_bytes(), &[0; 12]].concat(),
+        ),
+        biff(
+            0x0085,
+            &[&[0xFF, 0xFF, 0, 0, 0, 0][..], &biff_string("Sheet1", true)].concat(),
+        ),
+        biff(0x000A, &[]),
+    ]
+    .concat();
+    let whole = compound_file(&[("Workbook", stream)]);
+    // The sheet's offset points past the stream.
+    assert!(matches!(
+        read(&whole, "bad.xls"),
+        Err(ReadError::Damaged { .. })
+    ));
+
+    // A directory chain that loops on itself (FAT entry 1 -> 1).
+    let mut looping = whole.clone();
+    looping[512 + 4..512 + 8].copy_from_slice(&1u32.to_le_bytes());
+    assert!(matches!(
+        read(&looping, "loop.xls"),
+        Err(ReadError::Damaged { .. })
+    ));
+
+    // A stream whose chain loops: its size bounds the copy.
+    let mut stream_loop = whole.clone();
+    stream_loop[512 + 8..512 + 12].copy_from_slice(&2u32.to_le_bytes());
+    let (result, peak) = read_measured(&stream_loop, "loop.xls", &Limits::DEFAULT);
+    assert!(result.is_err());
+    assert!(peak < 4 * MIB, "peak {peak}");
+
+    for cut in (0..whole.len()).step_by(61) {
+        assert!(read(&whole[..cut], "cut.xls").is_err(), "cut at {cut}");
+    }
+}
+
+#[test]
+fn a_looping_sector_chain_copies_at_most_the_file() {
+    // 109 FAT sectors (the most the header lists) describe 13,952 sectors,
+    // but the file has 111: the directory chain loops on sector 109.
+    const FREE: u32 = 0xFFFF_FFFF;
+    let mut header = vec![0u8; 512];
+    header[..8].copy_from_slice(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1");
+    header[0x1A] = 3;
+    header[0x1C..0x1E].copy_from_slice(&0xFFFEu16.to_le_bytes());
+    header[0x1E] = 9;
+    header[0x20] = 6;
+    header[0x2C..0x30].copy_from_slice(&109u32.to_le_bytes());
+    header[0x30..0x34].copy_from_slice(&109u32.to_le_bytes());
+    header[0x38..0x3C].copy_from_slice(&4096u32.to_le_bytes());
+    header[0x3C..0x40].copy_from_slice(&0xFFFF_FFFEu32.to_le_bytes());
+    header[0x44..0x48].copy_from_slice(&0xFFFF_FFFEu32.to_le_bytes());
+    for i in 0..109u32 {
+        let at = 0x4C + 4 * i as usize;
+        header[at..at + 4].copy_from_slice(&i.to_le_bytes());
+    }
+    let mut fat = vec![FREE; 109 * 128];
+    fat[..109].fill(0xFFFF_FFFD);
+    fat[109] = 109;
+    let mut bytes = header;
+    for value in fat {
+        bytes.extend_from_slice(&value.to_le_bytes());
+    }
+    bytes.extend(vec![0u8; 1024]);
+    let (result, peak) = read_measured(&bytes, "loop.xls", &Limits::DEFAULT);
+    assert!(
+        matches!(result, Err(ReadError::Damaged { .. })),
+        "{result:?}"
+    );
+    assert!(peak < 4 * bytes.len() as i64, "peak {peak}");
+}
+
+#[test]
+fn repeated_ods_rows_and_columns_expand_only_as_far_as_the_limits() {
+    let limits = Limits {
+        max_rows: 1_000,
+        ..Limits::DEFAULT
+    };
+    // A non-blank row repeated 1,048,576 times.
+    let repeated_row = format!(
+        r#"<table:table table:name="Sheet1"><table:table-row>{}</table:table-row><table:table-row table:number-rows-repeated="1048576">{}</table:table-row></table:table>"#,
+        ods_text("Name"),
+        ods_text("Ann")
+    );
+    let (result, peak) = read_measured(&ods(&repeated_row, "", None), "rows.ods", &limits);
+    assert_eq!(
+        result.unwrap_err(),
+        ReadError::TooManyRows {
+            sheet: "Sheet1".into(),
+            max: 1_000
+        }
+    );
+    assert!(peak < 4 * MIB, "peak {peak}");
+
+    // A header cell repeated across every column.
+    let repeated_cell = r#"<table:table table:name="Sheet1"><table:table-row><table:table-cell table:number-columns-repeated="16384" office:value-type="string"><text:p>Name</text:p></table:table-cell></table:table-row></table:table>"#;
+    let (result, peak) = read_measured(&ods(repeated_cell, "", None), "cols.ods", &limits);
+    assert_eq!(
+        result.unwrap_err(),
+        ReadError::TooManyColumns {
+            sheet: "Sheet1".into(),
+            columns: 16_384,
+            max: 100
+        }
+    );
+    assert!(peak < 4 * MIB, "peak {peak}");
+
+    // A million blank rows, then a contact; a data cell repeated a billion
+    // times to the right.
+    let blank_then_data = format!(
+        r#"<table:table table:name="Sheet1"><table:table-row>{}{}</table:table-row><table:table-row table:number-rows-repeated="1000000"><table:table-cell table:number-columns-repeated="1024"/></table:table-row><table:table-row><table:table-cell table:number-columns-repeated="1000000000" office:value-type="string"><text:p>Ann</text:p></table:table-cell></table:table-row></table:table>"#,
+        ods_text("Name"),
+        ods_text("Email")
+    );
+    let (result, peak) = read_measured(
+        &ods(&blank_then_data, "", None),
+        "sparse.ods",
+        &Limits::DEFAULT,
+    );
+    let workbook = result.unwrap();
+    assert_eq!(all_texts(&workbook), [vec!["Ann", "Ann"]]);
+    assert_eq!(workbook.sheet.rows[0].line, 1_000_002);
+    assert_eq!(workbook.sheet.blank_rows_skipped, 1_000_000);
+    assert!(peak < 4 * MIB, "peak {peak}");
+}

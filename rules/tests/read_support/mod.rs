@@ -1,0 +1,334 @@
+//! Helpers shared by the `read_*` integration tests: reading with the
+//! default limits, row texts, and zip and xlsx packages built in code.
+
+#![allow(dead_code)]
+
+use std::io::{Cursor, Write};
+
+use rules::read::{read_workbook, ReadError, Workbook};
+use rules::{Limits, SheetRow};
+use zip::write::SimpleFileOptions;
+use zip::{CompressionMethod, ZipWriter};
+
+/// Reads `bytes` called `name` with the default limits and sheet.
+pub fn read(bytes: &[u8], name: &str) -> Result<Workbook, ReadError> {
+    read_workbook(bytes, name, None, &Limits::DEFAULT)
+}
+
+/// Reads, expecting success.
+pub fn read_ok(bytes: &[u8], name: &str) -> Workbook {
+    match read(bytes, name) {
+        Ok(workbook) => workbook,
+        Err(error) => panic!("{name}: {error:?}"),
+    }
+}
+
+/// A row's cell texts.
+pub fn texts(row: &SheetRow) -> Vec<String> {
+    row.cells
+        .iter()
+        .map(|cell| cell.text().to_string())
+        .collect()
+}
+
+/// Every data row's texts.
+pub fn all_texts(workbook: &Workbook) -> Vec<Vec<String>> {
+    workbook.sheet.rows.iter().map(texts).collect()
+}
+
+/// A zip archive of `entries`, deflated.
+pub fn zip(entries: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut writer = ZipWriter::new(Cursor::new(Vec::new()));
+    let options = SimpleFileOptions::default().compression_method(CompressionMethod::Deflated);
+    for (name, data) in entries {
+        writer.start_file(*name, options).unwrap();
+        writer.write_all(data).unwrap();
+    }
+    writer.finish().unwrap().into_inner()
+}
+
+pub const MAIN_NS: &str = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
+pub const REL_NS: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+
+/// The package parts of a one-sheet xlsx whose `<sheetData>` holds
+/// `sheet_data`, with optional shared strings (`<si>` items) and styles.
+pub fn xlsx_parts(
+    sheet_data: &str,
+    shared_strings: Option<&str>,
+    styles: Option<&str>,
+) -> Vec<(String, Vec<u8>)> {
+    let mut parts = vec![
+        (
+            "[Content_Types].xml".to_string(),
+            br#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#.to_vec(),
+        ),
+        (
+            "_rels/.rels".to_string(),
+            format!(r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="{REL_NS}/officeDocument" Target="xl/workbook.xml"/></Relationships>"#).into_bytes(),
+        ),
+        (
+            "xl/workbook.xml".to_string(),
+            format!(r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{MAIN_NS}" xmlns:r="{REL_NS}"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>"#).into_bytes(),
+        ),
+        (
+            "xl/_rels/workbook.xml.rels".to_string(),
+            format!(r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="{REL_NS}/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="{REL_NS}/sharedStrings" Target="sharedStrings.xml"/><Relationship Id="rId3" Type="{REL_NS}/styles" Target="styles.xml"/></Relationships>"#).into_bytes(),
+        ),
+        (
+            "xl/worksheets/sheet1.xml".to_string(),
+            format!(r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{MAIN_NS}"><sheetData>{sheet_data}</sheetData></worksheet>"#).into_bytes(),
+        ),
+    ];
+    if let Some(items) = shared_strings {
+        parts.push((
+            "xl/sharedStrings.xml".to_string(),
+            format!(
+                r#"<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{MAIN_NS}">{items}</sst>"#
+            )
+            .into_bytes(),
+        ));
+    }
+    if let Some(styles) = styles {
+        parts.push((
+            "xl/styles.xml".to_string(),
+            format!(r#"<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="{MAIN_NS}">{styles}</styleSheet>"#).into_bytes(),
+        ));
+    }
+    parts
+}
+
+/// A one-sheet xlsx built by hand (see [`xlsx_parts`]).
+pub fn minimal_xlsx(sheet_data: &str, shared_strings: Option<&str>) -> Vec<u8> {
+    let parts = xlsx_parts(sheet_data, shared_strings, None);
+    let entries: Vec<(&str, &[u8])> = parts
+        .iter()
+        .map(|(n, d)| (n.as_str(), d.as_slice()))
+        .collect();
+    zip(&entries)
+}
+
+/// `<c>` with an inline string.
+pub fn inline(reference: &str, text: &str) -> String {
+    format!(r#"<c r="{reference}" t="inlineStr"><is><t>{text}</t></is></c>"#)
+}
+
+/// A version 3 OLE2 compound file holding `streams` in its root storage.
+/// Streams are padded to 4,096 bytes so all live in regular sectors.
+pub fn compound_file(streams: &[(&str, Vec<u8>)]) -> Vec<u8> {
+    const SECTOR: usize = 512;
+    const END: u32 = 0xFFFF_FFFE;
+    const FREE: u32 = 0xFFFF_FFFF;
+    let padded: Vec<Vec<u8>> = streams
+        .iter()
+        .map(|(_, data)| {
+            let mut data = data.clone();
+            let len = data.len().max(4096).div_ceil(SECTOR) * SECTOR;
+            data.resize(len, 0);
+            data
+        })
+        .collect();
+    let dir_entries = streams.len() + 1;
+    let dir_sectors = (dir_entries * 128).div_ceil(SECTOR);
+    let data_sectors: usize = padded.iter().map(|d| d.len() / SECTOR).sum();
+    let mut fat_sectors = 1;
+    while fat_sectors * (SECTOR / 4) < fat_sectors + dir_sectors + data_sectors {
+        fat_sectors += 1;
+    }
+    let mut fat: Vec<u32> = vec![0xFFFF_FFFD; fat_sectors];
+    let chain = |fat: &mut Vec<u32>, count: usize| -> u32 {
+        let start = fat.len() as u32;
+        for i in 0..count {
+            fat.push(if i + 1 == count {
+                END
+            } else {
+                start + i as u32 + 1
+            });
+        }
+        start
+    };
+    let dir_start = chain(&mut fat, dir_sectors);
+    let starts: Vec<u32> = padded
+        .iter()
+        .map(|d| chain(&mut fat, d.len() / SECTOR))
+        .collect();
+    fat.resize(fat_sectors * SECTOR / 4, FREE);
+
+    let mut header = vec![0u8; SECTOR];
+    header[..8].copy_from_slice(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1");
+    header[0x18..0x1A].copy_from_slice(&0x3Eu16.to_le_bytes());
+    header[0x1A..0x1C].copy_from_slice(&3u16.to_le_bytes());
+    header[0x1C..0x1E].copy_from_slice(&0xFFFEu16.to_le_bytes());
+    header[0x1E..0x20].copy_from_slice(&9u16.to_le_bytes());
+    header[0x20..0x22].copy_from_slice(&6u16.to_le_bytes());
+    header[0x2C..0x30].copy_from_slice(&(fat_sectors as u32).to_le_bytes());
+    header[0x30..0x34].copy_from_slice(&dir_start.to_le_bytes());
+    header[0x38..0x3C].copy_from_slice(&4096u32.to_le_bytes());
+    header[0x3C..0x40].copy_from_slice(&END.to_le_bytes());
+    header[0x44..0x48].copy_from_slice(&END.to_le_bytes());
+    for i in 0..109 {
+        let value = if i < fat_sectors { i as u32 } else { FREE };
+        header[0x4C + 4 * i..0x50 + 4 * i].copy_from_slice(&value.to_le_bytes());
+    }
+
+    let entry = |name: &str, kind: u8, right: u32, child: u32, start: u32, size: u32| {
+        let mut e = vec![0u8; 128];
+        let units: Vec<u16> = name.encode_utf16().collect();
+        for (i, u) in units.iter().enumerate() {
+            e[2 * i..2 * i + 2].copy_from_slice(&u.to_le_bytes());
+        }
+        e[0x40..0x42].copy_from_slice(&((units.len() as u16 + 1) * 2).to_le_bytes());
+        e[0x42] = kind;
+        e[0x43] = 1;
+        e[0x44..0x48].copy_from_slice(&FREE.to_le_bytes());
+        e[0x48..0x4C].copy_from_slice(&right.to_le_bytes());
+        e[0x4C..0x50].copy_from_slice(&child.to_le_bytes());
+        e[0x74..0x78].copy_from_slice(&start.to_le_bytes());
+        e[0x78..0x7C].copy_from_slice(&size.to_le_bytes());
+        e
+    };
+    let mut directory = entry(
+        "Root Entry",
+        5,
+        FREE,
+        if streams.is_empty() { FREE } else { 1 },
+        END,
+        0,
+    );
+    for (i, (name, _)) in streams.iter().enumerate() {
+        let right = if i + 1 < streams.len() {
+            i as u32 + 2
+        } else {
+            FREE
+        };
+        directory.extend(entry(
+            name,
+            2,
+            right,
+            FREE,
+            starts[i],
+            padded[i].len() as u32,
+        ));
+    }
+    directory.resize(dir_sectors * SECTOR, 0);
+
+    let mut out = header;
+    for value in &fat {
+        out.extend_from_slice(&value.to_le_bytes());
+    }
+    out.extend(directory);
+    for data in padded {
+        out.extend(data);
+    }
+    out
+}
+
+/// One BIFF8 record.
+pub fn biff(kind: u16, data: &[u8]) -> Vec<u8> {
+    let mut out = kind.to_le_bytes().to_vec();
+    out.extend_from_slice(&(data.len() as u16).to_le_bytes());
+    out.extend_from_slice(data);
+    out
+}
+
+/// A BIFF8 `XLUnicodeString` (compressed when Latin-1 fits).
+pub fn biff_string(text: &str, short: bool) -> Vec<u8> {
+    let units: Vec<u16> = text.encode_utf16().collect();
+    let wide = units.iter().any(|&u| u > 0xFF);
+    let mut out = if short {
+        vec![units.len() as u8]
+    } else {
+        (units.len() as u16).to_le_bytes().to_vec()
+    };
+    out.push(u8::from(wide));
+    for u in units {
+        if wide {
+            out.extend_from_slice(&u.to_le_bytes());
+        } else {
+            out.push(u as u8);
+        }
+    }
+    out
+}
+
+/// A BIFF8 cell header: row, column, XF index.
+pub fn biff_cell(row: u16, col: u16, xf: u16) -> Vec<u8> {
+    [row.to_le_bytes(), col.to_le_bytes(), xf.to_le_bytes()].concat()
+}
+
+/// An xls compound file: the workbook globals (`globals` records after the
+/// BOF, then a sheet list), the shared strings, then each sheet's records.
+pub fn xls(globals: &[Vec<u8>], strings: &[&str], sheets: &[(&str, u8, Vec<u8>)]) -> Vec<u8> {
+    let bof = |kind: u16| {
+        biff(
+            0x0809,
+            &[&0x0600u16.to_le_bytes()[..], &kind.to_le_bytes(), &[0; 12]].concat(),
+        )
+    };
+    let mut sst = (strings.len() as u32).to_le_bytes().to_vec();
+    sst.extend_from_slice(&(strings.len() as u32).to_le_bytes());
+    for s in strings {
+        sst.extend(biff_string(s, false));
+    }
+    let sheet_streams: Vec<Vec<u8>> = sheets
+        .iter()
+        .map(|(_, _, records)| [bof(0x0010), records.clone(), biff(0x000A, &[])].concat())
+        .collect();
+    let bound = |position: u32, state: u8, name: &str| {
+        biff(
+            0x0085,
+            &[
+                &position.to_le_bytes()[..],
+                &[state, 0],
+                &biff_string(name, true),
+            ]
+            .concat(),
+        )
+    };
+    // Globals length does not depend on the positions, so measure first.
+    let mut globals_stream = bof(0x0005);
+    for record in globals {
+        globals_stream.extend_from_slice(record);
+    }
+    let bound_len: usize = sheets
+        .iter()
+        .map(|(name, state, _)| bound(0, *state, name).len())
+        .sum();
+    let tail = [biff(0x00FC, &sst), biff(0x000A, &[])].concat();
+    let mut position = (globals_stream.len() + bound_len + tail.len()) as u32;
+    for ((name, state, _), stream) in sheets.iter().zip(&sheet_streams) {
+        globals_stream.extend(bound(position, *state, name));
+        position += stream.len() as u32;
+    }
+    globals_stream.extend(tail);
+    for stream in sheet_streams {
+        globals_stream.extend(stream);
+    }
+    compound_file(&[("Workbook", globals_stream)])
+}
+
+/// An ods package whose `<office:spreadsheet>` holds `tables`, with
+/// `styles` as automatic styles and an optional manifest body.
+pub fn ods(tables: &str, styles: &str, manifest: Option<&str>) -> Vec<u8> {
+    let content = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:calcext="urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0" office:version="1.2"><office:automatic-styles>{styles}</office:automatic-styles><office:body><office:spreadsheet>{tables}</office:spreadsheet></office:body></office:document-content>"#
+    );
+    let manifest = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>{}</manifest:manifest>"#,
+        manifest.unwrap_or(r#"<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>"#)
+    );
+    zip(&[
+        (
+            "mimetype",
+            b"application/vnd.oasis.opendocument.spreadsheet",
+        ),
+        ("META-INF/manifest.xml", manifest.as_bytes()),
+        ("content.xml", content.as_bytes()),
+    ])
+}
+
+/// An ods string cell.
+pub fn ods_text(text: &str) -> String {
+    format!(
+        r#"<table:table-cell office:value-type="string"><text:p>{text}</text:p></table:table-cell>"#
+    )
+}
