@@ -96,6 +96,9 @@ CREATE TABLE imports (
     unchanged_count  integer NOT NULL DEFAULT 0,
     -- Why the last confirm failed, in the words shown to the user.
     failure          text,
+    -- The issues a refused confirm returned (the first ones and the total),
+    -- so confirming it again gives the same answer.
+    rejection        jsonb,
     created_at       timestamptz NOT NULL DEFAULT now(),
     committed_at     timestamptz,
     undone_at        timestamptz
@@ -133,6 +136,8 @@ CREATE TABLE import_changes (
     PRIMARY KEY (import_id, contact_id)
 );
 CREATE INDEX import_changes_contact_idx ON import_changes (account_id, contact_id);
+-- An import's detail pages through its changes in file row order.
+CREATE INDEX import_changes_line_idx ON import_changes (import_id, line);
 
 CREATE TABLE notifications (
     id          uuid PRIMARY KEY DEFAULT gen_random_uuid(),

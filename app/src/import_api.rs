@@ -1,1 +1,192 @@
-//! The import server functions (being written).
+//! The import server functions: thin wrappers that find the caller's account
+//! and call `store::imports`, which does the work (and holds the rules about
+//! what is valid).
+//!
+//! Invariant: the account always comes from the session ([`caller`]), never
+//! from the request, and another account's import id gets exactly the
+//! answer a random id gets (`AppError::NotFound("import")`).
+//!
+//! The browser's sequence: [`existing_contacts`] (in chunks of at most
+//! [`MAX_LOOKUP_KEYS`] Contact IDs and as many emails) for the preview, then
+//! [`open_import`], [`upload_rows`] in chunks of at most
+//! [`MAX_ROWS_PER_UPLOAD`] rows, and [`confirm_import`]. Confirming again
+//! (e.g. after a lost answer) is safe: it applies once.
+//!
+//! [`caller`]: crate::server_context::caller
+
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+use rules::check::LookupKeys;
+use rules::ExistingContact;
+use store::model::{ConfirmOutcome, ImportDetail, ImportSummary, NewImport, Notification, UndoOutcome, UploadedRow};
+use uuid::Uuid;
+
+use crate::error::AppError;
+
+/// The most Contact IDs, and separately the most emails, one
+/// [`existing_contacts`] call accepts: the browser asks in chunks this size.
+pub const MAX_LOOKUP_KEYS: usize = 5_000;
+
+/// The most rows one [`upload_rows`] call accepts.
+pub const MAX_ROWS_PER_UPLOAD: usize = 2_000;
+
+/// How many changed contacts one page of [`import_detail`] holds.
+pub const CHANGES_PER_PAGE: u32 = 200;
+
+/// The caller's contacts whose Contact ID or email matches one of `keys`
+/// (in `rules::check::match_key` form; compared case-insensitively), for the
+/// preview. At most [`MAX_LOOKUP_KEYS`] references and [`MAX_LOOKUP_KEYS`]
+/// emails per call: send more in several calls.
+#[server(endpoint = "existing_contacts", input = Json)]
+pub async fn existing_contacts(keys: LookupKeys) -> Result<Vec<ExistingContact>, AppError> {
+    use crate::server_context::{caller, reply};
+    reply(
+        async {
+            let caller = caller().await?;
+            Ok(store::imports::existing_contacts(&caller.pool, caller.account, &keys).await?)
+        }
+        .await,
+    )
+}
+
+/// Opens an import of a checked file (name, SHA-256, mode, columns, how many
+/// rows will follow) and returns its id.
+#[server(endpoint = "open_import", input = Json)]
+pub async fn open_import(import: NewImport) -> Result<Uuid, AppError> {
+    use crate::server_context::{caller, reply};
+    reply(
+        async {
+            let caller = caller().await?;
+            let limits = rules::Limits::DEFAULT;
+            Ok(store::imports::open(&caller.pool, caller.account, caller.user, &import, &limits).await?)
+        }
+        .await,
+    )
+}
+
+/// Stores a chunk of at most [`MAX_ROWS_PER_UPLOAD`] rows of an open import,
+/// as the user left them (each with what the preview matched it to).
+/// Sending a chunk again replaces those rows rather than adding them.
+/// Returns how many rows the import holds so far, for the progress bar.
+#[server(endpoint = "upload_rows", input = Json)]
+pub async fn upload_rows(import_id: Uuid, rows: Vec<UploadedRow>) -> Result<u32, AppError> {
+    use crate::server_context::{caller, reply};
+    reply(
+        async {
+            let caller = caller().await?;
+            Ok(store::imports::upload_rows(&caller.pool, caller.account, import_id, &rows).await?)
+        }
+        .await,
+    )
+}
+
+/// Re-checks every row of the import on the server and, when none has an
+/// issue, merges them into the contacts in one transaction. Returns the
+/// counts, or the issues (nothing written). Safe to call again: an import
+/// applies once, and a later call returns the same counts.
+#[server(endpoint = "confirm_import", input = Json)]
+pub async fn confirm_import(import_id: Uuid) -> Result<ConfirmOutcome, AppError> {
+    use crate::server_context::{caller, reply};
+    reply(
+        async {
+            let caller = caller().await?;
+            Ok(store::imports::confirm(&caller.pool, caller.account, import_id).await?)
+        }
+        .await,
+    )
+}
+
+/// The caller's account's imports, newest first (confirmed ones: committed,
+/// failed or undone; at most `store::imports::HISTORY_LIMIT`).
+#[server(endpoint = "list_imports", input = Json)]
+pub async fn list_imports() -> Result<Vec<ImportSummary>, AppError> {
+    use crate::server_context::{caller, reply};
+    reply(
+        async {
+            let caller = caller().await?;
+            Ok(store::imports::list(&caller.pool, caller.account).await?)
+        }
+        .await,
+    )
+}
+
+/// One import with page `page` (from 0) of the contacts it created or
+/// changed, before and after, [`CHANGES_PER_PAGE`] to a page.
+#[server(name = ImportDetailCall, endpoint = "import_detail", input = Json)]
+pub async fn import_detail(import_id: Uuid, page: u32) -> Result<ImportDetail, AppError> {
+    use crate::server_context::{caller, reply};
+    reply(
+        async {
+            let caller = caller().await?;
+            Ok(store::imports::detail(&caller.pool, caller.account, import_id, page).await?)
+        }
+        .await,
+    )
+}
+
+/// Undoes a committed import in one transaction, unless later changes
+/// touched its contacts (then it says which, and changes nothing).
+#[server(endpoint = "undo_import", input = Json)]
+pub async fn undo_import(import_id: Uuid) -> Result<UndoOutcome, AppError> {
+    use crate::server_context::{caller, reply};
+    reply(
+        async {
+            let caller = caller().await?;
+            Ok(store::imports::undo(&caller.pool, caller.account, import_id).await?)
+        }
+        .await,
+    )
+}
+
+/// The caller's notifications: unread first, newest first within each.
+#[server(endpoint = "notifications", input = Json)]
+pub async fn notifications() -> Result<Vec<Notification>, AppError> {
+    use crate::server_context::{caller, reply};
+    reply(
+        async {
+            let caller = caller().await?;
+            Ok(store::imports::notifications::list(&caller.pool, caller.account, caller.user).await?)
+        }
+        .await,
+    )
+}
+
+/// Marks the caller's notifications `ids` read (ids that are not theirs are
+/// ignored).
+#[server(endpoint = "mark_notifications_read", input = Json)]
+pub async fn mark_notifications_read(ids: Vec<Uuid>) -> Result<(), AppError> {
+    use crate::server_context::{caller, reply};
+    reply(
+        async {
+            let caller = caller().await?;
+            Ok(store::imports::notifications::mark_read(&caller.pool, caller.account, caller.user, &ids).await?)
+        }
+        .await,
+    )
+}
+
+#[cfg(feature = "ssr")]
+impl From<store::imports::ImportError> for AppError {
+    fn from(error: store::imports::ImportError) -> Self {
+        use store::imports::ImportError;
+        match error {
+            ImportError::NotFound => AppError::NotFound("import".into()),
+            ImportError::Invalid(sentence) => AppError::Invalid(sentence),
+            ImportError::Conflict(sentence) => AppError::Conflict(sentence),
+            ImportError::Interrupted => {
+                tracing::error!("an import task stopped unexpectedly");
+                AppError::Internal
+            }
+            ImportError::Store(error) => error.into(),
+        }
+    }
+}
+
+/// The limits above are the data layer's, restated for the browser build
+/// (which does not have the data layer's queries).
+#[cfg(feature = "ssr")]
+const _: () = {
+    assert!(MAX_LOOKUP_KEYS == store::imports::MAX_LOOKUP_KEYS);
+    assert!(MAX_ROWS_PER_UPLOAD == store::imports::MAX_ROWS_PER_UPLOAD);
+    assert!(CHANGES_PER_PAGE == store::imports::CHANGES_PER_PAGE);
+};

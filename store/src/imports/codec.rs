@@ -1,0 +1,143 @@
+//! How import values are stored: mode and status as text, a contact's fields
+//! as a jsonb object keyed by field, a set of fields as a bit set, a row's
+//! cells as a text array in template order.
+//!
+//! Invariant: every `*_to_*` here has an inverse that gives back the same
+//! value, and the inverses never panic on what is in the database: an
+//! unknown text or a short array is a [`CodecError`], a missing field in a
+//! jsonb object reads as blank.
+
+use rules::merge::MergeMode;
+use rules::{ContactFields, Field, FieldSet};
+use serde_json::{Map, Value};
+
+use crate::model::ImportStatus;
+
+/// A stored value the code does not understand (the schema and the code
+/// disagree): reported as a database error, never a panic.
+#[derive(Debug, thiserror::Error)]
+#[error("unexpected stored value for {what}: {value}")]
+pub(crate) struct CodecError {
+    what: &'static str,
+    value: String,
+}
+
+impl From<CodecError> for sqlx::Error {
+    fn from(error: CodecError) -> Self {
+        sqlx::Error::Decode(Box::new(error))
+    }
+}
+
+/// The `imports.mode` text of `mode`.
+pub(crate) fn mode_text(mode: MergeMode) -> &'static str {
+    match mode {
+        MergeMode::KeepExisting => "keep",
+        MergeMode::OverwriteAll => "overwrite",
+    }
+}
+
+/// The mode stored as `text`.
+pub(crate) fn mode_from_text(text: &str) -> Result<MergeMode, CodecError> {
+    match text {
+        "keep" => Ok(MergeMode::KeepExisting),
+        "overwrite" => Ok(MergeMode::OverwriteAll),
+        other => Err(CodecError { what: "imports.mode", value: other.to_string() }),
+    }
+}
+
+/// The `imports.status` text of `status`.
+pub(crate) fn status_text(status: ImportStatus) -> &'static str {
+    match status {
+        ImportStatus::Open => "open",
+        ImportStatus::Committed => "committed",
+        ImportStatus::Failed => "failed",
+        ImportStatus::Undone => "undone",
+    }
+}
+
+/// The status stored as `text`.
+pub(crate) fn status_from_text(text: &str) -> Result<ImportStatus, CodecError> {
+    match text {
+        "open" => Ok(ImportStatus::Open),
+        "committed" => Ok(ImportStatus::Committed),
+        "failed" => Ok(ImportStatus::Failed),
+        "undone" => Ok(ImportStatus::Undone),
+        other => Err(CodecError { what: "imports.status", value: other.to_string() }),
+    }
+}
+
+/// A contact's fields as a JSON object `{"reference": "...", "kind": ..., ...}`
+/// (every field, blank ones as `""`), as text ready for a `::jsonb` cast.
+pub(crate) fn fields_to_json(fields: &ContactFields) -> String {
+    let object: Map<String, Value> =
+        fields.iter().map(|(field, value)| (field.key().to_string(), Value::String(value.to_string()))).collect();
+    Value::Object(object).to_string()
+}
+
+/// The fields of a JSON object written by [`fields_to_json`]; a field the
+/// object lacks (e.g. one added to the template later) is blank.
+pub(crate) fn fields_from_json(value: &Value) -> Result<ContactFields, CodecError> {
+    let Value::Object(object) = value else {
+        return Err(CodecError { what: "contact fields", value: value.to_string() });
+    };
+    let mut fields = ContactFields::blank();
+    for field in Field::ALL {
+        match object.get(field.key()) {
+            Some(Value::String(text)) => fields.set(field, text.as_str()),
+            None | Some(Value::Null) => {}
+            Some(other) => return Err(CodecError { what: field.key(), value: other.to_string() }),
+        }
+    }
+    Ok(fields)
+}
+
+/// `set` as a bit set: bit `field.index()` for each field in it.
+pub(crate) fn field_set_to_bits(set: FieldSet) -> i32 {
+    set.iter().fold(0, |bits, field| bits | (1 << field.index()))
+}
+
+/// The set stored as `bits` (bits beyond the known fields are ignored).
+pub(crate) fn field_set_from_bits(bits: i32) -> FieldSet {
+    Field::ALL.into_iter().filter(|field| bits & (1 << field.index()) != 0).collect()
+}
+
+/// The values stored as `cells`, one per field in template order.
+pub(crate) fn fields_from_cells(cells: Vec<String>) -> Result<ContactFields, CodecError> {
+    let count = cells.len();
+    let cells: [String; Field::COUNT] =
+        cells.try_into().map_err(|_| CodecError { what: "import_rows.cells", value: format!("{count} cells") })?;
+    Ok(ContactFields(cells))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_survive_json() {
+        let fields = ContactFields::from_pairs([(Field::Email, "a@b.co"), (Field::Notes, "say \"hi\"\n")]);
+        let json: Value = serde_json::from_str(&fields_to_json(&fields)).unwrap();
+        assert_eq!(json["email"], "a@b.co");
+        assert_eq!(fields_from_json(&json).unwrap(), fields);
+        assert!(fields_from_json(&Value::Null).is_err());
+    }
+
+    #[test]
+    fn field_sets_survive_bits() {
+        for set in [FieldSet::EMPTY, FieldSet::all(), FieldSet::of(&[Field::Email, Field::Notes])] {
+            assert_eq!(field_set_from_bits(field_set_to_bits(set)), set);
+        }
+    }
+
+    #[test]
+    fn texts_survive() {
+        for mode in [MergeMode::KeepExisting, MergeMode::OverwriteAll] {
+            assert_eq!(mode_from_text(mode_text(mode)).unwrap(), mode);
+        }
+        for status in [ImportStatus::Open, ImportStatus::Committed, ImportStatus::Failed, ImportStatus::Undone] {
+            assert_eq!(status_from_text(status_text(status)).unwrap(), status);
+        }
+        assert!(mode_from_text("merge").is_err());
+        assert!(fields_from_cells(vec![String::new(); 3]).is_err());
+    }
+}

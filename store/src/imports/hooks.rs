@@ -1,0 +1,94 @@
+//! A way for tests to stop a merge part-way: pause it at a chosen step
+//! (after some of its writes), learn its database session's process id, do
+//! something from outside (e.g. `pg_terminate_backend`), then let it go on.
+//!
+//! Invariant: [`MergeHooks::none`] (what [`confirm`](super::confirm) uses)
+//! does nothing at all; a pause happens at most once per merge, and dropping
+//! the [`PausedMerge`] handle lets the merge go on.
+
+use sqlx::{PgConnection, Row};
+use tokio::sync::oneshot;
+
+/// A point in the merge's write phase, all inside its one transaction.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MergeStep {
+    /// Every row is re-checked and fine; nothing is written yet (the
+    /// contacts the import matches are locked, new keys are not).
+    Checked,
+    /// The new contacts are inserted; nothing else is written yet.
+    ContactsInserted,
+    /// The changed contacts are updated as well.
+    ContactsUpdated,
+    /// Everything is written; the transaction is about to commit.
+    BeforeCommit,
+}
+
+/// Where a merge pauses, if anywhere. Build one with [`MergeHooks::none`] or
+/// [`MergeHooks::pause_at`].
+#[derive(Debug, Default)]
+pub struct MergeHooks {
+    pause: Option<Pause>,
+}
+
+#[derive(Debug)]
+struct Pause {
+    step: MergeStep,
+    reached: oneshot::Sender<i32>,
+    resume: oneshot::Receiver<()>,
+}
+
+/// The test's side of a pause: wait until the merge reaches its step, then
+/// let it go on.
+#[derive(Debug)]
+pub struct PausedMerge {
+    reached: oneshot::Receiver<i32>,
+    resume: oneshot::Sender<()>,
+}
+
+impl MergeHooks {
+    /// No pause: the merge runs straight through.
+    pub fn none() -> MergeHooks {
+        MergeHooks::default()
+    }
+
+    /// Pauses the merge once it reaches `step`; the returned handle says when
+    /// it has, and lets it go on.
+    pub fn pause_at(step: MergeStep) -> (MergeHooks, PausedMerge) {
+        let (reached_tx, reached_rx) = oneshot::channel();
+        let (resume_tx, resume_rx) = oneshot::channel();
+        let hooks = MergeHooks { pause: Some(Pause { step, reached: reached_tx, resume: resume_rx }) };
+        (hooks, PausedMerge { reached: reached_rx, resume: resume_tx })
+    }
+
+    /// Called by the merge at `step` on its transaction's connection: if a
+    /// pause is set for this step, reports the session's backend process id
+    /// and waits to be resumed.
+    pub(crate) async fn at(&mut self, step: MergeStep, conn: &mut PgConnection) -> Result<(), sqlx::Error> {
+        if self.pause.as_ref().is_none_or(|pause| pause.step != step) {
+            return Ok(());
+        }
+        let Some(pause) = self.pause.take() else {
+            return Ok(());
+        };
+        let pid: i32 = sqlx::query("SELECT pg_backend_pid()").fetch_one(&mut *conn).await?.try_get(0)?;
+        // The test may have given up waiting; then there is no one to tell.
+        let _ = pause.reached.send(pid);
+        // Resumed, or the handle dropped: go on either way.
+        let _ = pause.resume.await;
+        Ok(())
+    }
+}
+
+impl PausedMerge {
+    /// Waits until the merge reaches its step, and returns the backend
+    /// process id of its database session; `None` if the merge finished or
+    /// failed without reaching it.
+    pub async fn reached(&mut self) -> Option<i32> {
+        (&mut self.reached).await.ok()
+    }
+
+    /// Lets the merge go on.
+    pub fn resume(self) {
+        let _ = self.resume.send(());
+    }
+}

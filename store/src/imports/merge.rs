@@ -1,0 +1,231 @@
+//! Confirming an import: the server re-checks every stored row with the
+//! shared rules against the contacts as they are now, and merges them in one
+//! transaction, or writes nothing and returns the issues.
+//!
+//! Invariants:
+//! - All or nothing: every contact write, the change records, the status and
+//!   the notification commit together. A lost connection, a killed session
+//!   or a crash at any point rolls all of it back and leaves the import open,
+//!   so confirming again works.
+//! - The merge runs in its own task: a caller that goes away (a browser that
+//!   disconnects) does not cancel it half-way; it commits or rolls back.
+//! - Confirming a committed import returns its stored result and writes
+//!   nothing, so a repeated confirm applies once; confirming a refused one
+//!   returns the same issues again.
+//! - Under the account's exclusive contacts lock ([`super::locks`]), with the
+//!   matched contacts locked, concurrent imports serialise: each checks
+//!   against what the previous one left, and a row whose contact moved on
+//!   since the preview is reported, never overwritten.
+
+use rules::check::{lookup_keys, ExistingContacts};
+use rules::headers::ImportRow;
+use sqlx::{PgConnection, PgPool, Row};
+use uuid::Uuid;
+
+use super::codec::{field_set_from_bits, fields_from_cells};
+use super::existing::{self, Locking};
+use super::hooks::{MergeHooks, MergeStep};
+use super::locks::{lock_account_contacts, LockMode};
+use super::notifications::{notify, NotificationKind};
+use super::recheck::{recheck, Recheck, StoredRows};
+use super::record::{self, mark_committed, mark_failed, ImportRecord, Rejection};
+use super::{planned_per_call, write, ImportError};
+use crate::model::{AccountId, ConfirmOutcome, ImportCounts, ImportStatus, PreviewMatch};
+
+/// How many issues a refused confirm returns (the first ones, row by row);
+/// the total is always given.
+pub const MAX_ISSUES_RETURNED: usize = 1_000;
+
+/// What a unique index refusing a write is reported as: someone saved a
+/// contact with the same Contact ID or email at the same time.
+const CONCURRENT_KEY: &str = "Someone saved a contact with the same Contact ID or email while this import was being saved, so nothing was changed. Check the file again, then import it.";
+
+/// Confirms import `import_id` of `account`: re-checks its rows and, when
+/// every row is fine, merges them into the contacts in one transaction.
+///
+/// - [`ConfirmOutcome::Committed`]: applied now, or already applied before
+///   (then nothing is written again).
+/// - [`ConfirmOutcome::Rejected`]: some rows have issues (including
+///   [`ChangedSincePreview`](rules::Problem::ChangedSincePreview)); nothing
+///   was written to the contacts, and the import is marked failed with a
+///   notification. Confirming it again returns the same issues.
+/// - [`ImportError::NotFound`]: no such import in this account.
+/// - [`ImportError::Invalid`]: not all the rows it was opened for arrived.
+/// - [`ImportError::Conflict`]: it was undone, or someone saved a contact
+///   with the same key at the same moment (then it is marked failed, and a
+///   later confirm says so again). Nothing was changed.
+pub async fn confirm(pool: &PgPool, account: AccountId, import_id: Uuid) -> Result<ConfirmOutcome, ImportError> {
+    confirm_with_hooks(pool, account, import_id, MergeHooks::none()).await
+}
+
+/// [`confirm`], pausing where `hooks` say (for tests that interrupt a merge).
+pub async fn confirm_with_hooks(
+    pool: &PgPool,
+    account: AccountId,
+    import_id: Uuid,
+    hooks: MergeHooks,
+) -> Result<ConfirmOutcome, ImportError> {
+    let pool = pool.clone();
+    let task = tokio::spawn(async move { run(&pool, account, import_id, hooks).await });
+    task.await.map_err(|_| ImportError::Interrupted)?
+}
+
+/// The merge itself, in its own task.
+async fn run(
+    pool: &PgPool,
+    account: AccountId,
+    import_id: Uuid,
+    mut hooks: MergeHooks,
+) -> Result<ConfirmOutcome, ImportError> {
+    let mut transaction = pool.begin().await?;
+    let import = record::lock(&mut transaction, account, import_id).await?;
+    match import.status {
+        ImportStatus::Open => {}
+        ImportStatus::Committed => {
+            return Ok(ConfirmOutcome::Committed { import_id, counts: import.counts });
+        }
+        ImportStatus::Failed => {
+            // Refused before: the same answer again.
+            if let Some(Rejection { issues, total_issues }) = import.rejection {
+                return Ok(ConfirmOutcome::Rejected { issues, total_issues });
+            }
+            let reason = import
+                .failure
+                .as_deref()
+                .unwrap_or("It could not be applied. Check the file again and start a new import.");
+            return Err(ImportError::Conflict(format!("This import was not applied. {reason}")));
+        }
+        ImportStatus::Undone => {
+            return Err(ImportError::Conflict(
+                "This import was undone. To apply the file again, start a new import.".into(),
+            ));
+        }
+    }
+
+    let rows = load_rows(&mut transaction, account, import_id).await?;
+    if rows.rows.len() != import.row_count as usize {
+        return Err(ImportError::Invalid(format!(
+            "Only {} of the {} rows have arrived. Send the rest, then confirm again.",
+            rows.rows.len(),
+            import.row_count
+        )));
+    }
+
+    lock_account_contacts(&mut transaction, account, LockMode::Exclusive).await?;
+    let keys = lookup_keys(&rows.rows);
+    let existing = existing::load(&mut transaction, account, &keys, Locking::ForUpdate).await?;
+    let verdict =
+        recheck(import.columns.clone(), import.mode, rows, ExistingContacts::new(existing), MAX_ISSUES_RETURNED);
+
+    let plan = match verdict {
+        Recheck::Ready(plan) => plan,
+        Recheck::Rejected { issues, total_issues, rows_with_issues } => {
+            // Nothing has been written in this transaction: record the
+            // failure in it, atomically with its notification.
+            let rejection = Rejection { issues, total_issues };
+            fail(&mut transaction, account, &import, &rejected_sentence(rows_with_issues), Some(&rejection)).await?;
+            transaction.commit().await?;
+            let Rejection { issues, total_issues } = rejection;
+            return Ok(ConfirmOutcome::Rejected { issues, total_issues });
+        }
+        Recheck::Unplanned => {
+            tracing::error!(%import_id, "the rules left a valid row without a plan");
+            return Err(ImportError::Conflict(
+                "Some rows could not be checked, so nothing was changed. Check the file again, then import it.".into(),
+            ));
+        }
+    };
+
+    hooks.at(MergeStep::Checked, &mut transaction).await?;
+    let written = write::apply(&mut transaction, account, import_id, plan, &mut hooks).await;
+    let counts = match written {
+        Ok(counts) => counts,
+        Err(error) if error.is_unique_violation() => {
+            // The transaction is aborted: roll it back, then record the
+            // failure in a fresh one.
+            transaction.rollback().await?;
+            let mut transaction = pool.begin().await?;
+            let import = record::lock(&mut transaction, account, import_id).await?;
+            if import.status == ImportStatus::Open {
+                fail(&mut transaction, account, &import, CONCURRENT_KEY, None).await?;
+            }
+            transaction.commit().await?;
+            return Err(ImportError::Conflict(CONCURRENT_KEY.into()));
+        }
+        Err(error) => return Err(error),
+    };
+    mark_committed(&mut transaction, account, import_id, counts).await?;
+    notify(
+        &mut transaction,
+        account,
+        import.user,
+        import_id,
+        NotificationKind::Committed,
+        &committed_sentence(&import.file_name, counts),
+    )
+    .await?;
+    hooks.at(MergeStep::BeforeCommit, &mut transaction).await?;
+    transaction.commit().await?;
+    Ok(ConfirmOutcome::Committed { import_id, counts })
+}
+
+/// Marks the import failed with `sentence` (and the issues, if rows had
+/// some) and notifies its user.
+async fn fail(
+    conn: &mut PgConnection,
+    account: AccountId,
+    import: &ImportRecord,
+    sentence: &str,
+    rejection: Option<&Rejection>,
+) -> Result<(), ImportError> {
+    if mark_failed(conn, account, import.id, sentence, rejection).await? {
+        let message = format!("The import of \u{201c}{}\u{201d} was not applied. {sentence}", import.file_name);
+        notify(conn, account, import.user, import.id, NotificationKind::Failed, &message).await?;
+    }
+    Ok(())
+}
+
+/// Why a rejected import failed, for the history and the notification.
+fn rejected_sentence(rows_with_issues: u32) -> String {
+    let rows = if rows_with_issues == 1 {
+        "1 row has an issue".to_string()
+    } else {
+        format!("{rows_with_issues} rows have issues")
+    };
+    format!("{rows}, so nothing was changed. Fix them and import the file again.")
+}
+
+/// What a committed import did, in words.
+fn committed_sentence(file_name: &str, counts: ImportCounts) -> String {
+    format!(
+        "The import of \u{201c}{file_name}\u{201d} is done: {} created, {} updated, {} unchanged.",
+        counts.created, counts.updated, counts.unchanged
+    )
+}
+
+/// The import's stored rows, in file order.
+async fn load_rows(conn: &mut PgConnection, account: AccountId, import_id: Uuid) -> Result<StoredRows, sqlx::Error> {
+    let rows = planned_per_call(
+        "SELECT line, cells, error_cells, preview_contact, preview_version
+         FROM import_rows WHERE account_id = $1 AND import_id = $2 ORDER BY line",
+    )
+    .bind(account)
+    .bind(import_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut stored = StoredRows { rows: Vec::with_capacity(rows.len()), previews: Vec::with_capacity(rows.len()) };
+    for row in &rows {
+        let line: i32 = row.try_get("line")?;
+        let cells: Vec<String> = row.try_get("cells")?;
+        let error_cells: i32 = row.try_get("error_cells")?;
+        let contact: Option<Uuid> = row.try_get("preview_contact")?;
+        let version: Option<i32> = row.try_get("preview_version")?;
+        stored.rows.push(ImportRow {
+            line: u32::try_from(line).unwrap_or(0),
+            values: fields_from_cells(cells)?,
+            error_cells: field_set_from_bits(error_cells),
+        });
+        stored.previews.push(contact.map(|contact_id| PreviewMatch { contact_id, version: version.unwrap_or(0) }));
+    }
+    Ok(stored)
+}
