@@ -141,7 +141,7 @@ ensure_database() {
 # cargo-leptos picks it up as an asset.
 build_worker() {
   say "Building the import worker (wasm)"
-  cargo build -q -p worker --lib --target wasm32-unknown-unknown --profile worker-release
+  cargo build -q -p worker --lib --features entry --target wasm32-unknown-unknown --profile worker-release
   local wasm=target/wasm32-unknown-unknown/worker-release/worker.wasm
   local out=public/worker
   mkdir -p "$out"

@@ -39,14 +39,19 @@ pub async fn sign_out() -> Result<(), AppError> {
     crate::server_context::reply(server::sign_out().await)
 }
 
-/// The signed-in user, for the page header.
+/// The signed-in user, for the page header; `None` for a visitor (the
+/// sign-in pages ask too, and there is nothing to hide in "nobody").
 #[server(endpoint = "current_user")]
-pub async fn current_user() -> Result<UserProfile, AppError> {
+pub async fn current_user() -> Result<Option<UserProfile>, AppError> {
     use crate::server_context::{caller, reply};
     reply(
         async {
-            let caller = caller().await?;
-            Ok(store::accounts::user_profile(&caller.pool, caller.account, caller.user).await?)
+            let caller = match caller().await {
+                Ok(caller) => caller,
+                Err(AppError::NotSignedIn) => return Ok(None),
+                Err(error) => return Err(error),
+            };
+            Ok(Some(store::accounts::user_profile(&caller.pool, caller.account, caller.user).await?))
         }
         .await,
     )

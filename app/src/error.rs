@@ -25,6 +25,9 @@ pub enum AppError {
     /// The request was understood but cannot be carried out as sent.
     #[error("{0}")]
     Invalid(String),
+    /// The contact form's values break the rules: the issues per field.
+    #[error("Some details need fixing before the contact can be saved.")]
+    InvalidContact(Vec<rules::Issue>),
     /// Someone else changed the same data first.
     #[error("{0}")]
     Conflict(String),
@@ -45,7 +48,7 @@ impl AppError {
         match self {
             AppError::NotSignedIn | AppError::BadCredentials => 401,
             AppError::NotFound(_) => 404,
-            AppError::Invalid(_) => 422,
+            AppError::Invalid(_) | AppError::InvalidContact(_) => 422,
             AppError::Conflict(_) => 409,
             AppError::TooManyAttempts(_) => 429,
             AppError::Internal => 500,
@@ -84,6 +87,14 @@ impl From<store::StoreError> for AppError {
     fn from(error: store::StoreError) -> Self {
         match error {
             store::StoreError::NotFound => AppError::NotFound("record".into()),
+            store::StoreError::Stale => AppError::Conflict(
+                "Someone else changed this contact after you opened it, so your changes were not saved. \
+                 Reload the page to see theirs, then make yours again."
+                    .into(),
+            ),
+            store::StoreError::KeyTaken => AppError::Conflict(
+                "Another contact now has this Contact ID or email, so nothing was saved. Use a different one.".into(),
+            ),
             other => {
                 tracing::error!(error = %other, "data layer failed");
                 AppError::Internal

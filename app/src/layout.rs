@@ -21,11 +21,12 @@ pub fn Layout(children: Children) -> impl IntoView {
             </a>
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
-                    user.await.ok().map(|profile| view! { <UserMenu account_name=profile.account_name email=profile.email/> })
+                    user.await.ok().flatten().map(|profile| view! { <UserMenu account_name=profile.account_name email=profile.email/> })
                 })}
             </Transition>
         </header>
         <main id="main" tabindex="-1">{children()}</main>
+        <crate::toast::ToastRegion/>
     }
 }
 
@@ -36,6 +37,7 @@ fn UserMenu(account_name: String, email: String) -> impl IntoView {
     view! {
         <nav aria-label="Main">
             <a href="/contacts">"Contacts"</a>
+            <a href="/imports">"Imports"</a>
         </nav>
         <div class="user-menu">
             <span class="account-name" title=email>{account_name}</span>

@@ -1,3 +1,4 @@
+#![recursion_limit = "256"]
 //! The web app: the HTML shell, the routes, the pages and their components,
 //! and the server functions beside the pages that call them.
 //!
@@ -13,11 +14,13 @@ use leptos_router::path;
 
 pub mod auth;
 pub mod error;
+pub mod format;
 pub mod import_api;
 mod layout;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod server_context;
+pub mod toast;
 #[cfg(feature = "ssr")]
 pub mod password;
 pub mod url;
@@ -45,6 +48,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    toast::provide_toasts();
     view! {
         <Stylesheet id="leptos" href="/pkg/contacts.css"/>
         <Title formatter=|page: String| format!("{page} · Contact Import")/>
@@ -56,6 +60,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/signup") view=pages::sign_in::SignupPage/>
                     <Route path=path!("/contacts") view=pages::contacts::ContactsPage/>
                     <Route path=path!("/contacts/import") view=pages::import::ImportPage/>
+                    <Route path=path!("/contacts/new") view=pages::contact::NewContactPage/>
+                    <Route path=path!("/contacts/:id") view=pages::contact::ContactPage/>
+                    <Route path=path!("/imports") view=pages::imports::ImportsPage/>
+                    <Route path=path!("/imports/:id") view=pages::imports::ImportDetailPage/>
                 </Routes>
             </layout::Layout>
         </Router>

@@ -57,6 +57,8 @@ pub enum Problem {
     WouldClearRequired { contact_kind: ContactKind },
     /// The matched contact was changed by someone after the preview.
     ChangedSincePreview,
+    /// In the contact form: the Contact ID or email is another contact's.
+    AlreadyUsed { contact_name: String },
 }
 
 impl Issue {
@@ -116,6 +118,9 @@ impl Issue {
             Problem::ChangedSincePreview => {
                 "Someone changed this contact after you checked the file.".to_string()
             }
+            Problem::AlreadyUsed { contact_name } => {
+                format!("{column} {value} already belongs to another contact, {contact_name}.")
+            }
         }
     }
 
@@ -164,6 +169,7 @@ impl Issue {
             Problem::ChangedSincePreview => {
                 "Check the file again to see the latest values, then confirm.".to_string()
             }
+            Problem::AlreadyUsed { .. } => format!("Use a different {}, or edit that contact instead.", column.to_lowercase()),
         }
     }
 }
@@ -242,6 +248,7 @@ mod tests {
             Problem::EmailBelongsToAnother { contact_name: "Ana Silva".into() },
             Problem::WouldClearRequired { contact_kind: ContactKind::Person },
             Problem::ChangedSincePreview,
+            Problem::AlreadyUsed { contact_name: "Ana Silva".into() },
         ];
         for problem in problems {
             let issue = Issue::cell(2, Field::FirstName, "First Name", "x", problem);

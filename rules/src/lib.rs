@@ -15,6 +15,7 @@
 //! - [`merge`]: what a valid row does to an existing contact in each mode.
 //! - [`check`]: a whole import against the account's existing contacts, kept
 //!   up to date as the user edits cells and removes rows.
+//! - [`form`]: one contact typed into the contact form.
 //! - [`issue`]: the problems found, worded for the user.
 //! - [`write`] (feature `write`): the template, example, export and error
 //!   report workbooks.
@@ -23,6 +24,7 @@ pub mod check;
 pub mod contact;
 pub mod country;
 pub mod field;
+pub mod form;
 pub mod headers;
 pub mod issue;
 pub mod merge;

@@ -6,6 +6,8 @@
 //! with `tower::ServiceExt::oneshot`.
 
 pub mod config;
+pub mod downloads;
+pub mod exports;
 pub mod security;
 
 use app::server_context::AppState;
@@ -48,6 +50,8 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .with_expiry(Expiry::OnInactivity(tower_sessions::cookie::time::Duration::days(7)));
     let origin = security::PublicOrigin(config.public_origin.clone());
     Router::new()
+        .merge(downloads::routes())
+        .merge(exports::routes())
         .leptos_routes_with_context(&state, routes, set_page_csp, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .with_state(state)

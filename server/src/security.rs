@@ -11,7 +11,7 @@ use tower_sessions::Session;
 /// Paths anyone may load: the sign-in pages and static files. Server
 /// functions (`/api/`) check the session themselves and answer 401.
 fn is_public(path: &str) -> bool {
-    matches!(path, "/login" | "/signup" | "/favicon.svg" | "/favicon.ico")
+    matches!(path, "/login" | "/signup" | "/favicon.svg" | "/favicon.ico" | "/import-worker.js")
         || path.starts_with("/pkg/")
         || path.starts_with("/worker/")
         || path.starts_with("/api/")
@@ -95,13 +95,19 @@ pub fn page_csp(nonce: &str) -> String {
 /// The policy for everything that is not a page (files, API answers).
 pub const RESOURCE_CSP: &str = "default-src 'none'; frame-ancestors 'none'";
 
+/// The import worker's policy: a worker script's own response sets what it
+/// may load (its JS and wasm from here).
+pub const WORKER_CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; frame-ancestors 'none'";
+
 /// Headers every response carries; a page's own CSP (with its nonce) wins.
 pub async fn security_headers(request: Request<Body>, next: Next) -> Response {
+    let is_worker = request.uri().path() == "/import-worker.js";
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
+    let default_policy = if is_worker { WORKER_CSP } else { RESOURCE_CSP };
     headers
         .entry(header::CONTENT_SECURITY_POLICY)
-        .or_insert(HeaderValue::from_static(RESOURCE_CSP));
+        .or_insert(HeaderValue::from_static(default_policy));
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));

@@ -2,12 +2,13 @@
 
 use rules::check::match_key;
 use rules::{ContactFields, Field};
-use sqlx::{PgPool, Postgres, QueryBuilder, Row};
+use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder, Row};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::fields_sql::{field_columns, fields_from_row};
+use crate::imports::locks::{lock_account_contacts, LockMode};
 use crate::model::{AccountId, ContactPage, ContactQuery, ContactRecord, ContactSort, ContactSummary, PageCursor};
 use crate::StoreError;
 
@@ -22,11 +23,7 @@ pub async fn list(pool: &PgPool, account: AccountId, query: &ContactQuery) -> Re
     if let Some(cursor) = &query.after {
         push_after(&mut select, query.sort, cursor)?;
     }
-    select.push(match query.sort {
-        ContactSort::Name => " ORDER BY sort_name, id",
-        ContactSort::Company => " ORDER BY lower(company_name), id",
-        ContactSort::Updated => " ORDER BY updated_at DESC, id",
-    });
+    select.push(order_by(query.sort));
     // One more than a page tells whether there is a next page.
     select.push(" LIMIT ").push_bind(PAGE_SIZE + 1);
     let rows = select.build().fetch_all(pool).await?;
@@ -67,6 +64,11 @@ pub async fn get(pool: &PgPool, account: AccountId, id: Uuid) -> Result<ContactR
 
 /// Inserts a contact with already-validated, normalised values.
 pub async fn insert(pool: &PgPool, account: AccountId, fields: &ContactFields) -> Result<Uuid, StoreError> {
+    let mut connection = pool.acquire().await?;
+    insert_with(&mut connection, account, fields).await
+}
+
+async fn insert_with(connection: &mut PgConnection, account: AccountId, fields: &ContactFields) -> Result<Uuid, StoreError> {
     let mut insert = QueryBuilder::<Postgres>::new("INSERT INTO contacts (account_id, reference_key, email_key, ");
     insert
         .push(field_columns(""))
@@ -80,8 +82,104 @@ pub async fn insert(pool: &PgPool, account: AccountId, fields: &ContactFields) -
         insert.push(", ").push_bind(value.to_string());
     }
     insert.push(") RETURNING id");
-    let id: Uuid = insert.build().fetch_one(pool).await?.try_get("id")?;
-    Ok(id)
+    let row = insert.build().fetch_one(&mut *connection).await.map_err(StoreError::from_write)?;
+    Ok(row.try_get("id")?)
+}
+
+/// Creates a contact typed into the contact form (values already checked by
+/// the shared rules), never in the middle of an import.
+pub async fn create(pool: &PgPool, account: AccountId, fields: &ContactFields) -> Result<ContactRecord, StoreError> {
+    let mut transaction = pool.begin().await?;
+    lock_account_contacts(&mut transaction, account, LockMode::Shared).await?;
+    let id = insert_with(&mut transaction, account, fields).await?;
+    transaction.commit().await?;
+    get(pool, account, id).await
+}
+
+/// Saves an edited contact if it is still at `expected_version`:
+/// [`StoreError::Stale`] when someone changed it meanwhile (nothing is
+/// overwritten), [`StoreError::NotFound`] when it is gone or not the
+/// account's, [`StoreError::KeyTaken`] when its Contact ID or email became
+/// another contact's.
+pub async fn update(
+    pool: &PgPool,
+    account: AccountId,
+    id: Uuid,
+    expected_version: i32,
+    fields: &ContactFields,
+) -> Result<ContactRecord, StoreError> {
+    let mut transaction = pool.begin().await?;
+    lock_account_contacts(&mut transaction, account, LockMode::Shared).await?;
+    let mut update = QueryBuilder::<Postgres>::new("UPDATE contacts SET version = version + 1, updated_at = now(), reference_key = ");
+    update
+        .push_bind(match_key(fields.get(Field::Reference)))
+        .push(", email_key = ")
+        .push_bind(match_key(fields.get(Field::Email)));
+    for (field, value) in fields.iter() {
+        update.push(format!(", {} = ", field.key())).push_bind(value.to_string());
+    }
+    update
+        .push(" WHERE account_id = ")
+        .push_bind(account)
+        .push(" AND id = ")
+        .push_bind(id)
+        .push(" AND version = ")
+        .push_bind(expected_version);
+    let updated = update.build().execute(&mut *transaction).await.map_err(StoreError::from_write)?;
+    if updated.rows_affected() == 0 {
+        let exists = sqlx::query("SELECT 1 FROM contacts WHERE account_id = $1 AND id = $2")
+            .bind(account)
+            .bind(id)
+            .fetch_optional(&mut *transaction)
+            .await?
+            .is_some();
+        return Err(if exists { StoreError::Stale } else { StoreError::NotFound });
+    }
+    transaction.commit().await?;
+    get(pool, account, id).await
+}
+
+/// Deletes a contact if it is still at `expected_version` (else
+/// [`StoreError::Stale`]; [`StoreError::NotFound`] when it is gone).
+pub async fn delete(pool: &PgPool, account: AccountId, id: Uuid, expected_version: i32) -> Result<(), StoreError> {
+    let mut transaction = pool.begin().await?;
+    lock_account_contacts(&mut transaction, account, LockMode::Shared).await?;
+    let deleted = sqlx::query("DELETE FROM contacts WHERE account_id = $1 AND id = $2 AND version = $3")
+        .bind(account)
+        .bind(id)
+        .bind(expected_version)
+        .execute(&mut *transaction)
+        .await?;
+    if deleted.rows_affected() == 0 {
+        let exists = sqlx::query("SELECT 1 FROM contacts WHERE account_id = $1 AND id = $2")
+            .bind(account)
+            .bind(id)
+            .fetch_optional(&mut *transaction)
+            .await?
+            .is_some();
+        return Err(if exists { StoreError::Stale } else { StoreError::NotFound });
+    }
+    transaction.commit().await?;
+    Ok(())
+}
+
+/// Every contact matching `query`'s search and category (its sort is used,
+/// its page cursor ignored), for the export.
+pub async fn export(pool: &PgPool, account: AccountId, query: &ContactQuery) -> Result<Vec<ContactFields>, StoreError> {
+    let mut select = QueryBuilder::<Postgres>::new("SELECT ");
+    select.push(field_columns("")).push(" FROM contacts");
+    push_filters(&mut select, account, query);
+    select.push(order_by(query.sort));
+    let rows = select.build().fetch_all(pool).await?;
+    rows.iter().map(|row| Ok(fields_from_row(row)?)).collect()
+}
+
+fn order_by(sort: ContactSort) -> &'static str {
+    match sort {
+        ContactSort::Name => " ORDER BY sort_name, id",
+        ContactSort::Company => " ORDER BY lower(company_name), id",
+        ContactSort::Updated => " ORDER BY updated_at DESC, id",
+    }
 }
 
 pub(crate) fn record_from_row(row: &sqlx::postgres::PgRow) -> Result<ContactRecord, StoreError> {

@@ -7,10 +7,27 @@ pub enum StoreError {
     /// No such record in this account (also what another account's ids get).
     #[error("not found")]
     NotFound,
+    /// The record changed since the caller read it (its version moved on).
+    #[error("changed by someone else")]
+    Stale,
+    /// Another record of the account already has this Contact ID or email.
+    #[error("Contact ID or email already used")]
+    KeyTaken,
     /// The database failed or could not be reached.
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
     /// Applying the migrations failed.
     #[error("migration error: {0}")]
     Migration(#[from] sqlx::migrate::MigrateError),
+}
+
+impl StoreError {
+    /// A unique violation (a Contact ID or email taken meanwhile) becomes
+    /// [`StoreError::KeyTaken`]; anything else stays a database error.
+    pub(crate) fn from_write(error: sqlx::Error) -> StoreError {
+        match &error {
+            sqlx::Error::Database(database) if database.is_unique_violation() => StoreError::KeyTaken,
+            _ => StoreError::Database(error),
+        }
+    }
 }

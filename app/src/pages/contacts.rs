@@ -1,13 +1,23 @@
-//! `/contacts`: the account's contacts, searchable, with the way into imports.
+//! `/contacts`: the account's contacts — search, sort, filter by category,
+//! page through — and the ways in and out: Import, Export, New contact.
+//!
+//! The whole view lives in the URL (`?q=&category=&sort=&after=&after_id=`),
+//! so it survives reloads and works before the wasm has loaded (the search
+//! box and filters are a plain GET form); once hydrated, typing and choosing
+//! update the list without a page load.
 
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::params::ParamsMap;
 use leptos_router::NavigateOptions;
-use store::model::{ContactPage, ContactQuery, ContactSummary};
+use rules::Category;
+use store::model::{ContactPage, ContactQuery, ContactSort, ContactSummary, PageCursor};
+use uuid::Uuid;
 
 use crate::error::AppError;
+use crate::format::thousands;
 use crate::url::encode_query_value;
 
 /// One page of the caller's contacts matching `query`.
@@ -23,25 +33,94 @@ pub async fn list_contacts(query: ContactQuery) -> Result<ContactPage, AppError>
     )
 }
 
-/// The contacts list with its search box. The search lives in the URL
-/// (`?q=`), so it survives reloads and works before the wasm has loaded
-/// (the box is a plain GET form); once hydrated, typing narrows the list
-/// without a page load.
+fn sort_key(sort: ContactSort) -> &'static str {
+    match sort {
+        ContactSort::Name => "name",
+        ContactSort::Company => "company",
+        ContactSort::Updated => "updated",
+    }
+}
+
+/// The list's query as the URL gives it.
+pub fn query_from_url(map: &ParamsMap) -> ContactQuery {
+    let sort = match map.get("sort").as_deref() {
+        Some("company") => ContactSort::Company,
+        Some("updated") => ContactSort::Updated,
+        _ => ContactSort::Name,
+    };
+    let after = match (map.get("after"), map.get("after_id").and_then(|id| Uuid::parse_str(&id).ok())) {
+        (Some(key), Some(id)) => Some(PageCursor { key, id }),
+        _ => None,
+    };
+    ContactQuery {
+        search: map.get("q").unwrap_or_default(),
+        category: map.get("category").and_then(|category| Category::parse(&category)),
+        sort,
+        after,
+    }
+}
+
+/// The query string for `query` (without the leading `?`), leaving out
+/// defaults; `with_page` keeps the page cursor.
+pub fn query_string(query: &ContactQuery, with_page: bool) -> String {
+    let mut parts = Vec::new();
+    if !query.search.trim().is_empty() {
+        parts.push(format!("q={}", encode_query_value(&query.search)));
+    }
+    if let Some(category) = query.category {
+        parts.push(format!("category={}", category.as_str().to_lowercase()));
+    }
+    if query.sort != ContactSort::Name {
+        parts.push(format!("sort={}", sort_key(query.sort)));
+    }
+    if let (true, Some(after)) = (with_page, &query.after) {
+        parts.push(format!("after={}&after_id={}", encode_query_value(&after.key), after.id));
+    }
+    parts.join("&")
+}
+
+fn url_for(query: &ContactQuery, with_page: bool) -> String {
+    match query_string(query, with_page) {
+        query if query.is_empty() => "/contacts".to_string(),
+        query => format!("/contacts?{query}"),
+    }
+}
+
+/// The contacts list with its search box, filters and paging.
 #[component]
 pub fn ContactsPage() -> impl IntoView {
     let query_map = use_query_map();
-    let search = move || query_map.with(|map| map.get("q").unwrap_or_default());
-    let page = Resource::new(search, |search| list_contacts(ContactQuery { search, ..Default::default() }));
+    let query = Memo::new(move |_| query_map.with(query_from_url));
+    let page = Resource::new(move || query.get(), list_contacts);
     let navigate = use_navigate();
-    let on_input = move |event| {
+    // Any change of search, filter or order starts again at the first page.
+    let go = std::rc::Rc::new(move |change: &dyn Fn(&mut ContactQuery)| {
+        let mut next = query.get_untracked();
+        change(&mut next);
+        next.after = None;
+        navigate(&url_for(&next, false), NavigateOptions { replace: true, scroll: false, ..Default::default() });
+    });
+    let go_search = go.clone();
+    let on_search = move |event: leptos::ev::Event| {
         let text = event_target_value(&event);
-        let url = if text.trim().is_empty() {
-            "/contacts".to_string()
-        } else {
-            format!("/contacts?q={}", encode_query_value(&text))
-        };
-        navigate(&url, NavigateOptions { replace: true, scroll: false, ..Default::default() });
+        go_search(&|query| query.search = text.clone());
     };
+    let go_category = go.clone();
+    let on_category = move |event: leptos::ev::Event| {
+        let value = event_target_value(&event);
+        go_category(&|query| query.category = Category::parse(&value));
+    };
+    let on_sort = move |event: leptos::ev::Event| {
+        let value = event_target_value(&event);
+        go(&|query| {
+            query.sort = match value.as_str() {
+                "company" => ContactSort::Company,
+                "updated" => ContactSort::Updated,
+                _ => ContactSort::Name,
+            }
+        });
+    };
+    let export_query = move || query_string(&query.get(), false);
 
     view! {
         <Title text="Contacts"/>
@@ -49,24 +128,56 @@ pub fn ContactsPage() -> impl IntoView {
             <h1>"Contacts"</h1>
             <div class="actions">
                 <a class="button primary" href="/contacts/import">"Import Contacts"</a>
+                <details class="menu">
+                    <summary class="button">"Export"</summary>
+                    <div class="menu-items">
+                        <a href=move || format!("/exports/contacts.xlsx?{}", export_query()) download>"Excel workbook (.xlsx)"</a>
+                        <a href=move || format!("/exports/contacts.csv?{}", export_query()) download>"CSV file (.csv)"</a>
+                        <p class="hint">"The contacts shown by the current search and filter, in the import template's layout."</p>
+                    </div>
+                </details>
+                <a class="button" href="/contacts/new">"New contact"</a>
             </div>
         </div>
-        <form class="search" method="get" action="/contacts" role="search">
-            <label for="contact-search">"Search contacts"</label>
-            <input
-                id="contact-search"
-                type="search"
-                name="q"
-                autocomplete="off"
-                placeholder="Name, company, email or phone"
-                value=search
-                on:input=on_input
-            />
+        <form class="list-controls" method="get" action="/contacts" role="search">
+            <div class="search">
+                <label for="contact-search">"Search contacts"</label>
+                <input
+                    id="contact-search"
+                    type="search"
+                    name="q"
+                    autocomplete="off"
+                    placeholder="Name, company, email or phone"
+                    value=move || query.with(|query| query.search.clone())
+                    on:input=on_search
+                />
+            </div>
+            <div class="filter">
+                <label for="contact-category">"Category"</label>
+                <select id="contact-category" name="category" on:change=on_category>
+                    <option value="" selected=move || query.with(|query| query.category.is_none())>"All"</option>
+                    {Category::ALL.into_iter().map(|category| view! {
+                        <option
+                            value=category.as_str().to_lowercase()
+                            selected=move || query.with(|query| query.category == Some(category))
+                        >{category.as_str()}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="filter">
+                <label for="contact-sort">"Sort by"</label>
+                <select id="contact-sort" name="sort" on:change=on_sort>
+                    {[(ContactSort::Name, "Name"), (ContactSort::Company, "Company"), (ContactSort::Updated, "Recently changed")].into_iter().map(|(sort, label)| view! {
+                        <option value=sort_key(sort) selected=move || query.with(|query| query.sort == sort)>{label}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <noscript><button type="submit">"Search"</button></noscript>
         </form>
         <Transition fallback=|| view! { <p class="muted">"Loading contacts…"</p> }>
             {move || Suspend::new(async move {
                 match page.await {
-                    Ok(page) => view! { <ContactList page/> }.into_any(),
+                    Ok(page) => view! { <ContactList page query=query.get_untracked()/> }.into_any(),
                     Err(error) => view! { <p class="error-banner" role="alert">{error.to_string()}</p> }.into_any(),
                 }
             })}
@@ -74,15 +185,19 @@ pub fn ContactsPage() -> impl IntoView {
     }
 }
 
-/// The count, then the contacts as a table (cards on narrow screens).
+/// The count, the contacts (a table, cards on narrow screens), the pager.
 #[component]
-fn ContactList(page: ContactPage) -> impl IntoView {
+fn ContactList(page: ContactPage, query: ContactQuery) -> impl IntoView {
     let count = match page.total {
         0 => "No contacts match.".to_string(),
         1 => "1 contact".to_string(),
-        total => format!("{total} contacts"),
+        total => format!("{} contacts", thousands(total as usize)),
     };
-    let more = (page.total as usize) > page.contacts.len();
+    let next = page.next.clone().map(|cursor| {
+        let next_query = ContactQuery { after: Some(cursor), ..query.clone() };
+        url_for(&next_query, true)
+    });
+    let first = query.after.is_some().then(|| url_for(&query, false));
     view! {
         <p class="result-count" role="status">{count}</p>
         <table class="contact-table">
@@ -99,8 +214,14 @@ fn ContactList(page: ContactPage) -> impl IntoView {
                 {page.contacts.into_iter().map(|contact| view! { <ContactRow contact/> }).collect_view()}
             </tbody>
         </table>
-        <Show when=move || more>
-            <p class="muted">"Showing the first 50. Search to narrow the list."</p>
+        <Show when={
+            let shown = first.is_some() || next.is_some();
+            move || shown
+        }>
+            <nav class="pager" aria-label="Pages of contacts">
+                {first.clone().map(|href| view! { <a href=href>"← First page"</a> })}
+                {next.clone().map(|href| view! { <a href=href>"Next page →"</a> })}
+            </nav>
         </Show>
     }
 }
@@ -112,11 +233,39 @@ fn ContactRow(contact: ContactSummary) -> impl IntoView {
     let blank = |text: &str| if text.is_empty() { "blank" } else { "" };
     view! {
         <tr>
-            <td data-label="Name" class="name">{contact.name}</td>
+            <td data-label="Name" class="name"><a href=format!("/contacts/{}", contact.id)>{contact.name}</a></td>
             <td data-label="Company" class=blank(&contact.company_name)>{contact.company_name.clone()}</td>
             <td data-label="Email" class=blank(&contact.email)>{contact.email.clone()}</td>
             <td data-label="Phone" class=format!("phone {}", blank(&contact.phone))>{contact.phone.clone()}</td>
             <td data-label="Category" class=blank(&contact.category)>{contact.category.clone()}</td>
         </tr>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_url_holds_the_whole_query_and_leaves_out_defaults() {
+        let query = ContactQuery {
+            search: "ana silva".into(),
+            category: Some(Category::Tenant),
+            sort: ContactSort::Updated,
+            after: Some(PageCursor { key: "silva ana".into(), id: Uuid::from_u128(5) }),
+        };
+        let text = query_string(&query, true);
+        assert_eq!(
+            text,
+            "q=ana%20silva&category=tenant&sort=updated&after=silva%20ana&after_id=00000000-0000-0000-0000-000000000005"
+        );
+        let mut map = ParamsMap::new();
+        for pair in text.split('&') {
+            let (key, value) = pair.split_once('=').unwrap();
+            map.insert(key.to_string(), value.replace("%20", " "));
+        }
+        assert_eq!(query_from_url(&map), query);
+        assert_eq!(query_string(&ContactQuery::default(), true), "");
+        assert_eq!(url_for(&ContactQuery::default(), false), "/contacts");
     }
 }

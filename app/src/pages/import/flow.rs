@@ -1,0 +1,294 @@
+//! The import's steps that wait on something (the worker, the server) or
+//! chew through many rows, each written so the page keeps responding:
+//! reading a file, checking rows in slices, re-mapping, switching mode,
+//! confirming, and the error report.
+
+use js_sys::{Array, Uint8Array};
+use leptos::prelude::*;
+use rules::check::{ImportCheck, LookupKeys};
+use rules::headers::{HeaderMapping, ImportColumns, ImportRow};
+use rules::merge::MergeMode;
+use rules::{ExistingContact, Field, Limits, SheetRow};
+use store::model::ConfirmOutcome;
+use wasm_bindgen::JsValue;
+use worker::protocol::{decode, encode, FileRead, ReadRequest, RowChunk};
+
+use super::browser::{ask_worker, file_bytes, next_turn, save_download, worker_message};
+use super::session::Session;
+use super::{thousands, ImportContext, Rejection, Stage};
+use crate::error::AppError;
+use crate::import_api::{confirm_import, existing_contacts, open_import, upload_rows};
+use crate::toast::Tone;
+
+/// Rows checked between turns given back to the page.
+const CHECK_SLICE: usize = 3_000;
+/// Keys per kind in one `existing_contacts` call (the server's cap).
+const KEYS_PER_CALL: usize = crate::import_api::MAX_LOOKUP_KEYS;
+/// Rows per `upload_rows` call (the server's cap).
+const ROWS_PER_UPLOAD: usize = crate::import_api::MAX_ROWS_PER_UPLOAD;
+
+/// Reads `file` (its `sheet`, or the default one) and checks every row.
+pub async fn load(context: ImportContext, file: web_sys::File, sheet: Option<String>) {
+    context.alert.set(None);
+    context.rejection.set(None);
+    context.file.set_value(Some(file.clone()));
+    let file_name = file.name();
+    let limits = Limits::DEFAULT;
+    if file.size() > limits.max_file_bytes as f64 {
+        let megabytes = file.size() / 1024.0 / 1024.0;
+        return fail(
+            context,
+            format!(
+                "This file is {megabytes:.1} MB; the largest file you can import is {} MB. Split it into smaller files and import them one by one.",
+                limits.max_file_bytes / 1024 / 1024
+            ),
+        );
+    }
+    context.stage.set(Stage::Reading { file_name: file_name.clone(), rows: 0 });
+    let (file_read, sheet_rows) = match read(&file, &file_name, sheet, limits, context).await {
+        Ok(read) => read,
+        Err(message) => return fail(context, message),
+    };
+    let mapping = HeaderMapping::new(&file_read.headers);
+    let rows = mapping.import_rows(&sheet_rows);
+    let contacts = match fetch_existing(rules::check::lookup_keys(&rows)).await {
+        Ok(contacts) => contacts,
+        Err(error) => return fail(context, format!("We couldn't check the file against your contacts: {error}")),
+    };
+    let check = check_in_slices(context, mapping.import_columns(), rows, contacts, context.mode.get_untracked()).await;
+    context.session.set_value(Some(Session { file: file_read, sheet_rows, mapping, check }));
+    refresh_all(context);
+    context.stage.set(Stage::Review);
+}
+
+/// Sends the file to the worker and decodes what it read, a chunk at a time.
+async fn read(
+    file: &web_sys::File,
+    file_name: &str,
+    sheet: Option<String>,
+    limits: Limits,
+    context: ImportContext,
+) -> Result<(FileRead, Vec<SheetRow>), String> {
+    let bytes = file_bytes(file).await?;
+    let request = encode(&ReadRequest { file_name: file_name.to_string(), sheet, limits })?;
+    let request = Uint8Array::from(request.as_slice());
+    let transfer = Array::of1(&bytes.buffer());
+    let message = worker_message("read", &[("bytes", &JsValue::from(bytes)), ("request", &JsValue::from(request))]);
+    let stage = context.stage;
+    let name = file_name.to_string();
+    let parts = ask_worker(message, transfer, move |rows| {
+        stage.set(Stage::Reading { file_name: name.clone(), rows });
+    })
+    .await?;
+    let mut parts = parts.into_iter();
+    let unreadable = || "The file was read but its contents could not be passed on. Please try again.".to_string();
+    let meta = parts.next().ok_or_else(unreadable)?;
+    let file_read: FileRead = decode(&meta.to_vec()).map_err(|_| unreadable())?;
+    let mut rows = Vec::with_capacity(file_read.row_count as usize);
+    for chunk in parts {
+        let chunk: RowChunk = decode(&chunk.to_vec()).map_err(|_| unreadable())?;
+        rows.extend(chunk);
+        next_turn().await;
+    }
+    Ok((file_read, rows))
+}
+
+/// Asks the server for the account's contacts with these keys, in chunks.
+async fn fetch_existing(keys: LookupKeys) -> Result<Vec<ExistingContact>, AppError> {
+    let mut contacts = Vec::new();
+    let chunks = keys.references.len().max(keys.emails.len()).div_ceil(KEYS_PER_CALL).max(1);
+    for chunk in 0..chunks {
+        let slice = |keys: &[String]| {
+            keys.iter().skip(chunk * KEYS_PER_CALL).take(KEYS_PER_CALL).cloned().collect::<Vec<_>>()
+        };
+        let part = LookupKeys { references: slice(&keys.references), emails: slice(&keys.emails) };
+        if part.references.is_empty() && part.emails.is_empty() {
+            continue;
+        }
+        contacts.extend(existing_contacts(part).await?);
+    }
+    Ok(contacts)
+}
+
+/// Checks `rows` a slice at a time, showing progress.
+async fn check_in_slices(
+    context: ImportContext,
+    columns: ImportColumns,
+    rows: Vec<ImportRow>,
+    contacts: Vec<ExistingContact>,
+    mode: MergeMode,
+) -> ImportCheck {
+    let mut builder = ImportCheck::build(columns, rows, super::session::existing(contacts), mode);
+    while !builder.step(CHECK_SLICE) {
+        context.stage.set(Stage::Checking { done: builder.done_steps(), total: builder.total_steps() });
+        next_turn().await;
+    }
+    builder.finish()
+}
+
+/// The rows as currently edited, the removed ones' indexes, and the
+/// existing contacts, to check again from scratch.
+fn current_rows(session: &Session) -> (Vec<ImportRow>, Vec<usize>, Vec<ExistingContact>) {
+    let rows = session.check.rows().to_vec();
+    let removed = (0..rows.len()).filter(|&index| session.check.is_removed(index)).collect();
+    let contacts = session.check.existing().iter().cloned().collect();
+    (rows, removed, contacts)
+}
+
+/// Imports column `column` as `field` (or not at all), then re-checks.
+/// Edits made so far are dropped: the rows are rebuilt from the file.
+pub async fn remap(context: ImportContext, column: usize, field: Option<Field>) {
+    let Some(mut session) = context.session.get_value() else { return };
+    session.mapping.set(column, field);
+    let rows = session.mapping.import_rows(&session.sheet_rows);
+    let contacts = match fetch_existing(rules::check::lookup_keys(&rows)).await {
+        Ok(contacts) => contacts,
+        Err(error) => return context.alert.set(Some(format!("We couldn't check the file against your contacts: {error}"))),
+    };
+    let check = check_in_slices(context, session.mapping.import_columns(), rows, contacts, context.mode.get_untracked()).await;
+    session.check = check;
+    context.session.set_value(Some(session));
+    refresh_all(context);
+    context.stage.set(Stage::Review);
+}
+
+/// Switches keep / overwrite and re-checks, keeping edits and removals.
+pub async fn change_mode(context: ImportContext, mode: MergeMode) {
+    let Some(session) = context.session.get_value() else { return };
+    if session.check.mode() == mode {
+        return;
+    }
+    let (rows, removed, contacts) = current_rows(&session);
+    let columns = session.check.columns().clone();
+    let mut check = check_in_slices(context, columns, rows, contacts, mode).await;
+    for index in removed {
+        check.remove_row(index);
+    }
+    context.session.update_value(|current| {
+        if let Some(current) = current {
+            current.check = check;
+        }
+    });
+    context.revision.update(|revision| *revision += 1);
+    context.listing.update(|listing| *listing += 1);
+    context.stage.set(Stage::Review);
+}
+
+/// Sends the rows, asks the server to confirm, and reports the outcome.
+pub async fn confirm(context: ImportContext) {
+    let Some((new_import, rows, file_name)) =
+        context.session.with_value(|session| session.as_ref().map(|session| (session.new_import(), session.uploaded_rows(), session.file.file_name.clone())))
+    else {
+        return;
+    };
+    context.alert.set(None);
+    context.rejection.set(None);
+    let total = rows.len();
+    context.stage.set(Stage::Uploading { sent: 0, total });
+    let outcome = async {
+        let import_id = open_import(new_import).await?;
+        let mut sent = 0;
+        for chunk in rows.chunks(ROWS_PER_UPLOAD) {
+            upload_rows(import_id, chunk.to_vec()).await?;
+            sent += chunk.len();
+            context.stage.set(Stage::Uploading { sent, total });
+        }
+        context.stage.set(Stage::Saving { rows: total });
+        confirm_import(import_id).await
+    }
+    .await;
+    let toasts = context.toasts;
+    match outcome {
+        Ok(ConfirmOutcome::Committed { import_id, counts }) => {
+            toasts.show(
+                format!(
+                    "Import complete: {} created, {} updated, {} unchanged.",
+                    thousands(counts.created as usize),
+                    thousands(counts.updated as usize),
+                    thousands(counts.unchanged as usize)
+                ),
+                Some((format!("/imports/{import_id}"), "View import".to_string())),
+                Tone::Success,
+            );
+            context.session.set_value(None);
+            context.stage.set(Stage::Done { import_id, counts, file_name });
+        }
+        Ok(ConfirmOutcome::Rejected { issues, total_issues: total }) => {
+            toasts.show("The import did not go through. Nothing was changed.", None, Tone::Failure);
+            context.rejection.set(Some(Rejection { issues, total }));
+            recheck_with_latest(context).await;
+        }
+        Err(error) => {
+            toasts.show("The import did not go through. Nothing was changed.", None, Tone::Failure);
+            context.alert.set(Some(format!("The import did not go through: {error} Nothing was changed.")));
+            context.stage.set(Stage::Review);
+        }
+    }
+}
+
+/// After the server refused, checks the rows again against the account's
+/// contacts as they are now (someone may have changed them meanwhile).
+async fn recheck_with_latest(context: ImportContext) {
+    let Some(session) = context.session.get_value() else { return };
+    let (rows, removed, _) = current_rows(&session);
+    let keys = rules::check::lookup_keys(&rows);
+    match fetch_existing(keys).await {
+        Ok(contacts) => {
+            let mut check =
+                check_in_slices(context, session.check.columns().clone(), rows, contacts, session.check.mode()).await;
+            for index in removed {
+                check.remove_row(index);
+            }
+            context.session.update_value(|current| {
+                if let Some(current) = current {
+                    current.check = check;
+                }
+            });
+            context.revision.update(|revision| *revision += 1);
+            context.listing.update(|listing| *listing += 1);
+        }
+        Err(error) => context.alert.set(Some(format!("We couldn't check the file against your contacts: {error}"))),
+    }
+    context.stage.set(Stage::Review);
+}
+
+/// Writes the error report in the worker and offers it as a download.
+pub async fn download_report(context: ImportContext, busy: RwSignal<bool>) {
+    let Some((request, file_name)) =
+        context.session.with_value(|session| session.as_ref().map(|session| (session.report_request(), session.file.file_name.clone())))
+    else {
+        return;
+    };
+    busy.set(true);
+    let result = async {
+        let request = encode(&request)?;
+        let message = worker_message("report", &[("request", &JsValue::from(Uint8Array::from(request.as_slice())))]);
+        let parts = ask_worker(message, Array::new(), |_| {}).await?;
+        let bytes = parts.into_iter().next().ok_or("The report could not be written. Please try again.")?;
+        let stem = file_name.rsplit_once('.').map_or(file_name.as_str(), |(stem, _)| stem);
+        save_download(
+            &bytes.to_vec(),
+            &format!("{stem} - issues.xlsx"),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    }
+    .await;
+    busy.set(false);
+    if let Err(message) = result {
+        context.alert.set(Some(message));
+    }
+}
+
+/// Everything on screen depends on the new session.
+fn refresh_all(context: ImportContext) {
+    context.generation.update(|generation| *generation += 1);
+    context.listing.update(|listing| *listing += 1);
+    context.revision.update(|revision| *revision += 1);
+}
+
+/// Back to choosing a file, with the reason shown.
+fn fail(context: ImportContext, message: String) {
+    context.alert.set(Some(message));
+    context.session.set_value(None);
+    context.stage.set(Stage::ChooseFile);
+}

@@ -1,0 +1,183 @@
+//! `/contacts/import`: the import screen.
+//!
+//! The file is read in the browser by a Web Worker running the shared rules
+//! (nothing is uploaded before Confirm); the rows are checked here with the
+//! same rules the server uses, fixed in place, and only then sent. Work on
+//! big files is cut into slices that give the page a turn in between, so it
+//! never freezes.
+//!
+//! - [`session`]: the file, mapping and live check (plain logic, tested).
+//! - `flow` + `browser` (wasm only): reading, checking, confirming, downloads.
+//! - [`picker`], [`review`], [`table`], [`progress`]: the screen's parts.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use rules::merge::MergeMode;
+use rules::Issue;
+use store::model::ImportCounts;
+use uuid::Uuid;
+
+pub use crate::format::thousands;
+
+#[cfg(feature = "hydrate")]
+mod browser;
+#[cfg(feature = "hydrate")]
+mod flow;
+mod picker;
+mod progress;
+mod review;
+pub mod session;
+mod table;
+
+use session::Session;
+
+/// Where the user is in the import.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Stage {
+    /// Nothing chosen yet.
+    ChooseFile,
+    /// The worker is reading the file.
+    Reading { file_name: String, rows: u32 },
+    /// Checking rows against the rules and the account's contacts.
+    Checking { done: usize, total: usize },
+    /// Every row shown; the user fixes and confirms.
+    Review,
+    /// Sending rows to the server.
+    Uploading { sent: usize, total: usize },
+    /// The server is re-checking and saving.
+    Saving { rows: usize },
+    /// Saved.
+    Done { import_id: Uuid, counts: ImportCounts, file_name: String },
+}
+
+/// The server refused the import; nothing was changed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Rejection {
+    pub issues: Vec<Issue>,
+    pub total: u32,
+}
+
+/// The screen's state, shared by its parts.
+#[derive(Clone, Copy)]
+pub struct ImportContext {
+    pub stage: RwSignal<Stage>,
+    /// A plain sentence about what went wrong with the file or the import.
+    pub alert: RwSignal<Option<String>>,
+    /// The file being imported (not reactive: signals below say when it changed).
+    pub session: StoredValue<Option<Session>>,
+    /// Bumped whenever any row's cells or verdict may have changed.
+    pub revision: RwSignal<u64>,
+    /// Bumped when the rows are rebuilt (new file, sheet or mapping): row
+    /// components are recreated.
+    pub generation: RwSignal<u64>,
+    /// Bumped when the list of rows to show must be recomputed.
+    pub listing: RwSignal<u64>,
+    pub only_issues: RwSignal<bool>,
+    pub mode: RwSignal<MergeMode>,
+    pub rejection: RwSignal<Option<Rejection>>,
+    /// Where finished imports are announced.
+    pub toasts: crate::toast::Toasts,
+    /// The chosen file, kept to re-read another sheet of it.
+    #[cfg(feature = "hydrate")]
+    pub file: StoredValue<Option<web_sys::File>, LocalStorage>,
+}
+
+impl ImportContext {
+    fn new() -> ImportContext {
+        ImportContext {
+            stage: RwSignal::new(Stage::ChooseFile),
+            alert: RwSignal::new(None),
+            session: StoredValue::new(None),
+            revision: RwSignal::new(0),
+            generation: RwSignal::new(0),
+            listing: RwSignal::new(0),
+            only_issues: RwSignal::new(false),
+            mode: RwSignal::new(MergeMode::KeepExisting),
+            rejection: RwSignal::new(None),
+            toasts: crate::toast::use_toasts(),
+            #[cfg(feature = "hydrate")]
+            file: StoredValue::new_local(None),
+        }
+    }
+
+    /// Runs `change` on the session and says which parts of the screen must
+    /// refresh.
+    pub fn edit(&self, change: impl FnOnce(&mut Session), relist: bool) {
+        self.session.update_value(|session| {
+            if let Some(session) = session {
+                change(session);
+            }
+        });
+        self.revision.update(|revision| *revision += 1);
+        if relist {
+            self.listing.update(|listing| *listing += 1);
+        }
+    }
+
+    /// Reads from the session, reactively on `revision`.
+    pub fn read<T>(&self, read: impl FnOnce(&Session) -> T) -> Option<T> {
+        self.revision.track();
+        self.session.with_value(|session| session.as_ref().map(read))
+    }
+}
+
+/// The import screen.
+#[component]
+pub fn ImportPage() -> impl IntoView {
+    let context = ImportContext::new();
+    provide_context(context);
+    let stage = context.stage;
+    view! {
+        <Title text="Import Contacts"/>
+        <div class="page-head">
+            <h1>"Import Contacts"</h1>
+            <div class="actions">
+                <a class="button" href="/downloads/contacts-template.xlsx" download="contacts-template.xlsx">
+                    "Download Excel Template"
+                </a>
+                <a class="button" href="/downloads/contacts-example.xlsx" download="contacts-example.xlsx">
+                    "Example Template"
+                </a>
+                <a class="button" href="/contacts">"Cancel Import"</a>
+            </div>
+        </div>
+        <AlertBanner/>
+        {move || match stage.get() {
+            Stage::ChooseFile => view! { <picker::FilePicker/> }.into_any(),
+            Stage::Reading { file_name, rows } => {
+                let label = if rows == 0 {
+                    format!("Reading {file_name}…")
+                } else {
+                    format!("Reading {file_name}… {} rows so far", thousands(rows as usize))
+                };
+                view! { <progress::ProgressPanel label value=None/> }.into_any()
+            }
+            Stage::Checking { done, total } => {
+                view! { <progress::ProgressPanel label="Checking every row…".to_string() value=Some((done, total))/> }.into_any()
+            }
+            Stage::Review => view! { <review::Review/> }.into_any(),
+            Stage::Uploading { sent, total } => {
+                let label = format!("Sending rows to the server… {} of {}", thousands(sent), thousands(total));
+                view! { <progress::ProgressPanel label value=Some((sent, total))/> }.into_any()
+            }
+            Stage::Saving { rows } => {
+                let label = format!("Checking and saving {} rows on the server…", thousands(rows));
+                view! { <progress::ProgressPanel label value=None/> }.into_any()
+            }
+            Stage::Done { import_id, counts, file_name } => view! { <progress::Finished import_id counts file_name/> }.into_any(),
+        }}
+    }
+}
+
+/// The screen's alert: a file that could not be read, an import that did
+/// not go through.
+#[component]
+fn AlertBanner() -> impl IntoView {
+    let context = expect_context::<ImportContext>();
+    view! {
+        <div role="alert" class="alert-slot">
+            {move || context.alert.get().map(|message| view! { <p class="error-banner">{message}</p> })}
+        </div>
+    }
+}
+

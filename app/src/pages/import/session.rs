@@ -1,0 +1,320 @@
+//! The file being imported, as the browser holds it: what the worker read,
+//! the header mapping, and the live check of every row. Plain data and
+//! logic (no leptos, no browser APIs), so it is unit-tested natively.
+
+use rules::check::{ExistingContacts, ImportCheck, ImportCounts};
+use rules::headers::{HeaderMapping, ImportColumns, ImportRow};
+use rules::merge::{Action, FieldChange, MergeMode};
+use rules::{ExistingContact, Field, Issue, SheetRow};
+use store::model::{NewImport, PreviewMatch, UploadedRow};
+use worker::protocol::{FileRead, ReportRequest, ReportRow};
+
+/// One import in progress in the browser.
+#[derive(Clone, Debug)]
+pub struct Session {
+    /// What the worker read (name, size, hash, sheets, headers).
+    pub file: FileRead,
+    /// The sheet's data rows as read (before mapping and edits).
+    pub sheet_rows: Vec<SheetRow>,
+    /// How the file's columns map to fields.
+    pub mapping: HeaderMapping,
+    /// Every row, as edited, with its verdict.
+    pub check: ImportCheck,
+}
+
+/// What a row says about itself, for the table.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RowStatus {
+    Valid,
+    HasIssues,
+}
+
+/// One row as the table shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RowView {
+    pub index: usize,
+    pub line: u32,
+    pub status: RowStatus,
+    /// "New", "Update" or "Unchanged" for a valid row.
+    pub action: Option<&'static str>,
+    /// For each displayed field: its current text and its issues' text.
+    pub cells: Vec<CellView>,
+    /// Issues about the row rather than a displayed cell (e.g. a required
+    /// field whose column is not in the file).
+    pub row_issues: Vec<String>,
+    /// What an update changes.
+    pub changes: Vec<FieldChange>,
+}
+
+/// One cell as the table shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CellView {
+    pub field: Field,
+    pub text: String,
+    /// The issues' short problem texts (shown in the cell).
+    pub problems: Vec<String>,
+    /// The issues' full sentences with their fix (for screen readers and the title).
+    pub details: Vec<String>,
+}
+
+/// Builds the rows to check from the sheet and the mapping.
+pub fn rows_for(mapping: &HeaderMapping, sheet_rows: &[SheetRow]) -> Vec<ImportRow> {
+    mapping.import_rows(sheet_rows)
+}
+
+impl Session {
+    /// The fields the table shows as columns: the file's, in template order.
+    pub fn displayed_fields(&self) -> Vec<Field> {
+        self.check.columns().present.iter().collect()
+    }
+
+    /// The header the file uses for `field`.
+    pub fn header(&self, field: Field) -> String {
+        self.check.columns().header(field).to_string()
+    }
+
+    /// The counts for the summary.
+    pub fn counts(&self) -> ImportCounts {
+        self.check.counts()
+    }
+
+    /// The rows to list: every row still in the import, or only those with
+    /// issues.
+    pub fn listed_rows(&self, only_issues: bool) -> Vec<usize> {
+        self.check
+            .verdicts()
+            .filter(|(_, verdict)| !only_issues || !verdict.is_valid())
+            .map(|(index, _)| index)
+            .collect()
+    }
+
+    /// The row at `index` as the table shows it (`None` for a removed row).
+    pub fn row_view(&self, index: usize) -> Option<RowView> {
+        let verdict = self.check.verdict(index)?;
+        let row = self.check.row(index)?;
+        let displayed = self.displayed_fields();
+        let cells = displayed
+            .iter()
+            .map(|&field| {
+                let issues: Vec<&Issue> = verdict.issues.iter().filter(|issue| issue.field == Some(field)).collect();
+                CellView {
+                    field,
+                    text: row.values.get(field).to_string(),
+                    problems: issues.iter().map(|issue| issue.problem_text()).collect(),
+                    details: issues.iter().map(|issue| format!("{} {}", issue.problem_text(), issue.fix_text())).collect(),
+                }
+            })
+            .collect();
+        let row_issues = verdict
+            .issues
+            .iter()
+            .filter(|issue| issue.field.is_none_or(|field| !displayed.contains(&field)))
+            .map(|issue| format!("{} {}", issue.problem_text(), issue.fix_text()))
+            .collect();
+        let (action, changes) = match &verdict.action {
+            Some(Action::New) => (Some("New"), Vec::new()),
+            Some(Action::Update { changes, .. }) => (Some("Update"), changes.clone()),
+            Some(Action::Unchanged { .. }) => (Some("Unchanged"), Vec::new()),
+            None => (None, Vec::new()),
+        };
+        Some(RowView {
+            index,
+            line: verdict.line,
+            status: if verdict.is_valid() { RowStatus::Valid } else { RowStatus::HasIssues },
+            action,
+            cells,
+            row_issues,
+            changes,
+        })
+    }
+
+    /// The rows to upload at confirm, with what the preview matched.
+    pub fn uploaded_rows(&self) -> Vec<UploadedRow> {
+        self.check
+            .verdicts()
+            .filter_map(|(index, verdict)| {
+                let row = self.check.row(index)?.clone();
+                let preview = match &verdict.action {
+                    Some(Action::Update { contact_id, expected_version, .. }) => {
+                        Some(PreviewMatch { contact_id: *contact_id, version: *expected_version })
+                    }
+                    Some(Action::Unchanged { contact_id }) => self
+                        .check
+                        .existing()
+                        .by_id(*contact_id)
+                        .map(|contact| PreviewMatch { contact_id: contact.id, version: contact.version }),
+                    Some(Action::New) | None => None,
+                };
+                Some(UploadedRow { row, preview })
+            })
+            .collect()
+    }
+
+    /// What the server needs to know to open the import.
+    pub fn new_import(&self) -> NewImport {
+        NewImport {
+            file_name: self.file.file_name.clone(),
+            file_sha256: self.file.sha256.clone(),
+            file_size: self.file.file_size as i64,
+            sheet_name: self.file.sheet_name.clone(),
+            mode: self.check.mode(),
+            columns: self.check.columns().clone(),
+            row_count: self.check.counts().rows as u32,
+        }
+    }
+
+    /// The error report: every row still in the import in the file's own
+    /// columns (edited values where mapped), with its issues.
+    pub fn report_request(&self) -> ReportRequest {
+        let headers = self.file.headers.clone();
+        let rows = self
+            .check
+            .verdicts()
+            .filter_map(|(index, verdict)| {
+                let row = self.check.row(index)?;
+                let original = self
+                    .sheet_rows
+                    .binary_search_by_key(&row.line, |sheet_row| sheet_row.line)
+                    .ok()
+                    .and_then(|position| self.sheet_rows.get(position));
+                let cells = (0..headers.len())
+                    .map(|column| match self.mapping.field_of(column) {
+                        Some(field) => row.values.get(field).to_string(),
+                        None => original
+                            .and_then(|sheet_row| sheet_row.cells.get(column))
+                            .map(|cell| cell.text().to_string())
+                            .unwrap_or_default(),
+                    })
+                    .collect();
+                let issues = verdict.issues.iter().map(|issue| issue.to_string()).collect();
+                Some(ReportRow { line: row.line, cells, issues })
+            })
+            .collect();
+        ReportRequest { headers, rows }
+    }
+
+    /// The keys of every row, to ask the server which contacts exist.
+    pub fn columns(&self) -> &ImportColumns {
+        self.check.columns()
+    }
+}
+
+/// Existing contacts as the check wants them.
+pub fn existing(contacts: Vec<ExistingContact>) -> ExistingContacts {
+    ExistingContacts::new(contacts)
+}
+
+/// A fresh check of `rows` (used when nothing has been checked yet).
+pub fn check(columns: ImportColumns, rows: Vec<ImportRow>, contacts: Vec<ExistingContact>, mode: MergeMode) -> ImportCheck {
+    ImportCheck::new(columns, rows, existing(contacts), mode)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rules::{Cell, ContactFields, FileFormat};
+    use uuid::Uuid;
+
+    fn text(value: &str) -> Cell {
+        Cell::Text(value.to_string())
+    }
+
+    fn session(headers: &[&str], rows: Vec<Vec<&str>>, existing: Vec<ExistingContact>) -> Session {
+        let headers: Vec<String> = headers.iter().map(|header| header.to_string()).collect();
+        let sheet_rows: Vec<SheetRow> = rows
+            .into_iter()
+            .enumerate()
+            .map(|(index, cells)| SheetRow { line: index as u32 + 2, cells: cells.into_iter().map(text).collect() })
+            .collect();
+        let mapping = HeaderMapping::new(&headers);
+        let import_rows = rows_for(&mapping, &sheet_rows);
+        let check = check(mapping.import_columns(), import_rows, existing, MergeMode::KeepExisting);
+        let file = FileRead {
+            file_name: "people.csv".into(),
+            file_size: 100,
+            sha256: "ab".repeat(32),
+            format: FileFormat::Csv,
+            sheet_names: vec!["people.csv".into()],
+            sheet_name: "people.csv".into(),
+            header_line: 1,
+            headers,
+            blank_rows_skipped: 0,
+            row_count: sheet_rows.len() as u32,
+        };
+        Session { file, sheet_rows, mapping, check }
+    }
+
+    fn ana() -> ExistingContact {
+        ExistingContact {
+            id: Uuid::from_u128(7),
+            version: 4,
+            fields: ContactFields::from_pairs([
+                (Field::Kind, "Person"),
+                (Field::FirstName, "Ana"),
+                (Field::LastName, "Silva"),
+                (Field::Email, "ana@example.com"),
+                (Field::City, "Perth"),
+            ]),
+        }
+    }
+
+    #[test]
+    fn a_bad_cell_carries_its_problem_and_a_missing_column_is_a_row_issue() {
+        let session = session(&["First Name", "E-mail", "Phone", "Notes from old system"], vec![vec!["Bo", "bo@example.com", "12", "x"]], vec![]);
+        assert_eq!(session.displayed_fields(), vec![Field::FirstName, Field::Email, Field::Phone]);
+        let view = session.row_view(0).unwrap();
+        assert_eq!(view.status, RowStatus::HasIssues);
+        assert_eq!(view.line, 2);
+        let phone = &view.cells[2];
+        assert_eq!(phone.text, "12");
+        assert_eq!(phone.problems, vec!["\u{201c}12\u{201d} has 2 digits; a phone number has 6 to 15."]);
+        assert!(view.cells[1].problems.is_empty());
+        // Last Name is required for a person but its column is not in the file.
+        assert_eq!(view.row_issues.len(), 1, "{:?}", view.row_issues);
+        assert!(view.row_issues[0].starts_with("Last Name is required"), "{:?}", view.row_issues);
+    }
+
+    #[test]
+    fn updates_upload_the_version_the_preview_saw_and_new_rows_none() {
+        let session = session(
+            &["First Name", "Last Name", "Email", "City"],
+            vec![vec!["Ana", "Silva", "ANA@example.com", "Sydney"], vec!["Ben", "Jones", "ben@x.com", ""], vec!["Ana", "Silva", "ana@example.com", "Sydney"]],
+            vec![ana()],
+        );
+        // Rows 1 and 3 both match Ana: both have issues, so fix by removing row 3.
+        let mut session = session;
+        session.check.remove_row(2);
+        let view = session.row_view(0).unwrap();
+        assert_eq!(view.action, Some("Update"));
+        assert_eq!(view.changes.len(), 1);
+        let uploaded = session.uploaded_rows();
+        assert_eq!(uploaded.len(), 2);
+        assert_eq!(uploaded[0].preview, Some(PreviewMatch { contact_id: Uuid::from_u128(7), version: 4 }));
+        assert_eq!(uploaded[1].preview, None);
+        assert_eq!(session.new_import().row_count, 2);
+    }
+
+    #[test]
+    fn only_rows_with_issues_can_be_listed() {
+        let session = session(&["First Name", "Last Name"], vec![vec!["Ana", "Silva"], vec!["Bo", ""], vec!["Cy", "Doe"]], vec![]);
+        assert_eq!(session.listed_rows(false), vec![0, 1, 2]);
+        assert_eq!(session.listed_rows(true), vec![1]);
+    }
+
+    #[test]
+    fn the_error_report_keeps_the_files_columns_with_edits_and_issues() {
+        let mut session = session(
+            &["First Name", "Last Name", "Old ID"],
+            vec![vec!["Ana", "", "A1"], vec!["Ben", "Jones", "B2"]],
+            vec![],
+        );
+        session.check.set_cell(1, Field::FirstName, "Benjamin");
+        let report = session.report_request();
+        assert_eq!(report.headers, vec!["First Name", "Last Name", "Old ID"]);
+        assert_eq!(report.rows.len(), 2);
+        assert_eq!(report.rows[0].cells, vec!["Ana", "", "A1"]);
+        assert_eq!(report.rows[0].issues.len(), 1);
+        assert_eq!(report.rows[1].cells, vec!["Benjamin", "Jones", "B2"]);
+        assert!(report.rows[1].issues.is_empty());
+    }
+}

@@ -1,0 +1,239 @@
+// The import screen, from the user's side: choose a file, see every row
+// checked, fix in place, choose the merge mode, confirm, see the result,
+// undo it. Each test signs up its own account so imports never collide.
+import { test, expect, type Page } from '@playwright/test';
+import { writeFileSync } from 'node:fs';
+import { hydrated, signUpNewAccount } from './support';
+
+/** Writes `content` to a file in the test's output folder and returns its path. */
+function file(name: string, content: string | Buffer): string {
+  const path = test.info().outputPath(name);
+  writeFileSync(path, content);
+  return path;
+}
+
+async function openImport(page: Page) {
+  await page.goto('/contacts/import');
+  await hydrated(page);
+}
+
+async function choose(page: Page, path: string) {
+  await page.locator('#import-file').setInputFiles(path);
+}
+
+async function confirmImport(page: Page) {
+  await expect(page.getByRole('button', { name: 'Confirm import' })).toBeEnabled();
+  await page.getByRole('button', { name: 'Confirm import' }).click();
+  await expect(page.getByRole('heading', { name: 'Import complete' })).toBeVisible();
+}
+
+/** The contacts list's rows, as text, after searching for `search`. */
+async function contactRows(page: Page, search = '') {
+  await page.goto(search ? `/contacts?q=${encodeURIComponent(search)}` : '/contacts');
+  return page.locator('.contact-table tbody tr').allInnerTexts();
+}
+
+const GOOD_CSV = [
+  'First Name,Last Name,Email,Phone,Country,Category',
+  'Ana,Silva,ana.silva@example.com,0412 345 678,AU,Tenant',
+  'Ben,Okafor,ben.okafor@example.com,+44 20 7946 0000,United Kingdom,landlord',
+].join('\n');
+
+test('the example file imports with every row green and the contacts appear', async ({ page }) => {
+  await signUpNewAccount(page);
+  await openImport(page);
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('link', { name: 'Example Template' }).click(),
+  ]);
+  expect(download.suggestedFilename()).toBe('contacts-example.xlsx');
+  const path = test.info().outputPath('contacts-example.xlsx');
+  await download.saveAs(path);
+  await choose(page, path);
+
+  await expect(page.getByText('contacts-example.xlsx')).toBeVisible();
+  await expect(page.locator('.count.ok')).toContainText('12 valid');
+  await expect(page.locator('.count.bad')).toContainText('0 with issues');
+  await expect(page.locator('.status.bad')).toHaveCount(0);
+  await confirmImport(page);
+  await expect(page.getByRole('status')).toContainText('Import complete: 12 created, 0 updated, 0 unchanged.');
+
+  const rows = await contactRows(page);
+  expect(rows.length).toBe(12);
+  expect(rows.join('\n')).toContain('Greenway Gardening Pty Ltd');
+});
+
+test('the template, filled in, imports', async ({ page }) => {
+  await signUpNewAccount(page);
+  await openImport(page);
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('link', { name: 'Download Excel Template' }).click(),
+  ]);
+  expect(download.suggestedFilename()).toBe('contacts-template.xlsx');
+  const template = test.info().outputPath('contacts-template.xlsx');
+  await download.saveAs(template);
+  // The empty template reads as all columns recognised and no rows.
+  await choose(page, template);
+  await expect(page.getByText('Columns ignored')).toBeVisible();
+  await expect(page.getByText('There are no rows to import.').first()).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Confirm import' })).toBeDisabled();
+
+  // Filled in (as CSV with the template's headers, the way a user saves it).
+  await page.getByRole('button', { name: 'Choose another file' }).click();
+  const filled = file('filled-template.csv', [
+    'Contact ID,Contact Type,Title,First Name,Last Name,Company Name,Email,Phone,Mobile,Address Line 1,Address Line 2,City,State / Region,Postcode,Country,Category,Notes',
+    'T-1,Person,Ms,Nina,Kovac,,nina.kovac@example.com,,0400 111 222,1 Short St,,Hobart,TAS,7000,AU,Tenant,',
+    'T-2,Company,,,,Bright Windows,info@brightwindows.example,(03) 9555 0100,,,,Melbourne,VIC,3000,AU,Supplier,Window cleaning',
+  ].join('\n'));
+  await choose(page, filled);
+  await expect(page.locator('.count.ok')).toContainText('2 valid');
+  await confirmImport(page);
+  const rows = await contactRows(page);
+  expect(rows.join('\n')).toContain('Nina Kovac');
+  expect(rows.join('\n')).toContain('Bright Windows');
+});
+
+test('bad rows show red crosses with their messages, and fixing the cells in place enables Confirm', async ({ page }) => {
+  await signUpNewAccount(page);
+  await openImport(page);
+  await choose(page, file('bad.csv', [
+    'First Name,Last Name,E-mail,Phone,Country,Category',
+    'Ana,Silva,ana@example.com,0412 345 678,AU,Tenant',
+    'Bob,,bob@,123,Narnia,Tenants',
+  ].join('\n')));
+
+  await expect(page.locator('.count.bad')).toContainText('1 with issues');
+  const bad = page.locator('.grid-row.has-issues');
+  await expect(bad).toHaveCount(1);
+  // Until the email is valid the row matches no contact, so whether Last
+  // Name is required is not known yet: 4 issues now, the 5th after the fix.
+  await expect(bad.locator('.status.bad')).toContainText('4 issues');
+  await expect(page.getByRole('button', { name: 'Confirm import' })).toBeDisabled();
+  await expect(page.getByText('Fix or remove the 1 row with issues to continue.')).toBeVisible();
+
+  const cell = (column: string) => page.getByLabel(`Row 3, ${column}`, { exact: true });
+  await expect(cell('E-mail')).toHaveAttribute('aria-invalid', 'true');
+  await expect(bad.locator('.cell-issue').filter({ hasText: '“bob@” is not a valid email address.' })).toBeVisible();
+  await expect(bad.locator('.cell-issue').filter({ hasText: '“123” has 3 digits; a phone number has 6 to 15.' })).toBeVisible();
+  await expect(bad.locator('.cell-issue').filter({ hasText: '“Narnia” is not a country we recognise.' })).toBeVisible();
+  await expect(bad.locator('.cell-issue').filter({ hasText: '“Tenants” is not a category.' })).toBeVisible();
+
+  // Only rows with issues.
+  await page.getByLabel('Show only rows with issues').check();
+  await expect(page.locator('.grid-body .grid-row')).toHaveCount(1);
+
+  await cell('E-mail').fill('bob@example.com');
+  await expect(cell('E-mail')).toHaveAttribute('aria-invalid', 'false');
+  await expect(bad.locator('.cell-issue').filter({ hasText: 'Last Name is required for a person.' })).toBeVisible();
+  await cell('Last Name').fill('Stone');
+  await cell('Phone').fill('0412 000 111');
+  await cell('Country').fill('New Zealand');
+  await cell('Category').fill('tenant');
+  await expect(page.locator('.count.bad')).toContainText('0 with issues');
+  await expect(page.locator('.status.bad')).toHaveCount(0);
+  await confirmImport(page);
+  const rows = await contactRows(page, 'stone');
+  expect(rows.join('\n')).toContain('Bob Stone');
+  expect(rows.join('\n')).toContain('0412 000 111');
+});
+
+test('a row can be removed from the import', async ({ page }) => {
+  await signUpNewAccount(page);
+  await openImport(page);
+  await choose(page, file('two.csv', GOOD_CSV + '\nCy,,cy@example.com,,,'));
+  await expect(page.locator('.count.bad')).toContainText('1 with issues');
+  await page.getByRole('button', { name: 'Remove row 4 from the import' }).click();
+  await expect(page.locator('.count.ok')).toContainText('2 valid');
+  await confirmImport(page);
+  expect((await contactRows(page)).length).toBe(2);
+});
+
+test('keep mode leaves blank cells alone and overwrite mode clears them', async ({ page }) => {
+  await signUpNewAccount(page);
+  await openImport(page);
+  await choose(page, file('first.csv', GOOD_CSV));
+  await confirmImport(page);
+
+  const blanks = ['First Name,Last Name,Email,Phone,Country,Category', 'Ana,Silva,ana.silva@example.com,,,'].join('\n');
+  // Keep (the default): the phone and category stay.
+  await openImport(page);
+  await choose(page, file('keep.csv', blanks));
+  await expect(page.locator('.count').filter({ hasText: 'unchanged' })).toContainText('1 unchanged');
+  await confirmImport(page);
+  let rows = await contactRows(page, 'ana.silva');
+  expect(rows).toHaveLength(1);
+  expect(rows[0]).toContain('0412 345 678');
+  expect(rows[0]).toContain('Tenant');
+
+  // Overwrite: the blank cells clear them.
+  await openImport(page);
+  await choose(page, file('overwrite.csv', blanks));
+  await page.getByLabel('Overwrite all existing information').check();
+  await expect(page.locator('.count').filter({ hasText: 'updates' })).toContainText('1 updates');
+  await confirmImport(page);
+  rows = await contactRows(page, 'ana.silva');
+  expect(rows).toHaveLength(1);
+  expect(rows[0]).not.toContain('0412 345 678');
+  expect(rows[0]).not.toContain('Tenant');
+});
+
+test('Cancel Import leaves nothing behind', async ({ page }) => {
+  await signUpNewAccount(page);
+  await openImport(page);
+  await choose(page, file('cancel.csv', GOOD_CSV));
+  await expect(page.locator('.count.ok')).toContainText('2 valid');
+  await page.getByRole('link', { name: 'Cancel Import' }).click();
+  await expect(page).toHaveURL(/\/contacts$/);
+  await expect(page.getByText('No contacts match.')).toBeVisible();
+  await page.goto('/imports');
+  await expect(page.getByText('No imports yet.')).toBeVisible();
+});
+
+test('an unreadable file gets a clear message', async ({ page }) => {
+  await signUpNewAccount(page);
+  await openImport(page);
+  await choose(page, file('report.xlsx', '%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n'));
+  await expect(page.getByRole('alert').filter({ hasText: 'not a spreadsheet' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Confirm import' })).toHaveCount(0);
+  // The user can simply choose another file.
+  await expect(page.getByText('Select File to Import')).toBeVisible();
+});
+
+test('the history shows the import and Undo reverts it', async ({ page }) => {
+  await signUpNewAccount(page);
+  await openImport(page);
+  await choose(page, file('undo-me.csv', GOOD_CSV));
+  await confirmImport(page);
+  await page.getByRole('link', { name: 'View this import' }).click();
+  await expect(page.getByRole('heading', { name: 'undo-me.csv' })).toBeVisible();
+  await expect(page.locator('.file-details')).toContainText('2 created, 0 updated, 0 unchanged');
+  await expect(page.locator('.change')).toHaveCount(2);
+
+  await page.goto('/imports');
+  await expect(page.getByRole('link', { name: 'undo-me.csv' })).toBeVisible();
+  await expect(page.locator('.import-table tbody tr').first()).toContainText('Imported');
+  await page.getByRole('link', { name: 'undo-me.csv' }).click();
+  await hydrated(page);
+  await page.getByRole('button', { name: 'Undo' }).click();
+  await page.getByRole('button', { name: 'Yes, undo' }).click();
+  await expect(page.getByRole('status')).toContainText('Import undone');
+  await expect(page.locator('.file-details')).toContainText('Undone');
+  expect(await contactRows(page)).toEqual([]);
+});
+
+test('the screen with issues is legible on a 360 px phone', async ({ page }) => {
+  await page.setViewportSize({ width: 360, height: 740 });
+  await signUpNewAccount(page);
+  await openImport(page);
+  await choose(page, file('phone.csv', GOOD_CSV + '\nBob,,bob@,123,Narnia,Tenants'));
+  await expect(page.locator('.count.bad')).toContainText('1 with issues');
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+  // The bad row, its first cells and their messages fit on the screen.
+  const badRow = page.locator('.grid-row.has-issues');
+  await badRow.scrollIntoViewIfNeeded();
+  await expect(badRow.locator('.status.bad')).toBeInViewport();
+  await expect(badRow.locator('.cell-issue').first()).toBeInViewport();
+  await page.screenshot({ path: test.info().outputPath('import-issues-360.png'), fullPage: false });
+});
