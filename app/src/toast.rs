@@ -3,6 +3,9 @@
 
 use leptos::prelude::*;
 
+/// How long a success notice stays on screen.
+const SUCCESS_SHOWN_FOR: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// One notice.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Toast {
@@ -28,10 +31,15 @@ pub struct Toasts {
 }
 
 impl Toasts {
-    /// Shows a toast until the user closes it (or a newer one pushes it out).
+    /// Shows a toast. Good news goes away by itself after a while; bad news
+    /// stays until the user closes it (or newer notices push it out).
     pub fn show(&self, message: impl Into<String>, link: Option<(String, String)>, tone: Tone) {
         let id = self.next_id.get_value();
         self.next_id.set_value(id + 1);
+        if tone == Tone::Success {
+            let toasts = *self;
+            set_timeout(move || toasts.dismiss(id), SUCCESS_SHOWN_FOR);
+        }
         self.items.update(|items| {
             items.push(Toast { id, message: message.into(), link, tone });
             // Keep the stack short.

@@ -67,7 +67,10 @@ for (const [label, viewport] of [['desktop', null], ['phone', PHONE]] as const) 
       await expect(phone).toHaveAttribute('aria-invalid', 'true');
       await phone.fill('0402 555 000');
       await expect(page.locator('#field-phone-error')).toHaveText('');
-      await page.getByRole('button', { name: 'Save changes' }).click();
+      await Promise.all([
+        page.waitForResponse((response) => response.url().endsWith('/api/save_contact') && response.ok()),
+        page.getByRole('button', { name: 'Save changes' }).click(),
+      ]);
       await expect(page.getByRole('status')).toContainText('Mia Kowalski was saved.');
       await page.goto('/contacts?q=kowalski');
       await expect(page.locator('.contact-table tbody tr')).toContainText('0402 555 000');
@@ -117,8 +120,10 @@ test('when two tabs edit one contact, the second save is refused with a clear me
   await hydrated(page);
 
   await page.getByLabel('City').fill('Cork');
-  await page.getByRole('button', { name: 'Save changes' }).click();
-  await expect(page.getByRole('status')).toContainText('Liam Walsh was saved.');
+  await Promise.all([
+    page.waitForResponse((response) => response.url().endsWith('/api/save_contact') && response.ok()),
+    page.getByRole('button', { name: 'Save changes' }).click(),
+  ]);
 
   await other.getByLabel('City').fill('Dublin');
   await other.getByRole('button', { name: 'Save changes' }).click();

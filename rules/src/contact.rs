@@ -30,6 +30,11 @@ impl ContactFields {
         fields
     }
 
+    /// Builds values from one string per field, in template order.
+    pub fn from_row(row: &[&str; Field::COUNT]) -> ContactFields {
+        ContactFields(row.map(str::to_string))
+    }
+
     /// The value of `field`.
     pub fn get(&self, field: Field) -> &str {
         &self.0[field.index()]

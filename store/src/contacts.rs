@@ -127,13 +127,7 @@ pub async fn update(
         .push_bind(expected_version);
     let updated = update.build().execute(&mut *transaction).await.map_err(StoreError::from_write)?;
     if updated.rows_affected() == 0 {
-        let exists = sqlx::query("SELECT 1 FROM contacts WHERE account_id = $1 AND id = $2")
-            .bind(account)
-            .bind(id)
-            .fetch_optional(&mut *transaction)
-            .await?
-            .is_some();
-        return Err(if exists { StoreError::Stale } else { StoreError::NotFound });
+        return Err(stale_or_missing(&mut transaction, account, id).await);
     }
     transaction.commit().await?;
     get(pool, account, id).await
@@ -151,16 +145,25 @@ pub async fn delete(pool: &PgPool, account: AccountId, id: Uuid, expected_versio
         .execute(&mut *transaction)
         .await?;
     if deleted.rows_affected() == 0 {
-        let exists = sqlx::query("SELECT 1 FROM contacts WHERE account_id = $1 AND id = $2")
-            .bind(account)
-            .bind(id)
-            .fetch_optional(&mut *transaction)
-            .await?
-            .is_some();
-        return Err(if exists { StoreError::Stale } else { StoreError::NotFound });
+        return Err(stale_or_missing(&mut transaction, account, id).await);
     }
     transaction.commit().await?;
     Ok(())
+}
+
+/// Why a write guarded by a version touched no row: the contact is there at
+/// another version ([`StoreError::Stale`]) or is not the account's at all.
+async fn stale_or_missing(connection: &mut PgConnection, account: AccountId, id: Uuid) -> StoreError {
+    let exists = sqlx::query("SELECT 1 FROM contacts WHERE account_id = $1 AND id = $2")
+        .bind(account)
+        .bind(id)
+        .fetch_optional(&mut *connection)
+        .await;
+    match exists {
+        Ok(Some(_)) => StoreError::Stale,
+        Ok(None) => StoreError::NotFound,
+        Err(error) => StoreError::Database(error),
+    }
 }
 
 /// Every contact matching `query`'s search and category (its sort is used,

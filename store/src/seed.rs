@@ -54,16 +54,7 @@ pub async fn demo_account(pool: &PgPool) -> Result<Option<AccountId>, StoreError
 /// The demo contacts: tenants, landlords, suppliers and agents in several
 /// countries, each valid under the import rules.
 pub fn demo_contacts() -> Vec<ContactFields> {
-    DEMO_ROWS
-        .iter()
-        .map(|row| {
-            let mut fields = ContactFields::blank();
-            for (field, value) in Field::ALL.into_iter().zip(row.iter()) {
-                fields.set(field, *value);
-            }
-            fields
-        })
-        .collect()
+    DEMO_ROWS.iter().map(ContactFields::from_row).collect()
 }
 
 /// Columns in template order: Contact ID, Contact Type, Title, First Name,

@@ -6,16 +6,7 @@ use crate::field::Field;
 /// About a dozen contacts — people and companies in several countries, some
 /// with Contact IDs, some matched by email only — that import with no issue.
 pub fn example_contacts() -> Vec<ContactFields> {
-    EXAMPLE_ROWS
-        .iter()
-        .map(|row| {
-            let mut fields = ContactFields::blank();
-            for (field, value) in Field::ALL.into_iter().zip(row.iter()) {
-                fields.set(field, *value);
-            }
-            fields
-        })
-        .collect()
+    EXAMPLE_ROWS.iter().map(ContactFields::from_row).collect()
 }
 
 /// Columns in template order (see `Field::ALL`).

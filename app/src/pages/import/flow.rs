@@ -160,17 +160,8 @@ pub async fn change_mode(context: ImportContext, mode: MergeMode) {
     }
     let (rows, removed, contacts) = current_rows(&session);
     let columns = session.check.columns().clone();
-    let mut check = check_in_slices(context, columns, rows, contacts, mode).await;
-    for index in removed {
-        check.remove_row(index);
-    }
-    context.session.update_value(|current| {
-        if let Some(current) = current {
-            current.check = check;
-        }
-    });
-    context.revision.update(|revision| *revision += 1);
-    context.listing.update(|listing| *listing += 1);
+    let check = check_in_slices(context, columns, rows, contacts, mode).await;
+    install_check(context, check, removed);
     context.stage.set(Stage::Review);
 }
 
@@ -234,18 +225,9 @@ async fn recheck_with_latest(context: ImportContext) {
     let keys = rules::check::lookup_keys(&rows);
     match fetch_existing(keys).await {
         Ok(contacts) => {
-            let mut check =
+            let check =
                 check_in_slices(context, session.check.columns().clone(), rows, contacts, session.check.mode()).await;
-            for index in removed {
-                check.remove_row(index);
-            }
-            context.session.update_value(|current| {
-                if let Some(current) = current {
-                    current.check = check;
-                }
-            });
-            context.revision.update(|revision| *revision += 1);
-            context.listing.update(|listing| *listing += 1);
+            install_check(context, check, removed);
         }
         Err(error) => context.alert.set(Some(format!("We couldn't check the file against your contacts: {error}"))),
     }
@@ -277,6 +259,15 @@ pub async fn download_report(context: ImportContext, busy: RwSignal<bool>) {
     if let Err(message) = result {
         context.alert.set(Some(message));
     }
+}
+
+/// Puts a fresh check of the same rows in place, removing again the rows
+/// the user had removed.
+fn install_check(context: ImportContext, mut check: ImportCheck, removed: Vec<usize>) {
+    for index in removed {
+        check.remove_row(index);
+    }
+    context.edit(|session| session.check = check, true);
 }
 
 /// Everything on screen depends on the new session.

@@ -1,0 +1,318 @@
+// The browser half of scripts/bench, in Debian's headless Chromium through
+// the Playwright installed in end2end/node_modules (same flags as
+// end2end/playwright.config.ts).
+//
+// For each generated workbook:
+//  - the product's parse + validate: from choosing the file on
+//    /contacts/import to the review counts (.summary) appearing, with the
+//    longest main-thread task in between (PerformanceObserver `longtask`,
+//    registered before the page's own scripts run) and where the time went
+//    (worker answer, server lookups, checking);
+//  - SheetJS (the `xlsx` package) reading the same file in the same page
+//    and converting its sheet to JSON (XLSX.read + sheet_to_json), from the
+//    same starting point (a chosen File);
+// then, for the all-valid 1k and 100k files, in a fresh account each: the
+// time from clicking Confirm import to the completion notice, and the
+// server's peak memory meanwhile.
+//
+// Usage: node bench/browser/bench.mjs <files.json> <out.json>
+// Environment: BASE_URL (the server), SERVER_PID (to read its memory),
+// CHROMIUM_PATH. Prints progress on stderr; writes the results to out.json.
+import { createRequire } from 'node:module';
+import { readFileSync, writeFileSync } from 'node:fs';
+
+const require = createRequire(new URL('../../end2end/package.json', import.meta.url));
+const { chromium, devices } = require('playwright');
+const SHEETJS = require.resolve('xlsx/dist/xlsx.full.min.js');
+
+const [filesJson, outPath] = process.argv.slice(2);
+const BASE_URL = process.env.BASE_URL ?? 'http://127.0.0.1:3000';
+const SERVER_PID = process.env.SERVER_PID;
+const files = JSON.parse(readFileSync(filesJson, 'utf8')).files;
+const byName = Object.fromEntries(files.map((file) => [file.name, file]));
+
+const log = (...args) => console.error('  ', ...args);
+const best = (values) => Math.min(...values);
+
+/** Runs before every page's own scripts: long tasks, the worker's answer,
+ *  and each fetch's start and end, into window.__bench. */
+function instrument() {
+  const bench = (window.__bench = { longtasks: [], marks: {}, fetches: [] });
+  try {
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) bench.longtasks.push([entry.startTime, entry.duration]);
+    }).observe({ type: 'longtask', buffered: true });
+  } catch (error) {
+    bench.noLongtasks = String(error);
+  }
+  const NativeWorker = window.Worker;
+  window.Worker = class extends NativeWorker {
+    constructor(...args) {
+      super(...args);
+      bench.marks.workerCreated ??= performance.now();
+      this.addEventListener('message', (event) => {
+        const kind = event.data && event.data.kind;
+        if (kind === 'done' || kind === 'error') bench.marks.workerDone ??= performance.now();
+      });
+    }
+  };
+  const nativeFetch = window.fetch.bind(window);
+  window.fetch = async (input, init) => {
+    const url = typeof input === 'string' ? input : input.url;
+    const started = performance.now();
+    try {
+      return await nativeFetch(input, init);
+    } finally {
+      bench.fetches.push([url, started, performance.now()]);
+    }
+  };
+}
+
+/** Server memory from /proc (bytes), or null. */
+function serverMemory(key) {
+  if (!SERVER_PID) return null;
+  try {
+    const status = readFileSync(`/proc/${SERVER_PID}/status`, 'utf8');
+    const match = status.match(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm'));
+    return match ? Number(match[1]) * 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+function resetServerPeak() {
+  if (!SERVER_PID) return;
+  try {
+    writeFileSync(`/proc/${SERVER_PID}/clear_refs`, '5');
+  } catch {
+    // Not allowed here: the peak then covers the whole run so far.
+  }
+}
+
+let accounts = 0;
+async function signUp(page) {
+  // Signed in, /signup would send us on to /contacts: start signed out.
+  await page.context().clearCookies();
+  const email = `bench-${Date.now()}-${process.pid}-${accounts++}@example.com`;
+  await page.goto('/signup');
+  await page.waitForSelector('body[data-hydrated]');
+  await page.getByLabel('Organisation').fill('Bench Lettings');
+  await page.getByLabel('Your name').fill('Bench Manager');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill('correct horse battery');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.waitForURL(/\/contacts$/);
+}
+
+async function openImport(page) {
+  await page.goto('/contacts/import');
+  await page.waitForSelector('body[data-hydrated]');
+}
+
+/** Chooses `file` on the import screen and waits for the review counts. */
+async function productParse(page, file) {
+  await openImport(page);
+  await page.evaluate(() => {
+    const bench = window.__bench;
+    bench.marks = {};
+    bench.fetches = [];
+    document.addEventListener(
+      'change',
+      (event) => {
+        if (event.target && event.target.id === 'import-file') bench.marks.start ??= performance.now();
+      },
+      true,
+    );
+    const observer = new MutationObserver(() => {
+      const label = document.getElementById('progress-label');
+      if (label && !bench.marks.checking && label.textContent.startsWith('Checking')) bench.marks.checking = performance.now();
+      if (!bench.marks.end && document.querySelector('.summary')) {
+        bench.marks.end = performance.now();
+        observer.disconnect();
+      }
+    });
+    observer.observe(document.body, { childList: true, subtree: true, characterData: true });
+  });
+  await page.locator('#import-file').setInputFiles(file.path);
+  await page.waitForSelector('.summary', { timeout: 600_000 });
+  // Let the task that renders the review finish and be reported.
+  await page.waitForTimeout(800);
+  return page.evaluate(() => {
+    const { marks, longtasks, fetches, noLongtasks } = window.__bench;
+    const during = longtasks.filter(([start]) => start >= marks.start - 1 && start <= marks.end + 500);
+    const longest = during.reduce((top, task) => (task[1] > top[1] ? task : top), [0, 0]);
+    const phase = (at) =>
+      at < (marks.workerDone ?? Infinity) ? 'reading (main thread)' : at < (marks.checking ?? Infinity) ? 'decoding rows + lookups' : at < marks.end ? 'checking' : 'rendering the review';
+    const lookups = fetches.filter(([url]) => url.includes('existing_contacts'));
+    const number = (selector) => Number((document.querySelector(selector)?.textContent ?? '').replace(/[^0-9]/g, ''));
+    return {
+      ms: marks.end - marks.start,
+      worker_ms: (marks.workerDone ?? marks.start) - marks.start,
+      decode_and_lookups_ms: (marks.checking ?? marks.end) - (marks.workerDone ?? marks.start),
+      lookups_ms: lookups.length ? Math.max(...lookups.map((f) => f[2])) - Math.min(...lookups.map((f) => f[1])) : 0,
+      lookup_calls: lookups.length,
+      checking_ms: marks.end - (marks.checking ?? marks.end),
+      longest_task_ms: longest[1],
+      longest_task_phase: longest[1] ? phase(longest[0]) : null,
+      long_tasks: during.length,
+      long_task_total_ms: during.reduce((sum, task) => sum + task[1], 0),
+      longtask_api: noLongtasks ?? 'ok',
+      valid: number('.count.ok strong'),
+      with_issues: number('.count.bad strong'),
+    };
+  });
+}
+
+/** SheetJS reading the same file to JSON in the same page. */
+async function sheetjsParse(page, file) {
+  await openImport(page);
+  await page.addScriptTag({ path: SHEETJS });
+  await page.evaluate(() => {
+    const input = document.createElement('input');
+    input.type = 'file';
+    input.id = 'bench-sheetjs';
+    document.body.append(input);
+    window.__bench.longtasks = [];
+  });
+  await page.locator('#bench-sheetjs').setInputFiles(file.path);
+  const result = await page.evaluate(async () => {
+    const file = document.getElementById('bench-sheetjs').files[0];
+    const started = performance.now();
+    const workbook = XLSX.read(await file.arrayBuffer(), { type: 'array' });
+    const rows = XLSX.utils.sheet_to_json(workbook.Sheets[workbook.SheetNames[0]]);
+    return { ms: performance.now() - started, rows: rows.length, started };
+  });
+  await page.waitForTimeout(300);
+  result.longest_task_ms = await page.evaluate(
+    (started) => Math.max(0, ...window.__bench.longtasks.filter(([start]) => start >= started - 1).map(([, duration]) => duration)),
+    result.started,
+  );
+  delete result.started;
+  return result;
+}
+
+/** Confirms an all-valid file in a fresh account: Confirm → notice. */
+async function confirmRun(page, file) {
+  await signUp(page);
+  const parse = await productParse(page, file);
+  const button = page.getByRole('button', { name: 'Confirm import' });
+  await button.waitFor();
+  if (await button.isDisabled()) throw new Error(`${file.name}: Confirm import is disabled (${parse.with_issues} rows with issues)`);
+  await page.evaluate(() => {
+    const bench = window.__bench;
+    bench.marks = {};
+    bench.fetches = [];
+    bench.longtasks = [];
+    document.addEventListener(
+      'click',
+      (event) => {
+        const button = event.target && event.target.closest && event.target.closest('button');
+        if (button && button.textContent.includes('Confirm import')) bench.marks.confirm ??= performance.now();
+      },
+      true,
+    );
+    const observer = new MutationObserver(() => {
+      if (!bench.marks.notice && (document.getElementById('finished-heading') || document.querySelector('.toast.success'))) {
+        bench.marks.notice = performance.now();
+        observer.disconnect();
+      }
+    });
+    observer.observe(document.body, { childList: true, subtree: true });
+  });
+  const rssBefore = serverMemory('VmRSS');
+  resetServerPeak();
+  await button.click();
+  await page.waitForSelector('#finished-heading', { timeout: 900_000 });
+  const serverPeak = serverMemory('VmHWM');
+  await page.waitForTimeout(300);
+  const result = await page.evaluate(() => {
+    const { marks, fetches, longtasks } = window.__bench;
+    const calls = (name) => fetches.filter(([url]) => url.includes(name));
+    const span = (list) => (list.length ? Math.max(...list.map((f) => f[2])) - Math.min(...list.map((f) => f[1])) : 0);
+    const uploads = calls('upload_rows');
+    const confirm = calls('confirm_import');
+    return {
+      ms: marks.notice - marks.confirm,
+      upload_ms: span([...calls('open_import'), ...uploads]),
+      upload_calls: uploads.length,
+      confirm_call_ms: span(confirm),
+      longest_task_ms: Math.max(0, ...longtasks.filter(([start]) => start >= marks.confirm - 1).map(([, duration]) => duration)),
+      notice: document.querySelector('.toast.success')?.textContent?.trim() ?? null,
+    };
+  });
+  return { ...result, parse_ms: parse.ms, server_rss_before_bytes: rssBefore, server_peak_bytes: serverPeak };
+}
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+  ],
+});
+const results = { parse: {}, confirm: {}, errors: [] };
+try {
+  const context = await browser.newContext({
+    ...devices['Desktop Chrome'],
+    viewport: { width: 1280, height: 800 },
+    baseURL: BASE_URL,
+    // The page's CSP forbids injected scripts; SheetJS is injected.
+    bypassCSP: true,
+  });
+  await context.addInitScript(instrument);
+  const page = await context.newPage();
+  page.setDefaultTimeout(120_000);
+  await signUp(page);
+
+  for (const name of ['contacts-1k', 'contacts-10k', 'contacts-100k', 'contacts-200k']) {
+    const file = byName[name];
+    const repeats = file.rows <= 10_000 ? 3 : file.rows <= 100_000 ? 2 : 1;
+    try {
+      const product = [];
+      const sheetjs = [];
+      for (let run = 0; run < repeats; run++) {
+        product.push(await productParse(page, file));
+        log(`${name}: product ${product.at(-1).ms.toFixed(0)} ms (longest task ${product.at(-1).longest_task_ms.toFixed(0)} ms)`);
+        sheetjs.push(await sheetjsParse(page, file));
+        log(`${name}: SheetJS ${sheetjs.at(-1).ms.toFixed(0)} ms (${sheetjs.at(-1).rows} rows)`);
+      }
+      const fastest = product.reduce((top, run) => (run.ms < top.ms ? run : top));
+      results.parse[name] = {
+        rows: file.rows,
+        runs: repeats,
+        product_ms: fastest.ms,
+        product_runs_ms: product.map((run) => run.ms),
+        sheetjs_ms: best(sheetjs.map((run) => run.ms)),
+        sheetjs_runs_ms: sheetjs.map((run) => run.ms),
+        sheetjs_rows: sheetjs[0].rows,
+        sheetjs_longest_task_ms: best(sheetjs.map((run) => run.longest_task_ms)),
+        longest_task_ms: Math.max(...product.map((run) => run.longest_task_ms)),
+        breakdown: fastest,
+      };
+    } catch (error) {
+      results.errors.push(`${name}: ${error.message}`);
+      log(`${name}: FAILED ${error.message}`);
+    }
+  }
+
+  const serverPeakBeforeConfirms = serverMemory('VmHWM');
+  for (const name of ['contacts-1k-valid', 'contacts-100k-valid']) {
+    try {
+      results.confirm[name] = { rows: byName[name].rows, ...(await confirmRun(page, byName[name])) };
+      log(`${name}: Confirm → notice ${results.confirm[name].ms.toFixed(0)} ms`);
+    } catch (error) {
+      results.errors.push(`${name}: ${error.message}`);
+      log(`${name}: FAILED ${error.message}`);
+    }
+  }
+  results.server_peak_before_confirms_bytes = serverPeakBeforeConfirms;
+} finally {
+  await browser.close();
+  writeFileSync(outPath, JSON.stringify(results, null, 2));
+}
