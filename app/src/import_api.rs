@@ -165,6 +165,22 @@ pub async fn mark_notifications_read(ids: Vec<Uuid>) -> Result<(), AppError> {
     )
 }
 
+/// Marks read the caller's unread notifications about `import_id` (or about
+/// any import, with `None`): for a screen that has just told the user the
+/// same thing, so the notice does not pop up again on the next page.
+pub async fn mark_import_notices_read(import_id: Option<Uuid>) {
+    let Ok(notices) = notifications().await else { return };
+    let ids: Vec<Uuid> = notices
+        .into_iter()
+        .filter(|notice| !notice.read && (import_id.is_none() || notice.import_id == import_id))
+        .map(|notice| notice.id)
+        .collect();
+    if !ids.is_empty() {
+        // Failing to mark them only means the notice shows once more.
+        let _ = mark_notifications_read(ids).await;
+    }
+}
+
 #[cfg(feature = "ssr")]
 impl From<store::imports::ImportError> for AppError {
     fn from(error: store::imports::ImportError) -> Self {

@@ -21,7 +21,10 @@ pub fn Layout(children: Children) -> impl IntoView {
             </a>
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
-                    user.await.ok().flatten().map(|profile| view! { <UserMenu account_name=profile.account_name email=profile.email/> })
+                    user.await.ok().flatten().map(|profile| view! {
+                        <UserMenu account_name=profile.account_name email=profile.email/>
+                        <UnreadNotices/>
+                    })
                 })}
             </Transition>
         </header>
@@ -45,5 +48,34 @@ fn UserMenu(account_name: String, email: String) -> impl IntoView {
                 <button type="submit" class="link-button">"Sign out"</button>
             </ActionForm>
         </div>
+    }
+}
+
+/// Shows the signed-in user's unread notifications (e.g. an import that
+/// finished after they left the page) as toasts, once, then marks them read.
+#[component]
+fn UnreadNotices() -> impl IntoView {
+    #[cfg(feature = "hydrate")]
+    {
+        use crate::import_api::{mark_notifications_read, notifications};
+        use crate::toast::{use_toasts, Tone};
+        let toasts = use_toasts();
+        let location = use_location();
+        Effect::new(move |_| {
+            location.pathname.track();
+            leptos::task::spawn_local(async move {
+                let Ok(unread) = notifications().await else { return };
+                let unread: Vec<_> = unread.into_iter().filter(|notice| !notice.read).collect();
+                if unread.is_empty() {
+                    return;
+                }
+                for notice in &unread {
+                    let tone = if notice.kind == "import_failed" { Tone::Failure } else { Tone::Success };
+                    let link = notice.import_id.map(|id| (format!("/imports/{id}"), "View import".to_string()));
+                    toasts.show(notice.message.clone(), link, tone);
+                }
+                let _ = mark_notifications_read(unread.iter().map(|notice| notice.id).collect()).await;
+            });
+        });
     }
 }

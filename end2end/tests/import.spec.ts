@@ -237,3 +237,36 @@ test('the screen with issues is legible on a 360 px phone', async ({ page }) => 
   await expect(badRow.locator('.cell-issue').first()).toBeInViewport();
   await page.screenshot({ path: test.info().outputPath('import-issues-360.png'), fullPage: false });
 });
+
+test('an import that finishes while the user is elsewhere is announced on their next page', async ({ page }) => {
+  await signUpNewAccount(page);
+  // Another tab (the API, with this session) runs an import to the end.
+  const headers = ['Contact ID', 'Contact Type', 'Title', 'First Name', 'Last Name', 'Company Name', 'Email', 'Phone', 'Mobile',
+    'Address Line 1', 'Address Line 2', 'City', 'State / Region', 'Postcode', 'Country', 'Category', 'Notes'];
+  const values = headers.map(() => '');
+  values[3] = 'Quinn';
+  values[4] = 'Hale';
+  values[6] = 'quinn.hale@example.com';
+  const opened = await page.request.post('/api/open_import', {
+    data: { import: { file_name: 'background.csv', file_sha256: 'ab'.repeat(32), file_size: 10, sheet_name: 'background.csv',
+      mode: 'keep_existing', columns: { present: (1 << 3) | (1 << 4) | (1 << 6), headers }, row_count: 1 } },
+  });
+  expect(opened.status()).toBe(200);
+  const importId = await opened.json();
+  const uploaded = await page.request.post('/api/upload_rows', {
+    data: { import_id: importId, rows: [{ row: { line: 2, values, error_cells: 0 }, preview: null }] },
+  });
+  expect(uploaded.status()).toBe(200);
+  const confirmed = await page.request.post('/api/confirm_import', { data: { import_id: importId } });
+  expect(JSON.stringify(await confirmed.json())).toContain('Committed');
+
+  await page.goto('/imports');
+  await hydrated(page);
+  await expect(page.getByRole('status')).toContainText('background.csv');
+  await expect(page.getByRole('status').getByRole('link', { name: 'View import' })).toHaveAttribute('href', `/imports/${importId}`);
+  // Shown once: the next page does not repeat it.
+  await page.goto('/contacts');
+  await hydrated(page);
+  await page.waitForTimeout(500);
+  await expect(page.getByRole('status').filter({ hasText: 'background.csv' })).toHaveCount(0);
+});

@@ -276,7 +276,18 @@ fn ContactForm(record: Option<ContactRecord>) -> impl IntoView {
     }
 }
 
-/// One labelled input with its rules as a hint and its issue as an error.
+/// A short example for fields whose format is not obvious; the rules
+/// themselves speak through the error messages.
+fn form_hint(field: Field) -> Option<&'static str> {
+    match field {
+        Field::Phone | Field::Mobile => Some("For example 0412 345 678, +44 20 7946 0000 or (02) 9876 5432 x12."),
+        Field::Country => Some("A country name or two-letter code, such as Australia or AU."),
+        Field::Reference => Some("Your own ID for this contact, if you use one; imports use it to find the contact."),
+        _ => None,
+    }
+}
+
+/// One labelled input with a hint where useful and its issue as an error.
 #[component]
 fn FieldInput(
     field: Field,
@@ -290,7 +301,7 @@ fn FieldInput(
     let value = move || values.with(|values| values.get(field).to_string());
     let on_input = move |event: leptos::ev::Event| set_value(field, event_target_value(&event));
     let invalid = move || issue_for(field).is_some();
-    let described = format!("{hint_id} {error_id}");
+    let described = if form_hint(field).is_some() { format!("{hint_id} {error_id}") } else { error_id.clone() };
     let control = match field {
         Field::Category => view! {
             <select id=id.clone() aria-invalid=move || invalid().to_string() aria-describedby=described.clone() on:change=on_input>
@@ -341,7 +352,7 @@ fn FieldInput(
         <div class="field" class:bad=invalid class:wide=matches!(field, Field::Notes | Field::AddressLine1 | Field::AddressLine2)>
             <label for=id.clone()>{field.header()}</label>
             {control}
-            <p id=hint_id class="hint">{field.rules_text()}</p>
+            {form_hint(field).map(|hint| view! { <p id=hint_id.clone() class="hint">{hint}</p> })}
             <p id=error_id class="field-error">{move || issue_for(field)}</p>
         </div>
     }

@@ -237,7 +237,13 @@ fn UndoButton(import_id: Uuid, undone: RwSignal<u32>) -> impl IntoView {
     let asking = RwSignal::new(false);
     let refusal = RwSignal::new(None::<(Vec<String>, u32)>);
     let toasts = use_toasts();
-    let undo = Action::new(move |_: &()| async move { undo_import(import_id).await });
+    let undo = Action::new(move |_: &()| async move {
+        let outcome = undo_import(import_id).await;
+        if outcome.is_ok() {
+            crate::import_api::mark_import_notices_read(Some(import_id)).await;
+        }
+        outcome
+    });
     Effect::new(move |_| {
         if let Some(result) = undo.value().get() {
             asking.set(false);

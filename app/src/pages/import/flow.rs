@@ -138,28 +138,38 @@ fn current_rows(session: &Session) -> (Vec<ImportRow>, Vec<usize>, Vec<ExistingC
 /// Imports column `column` as `field` (or not at all), then re-checks.
 /// Edits made so far are dropped: the rows are rebuilt from the file.
 pub async fn remap(context: ImportContext, column: usize, field: Option<Field>) {
-    let Some(mut session) = context.session.get_value() else { return };
-    session.mapping.set(column, field);
-    let rows = session.mapping.import_rows(&session.sheet_rows);
+    // The mapping changes in place; only the rebuilt rows are new.
+    let Some((columns, rows)) = context.session.try_update_value(|session| {
+        session.as_mut().map(|session| {
+            session.mapping.set(column, field);
+            (session.mapping.import_columns(), session.mapping.import_rows(&session.sheet_rows))
+        })
+    }).flatten() else {
+        return;
+    };
     let contacts = match fetch_existing(rules::check::lookup_keys(&rows)).await {
         Ok(contacts) => contacts,
         Err(error) => return context.alert.set(Some(format!("We couldn't check the file against your contacts: {error}"))),
     };
-    let check = check_in_slices(context, session.mapping.import_columns(), rows, contacts, context.mode.get_untracked()).await;
-    session.check = check;
-    context.session.set_value(Some(session));
+    let check = check_in_slices(context, columns, rows, contacts, context.mode.get_untracked()).await;
+    context.session.update_value(|session| {
+        if let Some(session) = session {
+            session.check = check;
+        }
+    });
     refresh_all(context);
     context.stage.set(Stage::Review);
 }
 
 /// Switches keep / overwrite and re-checks, keeping edits and removals.
 pub async fn change_mode(context: ImportContext, mode: MergeMode) {
-    let Some(session) = context.session.get_value() else { return };
-    if session.check.mode() == mode {
-        return;
-    }
-    let (rows, removed, contacts) = current_rows(&session);
-    let columns = session.check.columns().clone();
+    let current = context.session.with_value(|session| {
+        session
+            .as_ref()
+            .filter(|session| session.check.mode() != mode)
+            .map(|session| (current_rows(session), session.check.columns().clone()))
+    });
+    let Some(((rows, removed, contacts), columns)) = current else { return };
     let check = check_in_slices(context, columns, rows, contacts, mode).await;
     install_check(context, check, removed);
     context.stage.set(Stage::Review);
@@ -203,9 +213,11 @@ pub async fn confirm(context: ImportContext) {
             );
             context.session.set_value(None);
             context.stage.set(Stage::Done { import_id, counts, file_name });
+            crate::import_api::mark_import_notices_read(Some(import_id)).await;
         }
         Ok(ConfirmOutcome::Rejected { issues, total_issues: total }) => {
             toasts.show("The import did not go through. Nothing was changed.", None, Tone::Failure);
+            crate::import_api::mark_import_notices_read(None).await;
             context.rejection.set(Some(Rejection { issues, total }));
             recheck_with_latest(context).await;
         }
@@ -220,13 +232,14 @@ pub async fn confirm(context: ImportContext) {
 /// After the server refused, checks the rows again against the account's
 /// contacts as they are now (someone may have changed them meanwhile).
 async fn recheck_with_latest(context: ImportContext) {
-    let Some(session) = context.session.get_value() else { return };
-    let (rows, removed, _) = current_rows(&session);
+    let current = context.session.with_value(|session| {
+        session.as_ref().map(|session| (current_rows(session), session.check.columns().clone(), session.check.mode()))
+    });
+    let Some(((rows, removed, _), columns, mode)) = current else { return };
     let keys = rules::check::lookup_keys(&rows);
     match fetch_existing(keys).await {
         Ok(contacts) => {
-            let check =
-                check_in_slices(context, session.check.columns().clone(), rows, contacts, session.check.mode()).await;
+            let check = check_in_slices(context, columns, rows, contacts, mode).await;
             install_check(context, check, removed);
         }
         Err(error) => context.alert.set(Some(format!("We couldn't check the file against your contacts: {error}"))),
