@@ -33,6 +33,13 @@ pub const MAX_ROWS_PER_UPLOAD: usize = 2_000;
 /// How many changed contacts one page of [`import_detail`] holds.
 pub const CHANGES_PER_PAGE: u32 = 200;
 
+/// The import limits this server enforces (the browser reads files within them).
+#[server(endpoint = "import_limits", input = Json)]
+pub async fn import_limits() -> Result<rules::Limits, AppError> {
+    use crate::server_context::{caller, reply};
+    reply(caller().await.map(|caller| caller.limits))
+}
+
 /// The caller's contacts whose Contact ID or email matches one of `keys`
 /// (in `rules::check::match_key` form; compared case-insensitively), for the
 /// preview. At most [`MAX_LOOKUP_KEYS`] references and [`MAX_LOOKUP_KEYS`]
@@ -57,8 +64,7 @@ pub async fn open_import(import: NewImport) -> Result<Uuid, AppError> {
     reply(
         async {
             let caller = caller().await?;
-            let limits = rules::Limits::DEFAULT;
-            Ok(store::imports::open(&caller.pool, caller.account, caller.user, &import, &limits).await?)
+            Ok(store::imports::open(&caller.pool, caller.account, caller.user, &import, &caller.limits).await?)
         }
         .await,
     )

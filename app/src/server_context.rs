@@ -15,6 +15,9 @@ use crate::error::AppError;
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub pool: PgPool,
+    /// The import limits (file size, rows, columns, inflated size), from
+    /// the server's configuration; the browser gets them too.
+    pub limits: rules::Limits,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -29,6 +32,7 @@ pub struct Caller {
     pub pool: PgPool,
     pub account: AccountId,
     pub user: UserId,
+    pub limits: rules::Limits,
 }
 
 /// Who is calling, from the session. Every server function that touches
@@ -41,7 +45,7 @@ pub async fn caller() -> Result<Caller, AppError> {
     })?;
     let session = crate::auth::server::request_session()?;
     let signed_in = crate::auth::server::signed_in(&session).await.ok_or(AppError::NotSignedIn)?;
-    Ok(Caller { pool: state.pool, account: signed_in.account, user: signed_in.user })
+    Ok(Caller { pool: state.pool, account: signed_in.account, user: signed_in.user, limits: state.limits })
 }
 
 /// Sets the response's status for `error` (when answering a request).

@@ -2,16 +2,22 @@
 //! (calamine + the rules' reader) and checking every row, as the browser
 //! does in wasm. Gives the wasm/native ratio, and checks the generator: the
 //! `-valid` files must have no row with issues.
+//!
+//! Also times, natively, the steps the page runs on its main thread between
+//! the worker's answer and the check (decoding the worker's row chunks,
+//! mapping the rows, collecting their lookup keys), to show what the
+//! browser's longest task is made of.
 
 use std::path::Path;
 use std::time::Instant;
 
-use rules::check::{ExistingContacts, ImportCheck};
+use rules::check::{lookup_keys, ExistingContacts, ImportCheck};
 use rules::headers::HeaderMapping;
 use rules::merge::MergeMode;
 use rules::read::read_workbook;
 use rules::Limits;
 use serde_json::{json, Value};
+use worker::protocol::{decode, encode, RowChunk, ROWS_PER_CHUNK};
 
 use crate::workbook::{self, FILES};
 
@@ -27,13 +33,35 @@ pub fn measure(dir: &Path) -> Result<Value, String> {
         let mut best_check = f64::MAX;
         let mut counts = None;
         let mut sample = Vec::new();
+        let mut main_thread = (f64::MAX, f64::MAX, f64::MAX);
         for _ in 0..repeats {
             let started = Instant::now();
             let workbook = read_workbook(&bytes, &format!("{}.xlsx", file.name), None, &Limits::DEFAULT)
                 .map_err(|error| format!("{}: {error}", file.name))?;
             let read = started.elapsed().as_secs_f64();
+            // The page's steps: decode the chunks the worker sent, map every
+            // row (the page keeps the sheet rows, so it copies them), and
+            // collect the lookup keys.
+            let chunks: Vec<Vec<u8>> =
+                workbook.sheet.rows.chunks(ROWS_PER_CHUNK).map(|chunk| encode(&chunk).unwrap_or_default()).collect();
+            let started = Instant::now();
+            let mut decoded = Vec::with_capacity(workbook.sheet.rows.len());
+            for chunk in &chunks {
+                let chunk: RowChunk = decode(chunk).map_err(|error| format!("{}: {error}", file.name))?;
+                decoded.extend(chunk);
+            }
+            let decode_s = started.elapsed().as_secs_f64();
             let started = Instant::now();
             let mapping = HeaderMapping::new(&workbook.sheet.headers);
+            let mapped = mapping.import_rows(&decoded);
+            let map_s = started.elapsed().as_secs_f64();
+            let started = Instant::now();
+            let keys = lookup_keys(&mapped);
+            let keys_s = started.elapsed().as_secs_f64();
+            main_thread = (main_thread.0.min(decode_s), main_thread.1.min(map_s), main_thread.2.min(keys_s));
+            drop((keys, mapped, decoded));
+
+            let started = Instant::now();
             let rows = mapping.into_import_rows(workbook.sheet.rows);
             let check = ImportCheck::new(mapping.import_columns(), rows, ExistingContacts::default(), MergeMode::KeepExisting);
             let checked = started.elapsed().as_secs_f64();
@@ -57,6 +85,9 @@ pub fn measure(dir: &Path) -> Result<Value, String> {
             "with_issues": counts.with_issues,
             "native_read_ms": best_read * 1000.0,
             "native_check_ms": best_check * 1000.0,
+            "native_decode_ms": main_thread.0 * 1000.0,
+            "native_map_ms": main_thread.1 * 1000.0,
+            "native_keys_ms": main_thread.2 * 1000.0,
             "path": path.display().to_string(),
         }));
     }

@@ -25,6 +25,10 @@ pub struct Config {
     /// Largest request body accepted on any route (`MAX_REQUEST_BYTES`,
     /// default 8 MiB; the import uploads rows in chunks well below it).
     pub max_request_bytes: usize,
+    /// The import limits (`IMPORT_MAX_FILE_BYTES`, `IMPORT_MAX_ROWS`,
+    /// `IMPORT_MAX_COLUMNS`, `IMPORT_MAX_INFLATED_BYTES`), defaulting to the
+    /// spec's 25 MB, 200,000 rows, 100 columns, 500 MB.
+    pub limits: rules::Limits,
 }
 
 /// A setting that is missing or malformed, said plainly.
@@ -59,7 +63,22 @@ impl Config {
             Ok(bytes) => parse("MAX_REQUEST_BYTES", &bytes, "a number of bytes")?,
             Err(_) => 8 * 1024 * 1024,
         };
-        Ok(Config { database_url, address, seed_demo, pool_size, site_root, public_origin, max_request_bytes })
+        let defaults = rules::Limits::DEFAULT;
+        let limits = rules::Limits {
+            max_file_bytes: number_or("IMPORT_MAX_FILE_BYTES", defaults.max_file_bytes)?,
+            max_rows: number_or("IMPORT_MAX_ROWS", defaults.max_rows)?,
+            max_columns: number_or("IMPORT_MAX_COLUMNS", defaults.max_columns)?,
+            max_inflated_bytes: number_or("IMPORT_MAX_INFLATED_BYTES", defaults.max_inflated_bytes)?,
+        };
+        Ok(Config { database_url, address, seed_demo, pool_size, site_root, public_origin, max_request_bytes, limits })
+    }
+}
+
+/// The number in variable `name`, or `default` when it is not set.
+fn number_or<T: std::str::FromStr>(name: &'static str, default: T) -> Result<T, ConfigError> {
+    match std::env::var(name) {
+        Ok(value) => parse(name, &value, "a whole number"),
+        Err(_) => Ok(default),
     }
 }
 

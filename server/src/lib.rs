@@ -8,6 +8,7 @@
 pub mod config;
 pub mod downloads;
 pub mod exports;
+pub mod files;
 pub mod security;
 
 use app::server_context::AppState;
@@ -49,18 +50,23 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .with_secure(config.public_origin.as_deref().is_some_and(|origin| origin.starts_with("https://")))
         .with_expiry(Expiry::OnInactivity(tower_sessions::cookie::time::Duration::days(7)));
     let origin = security::PublicOrigin(config.public_origin.clone());
-    Router::new()
+    // Every route has a body limit: the file check the largest file's, the
+    // rest (pages, server functions, which leptos reads itself) the API's.
+    let app = Router::new()
         .merge(downloads::routes())
         .merge(exports::routes())
         .leptos_routes_with_context(&state, routes, set_page_csp, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(DefaultBodyLimit::max(config.max_request_bytes))
+        .layer(RequestBodyLimitLayer::new(config.max_request_bytes));
+    Router::new()
+        .merge(files::routes(config.limits))
+        .merge(app)
         .with_state(state)
         .layer(middleware::from_fn(security::require_sign_in))
         .layer(sessions)
         .layer(middleware::from_fn_with_state(origin, security::refuse_cross_origin))
         .layer(middleware::from_fn(security::security_headers))
-        .layer(DefaultBodyLimit::max(config.max_request_bytes))
-        .layer(RequestBodyLimitLayer::new(config.max_request_bytes))
 }
 
 /// Gives each page a CSP naming the nonce leptos put on its hydration script.
@@ -91,7 +97,7 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
     if config.seed_demo {
         seed_demo(&pool).await?;
     }
-    Ok(AppState { leptos_options, pool })
+    Ok(AppState { leptos_options, pool, limits: config.limits })
 }
 
 /// Creates the demo account once, and says how to sign in to it.

@@ -10,6 +10,9 @@
 
 use std::collections::BTreeSet;
 
+mod support;
+use support::{call, prepare, router, send, sign_up};
+
 use app::server_context::AppState;
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
@@ -70,6 +73,7 @@ fn table() -> Vec<(&'static str, Call)> {
         ("/api/sign_up", Call::Public),
         ("/api/sign_out", Call::Public),
         ("/api/current_user", Call::Public),
+        ("/api/import_limits", Call::Listing(|| json!({}))),
         ("/api/list_contacts", Call::Listing(|| json!({"query": {"search": "", "category": null, "sort": "name", "after": null}}))),
         ("/api/list_imports", Call::Listing(|| json!({}))),
         ("/api/notifications", Call::Listing(|| json!({}))),
@@ -102,62 +106,6 @@ fn table() -> Vec<(&'static str, Call)> {
         ("/api/undo_import", Call::WithId(|ids| json!({"import_id": ids.committed_import}), |random| json!({"import_id": random}))),
         ("/api/mark_notifications_read", Call::WithId(|ids| json!({"ids": [ids.notification]}), |random| json!({"ids": [random]}))),
     ]
-}
-
-fn router(pool: PgPool) -> Router {
-    let options = LeptosOptions::builder().output_name("contacts").build();
-    let config = server::Config {
-        database_url: String::new(),
-        address: "127.0.0.1:3000".parse().expect("an address"),
-        seed_demo: false,
-        pool_size: 1,
-        site_root: "target/site".into(),
-        public_origin: None,
-        max_request_bytes: 8 * 1024 * 1024,
-    };
-    server::router(AppState { leptos_options: options, pool }, &config)
-}
-
-async fn prepare(pool: &PgPool) {
-    tower_sessions_sqlx_store::PostgresStore::new(pool.clone()).migrate().await.expect("session table");
-}
-
-struct Answer {
-    status: StatusCode,
-    body: String,
-    cookie: Option<String>,
-}
-
-async fn send(app: &Router, method: Method, path: &str, cookie: Option<&str>, content_type: &str, body: String) -> Answer {
-    let mut request = Request::builder().method(method).uri(path).header(header::HOST, "127.0.0.1:3000");
-    if !body.is_empty() || content_type != "none" {
-        request = request.header(header::CONTENT_TYPE, content_type);
-    }
-    if let Some(cookie) = cookie {
-        request = request.header(header::COOKIE, cookie);
-    }
-    let response = app.clone().oneshot(request.body(Body::from(body)).expect("a request")).await.expect("an answer");
-    let status = response.status();
-    let cookie = response
-        .headers()
-        .get(header::SET_COOKIE)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.split(';').next())
-        .map(str::to_string);
-    let bytes = response.into_body().collect().await.expect("a body").to_bytes();
-    Answer { status, body: String::from_utf8_lossy(&bytes).into_owned(), cookie }
-}
-
-async fn call(app: &Router, cookie: Option<&str>, path: &str, args: &Value) -> Answer {
-    send(app, Method::POST, path, cookie, "application/json", args.to_string()).await
-}
-
-/// Signs up a new account and returns its session cookie.
-async fn sign_up(app: &Router, organisation: &str, email: &str) -> String {
-    let form = format!("organisation={organisation}&name=Tester&email={email}&password=correct%20horse%20battery");
-    let answer = send(app, Method::POST, "/api/sign_up", None, "application/x-www-form-urlencoded", form).await;
-    assert!(answer.status.is_success() || answer.status.is_redirection(), "sign-up: {} {}", answer.status, answer.body);
-    answer.cookie.expect("a session cookie")
 }
 
 /// Everything of A's that B must not change.
@@ -259,8 +207,8 @@ async fn another_accounts_ids_get_the_answer_a_random_id_gets_and_change_nothing
         (format!("/contacts/{}", ids.contact), format!("/contacts/{}", Uuid::new_v4())),
         (format!("/imports/{}", ids.committed_import), format!("/imports/{}", Uuid::new_v4())),
     ] {
-        let with_theirs = send(&app, Method::GET, &theirs, Some(&b), "none", String::new()).await;
-        let with_random = send(&app, Method::GET, &random, Some(&b), "none", String::new()).await;
+        let with_theirs = send(&app, Method::GET, &theirs, Some(&b), "none", "").await;
+        let with_random = send(&app, Method::GET, &random, Some(&b), "none", "").await;
         assert_eq!(with_theirs.status, with_random.status, "{theirs}");
         assert!(with_theirs.body.contains("We couldn") && with_random.body.contains("We couldn"), "{theirs}");
         assert!(!with_theirs.body.contains("Secret") && !with_theirs.body.contains("a-committed.csv"), "{theirs} leaked");
@@ -282,7 +230,7 @@ async fn without_a_session_server_functions_answer_401_and_pages_send_to_sign_in
         assert_eq!(answer.status, StatusCode::UNAUTHORIZED, "{path}: {}", answer.body);
     }
     for page in ["/contacts", "/contacts/import", "/imports", "/exports/contacts.csv", "/downloads/contacts-template.xlsx"] {
-        let answer = send(&app, Method::GET, page, None, "none", String::new()).await;
+        let answer = send(&app, Method::GET, page, None, "none", "").await;
         assert_eq!(answer.status, StatusCode::SEE_OTHER, "{page}");
     }
 }

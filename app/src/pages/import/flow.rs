@@ -33,7 +33,9 @@ pub async fn load(context: ImportContext, file: web_sys::File, sheet: Option<Str
     context.rejection.set(None);
     context.file.set_value(Some(file.clone()));
     let file_name = file.name();
-    let limits = Limits::DEFAULT;
+    // The server's limits; the defaults if it cannot be asked (it checks
+    // again at confirm anyway).
+    let limits = crate::import_api::import_limits().await.unwrap_or(Limits::DEFAULT);
     if file.size() > limits.max_file_bytes as f64 {
         let megabytes = file.size() / 1024.0 / 1024.0;
         return fail(
