@@ -163,7 +163,7 @@ if (!merge) {
     row(
       `${label}: product vs baseline`,
       secs(product.total_s),
-      `upload ${secs(product.upload_s)} + confirm ${secs(product.confirm_s)}; baseline ${secs(baseline.total_s)} (COPY ${secs(baseline.copy_s)}); confirm alone ${times(product.confirm_s / baseline.total_s)}`,
+      `upload ${secs(product.upload_s)} + confirm ${secs(product.confirm_s)} (${secs(product.confirm_cpu_s)} of it CPU in Rust, the rest waiting on Postgres); baseline ${secs(baseline.total_s)} (COPY ${secs(baseline.copy_s)}); confirm alone ${times(product.confirm_s / baseline.total_s)}`,
       times(ratio),
       '≤ 2×',
       verdict(ratio, 2),

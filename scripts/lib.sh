@@ -157,6 +157,20 @@ build_release() {
   build_worker
   say "Building the app (release; the first build takes several minutes)"
   cargo leptos build --release 2>&1 | (grep -v -E '^\s*(Compiling|Checking|Blocking)' || true) >&2
+  precompress target/site/pkg target/site/worker
+}
+
+# Writes .br and .gz beside each wasm, JS and CSS file that changed, for the
+# server to send to browsers that accept them.
+precompress() {
+  command -v brotli >/dev/null || apt_install brotli
+  local file
+  for file in $(find "$@" -type f \( -name '*.wasm' -o -name '*.js' -o -name '*.css' \)); do
+    if [ ! -f "$file.br" ] || [ "$file" -nt "$file.br" ]; then
+      brotli -f -q 11 -o "$file.br" "$file"
+      gzip -9 -k -f "$file"
+    fi
+  done
 }
 
 setup_common() {

@@ -19,7 +19,8 @@
 // Environment: BASE_URL (the server), SERVER_PID (to read its memory),
 // CHROMIUM_PATH; BENCH_WORKER_DIR (optional, for experiments) serves the
 // import worker's worker.js and worker_bg.wasm from that folder instead of
-// the server's, to compare a differently built worker on the same files.
+// the server's, to compare a differently built worker on the same files;
+// BENCH_BROWSER_FILES (optional) names the files to run, e.g. "contacts-100k".
 // Prints progress on stderr; writes the results to out.json.
 import { createRequire } from 'node:module';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -284,7 +285,8 @@ try {
   page.setDefaultTimeout(120_000);
   await signUp(page);
 
-  for (const name of ['contacts-1k', 'contacts-10k', 'contacts-100k', 'contacts-200k']) {
+  const chosen = (name) => !process.env.BENCH_BROWSER_FILES || process.env.BENCH_BROWSER_FILES.split(/[ ,]+/).includes(name);
+  for (const name of ['contacts-1k', 'contacts-10k', 'contacts-100k', 'contacts-200k'].filter(chosen)) {
     const file = byName[name];
     const repeats = file.rows <= 10_000 ? 3 : file.rows <= 100_000 ? 2 : 1;
     try {
@@ -320,7 +322,7 @@ try {
   }
 
   const serverPeakBeforeConfirms = serverMemory('VmHWM');
-  for (const name of ['contacts-1k-valid', 'contacts-100k-valid']) {
+  for (const name of ['contacts-1k-valid', 'contacts-100k-valid'].filter(chosen)) {
     try {
       results.confirm[name] = { rows: byName[name].rows, ...(await confirmRun(page, byName[name])) };
       log(`${name}: Confirm → notice ${results.confirm[name].ms.toFixed(0)} ms`);

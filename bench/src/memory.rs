@@ -1,4 +1,4 @@
-//! Peak memory of a process, from `/proc/<pid>/status` (Linux).
+//! Peak memory and CPU time of a process, from `/proc` (Linux).
 
 /// A `kB` line of `/proc/<pid>/status` (e.g. `VmHWM`, `VmRSS`), in bytes.
 pub fn status_kb(pid: &str, key: &str) -> Option<u64> {
@@ -25,4 +25,17 @@ pub fn peak() -> u64 {
 /// Linux 4.0+), so a phase's own peak can be read after it.
 pub fn reset_peak() {
     let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
+/// CPU time this process has used (user + system), in seconds: with the
+/// wall time it tells how much of a phase ran here rather than in Postgres.
+pub fn cpu_seconds() -> f64 {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else { return 0.0 };
+    // Fields after the command name (which is in parentheses): utime and
+    // stime are the 12th and 13th of them, in clock ticks (100 per second
+    // on Linux).
+    let Some((_, rest)) = stat.rsplit_once(')') else { return 0.0 };
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |index: usize| fields.get(index).and_then(|field| field.parse::<f64>().ok()).unwrap_or(0.0);
+    (ticks(11) + ticks(12)) / 100.0
 }

@@ -143,8 +143,10 @@ async fn product_phase(
     let peak_upload = memory::peak();
     memory::reset_peak();
     let confirm_started = Instant::now();
+    let cpu_started = memory::cpu_seconds();
     let outcome = store::imports::confirm(pool, account, import_id).await?;
     let confirm = confirm_started.elapsed().as_secs_f64();
+    let confirm_cpu = memory::cpu_seconds() - cpu_started;
     let peak_confirm = memory::peak();
 
     let counts = match outcome {
@@ -160,6 +162,7 @@ async fn product_phase(
     Ok(json!({
         "upload_s": uploaded_at,
         "confirm_s": confirm,
+        "confirm_cpu_s": confirm_cpu,
         "total_s": uploaded_at + confirm,
         "rss_before_bytes": rss_before,
         "peak_upload_bytes": peak_upload,

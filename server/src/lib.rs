@@ -17,7 +17,11 @@ use axum::extract::DefaultBodyLimit;
 use axum::{middleware, Router};
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes, ResponseOptions};
+use http::{header, HeaderValue};
+use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 use tower_sessions_sqlx_store::PostgresStore;
@@ -52,7 +56,18 @@ pub fn router(state: AppState, config: &Config) -> Router {
     let origin = security::PublicOrigin(config.public_origin.clone());
     // Every route has a body limit: the file check the largest file's, the
     // rest (pages, server functions, which leptos reads itself) the API's.
+    // The built wasm, JS and CSS: served with the .br / .gz files the build
+    // writes beside them when the browser accepts those (the wasm shrinks
+    // to about a third), and checked for changes on each visit.
+    let static_files = |folder: &str| {
+        ServeDir::new(format!("{}/{folder}", config.site_root)).precompressed_br().precompressed_gzip()
+    };
+    let assets = Router::new()
+        .nest_service("/pkg", static_files("pkg"))
+        .nest_service("/worker", static_files("worker"))
+        .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-cache")));
     let app = Router::new()
+        .merge(assets)
         .merge(downloads::routes())
         .merge(exports::routes())
         .leptos_routes_with_context(&state, routes, set_page_csp, move || shell(options.clone()))
@@ -67,6 +82,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .layer(sessions)
         .layer(middleware::from_fn_with_state(origin, security::refuse_cross_origin))
         .layer(middleware::from_fn(security::security_headers))
+        .layer(CompressionLayer::new())
 }
 
 /// Gives each page a CSP naming the nonce leptos put on its hydration script.
