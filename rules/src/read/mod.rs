@@ -77,6 +77,7 @@
 //!   limits, up to 200,000 × 100 cells, 480 MB (240 MB in wasm32).
 
 mod builder;
+mod cells;
 mod cfb;
 mod csv;
 mod dates;
@@ -86,7 +87,6 @@ mod number_text;
 mod ods;
 mod ooxml;
 mod sheets;
-mod strings;
 mod value;
 mod xls;
 mod xlsb;
@@ -192,7 +192,7 @@ fn read_zip(
         let mimetype = String::from_utf8_lossy(&mimetype);
         let mimetype = mimetype.trim();
         if mimetype.starts_with("application/vnd.oasis.opendocument.spreadsheet") {
-            return ods::read(&mut package, sheet, limits, progress);
+            return ods::read(bytes, &mut package, sheet, limits, progress);
         }
         if mimetype.starts_with("application/vnd.oasis.opendocument") {
             return Err(ReadError::not_a_spreadsheet(Some(
@@ -202,7 +202,7 @@ fn read_zip(
     }
     let Some(main) = ooxml::main_part(&mut package)? else {
         if package.has("content.xml") && package.has("META-INF/manifest.xml") {
-            return ods::read(&mut package, sheet, limits, progress);
+            return ods::read(bytes, &mut package, sheet, limits, progress);
         }
         return Err(ReadError::not_a_spreadsheet(Some("a zip archive")));
     };
@@ -215,7 +215,7 @@ fn read_zip(
         )));
     }
     if main.ends_with(".bin") {
-        let (sheet_names, sheet) = xlsb::read(&mut package, &main, sheet, limits, progress)?;
+        let (sheet_names, sheet) = xlsb::read(bytes, &mut package, sheet, limits, progress)?;
         return Ok(Workbook {
             format: FileFormat::Xlsb,
             sheet_names,
@@ -224,7 +224,7 @@ fn read_zip(
     }
     let macro_enabled = FileFormat::from_file_name(file_name) == Some(FileFormat::Xlsm)
         || package.names().any(|name| name.ends_with("vbaproject.bin"));
-    let (sheet_names, sheet) = xlsx::read(&mut package, &main, sheet, limits, progress)?;
+    let (sheet_names, sheet) = xlsx::read(bytes, &mut package, sheet, limits, progress)?;
     Ok(Workbook {
         format: if macro_enabled {
             FileFormat::Xlsm
@@ -247,7 +247,7 @@ fn read_ole(
         return Err(ReadError::PasswordProtected);
     }
     if compound.has_stream("Workbook") || compound.has_stream("Book") {
-        let (sheet_names, sheet) = xls::read(&compound, sheet, limits, progress)?;
+        let (sheet_names, sheet) = xls::read(bytes, &compound, sheet, limits, progress)?;
         return Ok(Workbook {
             format: FileFormat::Xls,
             sheet_names,
