@@ -1,13 +1,17 @@
 //! Garbage in, an answer out: random bytes under every file name, and
 //! valid workbooks with random damage inside their parts, must each give
-//! `Ok` or `Err` — never a panic or a hang. Set `PROPTEST_CASES` to run
-//! more cases (the default keeps the suite quick).
+//! `Ok` or `Err` — never a panic or a hang, and no panic inside calamine
+//! either (the reader catches those on the server, but the browser's
+//! worker cannot). Set `PROPTEST_CASES` to run more cases (the default
+//! keeps the suite quick).
 
 #![cfg(feature = "read")]
 
 mod read_support;
 
+use std::cell::Cell;
 use std::io::{Cursor, Read, Write};
+use std::sync::Once;
 
 use proptest::prelude::*;
 use proptest::test_runner::Config;
@@ -54,11 +58,38 @@ fn limits() -> Limits {
     }
 }
 
+thread_local! {
+    static PANICS: Cell<usize> = const { Cell::new(0) };
+}
+
+/// Counts panics on this thread. The reader catches calamine's panics on
+/// native builds (so `read_workbook` still answers), but the browser's
+/// worker aborts on them: the pre-flight checks must leave none.
+fn count_panics() {
+    static HOOK: Once = Once::new();
+    HOOK.call_once(|| {
+        let default = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            PANICS.with(|p| p.set(p.get() + 1));
+            default(info);
+        }));
+    });
+}
+
+/// Reads `bytes` under every name; panics if calamine panicked (caught or
+/// not) on the way.
 fn read_any(bytes: &[u8]) {
+    count_panics();
+    let before = PANICS.with(Cell::get);
     for name in NAMES {
         let _ = read_workbook(bytes, name, None, &limits());
     }
     let _ = read_workbook(bytes, "a.xlsx", Some("Contacts"), &limits());
+    assert_eq!(
+        PANICS.with(Cell::get),
+        before,
+        "calamine panicked behind the pre-flight checks"
+    );
 }
 
 /// Tokens that make damage interesting to XML, zip and BIFF parsers.
@@ -202,7 +233,38 @@ fn xlsb_entries() -> Vec<(String, Vec<u8>)> {
         &[&[0u8; 8][..], &wide("rId1"), &wide("Contacts")].concat(),
     ));
     workbook.extend(record(0x0090, &[]));
-    let mut sheet = record(0x0000, &[0; 17]);
+    // One external sheet entry, and a defined name whose formula refers to
+    // it, so that damage reaches calamine's formula code.
+    workbook.extend(record(
+        0x016A,
+        &[
+            &1u32.to_le_bytes()[..],
+            &[0; 4],
+            &0i32.to_le_bytes(),
+            &[0; 4],
+        ]
+        .concat(),
+    ));
+    let area = [&[0x3Bu8][..], &[0, 0], &[0; 8], &[0, 0, 1, 0]].concat();
+    workbook.extend(record(
+        0x0027,
+        &[
+            &[0u8; 9][..],
+            &wide("Area"),
+            &(area.len() as u32).to_le_bytes(),
+            &area,
+        ]
+        .concat(),
+    ));
+    // calamine reads on past the sheet list to the defined names, up to a
+    // record such as BrtEndBook; Excel always writes one.
+    workbook.extend(record(0x0084, &[]));
+    // calamine expects BrtWsDim and BrtBeginSheetData before the rows, as
+    // Excel writes them.
+    let mut sheet = record(0x0081, &[]);
+    sheet.extend(record(0x0094, &[0; 16]));
+    sheet.extend(record(0x0091, &[]));
+    sheet.extend(record(0x0000, &[0; 17]));
     sheet.extend(record(
         0x0007,
         &[&[0u8; 8][..], &0u32.to_le_bytes()].concat(),
@@ -272,13 +334,57 @@ fn xls_stream() -> Vec<u8> {
         0x0203,
         &[biff_cell(1, 1, 0), 61412345678f64.to_le_bytes().to_vec()].concat(),
     ));
+    // A formula (cached 5, text =2+3&Contacts!$A$1) beside the header, a
+    // merged range and a DIMENSIONS record, so that damage reaches
+    // calamine's formula, merge and reservation code.
+    let rgce = [
+        &[0x1E, 2, 0, 0x1E, 3, 0, 0x03][..],
+        &[0x3A, 0, 0, 0, 0, 0, 0],
+        &[0x08],
+    ]
+    .concat();
+    sheet.extend(biff(
+        0x0006,
+        &[
+            biff_cell(1, 2, 0),
+            5f64.to_le_bytes().to_vec(),
+            vec![0; 6],
+            (rgce.len() as u16).to_le_bytes().to_vec(),
+            rgce,
+        ]
+        .concat(),
+    ));
+    sheet.extend(biff(0x00E5, &[1, 0, 0, 0, 0, 0, 2, 0, 3, 0]));
+    let mut dimensions = vec![0u8; 14];
+    dimensions[4] = 2;
+    dimensions[10] = 3;
+    let sheet = [biff(0x0200, &dimensions), sheet].concat();
     let xf = |format: u16| {
         biff(
             0x00E0,
             &[&[0u8, 0][..], &format.to_le_bytes(), &[0; 16]].concat(),
         )
     };
-    let file = xls(&[xf(0), xf(14)], &["Date"], &[("Contacts", 0, sheet)]);
+    // One external sheet entry and a defined name over A1:B2 of it.
+    let extern_sheet = biff(0x0017, &[1, 0, 0, 0, 0, 0, 0, 0]);
+    let area = [&[0x3Bu8][..], &[0, 0], &[0, 0, 1, 0], &[0, 0, 1, 0]].concat();
+    let label = biff(
+        0x0018,
+        &[
+            &[0u8, 0, 0, 4][..],
+            &(area.len() as u16).to_le_bytes(),
+            &[0; 8],
+            &[0],
+            b"Area",
+            &area,
+        ]
+        .concat(),
+    );
+    let file = xls(
+        &[xf(0), xf(14), extern_sheet, label],
+        &["Date"],
+        &[("Contacts", 0, sheet)],
+    );
     // Take the stream back out: it starts after the header, FAT and
     // directory sectors that compound_file writes (3 sectors here).
     file[512 * 3..].to_vec()
