@@ -18,11 +18,13 @@
 //!   code. The scan charges an upper bound (every `<xf>` with the longest
 //!   font name and its format code) to the read's budget.
 //!
-//! The chosen worksheet is then scanned once, the way calamine's cell
-//! reader will read it, before calamine streams it: no XML event may span
-//! 16 MB, no cell's text (which calamine collects in one piece, up to the
-//! end of its `<v>` or `<is>` wherever that is) may exceed 16 MB, and
-//! every cell reference must lie in Excel's grid.
+//! A chosen worksheet larger than 16 MB is then scanned once, the way
+//! calamine's cell reader will read it, before calamine streams it: no
+//! XML event may span 16 MB, no cell's text (which calamine collects in
+//! one piece, up to the end of its `<v>` or `<is>` wherever that is) may
+//! exceed 16 MB, and every cell reference must lie in Excel's grid. (A
+//! smaller sheet cannot hold anything larger than itself.) As the cells
+//! come, one outside Excel's grid is a damaged file.
 
 use std::collections::HashMap;
 use std::io::Cursor;
@@ -51,6 +53,9 @@ const NUMBER_FORMAT_BYTES: u64 = 64;
 const BUILTIN_FORMAT_CODE_BYTES: u64 = 64;
 /// The fewest bytes of XML a shared-string item can take (`<si/>`).
 const MIN_SHARED_STRING_XML: u64 = 5;
+/// Parts up to this size are not scanned through: what they can cost is
+/// bounded by their size.
+const SMALL_PART_BYTES: u64 = 4 * 1024 * 1024;
 
 const MAX_RELS_BYTES: u64 = 8 * 1024 * 1024;
 const MAX_WORKBOOK_BYTES: u64 = 16 * 1024 * 1024;
@@ -310,7 +315,8 @@ fn check_shared_strings(
     let Some(entry) = package.reader(path)? else {
         return Ok(());
     };
-    let most = entry.declared() / MIN_SHARED_STRING_XML;
+    let size = entry.declared();
+    let most = size / MIN_SHARED_STRING_XML;
     let mut xml = XmlPart::new(entry, path);
     let mut declared: Option<u64> = None;
     let mut seen_sst = false;
@@ -328,6 +334,13 @@ fn check_shared_strings(
                                 "{path} declares {count} strings but can hold at most {most}"
                             )));
                         }
+                    }
+                    if size <= SMALL_PART_BYTES {
+                        // A small part is charged what it could hold at
+                        // most, without reading it all.
+                        items = most;
+                        text = size;
+                        break;
                     }
                 }
                 "si" => items += 1,
@@ -423,8 +436,9 @@ fn check_styles(
     Ok(())
 }
 
-/// Scans the worksheet at `path` as calamine's cell reader will read it:
-/// no event may span more than 16 MB, no cell value calamine collects
+/// Scans the worksheet at `path` (when it is larger than 16 MB) as
+/// calamine's cell reader will read it: no event may span more than
+/// 16 MB, no cell value calamine collects
 /// (the text of a `<v>`, the runs of an inline string, which it gathers
 /// up to the element's end wherever that is) may exceed 16 MB, and every
 /// row number and cell reference must be inside Excel's grid (calamine's
@@ -434,6 +448,11 @@ fn check_worksheet(package: &mut Package<'_>, path: &str) -> Result<(), ReadErro
     let entry = package
         .reader(path)?
         .ok_or_else(|| damaged(format!("{path} is missing")))?;
+    if entry.declared() <= MAX_CELL_TEXT_BYTES {
+        // No event and no cell's text can be larger than the whole part;
+        // a cell reference outside the grid is caught as the cells come.
+        return Ok(());
+    }
     let mut xml = XmlPart::new(entry, path);
     // `XlsxCellReader::new` reads up to `<sheetData>`.
     loop {
@@ -444,6 +463,7 @@ fn check_worksheet(package: &mut Package<'_>, path: &str) -> Result<(), ReadErro
         }
     }
     // `next_cell`, up to `</sheetData>`.
+    let mut name = String::new();
     loop {
         match xml.next()? {
             Event::Start(e) if e.local_name().as_ref() == "row" => {
@@ -457,8 +477,12 @@ fn check_worksheet(package: &mut Package<'_>, path: &str) -> Result<(), ReadErro
                 if let Some(r) = r {
                     cell_reference(r)?;
                 }
-                let kind = t.map(str::to_string);
-                cell(&mut xml, kind.as_deref())?;
+                let kind = match t {
+                    Some("inlineStr" | "is") => ValueKind::Inline,
+                    Some("n" | "s" | "b" | "e") | None => ValueKind::Plain,
+                    Some(_) => ValueKind::Text,
+                };
+                cell(&mut xml, kind, &mut name)?;
             }
             Event::End(e) if e.local_name().as_ref() == "sheetData" => return Ok(()),
             Event::Eof => return Err(xml.eof()),
@@ -467,47 +491,54 @@ fn check_worksheet(package: &mut Package<'_>, path: &str) -> Result<(), ReadErro
     }
 }
 
-/// A cell (its `<c>` just read; `kind` its `t`), read as calamine's
-/// `next_cell` and `read_value` read it.
-fn cell(xml: &mut XmlPart<'_>, kind: Option<&str>) -> Result<(), ReadError> {
+/// How calamine reads a cell's `<v>`, by the cell's type (`t`).
+#[derive(Clone, Copy)]
+enum ValueKind {
+    /// An inline string: the `<v>` is skipped.
+    Inline,
+    /// Numbers, shared-string indexes, booleans, errors: one event.
+    Plain,
+    /// Formula strings, dates and anything else: all its text.
+    Text,
+}
+
+/// A cell (its `<c>` just read), read as calamine's `next_cell` and
+/// `read_value` read it. `name` is scratch space.
+fn cell(xml: &mut XmlPart<'_>, kind: ValueKind, name: &mut String) -> Result<(), ReadError> {
     loop {
-        let (name, local) = match xml.next()? {
-            Event::Start(e) => (
-                e.name().as_ref().to_string(),
-                e.local_name().as_ref().to_string(),
-            ),
+        name.clear();
+        match xml.next()? {
+            Event::Start(e) => name.push_str(e.name().as_ref()),
             Event::End(e) if e.local_name().as_ref() == "c" => return Ok(()),
             Event::Eof => return Err(xml.eof()),
             _ => continue,
-        };
-        match local.as_str() {
-            "is" => inline_string(xml, &name)?,
-            "v" => match kind {
-                Some("inlineStr" | "is") => skip_to_end(xml, &name)?,
-                Some("n" | "s" | "b" | "e") | None => {
-                    // One event is the value; the rest is skipped.
+        }
+        let local = name.rsplit_once(':').map_or(name.as_str(), |(_, l)| l);
+        match (local, kind) {
+            ("is", _) => inline_string(xml, name)?,
+            ("v", ValueKind::Inline) | ("f", _) => skip_to_end(xml, name)?,
+            ("v", ValueKind::Plain) => {
+                // One event is the value; the rest is skipped.
+                match xml.next()? {
+                    Event::End(e) if e.name().as_ref() == name.as_str() => continue,
+                    Event::Eof => return Err(xml.eof()),
+                    _ => {}
+                }
+                skip_to_end(xml, name)?;
+            }
+            ("v", ValueKind::Text) => {
+                let mut text: u64 = 0;
+                loop {
                     match xml.next()? {
-                        Event::End(e) if e.name().as_ref() == name => continue,
+                        Event::Text(t) => text += t.len() as u64,
+                        Event::GeneralRef(_) => text += 4,
+                        Event::End(e) if e.name().as_ref() == name.as_str() => break,
                         Event::Eof => return Err(xml.eof()),
                         _ => {}
                     }
-                    skip_to_end(xml, &name)?;
+                    too_long(text)?;
                 }
-                _ => {
-                    let mut text: u64 = 0;
-                    loop {
-                        match xml.next()? {
-                            Event::Text(t) => text += t.len() as u64,
-                            Event::GeneralRef(_) => text += 4,
-                            Event::End(e) if e.name().as_ref() == name => break,
-                            Event::Eof => return Err(xml.eof()),
-                            _ => {}
-                        }
-                        too_long(text)?;
-                    }
-                }
-            },
-            "f" => skip_to_end(xml, &name)?,
+            }
             _ => return Err(damaged("an unexpected element in a cell")),
         }
     }
@@ -519,8 +550,10 @@ fn cell(xml: &mut XmlPart<'_>, kind: Option<&str>) -> Result<(), ReadError> {
 fn inline_string(xml: &mut XmlPart<'_>, closing: &str) -> Result<(), ReadError> {
     let mut phonetic = false;
     let mut text: u64 = 0;
+    let mut t_name = String::new();
     loop {
-        let t_name = match xml.next()? {
+        t_name.clear();
+        match xml.next()? {
             Event::Start(e) if e.local_name().as_ref() == "rPh" => {
                 phonetic = true;
                 continue;
@@ -531,11 +564,11 @@ fn inline_string(xml: &mut XmlPart<'_>, closing: &str) -> Result<(), ReadError> 
                 continue;
             }
             Event::Start(e) if e.local_name().as_ref() == "t" && !phonetic => {
-                e.name().as_ref().to_string()
+                t_name.push_str(e.name().as_ref());
             }
             Event::Eof => return Err(xml.eof()),
             _ => continue,
-        };
+        }
         loop {
             match xml.next()? {
                 Event::Text(t) => text += t.len() as u64,
