@@ -15,7 +15,10 @@ use std::sync::Once;
 
 use proptest::prelude::*;
 use proptest::test_runner::Config;
-use read_support::{biff, biff_cell, biff_string, compound_file, inline, xls};
+use read_support::{
+    biff, biff_cell, biff_string, compound_file, inline, ods, record, wide, xls, xlsb_with_names,
+    SheetSpec,
+};
 use rules::read::read_workbook;
 use rules::Limits;
 use zip::write::SimpleFileOptions;
@@ -472,4 +475,188 @@ fn the_fuzz_seeds_are_readable_before_damage() {
     assert_eq!(xls.sheet.headers, ["Date", "Phone"]);
     assert_eq!(xls.sheet.rows[0].cells[0].text(), "2024-01-15");
     let _ = inline("A1", "x");
+}
+
+// ---- random records and elements, built to reach calamine's parsers ----
+//
+// Damage to a valid file mostly breaks it early; these build files whose
+// structure holds but whose records and elements are random, so that
+// calamine's record, formula and cell code (and the pre-flight checks
+// that stand before it) see every kind of odd value.
+
+/// Formula tokens (with random operand bytes after each).
+fn rgce() -> impl Strategy<Value = Vec<u8>> {
+    let ptg = prop_oneof![
+        Just(0x01u8),
+        0x03u8..=0x1F,
+        Just(0x20),
+        0x21u8..=0x25,
+        Just(0x29),
+        0x2Au8..=0x2B,
+        Just(0x39),
+        0x3Au8..=0x3D,
+        Just(0x41),
+        Just(0x42),
+        Just(0x43),
+        Just(0x44),
+        Just(0x5A),
+        any::<u8>(),
+    ];
+    proptest::collection::vec((ptg, proptest::collection::vec(any::<u8>(), 0..16)), 0..24).prop_map(
+        |parts| {
+            parts
+                .into_iter()
+                .flat_map(|(ptg, operands)| std::iter::once(ptg).chain(operands))
+                .collect()
+        },
+    )
+}
+
+/// A BIFF8 record of a type a sheet or the globals may hold, with random
+/// data (formulas get random tokens).
+fn biff_record() -> impl Strategy<Value = Vec<u8>> {
+    let kind = prop_oneof![
+        Just(0x0006u16),
+        Just(0x00BD),
+        Just(0x00E5),
+        Just(0x0200),
+        Just(0x0203),
+        Just(0x0204),
+        Just(0x0205),
+        Just(0x0207),
+        Just(0x027E),
+        Just(0x00FD),
+        Just(0x00D6),
+        Just(0x0809),
+        Just(0x000A),
+        Just(0x003C),
+        Just(0x0018),
+        Just(0x0017),
+        Just(0x00E0),
+        Just(0x041E),
+        Just(0x0042),
+        Just(0x0022),
+        Just(0x013D),
+        Just(0x00FC),
+    ];
+    (
+        kind,
+        proptest::collection::vec(any::<u8>(), 0..40),
+        rgce(),
+        0u16..8,
+        0u16..300,
+    )
+        .prop_map(|(kind, data, rgce, row, col)| {
+            if kind == 0x0006 {
+                let head = [
+                    biff_cell(row, col, 0),
+                    data.iter().copied().chain([0; 8]).take(8).collect(),
+                    vec![0; 6],
+                    (rgce.len() as u16).to_le_bytes().to_vec(),
+                ]
+                .concat();
+                biff(kind, &[head, rgce].concat())
+            } else if matches!(kind, 0x0203 | 0x0204 | 0x0205 | 0x027E | 0x00FD | 0x00D6) {
+                biff(kind, &[biff_cell(row, col, 0), data].concat())
+            } else {
+                biff(kind, &data)
+            }
+        })
+}
+
+/// A BIFF12 record of a type a sheet, a workbook's names or the styles
+/// and shared strings may hold, with random data.
+fn biff12_record() -> impl Strategy<Value = Vec<u8>> {
+    let kind = prop_oneof![
+        0x0000u16..=0x0013,
+        Just(0x0027),
+        Just(0x016A),
+        Just(0x0094),
+        Just(0x0091),
+        Just(0x0092),
+        Just(0x0023),
+        Just(0x0024),
+        Just(0x002C),
+        Just(0x002F),
+        Just(0x0267),
+        Just(0x0269),
+        Just(0x009F),
+    ];
+    (kind, proptest::collection::vec(any::<u8>(), 0..40), rgce()).prop_map(|(kind, data, rgce)| {
+        if kind == 0x0027 {
+            let mut name = data
+                .iter()
+                .copied()
+                .chain([0; 9])
+                .take(9)
+                .collect::<Vec<_>>();
+            name.extend(wide("N"));
+            name.extend((rgce.len() as u32).to_le_bytes());
+            name.extend(rgce);
+            record(kind, &name)
+        } else {
+            record(kind, &data)
+        }
+    })
+}
+
+proptest! {
+    #![proptest_config(config(128))]
+
+    #[test]
+    fn random_xls_records_never_panic(
+        globals in proptest::collection::vec(biff_record(), 0..8),
+        sheet in proptest::collection::vec(biff_record(), 0..24),
+        other in proptest::collection::vec(biff_record(), 0..8),
+    ) {
+        let header = biff(0x00FD, &[biff_cell(0, 0, 0), 0u32.to_le_bytes().to_vec()].concat());
+        let sheet = [header, sheet.concat()].concat();
+        let bytes = xls(&globals, &["Email"], &[("Contacts", 0, sheet), ("Other", 0, other.concat())]);
+        read_any(&bytes);
+    }
+
+    #[test]
+    fn random_xlsb_records_never_panic(
+        sheet in proptest::collection::vec(biff12_record(), 0..24),
+        names in proptest::collection::vec(biff12_record(), 0..6),
+    ) {
+        let mut records = record(0x0000, &[0; 17]);
+        records.extend(record(0x0006, &[&[0u8; 8][..], &wide("Email")].concat()));
+        records.extend(sheet.concat());
+        let bytes = xlsb_with_names(
+            &[SheetSpec { name: "Contacts", state: 0, records }],
+            &["Phone"],
+            false,
+            &names.concat(),
+        );
+        read_any(&bytes);
+    }
+
+    #[test]
+    fn random_ods_rows_never_panic(
+        rows in proptest::collection::vec(
+            proptest::collection::vec(
+                prop_oneof![
+                    Just(r#"<table:table-cell office:value-type="string"><text:p>Ann</text:p></table:table-cell>"#.to_string()),
+                    (0u32..100_000).prop_map(|n| format!(r#"<table:table-cell table:number-columns-repeated="{n}"/>"#)),
+                    (0u32..20_000).prop_map(|n| format!(r#"<table:table-cell table:number-columns-repeated="{n}" office:value-type="float" office:value="1"/>"#)),
+                    Just(r#"<table:table-cell table:formula="of:=1/0" office:value-type="string" office:string-value="" calcext:value-type="error"><text:p>#DIV/0!</text:p></table:table-cell>"#.to_string()),
+                    Just(r#"<table:table-cell office:value-type="string"><office:annotation><text:p>x</text:p></office:annotation><text:p>a<text:s text:c="3"/>b</text:p></table:table-cell>"#.to_string()),
+                    Just(r#"<table:covered-table-cell/>"#.to_string()),
+                    Just("<text:p>stray</text:p>".to_string()),
+                    Just("</table:table-cell>".to_string()),
+                ],
+                0..6,
+            )
+            .prop_flat_map(|cells| (Just(cells), 0u32..2_000_000)),
+            0..10,
+        ),
+    ) {
+        let body: String = rows
+            .iter()
+            .map(|(cells, repeat)| format!(r#"<table:table-row table:number-rows-repeated="{repeat}">{}</table:table-row>"#, cells.concat()))
+            .collect();
+        let tables = format!(r#"<table:table table:name="Contacts"><table:table-row><table:table-cell office:value-type="string"><text:p>Email</text:p></table:table-cell></table:table-row>{body}</table:table>"#);
+        read_any(&ods(&tables, "", None));
+    }
 }
