@@ -357,6 +357,9 @@ impl<'s, 'b> Walk<'s, 'b> {
         if cursor.data.len() < 8 {
             return Err(damaged("a short shared string table"));
         }
+        // A later SST replaces an earlier one (what it held is still
+        // charged: calamine holds both for a moment).
+        self.strings.clear();
         cursor.data = &cursor.data[8..];
         loop {
             if cursor.data.is_empty() && !cursor.next_piece() {
