@@ -7,7 +7,8 @@
 //! - [`field`], [`contact`]: the contact fields (template columns) and values.
 //! - [`sheet`]: what reading a file yields (header + text rows) and the limits.
 //! - [`read`] (feature `read`): bytes + file name → [`sheet::Sheet`], with
-//!   calamine for workbooks and a CSV reader, guarded against hostile files.
+//!   calamine for workbooks and the `csv` crate for CSV, each file checked
+//!   against what would make calamine blow up before calamine sees it.
 //! - [`headers`]: matching the file's headers to fields, with synonyms and a
 //!   user override.
 //! - [`country`]: ISO 3166-1 countries and their English names.

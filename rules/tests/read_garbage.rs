@@ -1,17 +1,24 @@
 //! Garbage in, an answer out: random bytes under every file name, and
 //! valid workbooks with random damage inside their parts, must each give
-//! `Ok` or `Err` — never a panic or a hang. Set `PROPTEST_CASES` to run
-//! more cases (the default keeps the suite quick).
+//! `Ok` or `Err` — never a panic or a hang, and no panic inside calamine
+//! either (the reader catches those on the server, but the browser's
+//! worker cannot). Set `PROPTEST_CASES` to run more cases (the default
+//! keeps the suite quick).
 
 #![cfg(feature = "read")]
 
 mod read_support;
 
+use std::cell::Cell;
 use std::io::{Cursor, Read, Write};
+use std::sync::Once;
 
 use proptest::prelude::*;
 use proptest::test_runner::Config;
-use read_support::{biff, biff_cell, biff_string, compound_file, inline, xls};
+use read_support::{
+    biff, biff_cell, biff_string, compound_file, inline, ods, record, wide, xls, xlsb_with_names,
+    SheetSpec,
+};
 use rules::read::read_workbook;
 use rules::Limits;
 use zip::write::SimpleFileOptions;
@@ -54,11 +61,38 @@ fn limits() -> Limits {
     }
 }
 
+thread_local! {
+    static PANICS: Cell<usize> = const { Cell::new(0) };
+}
+
+/// Counts panics on this thread. The reader catches calamine's panics on
+/// native builds (so `read_workbook` still answers), but the browser's
+/// worker aborts on them: the pre-flight checks must leave none.
+fn count_panics() {
+    static HOOK: Once = Once::new();
+    HOOK.call_once(|| {
+        let default = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            PANICS.with(|p| p.set(p.get() + 1));
+            default(info);
+        }));
+    });
+}
+
+/// Reads `bytes` under every name; panics if calamine panicked (caught or
+/// not) on the way.
 fn read_any(bytes: &[u8]) {
+    count_panics();
+    let before = PANICS.with(Cell::get);
     for name in NAMES {
         let _ = read_workbook(bytes, name, None, &limits());
     }
     let _ = read_workbook(bytes, "a.xlsx", Some("Contacts"), &limits());
+    assert_eq!(
+        PANICS.with(Cell::get),
+        before,
+        "calamine panicked behind the pre-flight checks"
+    );
 }
 
 /// Tokens that make damage interesting to XML, zip and BIFF parsers.
@@ -202,7 +236,38 @@ fn xlsb_entries() -> Vec<(String, Vec<u8>)> {
         &[&[0u8; 8][..], &wide("rId1"), &wide("Contacts")].concat(),
     ));
     workbook.extend(record(0x0090, &[]));
-    let mut sheet = record(0x0000, &[0; 17]);
+    // One external sheet entry, and a defined name whose formula refers to
+    // it, so that damage reaches calamine's formula code.
+    workbook.extend(record(
+        0x016A,
+        &[
+            &1u32.to_le_bytes()[..],
+            &[0; 4],
+            &0i32.to_le_bytes(),
+            &[0; 4],
+        ]
+        .concat(),
+    ));
+    let area = [&[0x3Bu8][..], &[0, 0], &[0; 8], &[0, 0, 1, 0]].concat();
+    workbook.extend(record(
+        0x0027,
+        &[
+            &[0u8; 9][..],
+            &wide("Area"),
+            &(area.len() as u32).to_le_bytes(),
+            &area,
+        ]
+        .concat(),
+    ));
+    // calamine reads on past the sheet list to the defined names, up to a
+    // record such as BrtEndBook; Excel always writes one.
+    workbook.extend(record(0x0084, &[]));
+    // calamine expects BrtWsDim and BrtBeginSheetData before the rows, as
+    // Excel writes them.
+    let mut sheet = record(0x0081, &[]);
+    sheet.extend(record(0x0094, &[0; 16]));
+    sheet.extend(record(0x0091, &[]));
+    sheet.extend(record(0x0000, &[0; 17]));
     sheet.extend(record(
         0x0007,
         &[&[0u8; 8][..], &0u32.to_le_bytes()].concat(),
@@ -272,13 +337,57 @@ fn xls_stream() -> Vec<u8> {
         0x0203,
         &[biff_cell(1, 1, 0), 61412345678f64.to_le_bytes().to_vec()].concat(),
     ));
+    // A formula (cached 5, text =2+3&Contacts!$A$1) beside the header, a
+    // merged range and a DIMENSIONS record, so that damage reaches
+    // calamine's formula, merge and reservation code.
+    let rgce = [
+        &[0x1E, 2, 0, 0x1E, 3, 0, 0x03][..],
+        &[0x3A, 0, 0, 0, 0, 0, 0],
+        &[0x08],
+    ]
+    .concat();
+    sheet.extend(biff(
+        0x0006,
+        &[
+            biff_cell(1, 2, 0),
+            5f64.to_le_bytes().to_vec(),
+            vec![0; 6],
+            (rgce.len() as u16).to_le_bytes().to_vec(),
+            rgce,
+        ]
+        .concat(),
+    ));
+    sheet.extend(biff(0x00E5, &[1, 0, 0, 0, 0, 0, 2, 0, 3, 0]));
+    let mut dimensions = vec![0u8; 14];
+    dimensions[4] = 2;
+    dimensions[10] = 3;
+    let sheet = [biff(0x0200, &dimensions), sheet].concat();
     let xf = |format: u16| {
         biff(
             0x00E0,
             &[&[0u8, 0][..], &format.to_le_bytes(), &[0; 16]].concat(),
         )
     };
-    let file = xls(&[xf(0), xf(14)], &["Date"], &[("Contacts", 0, sheet)]);
+    // One external sheet entry and a defined name over A1:B2 of it.
+    let extern_sheet = biff(0x0017, &[1, 0, 0, 0, 0, 0, 0, 0]);
+    let area = [&[0x3Bu8][..], &[0, 0], &[0, 0, 1, 0], &[0, 0, 1, 0]].concat();
+    let label = biff(
+        0x0018,
+        &[
+            &[0u8, 0, 0, 4][..],
+            &(area.len() as u16).to_le_bytes(),
+            &[0; 8],
+            &[0],
+            b"Area",
+            &area,
+        ]
+        .concat(),
+    );
+    let file = xls(
+        &[xf(0), xf(14), extern_sheet, label],
+        &["Date"],
+        &[("Contacts", 0, sheet)],
+    );
     // Take the stream back out: it starts after the header, FAT and
     // directory sectors that compound_file writes (3 sectors here).
     file[512 * 3..].to_vec()
@@ -366,4 +475,188 @@ fn the_fuzz_seeds_are_readable_before_damage() {
     assert_eq!(xls.sheet.headers, ["Date", "Phone"]);
     assert_eq!(xls.sheet.rows[0].cells[0].text(), "2024-01-15");
     let _ = inline("A1", "x");
+}
+
+// ---- random records and elements, built to reach calamine's parsers ----
+//
+// Damage to a valid file mostly breaks it early; these build files whose
+// structure holds but whose records and elements are random, so that
+// calamine's record, formula and cell code (and the pre-flight checks
+// that stand before it) see every kind of odd value.
+
+/// Formula tokens (with random operand bytes after each).
+fn rgce() -> impl Strategy<Value = Vec<u8>> {
+    let ptg = prop_oneof![
+        Just(0x01u8),
+        0x03u8..=0x1F,
+        Just(0x20),
+        0x21u8..=0x25,
+        Just(0x29),
+        0x2Au8..=0x2B,
+        Just(0x39),
+        0x3Au8..=0x3D,
+        Just(0x41),
+        Just(0x42),
+        Just(0x43),
+        Just(0x44),
+        Just(0x5A),
+        any::<u8>(),
+    ];
+    proptest::collection::vec((ptg, proptest::collection::vec(any::<u8>(), 0..16)), 0..24).prop_map(
+        |parts| {
+            parts
+                .into_iter()
+                .flat_map(|(ptg, operands)| std::iter::once(ptg).chain(operands))
+                .collect()
+        },
+    )
+}
+
+/// A BIFF8 record of a type a sheet or the globals may hold, with random
+/// data (formulas get random tokens).
+fn biff_record() -> impl Strategy<Value = Vec<u8>> {
+    let kind = prop_oneof![
+        Just(0x0006u16),
+        Just(0x00BD),
+        Just(0x00E5),
+        Just(0x0200),
+        Just(0x0203),
+        Just(0x0204),
+        Just(0x0205),
+        Just(0x0207),
+        Just(0x027E),
+        Just(0x00FD),
+        Just(0x00D6),
+        Just(0x0809),
+        Just(0x000A),
+        Just(0x003C),
+        Just(0x0018),
+        Just(0x0017),
+        Just(0x00E0),
+        Just(0x041E),
+        Just(0x0042),
+        Just(0x0022),
+        Just(0x013D),
+        Just(0x00FC),
+    ];
+    (
+        kind,
+        proptest::collection::vec(any::<u8>(), 0..40),
+        rgce(),
+        0u16..8,
+        0u16..300,
+    )
+        .prop_map(|(kind, data, rgce, row, col)| {
+            if kind == 0x0006 {
+                let head = [
+                    biff_cell(row, col, 0),
+                    data.iter().copied().chain([0; 8]).take(8).collect(),
+                    vec![0; 6],
+                    (rgce.len() as u16).to_le_bytes().to_vec(),
+                ]
+                .concat();
+                biff(kind, &[head, rgce].concat())
+            } else if matches!(kind, 0x0203 | 0x0204 | 0x0205 | 0x027E | 0x00FD | 0x00D6) {
+                biff(kind, &[biff_cell(row, col, 0), data].concat())
+            } else {
+                biff(kind, &data)
+            }
+        })
+}
+
+/// A BIFF12 record of a type a sheet, a workbook's names or the styles
+/// and shared strings may hold, with random data.
+fn biff12_record() -> impl Strategy<Value = Vec<u8>> {
+    let kind = prop_oneof![
+        0x0000u16..=0x0013,
+        Just(0x0027),
+        Just(0x016A),
+        Just(0x0094),
+        Just(0x0091),
+        Just(0x0092),
+        Just(0x0023),
+        Just(0x0024),
+        Just(0x002C),
+        Just(0x002F),
+        Just(0x0267),
+        Just(0x0269),
+        Just(0x009F),
+    ];
+    (kind, proptest::collection::vec(any::<u8>(), 0..40), rgce()).prop_map(|(kind, data, rgce)| {
+        if kind == 0x0027 {
+            let mut name = data
+                .iter()
+                .copied()
+                .chain([0; 9])
+                .take(9)
+                .collect::<Vec<_>>();
+            name.extend(wide("N"));
+            name.extend((rgce.len() as u32).to_le_bytes());
+            name.extend(rgce);
+            record(kind, &name)
+        } else {
+            record(kind, &data)
+        }
+    })
+}
+
+proptest! {
+    #![proptest_config(config(128))]
+
+    #[test]
+    fn random_xls_records_never_panic(
+        globals in proptest::collection::vec(biff_record(), 0..8),
+        sheet in proptest::collection::vec(biff_record(), 0..24),
+        other in proptest::collection::vec(biff_record(), 0..8),
+    ) {
+        let header = biff(0x00FD, &[biff_cell(0, 0, 0), 0u32.to_le_bytes().to_vec()].concat());
+        let sheet = [header, sheet.concat()].concat();
+        let bytes = xls(&globals, &["Email"], &[("Contacts", 0, sheet), ("Other", 0, other.concat())]);
+        read_any(&bytes);
+    }
+
+    #[test]
+    fn random_xlsb_records_never_panic(
+        sheet in proptest::collection::vec(biff12_record(), 0..24),
+        names in proptest::collection::vec(biff12_record(), 0..6),
+    ) {
+        let mut records = record(0x0000, &[0; 17]);
+        records.extend(record(0x0006, &[&[0u8; 8][..], &wide("Email")].concat()));
+        records.extend(sheet.concat());
+        let bytes = xlsb_with_names(
+            &[SheetSpec { name: "Contacts", state: 0, records }],
+            &["Phone"],
+            false,
+            &names.concat(),
+        );
+        read_any(&bytes);
+    }
+
+    #[test]
+    fn random_ods_rows_never_panic(
+        rows in proptest::collection::vec(
+            proptest::collection::vec(
+                prop_oneof![
+                    Just(r#"<table:table-cell office:value-type="string"><text:p>Ann</text:p></table:table-cell>"#.to_string()),
+                    (0u32..100_000).prop_map(|n| format!(r#"<table:table-cell table:number-columns-repeated="{n}"/>"#)),
+                    (0u32..20_000).prop_map(|n| format!(r#"<table:table-cell table:number-columns-repeated="{n}" office:value-type="float" office:value="1"/>"#)),
+                    Just(r#"<table:table-cell table:formula="of:=1/0" office:value-type="string" office:string-value="" calcext:value-type="error"><text:p>#DIV/0!</text:p></table:table-cell>"#.to_string()),
+                    Just(r#"<table:table-cell office:value-type="string"><office:annotation><text:p>x</text:p></office:annotation><text:p>a<text:s text:c="3"/>b</text:p></table:table-cell>"#.to_string()),
+                    Just(r#"<table:covered-table-cell/>"#.to_string()),
+                    Just("<text:p>stray</text:p>".to_string()),
+                    Just("</table:table-cell>".to_string()),
+                ],
+                0..6,
+            )
+            .prop_flat_map(|cells| (Just(cells), 0u32..2_000_000)),
+            0..10,
+        ),
+    ) {
+        let body: String = rows
+            .iter()
+            .map(|(cells, repeat)| format!(r#"<table:table-row table:number-rows-repeated="{repeat}">{}</table:table-row>"#, cells.concat()))
+            .collect();
+        let tables = format!(r#"<table:table table:name="Contacts"><table:table-row><table:table-cell office:value-type="string"><text:p>Email</text:p></table:table-cell></table:table-row>{body}</table:table>"#);
+        read_any(&ods(&tables, "", None));
+    }
 }

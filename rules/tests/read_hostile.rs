@@ -12,8 +12,9 @@ use std::cell::Cell;
 use std::io::{Cursor, Write};
 
 use read_support::{
-    all_texts, biff, biff_string, compound_file, inline, minimal_xlsx, ods, ods_text, read,
-    xlsx_parts, zip, MAIN_NS,
+    all_texts, biff, biff_cell, biff_string, compound_file, inline, minimal_xlsx, ods, ods_text,
+    read, record, wide, xls, xlsb, xlsb_cell, xlsb_row, xlsb_with_names, xlsx_parts, zip,
+    SheetSpec, MAIN_NS,
 };
 use rules::read::{read_workbook, ReadError, Workbook};
 use rules::Limits;
@@ -281,6 +282,34 @@ fn a_single_xml_text_larger_than_16_mb_is_refused_without_buffering_it() {
 }
 
 #[test]
+fn a_cell_whose_text_runs_add_up_past_16_mb_is_refused_without_collecting_them() {
+    // Poorly compressible runs of 1 MB each, so that the ratio check lets
+    // them through and no single one is too large; calamine would collect
+    // them all into one string (a stray `</c>` inside `<is>` does not end
+    // it).
+    let mut state: u32 = 54321;
+    let mut runs = String::with_capacity(18 << 20);
+    for run in 0..17 {
+        runs.push_str("<t>");
+        for _ in 0..(1 << 20) {
+            state = state.wrapping_mul(1_103_515_245).wrapping_add(12345);
+            runs.push(char::from(b'a' + (state >> 16) as u8 % 26));
+        }
+        runs.push_str(if run == 0 { "</t></c>" } else { "</t>" });
+    }
+    let xml = sheet_xml(&format!(
+        r#"<row r="1"><c r="A1" t="inlineStr"><is>{runs}</is></c></row>"#
+    ));
+    drop(runs);
+    let bytes = xlsx_with_sheet(&xml, None, None);
+    drop(xml);
+    let (result, peak) = read_measured(&bytes, "runs.xlsx", &Limits::DEFAULT);
+    let error = result.unwrap_err();
+    assert!(matches!(error, ReadError::Suspicious { .. }), "{error:?}");
+    assert!(peak < 8 * MIB, "peak {peak}");
+}
+
+#[test]
 fn one_long_shared_string_referenced_by_every_cell_runs_into_the_text_budget() {
     let long = "x".repeat(30_000);
     let strings = format!("<si><t>{long}</t></si>");
@@ -313,7 +342,9 @@ fn a_million_tiny_shared_strings_cost_their_bytes_not_an_allocation_each() {
     drop(strings);
     let (result, peak) = read_measured(&bytes, "tiny-strings.xlsx", &Limits::DEFAULT);
     assert_eq!(all_texts(&result.unwrap()), [vec!["99"]]);
-    assert!(peak < 24 * MIB, "peak {peak}");
+    // calamine keeps a `String` (24 bytes and an allocation) per item;
+    // the pre-flight check charges that to the budget.
+    assert!(peak < 64 * MIB, "peak {peak}");
 }
 
 #[test]
@@ -338,7 +369,11 @@ fn xml_entities_from_a_dtd_are_never_expanded() {
         "lol.xlsx",
         &Limits::DEFAULT,
     );
-    assert_eq!(result.unwrap().sheet.headers, ["&lol9;"]);
+    // calamine refuses a reference to an entity XML does not define.
+    assert!(
+        matches!(result, Err(ReadError::Damaged { .. })),
+        "{result:?}"
+    );
     assert!(peak < 4 * MIB, "peak {peak}");
 }
 
@@ -390,34 +425,87 @@ fn malformed_xml_is_reported_as_damage() {
     }
 }
 
-#[test]
-fn declared_counts_and_huge_style_tables_do_not_size_anything() {
-    let strings = r#"<si><t>Email</t></si>"#.to_string();
-    let shared = format!(
-        r#"<?xml version="1.0"?><sst xmlns="{MAIN_NS}" count="99999999999999" uniqueCount="99999999999999">{strings}</sst>"#
-    );
-    let big_font = "F".repeat(1 << 20);
-    let styles = format!(
-        r#"<numFmts count="4000000000"><numFmt numFmtId="164" formatCode="yyyy-mm-dd"/></numFmts><fonts count="1"><font><name val="{big_font}"/></font></fonts><cellXfs count="4000000000">{}</cellXfs>"#,
-        r#"<xf numFmtId="164" fontId="0"/>"#.repeat(100_000)
-    );
-    // Style 5 is a date; style 99,999 is past the 65,536 formats kept, so
-    // its cell reads as a plain number.
-    let mut parts = xlsx_parts(
-        r#"<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="inlineStr"><is><t>Other</t></is></c></row><row r="2"><c r="A2" s="5"><v>45306</v></c><c r="B2" s="99999"><v>45306</v></c></row>"#,
-        None,
-        Some(&styles),
-    );
-    parts.push(("xl/sharedStrings.xml".to_string(), shared.into_bytes()));
+/// An xlsx with `styles` and a shared-string part `sst` (its whole XML).
+fn xlsx_with_styles_and_strings(sheet_data: &str, styles: &str, sst: &str) -> Vec<u8> {
+    let mut parts = xlsx_parts(sheet_data, None, Some(styles));
+    parts.push(("xl/sharedStrings.xml".to_string(), sst.as_bytes().to_vec()));
     let entries: Vec<(&str, &[u8])> = parts
         .iter()
         .map(|(n, d)| (n.as_str(), d.as_slice()))
         .collect();
-    let (result, peak) = read_measured(&zip(&entries), "counts.xlsx", &Limits::DEFAULT);
+    zip(&entries)
+}
+
+#[test]
+fn a_shared_string_count_the_part_cannot_hold_is_refused() {
+    // calamine reserves room for the declared count: 99,999,999,999,999
+    // strings would be 2.4 PB.
+    let sst = format!(
+        r#"<?xml version="1.0"?><sst xmlns="{MAIN_NS}" count="99999999999999" uniqueCount="99999999999999"><si><t>Email</t></si></sst>"#
+    );
+    let data = r#"<row r="1"><c r="A1" t="s"><v>0</v></c></row>"#;
+    let (result, peak) = read_measured(
+        &xlsx_with_styles_and_strings(data, "", &sst),
+        "counts.xlsx",
+        &Limits::DEFAULT,
+    );
+    let error = result.unwrap_err();
+    assert!(matches!(error, ReadError::Suspicious { .. }), "{error:?}");
+    assert!(peak < 4 * MIB, "peak {peak}");
+
+    // A count the part could hold is only a hint.
+    let sst = format!(
+        r#"<?xml version="1.0"?><sst xmlns="{MAIN_NS}" count="20" uniqueCount="20"><si><t>Email</t></si></sst>"#
+    );
+    let workbook = read(&xlsx_with_styles_and_strings(data, "", &sst), "counts.xlsx").unwrap();
+    assert_eq!(workbook.sheet.headers, ["Email"]);
+}
+
+#[test]
+fn a_style_table_that_would_copy_a_huge_font_name_into_every_format_is_refused() {
+    // calamine copies the cell format's font, name included, into each of
+    // its 100,000 styles: 100 GB.
+    let big_font = "F".repeat(1 << 20);
+    let styles = format!(
+        r#"<fonts count="1"><font><name val="{big_font}"/></font></fonts><cellXfs count="4000000000">{}</cellXfs>"#,
+        r#"<xf numFmtId="0" fontId="0"/>"#.repeat(100_000)
+    );
+    let sst = format!(r#"<?xml version="1.0"?><sst xmlns="{MAIN_NS}"/>"#);
+    let data = r#"<row r="1"><c r="A1" t="inlineStr"><is><t>Email</t></is></c></row>"#;
+    let (result, peak) = read_measured(
+        &xlsx_with_styles_and_strings(data, &styles, &sst),
+        "fonts.xlsx",
+        &Limits::DEFAULT,
+    );
+    assert_eq!(
+        result.unwrap_err(),
+        ReadError::UnpacksTooLarge {
+            max: rules::read::MAX_TEXT_BYTES
+        }
+    );
+    assert!(peak < 8 * MIB, "peak {peak}");
+}
+
+#[test]
+fn declared_format_counts_do_not_size_anything_and_every_format_is_kept() {
+    let styles = format!(
+        r#"<numFmts count="4000000000"><numFmt numFmtId="164" formatCode="yyyy-mm-dd"/></numFmts><fonts count="1"><font><name val="Calibri"/></font></fonts><cellXfs count="4000000000">{}</cellXfs>"#,
+        r#"<xf numFmtId="164" fontId="0"/>"#.repeat(100_000)
+    );
+    let sst = format!(r#"<?xml version="1.0"?><sst xmlns="{MAIN_NS}"><si><t>Email</t></si></sst>"#);
+    // Style 5 is a date; so is style 99,999 (calamine keeps all 100,000
+    // formats).
+    let data = r#"<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="inlineStr"><is><t>Other</t></is></c></row><row r="2"><c r="A2" s="5"><v>45306</v></c><c r="B2" s="99999"><v>45306</v></c></row>"#;
+    let (result, peak) = read_measured(
+        &xlsx_with_styles_and_strings(data, &styles, &sst),
+        "counts.xlsx",
+        &Limits::DEFAULT,
+    );
     let workbook = result.unwrap();
     assert_eq!(workbook.sheet.headers, ["Email", "Other"]);
-    assert_eq!(all_texts(&workbook), [vec!["2024-01-15", "45306"]]);
-    assert!(peak < 8 * MIB, "peak {peak}");
+    assert_eq!(all_texts(&workbook), [vec!["2024-01-15", "2024-01-15"]]);
+    // calamine builds a style (152 bytes) per format.
+    assert!(peak < 48 * MIB, "peak {peak}");
 }
 
 #[test]
@@ -628,7 +716,10 @@ fn repeated_ods_rows_and_columns_expand_only_as_far_as_the_limits() {
             max: 1_000
         }
     );
-    assert!(peak < 4 * MIB, "peak {peak}");
+    // calamine expands the repeats into its grid (1,048,576 cells, twice:
+    // the grid and the copy `worksheet_range` returns); the pre-flight
+    // check charged that to the budget before letting calamine run.
+    assert!(peak < 128 * MIB, "peak {peak}");
 
     // A header cell repeated across every column.
     let repeated_cell = r#"<table:table table:name="Sheet1"><table:table-row><table:table-cell table:number-columns-repeated="16384" office:value-type="string"><text:p>Name</text:p></table:table-cell></table:table-row></table:table>"#;
@@ -643,8 +734,9 @@ fn repeated_ods_rows_and_columns_expand_only_as_far_as_the_limits() {
     );
     assert!(peak < 4 * MIB, "peak {peak}");
 
-    // A million blank rows, then a contact; a data cell repeated a billion
-    // times to the right.
+    // A million blank rows, then a contact whose cell is repeated a
+    // billion times to the right: calamine's grid would be 16 billion
+    // cells (it stops at 100 million, 3.2 GB). Refused before it runs.
     let blank_then_data = format!(
         r#"<table:table table:name="Sheet1"><table:table-row>{}{}</table:table-row><table:table-row table:number-rows-repeated="1000000"><table:table-cell table:number-columns-repeated="1024"/></table:table-row><table:table-row><table:table-cell table:number-columns-repeated="1000000000" office:value-type="string"><text:p>Ann</text:p></table:table-cell></table:table-row></table:table>"#,
         ods_text("Name"),
@@ -655,9 +747,318 @@ fn repeated_ods_rows_and_columns_expand_only_as_far_as_the_limits() {
         "sparse.ods",
         &Limits::DEFAULT,
     );
+    assert_eq!(
+        result.unwrap_err(),
+        ReadError::UnpacksTooLarge {
+            max: rules::read::MAX_TEXT_BYTES
+        }
+    );
+    assert!(peak < 4 * MIB, "peak {peak}");
+
+    // 100,000 blank rows, then a contact: calamine's grid is 200,002
+    // cells, which fits.
+    let blank_then_data = format!(
+        r#"<table:table table:name="Sheet1"><table:table-row>{}{}</table:table-row><table:table-row table:number-rows-repeated="100000"><table:table-cell table:number-columns-repeated="1024"/></table:table-row><table:table-row><table:table-cell table:number-columns-repeated="2" office:value-type="string"><text:p>Ann</text:p></table:table-cell></table:table-row></table:table>"#,
+        ods_text("Name"),
+        ods_text("Email")
+    );
+    let (result, peak) = read_measured(
+        &ods(&blank_then_data, "", None),
+        "sparse.ods",
+        &Limits::DEFAULT,
+    );
     let workbook = result.unwrap();
     assert_eq!(all_texts(&workbook), [vec!["Ann", "Ann"]]);
-    assert_eq!(workbook.sheet.rows[0].line, 1_000_002);
-    assert_eq!(workbook.sheet.blank_rows_skipped, 1_000_000);
+    assert_eq!(workbook.sheet.rows[0].line, 100_002);
+    assert_eq!(workbook.sheet.blank_rows_skipped, 100_000);
+    assert!(peak < 32 * MIB, "peak {peak}");
+}
+
+// ---- what calamine would do unchecked ----
+//
+// Each of these files would make calamine allocate gigabytes, loop, or
+// panic; the pre-flight checks refuse them first, quickly and cheaply.
+
+fn label_sst(row: u16, col: u16, index: u32) -> Vec<u8> {
+    biff(
+        0x00FD,
+        &[biff_cell(row, col, 0), index.to_le_bytes().to_vec()].concat(),
+    )
+}
+
+fn contacts_xls_sheet() -> Vec<u8> {
+    [label_sst(0, 0, 0), label_sst(1, 0, 1)].concat()
+}
+
+#[test]
+fn an_xls_sheet_whose_cells_span_the_whole_grid_is_refused() {
+    // calamine makes a dense grid of every sheet, chosen or not: A1 and
+    // IV65536 span 16.7 million cells (537 MB).
+    let notes = [label_sst(0, 0, 0), label_sst(65_535, 255, 0)].concat();
+    let bytes = xls(
+        &[],
+        &["Email", "ann@example.com"],
+        &[("Contacts", 0, contacts_xls_sheet()), ("Notes", 0, notes)],
+    );
+    let (result, peak) = read_measured(&bytes, "grid.xls", &Limits::DEFAULT);
+    assert_eq!(
+        result.unwrap_err(),
+        ReadError::UnpacksTooLarge {
+            max: rules::read::MAX_TEXT_BYTES
+        }
+    );
     assert!(peak < 4 * MIB, "peak {peak}");
+}
+
+#[test]
+fn an_xls_dimensions_record_claiming_billions_of_cells_is_refused() {
+    // calamine reserves room (40 bytes a cell) for what DIMENSIONS says.
+    let mut dimensions = 0u32.to_le_bytes().to_vec();
+    dimensions.extend_from_slice(&u32::MAX.to_le_bytes());
+    dimensions.extend_from_slice(&0u16.to_le_bytes());
+    dimensions.extend_from_slice(&256u16.to_le_bytes());
+    dimensions.extend_from_slice(&[0, 0]);
+    let sheet = [biff(0x0200, &dimensions), contacts_xls_sheet()].concat();
+    let bytes = xls(
+        &[],
+        &["Email", "ann@example.com"],
+        &[("Contacts", 0, sheet)],
+    );
+    let (result, peak) = read_measured(&bytes, "dims.xls", &Limits::DEFAULT);
+    assert_eq!(
+        result.unwrap_err(),
+        ReadError::UnpacksTooLarge {
+            max: rules::read::MAX_TEXT_BYTES
+        }
+    );
+    assert!(peak < 4 * MIB, "peak {peak}");
+
+    // An honest DIMENSIONS record is only a reservation.
+    let mut honest = 0u32.to_le_bytes().to_vec();
+    honest.extend_from_slice(&2u32.to_le_bytes());
+    honest.extend_from_slice(&0u16.to_le_bytes());
+    honest.extend_from_slice(&1u16.to_le_bytes());
+    honest.extend_from_slice(&[0, 0]);
+    let sheet = [biff(0x0200, &honest), contacts_xls_sheet()].concat();
+    let bytes = xls(
+        &[],
+        &["Email", "ann@example.com"],
+        &[("Contacts", 0, sheet)],
+    );
+    assert_eq!(
+        all_texts(&read(&bytes, "dims.xls").unwrap()),
+        [vec!["ann@example.com"]]
+    );
+}
+
+#[test]
+fn an_xls_shared_string_copied_into_every_cell_is_refused() {
+    // calamine copies a shared string into each cell that uses it: 30,000
+    // characters in 60,000 cells of another sheet would be 5 GB.
+    let long = "x".repeat(30_000);
+    let mut notes = Vec::new();
+    for row in 0..60_000u32 {
+        notes.extend(label_sst(row as u16, 0, 2));
+    }
+    let bytes = xls(
+        &[],
+        &["Email", "ann@example.com", &long],
+        &[("Contacts", 0, contacts_xls_sheet()), ("Notes", 0, notes)],
+    );
+    let (result, peak) = read_measured(&bytes, "copies.xls", &Limits::DEFAULT);
+    assert_eq!(
+        result.unwrap_err(),
+        ReadError::UnpacksTooLarge {
+            max: rules::read::MAX_TEXT_BYTES
+        }
+    );
+    assert!(peak < 2 * bytes.len() as i64 + 4 * MIB, "peak {peak}");
+}
+
+#[test]
+fn an_xls_formula_whose_text_would_take_minutes_to_build_is_refused() {
+    // calamine turns every formula into text; each PtgAttrSpace inserts up
+    // to 255 spaces at the front, moving the whole text each time.
+    let mut rgce = vec![0x1E, 1, 0];
+    for _ in 0..2_000 {
+        rgce.extend_from_slice(&[0x19, 0x40, 0x00, 0xFF]);
+    }
+    let formula = biff(
+        0x0006,
+        &[
+            biff_cell(1, 1, 0),
+            1f64.to_le_bytes().to_vec(),
+            vec![0; 6],
+            (rgce.len() as u16).to_le_bytes().to_vec(),
+            rgce,
+        ]
+        .concat(),
+    );
+    let sheet = [contacts_xls_sheet(), formula].concat();
+    let bytes = xls(
+        &[],
+        &["Email", "ann@example.com"],
+        &[("Contacts", 0, sheet)],
+    );
+    let start = std::time::Instant::now();
+    let error = read(&bytes, "slow.xls").unwrap_err();
+    assert!(matches!(error, ReadError::Suspicious { .. }), "{error:?}");
+    assert!(start.elapsed() < std::time::Duration::from_secs(2));
+}
+
+#[test]
+fn a_compound_file_whose_tables_repeat_one_sector_is_refused() {
+    // calamine copies one FAT sector for every DIFAT entry that names it.
+    let mut bytes = xls(
+        &[],
+        &["Email", "ann@example.com"],
+        &[("Contacts", 0, contacts_xls_sheet())],
+    );
+    for i in 1..109 {
+        let at = 0x4C + 4 * i;
+        bytes[at..at + 4].copy_from_slice(&0u32.to_le_bytes());
+    }
+    let (result, peak) = read_measured(&bytes, "difat.xls", &Limits::DEFAULT);
+    assert!(
+        matches!(result, Err(ReadError::Damaged { .. })),
+        "{result:?}"
+    );
+    assert!(peak < 4 * MIB, "peak {peak}");
+}
+
+fn xlsb_contacts() -> Vec<u8> {
+    let mut records = xlsb_row(0);
+    records.extend(xlsb_cell(0x0006, 0, 0, &wide("Email")));
+    records.extend(xlsb_row(1));
+    records.extend(xlsb_cell(0x0006, 0, 0, &wide("ann@example.com")));
+    records
+}
+
+#[test]
+fn an_xlsb_record_claiming_256_mb_is_refused_without_allocating_it() {
+    // calamine sizes its record buffer from the declared length.
+    let mut records = xlsb_contacts();
+    records.extend_from_slice(&[0x05, 0xFF, 0xFF, 0xFF, 0x7F, 1, 2, 3]);
+    let bytes = xlsb(
+        &[SheetSpec {
+            name: "Contacts",
+            state: 0,
+            records,
+        }],
+        &[],
+        false,
+    );
+    let (result, peak) = read_measured(&bytes, "huge.xlsb", &Limits::DEFAULT);
+    assert!(result.is_err(), "{result:?}");
+    assert!(peak < 4 * MIB, "peak {peak}");
+}
+
+#[test]
+fn an_xlsb_defined_name_whose_text_would_take_hours_to_build_is_refused() {
+    // calamine builds each defined name's formula text when it opens the
+    // workbook; each PtgParen inserts a bracket at the front of the text.
+    let mut rgce = vec![0x1E, 1, 0];
+    rgce.extend(std::iter::repeat_n(0x15u8, 1_000_000));
+    let mut name = vec![0u8; 9];
+    name.extend(wide("Slow"));
+    name.extend((rgce.len() as u32).to_le_bytes());
+    name.extend(rgce);
+    let bytes = xlsb_with_names(
+        &[SheetSpec {
+            name: "Contacts",
+            state: 0,
+            records: xlsb_contacts(),
+        }],
+        &[],
+        false,
+        &record(0x0027, &name),
+    );
+    let start = std::time::Instant::now();
+    let error = read(&bytes, "slow.xlsb").unwrap_err();
+    assert!(matches!(error, ReadError::Suspicious { .. }), "{error:?}");
+    assert!(start.elapsed() < std::time::Duration::from_secs(2));
+
+    // A defined name that refers to a sheet missing from the list would
+    // make calamine panic.
+    let mut name = vec![0u8; 9];
+    name.extend(wide("Area"));
+    let rgce = [&[0x3Au8][..], &[9, 0], &[0; 6]].concat();
+    name.extend((rgce.len() as u32).to_le_bytes());
+    name.extend(rgce);
+    let bytes = xlsb_with_names(
+        &[SheetSpec {
+            name: "Contacts",
+            state: 0,
+            records: xlsb_contacts(),
+        }],
+        &[],
+        false,
+        &record(0x0027, &name),
+    );
+    assert!(matches!(
+        read(&bytes, "name.xlsb"),
+        Err(ReadError::Damaged { .. })
+    ));
+}
+
+/// An ods package whose content.xml is exactly `content`.
+fn ods_with_content(content: &str) -> Vec<u8> {
+    zip(&[
+        (
+            "mimetype",
+            b"application/vnd.oasis.opendocument.spreadsheet",
+        ),
+        (
+            "META-INF/manifest.xml",
+            br#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/></manifest:manifest>"#,
+        ),
+        ("content.xml", content.as_bytes()),
+    ])
+}
+
+#[test]
+fn ods_files_that_would_make_calamine_loop_forever_are_refused() {
+    let head = r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet>"#;
+    // Ends inside a table, between rows.
+    let cut_in_table = format!(
+        r#"{head}<table:table table:name="Sheet1"><table:table-row>{}</table:table-row>"#,
+        ods_text("Email")
+    );
+    // Ends inside a cell's comment.
+    let cut_in_comment = format!(
+        r#"{head}<table:table table:name="Sheet1"><table:table-row><table:table-cell office:value-type="string"><office:annotation><text:p>note"#
+    );
+    for content in [cut_in_table, cut_in_comment] {
+        let error = read(&ods_with_content(&content), "cut.ods").unwrap_err();
+        assert!(matches!(error, ReadError::Damaged { .. }), "{error:?}");
+    }
+}
+
+#[test]
+fn an_ods_cell_asking_for_a_billion_spaces_is_refused() {
+    // calamine writes `<text:s text:c="…"/>` out space by space.
+    let tables = r#"<table:table table:name="Sheet1"><table:table-row><table:table-cell office:value-type="string"><text:p>A<text:s text:c="1000000000"/>B</text:p></table:table-cell></table:table-row></table:table>"#;
+    let (result, peak) = read_measured(&ods(tables, "", None), "spaces.ods", &Limits::DEFAULT);
+    let error = result.unwrap_err();
+    assert!(matches!(error, ReadError::Suspicious { .. }), "{error:?}");
+    assert!(peak < 4 * MIB, "peak {peak}");
+}
+
+#[test]
+fn an_ods_long_text_repeated_across_a_row_is_refused() {
+    // calamine copies a repeated cell, text and all, into each column:
+    // 1 MB across 16,384 columns is 16 GB.
+    let long = "x".repeat(1 << 20);
+    let tables = format!(
+        r#"<table:table table:name="Sheet1"><table:table-row>{}</table:table-row><table:table-row><table:table-cell table:number-columns-repeated="16384" office:value-type="string" office:string-value="{long}"/></table:table-row></table:table>"#,
+        ods_text("Email")
+    );
+    let (result, peak) = read_measured(&ods(&tables, "", None), "wide.ods", &Limits::DEFAULT);
+    assert_eq!(
+        result.unwrap_err(),
+        ReadError::UnpacksTooLarge {
+            max: rules::read::MAX_TEXT_BYTES
+        }
+    );
+    assert!(peak < 8 * MIB, "peak {peak}");
 }

@@ -395,3 +395,30 @@ fn cells_without_references_follow_on_from_the_previous_cell() {
     assert_eq!(workbook.sheet.headers, ["A", "B"]);
     assert_eq!(all_texts(&workbook), [vec!["1", "2"]]);
 }
+
+/// Excel 365's newer errors (`#SPILL!`, `#CALC!`, `#FIELD!`…) are cached as
+/// `t="e"` cells; calamine 0.38 knows only the classic seven (and
+/// `#GETTING_DATA`) and refuses the sheet at the first other one, so such
+/// a file reads as damaged. A known gap, kept visible here.
+#[test]
+fn a_newer_excel_error_value_makes_calamine_refuse_the_sheet() {
+    let data = format!(
+        r#"<row r="1">{}</row><row r="2"><c r="A2" t="e"><v>#N/A</v></c></row><row r="3"><c r="A3" t="e"><v>#SPILL!</v></c></row>"#,
+        inline("A1", "Email")
+    );
+    let classic = format!(
+        r#"<row r="1">{}</row><row r="2"><c r="A2" t="e"><v>#N/A</v></c></row>"#,
+        inline("A1", "Email")
+    );
+    assert_eq!(
+        read_ok(&minimal_xlsx(&classic, None), "errors.xlsx")
+            .sheet
+            .rows[0]
+            .cells[0],
+        Cell::Error("#N/A".into())
+    );
+    assert!(matches!(
+        read(&minimal_xlsx(&data, None), "spill.xlsx"),
+        Err(ReadError::Damaged { .. })
+    ));
+}

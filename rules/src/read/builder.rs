@@ -10,12 +10,14 @@ use crate::sheet::{Cell, Limits, Sheet, SheetRow};
 /// Report progress every this many data rows.
 const PROGRESS_EVERY: usize = 2_000;
 
-/// The most text (in bytes) a read may hold: shared-string tables and the
-/// sheet's cells together. A small file whose cells all repeat one long
-/// shared string cannot multiply memory past this.
+/// The most memory (in bytes) a read may hold for the workbook: what the
+/// pre-flight checks estimate calamine will hold (shared strings, cell
+/// formats, dense cell grids) and the text of the sheet's cells, together.
+/// A small file whose cells all repeat one long shared string, or whose
+/// few cells span a huge grid, cannot multiply memory past this.
 pub const MAX_TEXT_BYTES: u64 = 256 * 1024 * 1024;
 
-/// Counts the text a read holds against its budget.
+/// Counts the memory a read holds against its budget.
 #[derive(Debug)]
 pub(crate) struct TextBudget {
     used: u64,
@@ -32,9 +34,32 @@ impl TextBudget {
         }
     }
 
-    /// Counts `bytes` more, failing once the budget is spent.
+    /// Counts `bytes` of text more, failing once the budget is spent.
     pub(crate) fn charge(&mut self, bytes: usize) -> Result<(), ReadError> {
         self.used = self.used.saturating_add(bytes as u64);
+        if self.used > self.max {
+            Err(ReadError::TooMuchText { max: self.max })
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Counts `bytes` that calamine will hold for the workbook (as the
+    /// pre-flight checks estimate them), failing once the budget is spent:
+    /// the file unpacks to more than can be read.
+    pub(crate) fn charge_parsed(&mut self, bytes: u64) -> Result<(), ReadError> {
+        self.used = self.used.saturating_add(bytes);
+        if self.used > self.max {
+            Err(ReadError::UnpacksTooLarge { max: self.max })
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Counts shared strings that calamine will hold (as the pre-flight
+    /// checks estimate them), failing like the sheet's text does.
+    pub(crate) fn charge_text(&mut self, bytes: u64) -> Result<(), ReadError> {
+        self.used = self.used.saturating_add(bytes);
         if self.used > self.max {
             Err(ReadError::TooMuchText { max: self.max })
         } else {
@@ -100,16 +125,6 @@ impl<'p> SheetBuilder<'p> {
         match &self.header {
             Some(header) => (col as usize) < header.texts.len(),
             None => true,
-        }
-    }
-
-    /// How many columns (from the first) can matter: the header's width
-    /// once known, else the column limit. Cells further right only count
-    /// for "too many columns" while the header is being looked for.
-    pub(crate) fn useful_columns(&self) -> u32 {
-        match &self.header {
-            Some(header) => header.texts.len() as u32,
-            None => self.limits.max_columns,
         }
     }
 

@@ -1,22 +1,34 @@
-//! CSV: UTF-8 (BOM tolerated) or UTF-16 with a BOM; `,`, `;` or tab,
-//! sniffed from the header line (or an Excel `sep=` first line); quotes and
-//! embedded line breaks per RFC 4180, read leniently the way Excel does.
+//! CSV, read with the `csv` crate: UTF-8 (BOM tolerated) or UTF-16 with a
+//! BOM; `,`, `;` or tab, sniffed from the header line (or an Excel `sep=`
+//! first line); quotes and embedded line breaks per RFC 4180, read
+//! leniently the way Excel does (the `csv` crate's defaults).
 //!
-//! Memory: the text is borrowed from the file (UTF-16 is decoded once, at
-//! most twice the file size); fields are borrowed until the builder keeps
-//! them, except quoted fields with doubled quotes, built one at a time.
+//! Row numbers are the ones Excel shows when it opens the file: a line
+//! break inside quotes stays in its cell, and a blank line is a row (the
+//! `csv` crate skips blank lines, so they are counted here).
+//!
+//! One leading apostrophe is dropped from a value that continues with `=`,
+//! `+`, `-`, `@`, a tab or a carriage return: that is how our CSV export
+//! keeps spreadsheets from running values as formulas, so an export reads
+//! back as it was.
+//!
+//! Memory: the bytes are read from the file in place (UTF-16 is decoded
+//! once, at most twice the file size); the `csv` crate holds one record at
+//! a time.
 
 use std::borrow::Cow;
+
+use ::csv::{ByteRecord, ReaderBuilder};
 
 use super::builder::SheetBuilder;
 use super::error::ReadError;
 use super::value::Value;
 
-/// The file's bytes as text: BOM removed, UTF-16 decoded, or
-/// [`ReadError::NotUtf8`] naming the line of the first bad byte.
-pub(crate) fn decode(bytes: &[u8]) -> Result<Cow<'_, str>, ReadError> {
+/// The file's bytes as UTF-8 text bytes: BOM removed, UTF-16 decoded. UTF-8
+/// is checked record by record while reading.
+pub(crate) fn decode(bytes: &[u8]) -> Result<Cow<'_, [u8]>, ReadError> {
     if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        return utf8(rest);
+        return Ok(Cow::Borrowed(rest));
     }
     if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
         return utf16(rest, u16::from_le_bytes);
@@ -24,22 +36,10 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<Cow<'_, str>, ReadError> {
     if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
         return utf16(rest, u16::from_be_bytes);
     }
-    utf8(bytes)
+    Ok(Cow::Borrowed(bytes))
 }
 
-fn utf8(bytes: &[u8]) -> Result<Cow<'_, str>, ReadError> {
-    match std::str::from_utf8(bytes) {
-        Ok(text) => Ok(Cow::Borrowed(text)),
-        Err(error) => {
-            let good = bytes.get(..error.valid_up_to()).unwrap_or_default();
-            Err(ReadError::NotUtf8 {
-                line: line_of(good),
-            })
-        }
-    }
-}
-
-fn utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> Result<Cow<'_, str>, ReadError> {
+fn utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> Result<Cow<'_, [u8]>, ReadError> {
     let units = bytes.chunks_exact(2).map(|pair| unit([pair[0], pair[1]]));
     let mut text = String::with_capacity(bytes.len() / 2);
     let mut line = 1u32;
@@ -54,156 +54,171 @@ fn utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> Result<Cow<'_, str>, ReadErr
             Err(_) => return Err(ReadError::NotUtf8 { line }),
         }
     }
-    Ok(Cow::Owned(text))
+    Ok(Cow::Owned(text.into_bytes()))
 }
 
-/// The 1-based line a position is on, given the bytes before it.
-fn line_of(before: &[u8]) -> u32 {
-    let breaks = before.iter().filter(|&&b| b == b'\n').count();
-    u32::try_from(breaks).unwrap_or(u32::MAX).saturating_add(1)
-}
-
-/// Reads CSV `text` into `builder`. Row numbers are the ones Excel shows
-/// when it opens the file (a line break inside quotes stays in its cell).
-pub(crate) fn read(text: &str, builder: &mut SheetBuilder<'_>) -> Result<(), ReadError> {
-    let (text, delimiter) = match sep_line(text) {
-        Some((rest, delimiter)) => (rest, delimiter),
-        None => (text, sniff_delimiter(text)),
+/// Reads CSV `text` into `builder`.
+pub(crate) fn read(text: &[u8], builder: &mut SheetBuilder<'_>) -> Result<(), ReadError> {
+    let (text, delimiter, lines_before) = match sep_line(text) {
+        Some((rest, delimiter, lines)) => (rest, delimiter, lines),
+        None => (text, sniff_delimiter(text), 0),
     };
-    let bytes = text.as_bytes();
-    let mut pos = 0;
-    let mut row = 0u32;
-    let mut col = 0u32;
-    while pos < bytes.len() {
-        let (field, next) = if bytes[pos] == b'"' {
-            quoted_field(text, pos + 1, delimiter)
-        } else {
-            let end = find_field_end(bytes, pos, delimiter);
-            (Cow::Borrowed(&text[pos..end]), end)
-        };
-        if !field.is_empty() && builder.wants(col) {
-            builder.push(row, col, Value::Text(field))?;
-        }
-        pos = next;
-        match bytes.get(pos) {
-            Some(&b) if b == delimiter => {
-                col = col.saturating_add(1);
-                pos += 1;
-                if pos == bytes.len() {
-                    break;
-                }
-            }
-            Some(b'\r') => {
-                pos += if bytes.get(pos + 1) == Some(&b'\n') {
-                    2
-                } else {
-                    1
-                };
-                row = row.saturating_add(1);
-                col = 0;
-            }
-            Some(b'\n') => {
-                pos += 1;
-                row = row.saturating_add(1);
-                col = 0;
-            }
-            _ => break,
-        }
-    }
-    Ok(())
-}
-
-/// Where an unquoted field that starts at `pos` ends.
-fn find_field_end(bytes: &[u8], pos: usize, delimiter: u8) -> usize {
-    bytes[pos..]
-        .iter()
-        .position(|&b| b == delimiter || b == b'\n' || b == b'\r')
-        .map_or(bytes.len(), |i| pos + i)
-}
-
-/// A quoted field whose content starts at `start` (just after the opening
-/// quote): `""` is a quote, line breaks are kept, and anything after the
-/// closing quote up to the delimiter is appended (as Excel does). A missing
-/// closing quote runs to the end of the file.
-fn quoted_field(text: &str, start: usize, delimiter: u8) -> (Cow<'_, str>, usize) {
-    let bytes = text.as_bytes();
-    let mut owned: Option<String> = None;
-    let mut from = start;
-    let mut pos = start;
+    let mut reader = ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(text);
+    let mut record = ByteRecord::new();
+    let mut rows = RowCounter::default();
     loop {
-        match bytes[pos.min(bytes.len())..]
+        match reader.read_byte_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => return Ok(()),
+            Err(error) => return Err(ReadError::damaged(format!("csv: {error}"))),
+        }
+        let Some(position) = record.position() else {
+            return Err(ReadError::damaged("csv: a record without a position"));
+        };
+        let row = rows.row_at(text, usize::try_from(position.byte()).unwrap_or(usize::MAX));
+        let first_line = u32::try_from(position.line())
+            .unwrap_or(u32::MAX)
+            .saturating_add(lines_before);
+        let mut newlines = 0u32;
+        for (col, field) in record.iter().enumerate() {
+            let field = match std::str::from_utf8(field) {
+                Ok(field) => field,
+                Err(error) => {
+                    let good = field.get(..error.valid_up_to()).unwrap_or_default();
+                    let line = first_line
+                        .saturating_add(newlines)
+                        .saturating_add(count_newlines(good));
+                    return Err(ReadError::NotUtf8 { line });
+                }
+            };
+            rows.inside(field.as_bytes());
+            newlines = newlines.saturating_add(count_newlines(field.as_bytes()));
+            let col = u32::try_from(col).unwrap_or(u32::MAX);
+            if !field.is_empty() && builder.wants(col) {
+                builder.push(row, col, Value::Text(Cow::Borrowed(unneutralise(field))))?;
+            }
+        }
+    }
+}
+
+/// Numbers records the way Excel numbers rows: every line break outside
+/// quotes ends a row, blank lines included (`\r\n`, `\r` and `\n` each end
+/// one). The `csv` crate skips blank lines, so the breaks are counted in
+/// the text up to each record, less those inside earlier records' fields.
+#[derive(Default)]
+struct RowCounter {
+    /// The text is counted up to here.
+    scanned: usize,
+    /// Line breaks before `scanned`.
+    breaks: u32,
+    /// Whether the byte before `scanned` is a `\r` (so a `\n` after it
+    /// ends no new row).
+    after_cr: bool,
+    /// Line breaks inside the fields of the records read so far.
+    inside: u32,
+}
+
+impl RowCounter {
+    /// The row (0-based) of the record the `csv` crate found from `from`
+    /// on: it starts after any blank lines there.
+    fn row_at(&mut self, text: &[u8], from: usize) -> u32 {
+        let tail = text.get(from..).unwrap_or_default();
+        let blank = tail
             .iter()
-            .position(|&b| b == b'"')
-        {
-            None => {
-                let piece = &text[from..];
-                return (append(owned, start, from, piece), bytes.len());
+            .position(|&b| b != b'\r' && b != b'\n')
+            .unwrap_or(tail.len());
+        let start = from.saturating_add(blank).min(text.len());
+        if start > self.scanned {
+            for &b in &text[self.scanned..start] {
+                match b {
+                    b'\r' => {
+                        self.breaks = self.breaks.saturating_add(1);
+                        self.after_cr = true;
+                    }
+                    b'\n' => {
+                        if !self.after_cr {
+                            self.breaks = self.breaks.saturating_add(1);
+                        }
+                        self.after_cr = false;
+                    }
+                    _ => self.after_cr = false,
+                }
             }
-            Some(i) => {
-                let quote = pos + i;
-                if bytes.get(quote + 1) == Some(&b'"') {
-                    // A doubled quote: keep one.
-                    let buffer = owned.get_or_insert_with(String::new);
-                    buffer.push_str(&text[from..=quote]);
-                    from = quote + 2;
-                    pos = quote + 2;
-                    continue;
+            self.scanned = start;
+        }
+        self.breaks.saturating_sub(self.inside)
+    }
+
+    /// Counts the line breaks inside one field of the current record.
+    fn inside(&mut self, field: &[u8]) {
+        let mut after_cr = false;
+        for &b in field {
+            match b {
+                b'\r' => {
+                    self.inside = self.inside.saturating_add(1);
+                    after_cr = true;
                 }
-                let inside = append(owned, start, from, &text[from..quote]);
-                let after = quote + 1;
-                let end = find_field_end(bytes, after, delimiter);
-                if end == after {
-                    return (inside, end);
+                b'\n' => {
+                    if !after_cr {
+                        self.inside = self.inside.saturating_add(1);
+                    }
+                    after_cr = false;
                 }
-                let mut joined = inside.into_owned();
-                joined.push_str(&text[after..end]);
-                return (Cow::Owned(joined), end);
+                _ => after_cr = false,
             }
         }
     }
 }
 
-/// The field so far: borrowed when no doubled quote was seen.
-fn append<'t>(owned: Option<String>, start: usize, from: usize, piece: &'t str) -> Cow<'t, str> {
-    match owned {
-        None => {
-            debug_assert_eq!(start, from);
-            Cow::Borrowed(piece)
-        }
-        Some(mut buffer) => {
-            buffer.push_str(piece);
-            Cow::Owned(buffer)
-        }
+/// `field` without the apostrophe our CSV export puts before a value that
+/// a spreadsheet would run as a formula.
+fn unneutralise(field: &str) -> &str {
+    match field.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest,
+        _ => field,
     }
 }
 
-/// Excel's `sep=;` first line: the rest of the text and the delimiter.
-fn sep_line(text: &str) -> Option<(&str, u8)> {
+/// `\n` bytes in `bytes` (how text editors number lines).
+fn count_newlines(bytes: &[u8]) -> u32 {
+    let n = bytes.iter().filter(|&&b| b == b'\n').count();
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// Excel's `sep=;` first line: the rest of the text, the delimiter, and
+/// the `\n`s the line held (for line numbers in errors).
+fn sep_line(text: &[u8]) -> Option<(&[u8], u8, u32)> {
     let head = text.get(..4)?;
-    if !head.eq_ignore_ascii_case("sep=") {
+    if !head.eq_ignore_ascii_case(b"sep=") {
         return None;
     }
-    let bytes = text.as_bytes();
-    let delimiter = *bytes.get(4)?;
+    let delimiter = *text.get(4)?;
     if !delimiter.is_ascii() || delimiter == b'"' || delimiter == b'\r' || delimiter == b'\n' {
         return None;
     }
-    let mut rest = &text[5..];
-    rest = rest
-        .strip_prefix("\r\n")
-        .or_else(|| rest.strip_prefix(['\n', '\r']))?;
-    Some((rest, delimiter))
+    let rest = &text[5..];
+    if let Some(rest) = rest.strip_prefix(b"\r\n") {
+        return Some((rest, delimiter, 1));
+    }
+    if let Some(rest) = rest.strip_prefix(b"\n") {
+        return Some((rest, delimiter, 1));
+    }
+    rest.strip_prefix(b"\r").map(|rest| (rest, delimiter, 0))
 }
 
 /// The delimiter the header line uses most, outside quotes: `,`, `;` or
 /// tab (ties go to the comma, then the semicolon). Blank leading lines are
 /// skipped; a line with none of them is one column (comma).
-fn sniff_delimiter(text: &str) -> u8 {
+fn sniff_delimiter(text: &[u8]) -> u8 {
     const CANDIDATES: [u8; 3] = [b',', b';', b'\t'];
     let mut counts = [0usize; 3];
     let mut in_quotes = false;
     let mut seen_content = false;
-    for &b in text.as_bytes().iter().take(1 << 20) {
+    for &b in text.iter().take(1 << 20) {
         match b {
             b'"' => {
                 in_quotes = !in_quotes;
@@ -237,50 +252,96 @@ fn sniff_delimiter(text: &str) -> u8 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::read::builder::TextBudget;
+    use crate::sheet::{Limits, Sheet};
+
+    fn sheet(text: &[u8]) -> Result<Sheet, ReadError> {
+        let limits = Limits::DEFAULT;
+        let mut progress = |_| {};
+        let mut builder =
+            SheetBuilder::new("t.csv", &limits, TextBudget::new(&limits), &mut progress);
+        read(text, &mut builder)?;
+        builder.finish()
+    }
+
+    fn rows(text: &str) -> Vec<(u32, Vec<String>)> {
+        let sheet = sheet(text.as_bytes()).unwrap();
+        let mut out = vec![(sheet.header_line, sheet.headers.clone())];
+        out.extend(sheet.rows.iter().map(|row| {
+            (
+                row.line,
+                row.cells.iter().map(|c| c.text().to_string()).collect(),
+            )
+        }));
+        out
+    }
 
     #[test]
     fn the_delimiter_is_sniffed_from_the_header_line() {
-        assert_eq!(sniff_delimiter("a,b,c\n1;2;3;4;5"), b',');
-        assert_eq!(sniff_delimiter("a;b;c\n"), b';');
-        assert_eq!(sniff_delimiter("a\tb\tc"), b'\t');
-        assert_eq!(sniff_delimiter("\n\n  \na;b"), b';');
-        assert_eq!(sniff_delimiter("\"x,y\";b"), b';');
-        assert_eq!(sniff_delimiter("Email"), b',');
+        assert_eq!(sniff_delimiter(b"a,b,c\n1;2;3;4;5"), b',');
+        assert_eq!(sniff_delimiter(b"a;b;c\n"), b';');
+        assert_eq!(sniff_delimiter(b"a\tb\tc"), b'\t');
+        assert_eq!(sniff_delimiter(b"\n\n  \na;b"), b';');
+        assert_eq!(sniff_delimiter(b"\"x,y\";b"), b';');
+        assert_eq!(sniff_delimiter(b"Email"), b',');
     }
 
     #[test]
     fn an_excel_sep_line_sets_the_delimiter() {
-        assert_eq!(sep_line("sep=;\r\na;b"), Some(("a;b", b';')));
-        assert_eq!(sep_line("SEP=|\nx"), Some(("x", b'|')));
-        assert_eq!(sep_line("separate,b"), None);
+        assert_eq!(sep_line(b"sep=;\r\na;b"), Some((&b"a;b"[..], b';', 1)));
+        assert_eq!(sep_line(b"SEP=|\nx"), Some((&b"x"[..], b'|', 1)));
+        assert_eq!(sep_line(b"separate,b"), None);
     }
 
     #[test]
     fn quoted_fields_follow_rfc_4180_leniently() {
         assert_eq!(
-            quoted_field("\"a\"\"b\",c", 1, b','),
-            (Cow::Owned("a\"b".into()), 6)
+            rows("A,B\n\"a\"\"b\",c\n\"a\nb\",c\n\"ab\"cd,e\n\"open"),
+            [
+                (1, vec!["A".to_string(), "B".to_string()]),
+                (2, vec!["a\"b".to_string(), "c".to_string()]),
+                (3, vec!["a\nb".to_string(), "c".to_string()]),
+                (4, vec!["abcd".to_string(), "e".to_string()]),
+                (5, vec!["open".to_string(), String::new()]),
+            ]
         );
+    }
+
+    #[test]
+    fn rows_are_numbered_as_excel_numbers_them() {
+        // Blank lines are rows; breaks inside quotes are not; a bare CR
+        // ends a row like a line feed does.
         assert_eq!(
-            quoted_field("\"a\nb\",c", 1, b','),
-            (Cow::Borrowed("a\nb"), 5)
+            rows("\r\nName\r\n\r\n\"x\r\ny\"\r\n\n\nz\rw\r"),
+            [
+                (2, vec!["Name".to_string()]),
+                (4, vec!["x\r\ny".to_string()]),
+                (7, vec!["z".to_string()]),
+                (8, vec!["w".to_string()]),
+            ]
         );
-        assert_eq!(
-            quoted_field("\"ab\"cd,e", 1, b','),
-            (Cow::Owned("abcd".into()), 6)
-        );
-        assert_eq!(quoted_field("\"open", 1, b','), (Cow::Borrowed("open"), 5));
-        assert_eq!(quoted_field("\"\"", 1, b','), (Cow::Borrowed(""), 2));
+    }
+
+    #[test]
+    fn exported_formula_guards_are_removed() {
+        assert_eq!(unneutralise("'=1+1"), "=1+1");
+        assert_eq!(unneutralise("'+61 412"), "+61 412");
+        assert_eq!(unneutralise("'-5"), "-5");
+        assert_eq!(unneutralise("'@x"), "@x");
+        assert_eq!(unneutralise("'\tx"), "\tx");
+        assert_eq!(unneutralise("'hello"), "'hello");
+        assert_eq!(unneutralise("''=1"), "''=1");
+        assert_eq!(unneutralise("'"), "'");
     }
 
     #[test]
     fn text_encodings_are_decoded() {
-        assert_eq!(decode(b"\xEF\xBB\xBFa,b").unwrap(), "a,b");
-        assert_eq!(decode(b"\xFF\xFEa\0,\0b\0").unwrap(), "a,b");
-        assert_eq!(decode(b"\xFE\xFF\0a\0,\0b").unwrap(), "a,b");
+        assert_eq!(decode(b"\xEF\xBB\xBFa,b").unwrap().as_ref(), b"a,b");
+        assert_eq!(decode(b"\xFF\xFEa\0,\0b\0").unwrap().as_ref(), b"a,b");
+        assert_eq!(decode(b"\xFE\xFF\0a\0,\0b").unwrap().as_ref(), b"a,b");
         assert_eq!(
-            decode(b"a\nb\n\xE9t\xE9").unwrap_err(),
-            ReadError::NotUtf8 { line: 3 }
+            sheet(b"a\nb\n\"x\ny\xE9\"").unwrap_err(),
+            ReadError::NotUtf8 { line: 4 }
         );
     }
 }

@@ -1,6 +1,7 @@
-//! Dates and times: Excel serial numbers and ISO 8601 text to
-//! `YYYY-MM-DD` / `YYYY-MM-DD HH:MM:SS` / `HH:MM:SS`, and which number
-//! formats are date formats. No chrono: a civil-from-days function is enough.
+//! Dates and times: Excel serial numbers (of cells calamine found to have
+//! a date or time format) and ISO 8601 text to `YYYY-MM-DD` /
+//! `YYYY-MM-DD HH:MM:SS` / `HH:MM:SS`. No chrono: a civil-from-days
+//! function is enough.
 
 /// Which day serial number 0 is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -111,52 +112,6 @@ pub(crate) fn duration_text(duration: &str) -> Option<String> {
     Some(time_text(total.round() as i64))
 }
 
-/// Whether an Excel built-in number format id shows a date or a time.
-pub(crate) fn is_builtin_date_format(id: u32) -> bool {
-    matches!(id, 14..=22 | 27..=36 | 45..=47 | 50..=58)
-}
-
-/// Whether a number format code (`yyyy-mm-dd`, `d/m/yy h:mm`, `[h]:mm`)
-/// shows a date or a time: it has a d, m, y, h or s outside quoted text,
-/// escapes and `[…]` sections (colours, conditions, locales), or an
-/// elapsed-time section such as `[h]`.
-pub(crate) fn is_date_format_code(code: &str) -> bool {
-    let mut chars = code.chars();
-    while let Some(c) = chars.next() {
-        match c {
-            '"' => {
-                for q in chars.by_ref() {
-                    if q == '"' {
-                        break;
-                    }
-                }
-            }
-            '\\' | '_' | '*' => {
-                chars.next();
-            }
-            '[' => {
-                let mut inside = String::new();
-                for b in chars.by_ref() {
-                    if b == ']' {
-                        break;
-                    }
-                    if inside.len() < 16 {
-                        inside.push(b.to_ascii_lowercase());
-                    }
-                }
-                let elapsed =
-                    !inside.is_empty() && inside.chars().all(|b| matches!(b, 'h' | 'm' | 's'));
-                if elapsed {
-                    return true;
-                }
-            }
-            'd' | 'D' | 'm' | 'M' | 'y' | 'Y' | 'h' | 'H' | 's' | 'S' => return true,
-            _ => {}
-        }
-    }
-    false
-}
-
 /// `date` followed by ` HH:MM:SS` unless `seconds` is 0.
 fn with_time(mut date: String, seconds: i64) -> String {
     if seconds != 0 {
@@ -248,35 +203,5 @@ mod tests {
         assert_eq!(duration_text("PT36H").as_deref(), Some("36:00:00"));
         assert_eq!(duration_text("PT0.5S").as_deref(), Some("00:00:01"));
         assert_eq!(duration_text("P1D"), None);
-    }
-
-    #[test]
-    fn date_formats_are_recognised() {
-        for code in [
-            "yyyy-mm-dd",
-            "d/m/yy",
-            "dd mmm yyyy",
-            "h:mm AM/PM",
-            "[h]:mm:ss",
-            "[$-409]d-mmm-yy;@",
-        ] {
-            assert!(is_date_format_code(code), "{code}");
-        }
-        for code in [
-            "General",
-            "0.00",
-            "#,##0",
-            "@",
-            "0.00E+00",
-            "[Red]0.00",
-            "\"Day\" 0",
-            "0\\d",
-            "[$USD-409] #,##0.00",
-        ] {
-            assert!(!is_date_format_code(code), "{code}");
-        }
-        assert!(is_builtin_date_format(14));
-        assert!(!is_builtin_date_format(0));
-        assert!(!is_builtin_date_format(49));
     }
 }

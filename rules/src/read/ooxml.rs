@@ -1,5 +1,6 @@
-//! Office Open XML packaging shared by xlsx and xlsb: relationships and
-//! part names.
+//! Office Open XML packaging: which part is the package's main document
+//! (from `_rels/.rels`), to tell an xlsx from an xlsb, a Word document or
+//! a presentation.
 
 use quick_xml::events::Event;
 
@@ -40,27 +41,6 @@ pub(crate) fn main_part(package: &mut Package<'_>) -> Result<Option<String>, Rea
         }
     }
     Ok(None)
-}
-
-/// The relationships of `part` (from `dir/_rels/name.rels`).
-pub(crate) fn part_rels(
-    package: &mut Package<'_>,
-    part: &str,
-) -> Result<Vec<Relationship>, ReadError> {
-    let (dir, name) = split(part);
-    read_rels(package, &format!("{dir}_rels/{name}.rels"), dir)
-}
-
-/// The folder of a part path, with its trailing `/` (or empty).
-pub(crate) fn dir_of(part: &str) -> &str {
-    split(part).0
-}
-
-fn split(part: &str) -> (&str, &str) {
-    match part.rfind('/') {
-        Some(i) => (&part[..=i], &part[i + 1..]),
-        None => ("", part),
-    }
 }
 
 /// Reads a relationships part; targets are resolved against `base_dir`.
@@ -151,7 +131,5 @@ mod tests {
         );
         assert_eq!(resolve("", "xl/workbook.xml"), "xl/workbook.xml");
         assert_eq!(resolve("xl/", "../../../../etc"), "etc");
-        assert_eq!(dir_of("xl/workbook.xml"), "xl/");
-        assert_eq!(dir_of("workbook.xml"), "");
     }
 }

@@ -23,8 +23,29 @@ pub(crate) enum Visibility {
     VeryHidden,
 }
 
-/// A worksheet of the workbook and where its cells are (`T`: a zip path,
-/// a stream offset…).
+/// The worksheets calamine lists (chart, dialog and macro sheets left out),
+/// each located by its index in calamine's list. Names are cut to 255
+/// characters for display; the index finds calamine's full name.
+pub(crate) fn from_calamine(sheets: &[calamine::Sheet]) -> Vec<SheetInfo<usize>> {
+    sheets
+        .iter()
+        .enumerate()
+        .filter(|(_, sheet)| sheet.typ == calamine::SheetType::WorkSheet)
+        .take(MAX_SHEETS)
+        .map(|(index, sheet)| SheetInfo {
+            name: sheet_name(&sheet.name),
+            visibility: match sheet.visible {
+                calamine::SheetVisible::Visible => Visibility::Visible,
+                calamine::SheetVisible::Hidden => Visibility::Hidden,
+                calamine::SheetVisible::VeryHidden => Visibility::VeryHidden,
+            },
+            location: index,
+        })
+        .collect()
+}
+
+/// A worksheet of the workbook and where its cells are (`T`: an index in
+/// calamine's sheet list).
 #[derive(Clone, Debug)]
 pub(crate) struct SheetInfo<T> {
     pub(crate) name: String,

@@ -71,21 +71,6 @@ impl Value<'_> {
     }
 }
 
-/// The text of a spreadsheet error code from its BIFF/XLSB byte.
-pub(crate) fn error_code(code: u8) -> &'static str {
-    match code {
-        0x00 => "#NULL!",
-        0x07 => "#DIV/0!",
-        0x0F => "#VALUE!",
-        0x17 => "#REF!",
-        0x1D => "#NAME?",
-        0x24 => "#NUM!",
-        0x2A => "#N/A",
-        0x2B => "#GETTING_DATA",
-        _ => "#VALUE!",
-    }
-}
-
 /// Whether `c` is blank padding to trim: Unicode white space (which
 /// includes the no-break space) and the invisible zero-width space and BOM.
 fn is_padding(c: char) -> bool {

@@ -1,275 +1,114 @@
-//! xls: Excel 97–2003 (BIFF8) workbooks, read record by record from the
-//! `Workbook` stream of the compound file.
+//! xls: Excel 97–2003 (BIFF8) workbooks, read by calamine's `Xls` after a
+//! pre-flight walk of the whole `Workbook` stream.
 //!
-//! Memory: the stream is one copy (at most the file size); the shared
-//! string table holds each string cut to 32,767 characters and counted
-//! against the text budget; only the chosen sheet's cell records are read,
-//! straight into the [`SheetBuilder`]. Every record is length-checked
-//! before its fields are read; no count or dimension the file declares
-//! sizes anything. Excel 95 and older (BIFF5 and before) are refused with
-//! [`ReadError::OldExcelFormat`].
+//! calamine parses every sheet of an xls when it opens it: each cell into
+//! a list, each formula into text, then each sheet into a dense grid that
+//! spans its cells (one far-away cell makes a grid of millions), and
+//! reserves room for the cells each sheet's DIMENSIONS record declares.
+//! A shared string is copied into every cell that uses it. It also indexes
+//! records without checking their length, and builds formula text with
+//! inserts whose cost grows with the square of the formula.
+//!
+//! The pre-flight walk reads the stream the way calamine will, record by
+//! record and sheet by sheet, and refuses the file when calamine would
+//! panic (a record too short for what calamine reads from it, a sheet
+//! offset past the stream, a shared string index past the table), or
+//! would take too long building formula text; it refuses an encrypted
+//! file (FILEPASS) and Excel 95 and older (a BIFF version other than 8).
+//! It adds up what calamine will hold — the stream, the shared strings,
+//! every sheet's cell list, formula texts, dense grids and the reservation
+//! its DIMENSIONS record asks for, and the copy of the chosen sheet's grid
+//! that `worksheet_range` returns — and charges it to the read's budget,
+//! so a file whose grids would not fit is refused before calamine runs.
 
-use std::borrow::Cow;
-use std::collections::HashMap;
+use std::io::Cursor;
+
+use calamine::{Reader, Xls};
+use encoding_rs::UTF_16LE;
 
 use super::builder::{SheetBuilder, TextBudget};
+use super::cells::{
+    catching_panics, feed_range, value, CELL_DATA_BYTES, CELL_STRING_BYTES, DATA_BYTES, GROWTH,
+    STRING_BYTES,
+};
 use super::cfb::Compound;
-use super::dates::{is_builtin_date_format, is_date_format_code, DateSystem};
+use super::dates::DateSystem;
 use super::error::ReadError;
-use super::sheets::{choose, sheet_name, SheetInfo, Visibility, MAX_SHEETS};
-use super::strings::StringTable;
-use super::value::{clean_text, error_code, Value};
-use super::xlsx::MAX_FORMATS;
+use super::sheets::{choose, from_calamine};
 use crate::sheet::{Limits, Sheet};
 
 const BOF: u16 = 0x0809;
 const EOF: u16 = 0x000A;
 const CONTINUE: u16 = 0x003C;
-const FILE_PASS: u16 = 0x002F;
-const DATE_MODE: u16 = 0x0022;
-const FORMAT: u16 = 0x041E;
-const XF: u16 = 0x00E0;
-const BOUND_SHEET: u16 = 0x0085;
-const SST: u16 = 0x00FC;
-const LABEL_SST: u16 = 0x00FD;
-const LABEL: u16 = 0x0204;
-const RSTRING: u16 = 0x00D6;
-const NUMBER: u16 = 0x0203;
-const RK: u16 = 0x027E;
-const MUL_RK: u16 = 0x00BD;
-const BOOL_ERR: u16 = 0x0205;
-const FORMULA: u16 = 0x0006;
-const STRING: u16 = 0x0207;
 const BIFF8: u16 = 0x0600;
+/// Most CONTINUE records one record may have: calamine takes them off
+/// the front of a list one by one (a cost that grows with the square of
+/// their number). A 25 MB file holds about 3,200 full ones.
+const MAX_CONTINUES: usize = 8_192;
+/// Most character moves calamine may make building formula text.
+const MAX_FORMULA_WORK: u64 = 256 * 1024 * 1024;
+/// calamine's table of built-in functions: the longest name.
+const LONGEST_FUNCTION_NAME: u64 = 18;
+/// The text calamine puts in place of a formula it cannot read.
+const FORMULA_ERROR_TEXT: u64 = 256;
+/// `calamine::Sheet` and the (offset, name) pair calamine keeps per sheet.
+const SHEET_BYTES: u64 = 32 + 8 + STRING_BYTES;
 
-fn damaged(what: &str) -> ReadError {
+fn damaged(what: impl std::fmt::Display) -> ReadError {
     ReadError::damaged(format!("xls: {what}"))
 }
 
-/// One BIFF record: its type, its data and the data of the `CONTINUE`
-/// records right after it.
+/// Reads the chosen sheet of the xls in `bytes`.
+pub(crate) fn read(
+    bytes: &[u8],
+    compound: &Compound,
+    requested: Option<&str>,
+    limits: &Limits,
+    progress: &mut dyn FnMut(u32),
+) -> Result<(Vec<String>, Sheet), ReadError> {
+    let stream = compound.workbook()?;
+    let mut budget = TextBudget::new(limits);
+    budget.charge_parsed(compound.held())?;
+    let walk = Walk::new(stream, &mut budget);
+    let checked = walk.run()?;
+
+    catching_panics("xls", move || {
+        let mut xls: Xls<_> = Xls::new(Cursor::new(bytes))?;
+        let listed = xls.sheets_metadata().to_vec();
+        let same = listed.len() == checked.sheets.len()
+            && listed
+                .iter()
+                .zip(&checked.sheets)
+                .all(|(theirs, ours)| theirs.name == ours.name);
+        if !same {
+            return Err(damaged(
+                "the pre-flight check and calamine list different sheets",
+            ));
+        }
+        let infos = from_calamine(&listed);
+        let (names, chosen) = choose(&infos, requested)?;
+        let name = listed[chosen.location].name.clone();
+        // `worksheet_range` copies the sheet's grid.
+        budget.charge_parsed(checked.sheets[chosen.location].grid)?;
+        let system = if xls.has_1904_epoch() {
+            DateSystem::Excel1904
+        } else {
+            DateSystem::Excel1900
+        };
+        let range = xls.worksheet_range(&name)?;
+        drop(xls);
+        let mut builder = SheetBuilder::new(&chosen.name, limits, budget, progress);
+        feed_range(&range, &mut builder, |_, _, data| value(data, system))?;
+        Ok((names, builder.finish()?))
+    })
+}
+
+/// A BIFF record as calamine's `RecordIter` yields it: its type, its data
+/// and the data of the CONTINUE records after it.
 struct Record<'s> {
     kind: u16,
-    pieces: Vec<&'s [u8]>,
-}
-
-impl<'s> Record<'s> {
-    fn data(&self) -> &'s [u8] {
-        self.pieces.first().copied().unwrap_or_default()
-    }
-}
-
-/// The records of a stream from an offset, each with its continuations.
-struct Records<'s> {
-    stream: &'s [u8],
-    at: usize,
-}
-
-impl<'s> Records<'s> {
-    fn new(stream: &'s [u8], at: usize) -> Records<'s> {
-        Records { stream, at }
-    }
-
-    fn raw(&mut self) -> Result<Option<(u16, &'s [u8])>, ReadError> {
-        if self.at >= self.stream.len() {
-            return Ok(None);
-        }
-        let header = self
-            .stream
-            .get(self.at..self.at + 4)
-            .ok_or_else(|| damaged("record header cut short"))?;
-        let kind = u16::from_le_bytes([header[0], header[1]]);
-        let len = usize::from(u16::from_le_bytes([header[2], header[3]]));
-        let start = self.at + 4;
-        let data = self
-            .stream
-            .get(start..start + len)
-            .ok_or_else(|| damaged("record cut short"))?;
-        self.at = start + len;
-        Ok(Some((kind, data)))
-    }
-
-    fn peek_kind(&self) -> Option<u16> {
-        let header = self.stream.get(self.at..self.at + 2)?;
-        Some(u16::from_le_bytes([header[0], header[1]]))
-    }
-
-    fn next(&mut self) -> Result<Option<Record<'s>>, ReadError> {
-        let Some((kind, data)) = self.raw()? else {
-            return Ok(None);
-        };
-        let mut pieces = vec![data];
-        while self.peek_kind() == Some(CONTINUE) {
-            if let Some((_, more)) = self.raw()? {
-                pieces.push(more);
-            }
-        }
-        Ok(Some(Record { kind, pieces }))
-    }
-}
-
-/// A cursor over a record's pieces. Plain reads run across piece
-/// boundaries; character data restarts each piece with an option byte.
-struct Cursor<'s> {
-    pieces: Vec<&'s [u8]>,
-    piece: usize,
-    at: usize,
-}
-
-impl<'s> Cursor<'s> {
-    fn new(record: &Record<'s>, at: usize) -> Cursor<'s> {
-        Cursor {
-            pieces: record.pieces.clone(),
-            piece: 0,
-            at,
-        }
-    }
-
-    fn current(&mut self) -> Option<&'s [u8]> {
-        while let Some(piece) = self.pieces.get(self.piece) {
-            if self.at < piece.len() {
-                return Some(&piece[self.at..]);
-            }
-            self.piece += 1;
-            self.at = 0;
-        }
-        None
-    }
-
-    fn u8(&mut self) -> Option<u8> {
-        let byte = *self.current()?.first()?;
-        self.at += 1;
-        Some(byte)
-    }
-
-    fn u16(&mut self) -> Option<u16> {
-        Some(u16::from_le_bytes([self.u8()?, self.u8()?]))
-    }
-
-    fn u32(&mut self) -> Option<u32> {
-        Some(u32::from_le_bytes([
-            self.u8()?,
-            self.u8()?,
-            self.u8()?,
-            self.u8()?,
-        ]))
-    }
-
-    fn skip(&mut self, mut count: usize) -> Option<()> {
-        while count > 0 {
-            let available = self.current()?.len();
-            let step = available.min(count);
-            self.at += step;
-            count -= step;
-        }
-        Some(())
-    }
-
-    /// `count` characters, one byte each (Latin-1) or two (UTF-16) as
-    /// `high_byte` says; a new piece starts with a fresh option byte.
-    fn chars(&mut self, count: usize, mut high_byte: bool) -> Option<String> {
-        let mut text = String::new();
-        let mut units: Vec<u16> = Vec::new();
-        let mut left = count;
-        let mut piece = self.piece;
-        while left > 0 {
-            self.current()?;
-            if self.piece != piece {
-                // Character data continued in a new record: option byte.
-                high_byte = self.u8()? & 1 == 1;
-                piece = self.piece;
-                continue;
-            }
-            let available = self.current()?;
-            if high_byte {
-                let n = (available.len() / 2).min(left);
-                if n == 0 {
-                    self.at += available.len();
-                    continue;
-                }
-                units.extend(
-                    available[..2 * n]
-                        .chunks_exact(2)
-                        .map(|b| u16::from_le_bytes([b[0], b[1]])),
-                );
-                self.at += 2 * n;
-                left -= n;
-            } else {
-                let n = available.len().min(left);
-                flush_units(&mut units, &mut text);
-                text.extend(available[..n].iter().map(|&b| char::from(b)));
-                self.at += n;
-                left -= n;
-            }
-            if text.len() + 2 * units.len() > 4 * super::value::MAX_CELL_CHARS + 8 {
-                // Enough for any cell; skip the rest of the characters.
-                flush_units(&mut units, &mut text);
-                return self.skip_chars(left, high_byte).map(|()| text);
-            }
-        }
-        flush_units(&mut units, &mut text);
-        Some(text)
-    }
-
-    fn skip_chars(&mut self, mut left: usize, mut high_byte: bool) -> Option<()> {
-        let mut piece = self.piece;
-        while left > 0 {
-            self.current()?;
-            if self.piece != piece {
-                high_byte = self.u8()? & 1 == 1;
-                piece = self.piece;
-                continue;
-            }
-            let available = self.current()?.len();
-            let width = if high_byte { 2 } else { 1 };
-            let n = (available / width).min(left);
-            if n == 0 {
-                self.at += available;
-                continue;
-            }
-            self.at += n * width;
-            left -= n;
-        }
-        Some(())
-    }
-
-    /// An `XLUnicodeString` (16-bit length) or, with `short`, a
-    /// `ShortXLUnicodeString` (8-bit length).
-    fn unicode_string(&mut self, short: bool) -> Option<String> {
-        let count = if short {
-            usize::from(self.u8()?)
-        } else {
-            usize::from(self.u16()?)
-        };
-        let flags = self.u8()?;
-        self.chars(count, flags & 1 == 1)
-    }
-
-    /// An `XLUnicodeRichExtendedString` (shared string table entries).
-    fn rich_extended_string(&mut self) -> Option<String> {
-        let count = usize::from(self.u16()?);
-        let flags = self.u8()?;
-        let runs = if flags & 0x08 != 0 {
-            usize::from(self.u16()?)
-        } else {
-            0
-        };
-        let ext = if flags & 0x04 != 0 {
-            self.u32()? as usize
-        } else {
-            0
-        };
-        let text = self.chars(count, flags & 1 == 1)?;
-        self.skip(runs * 4)?;
-        self.skip(ext)?;
-        Some(text)
-    }
-}
-
-fn flush_units(units: &mut Vec<u16>, text: &mut String) {
-    if !units.is_empty() {
-        text.extend(char::decode_utf16(units.drain(..)).map(|c| c.unwrap_or('\u{FFFD}')));
-    }
+    data: &'s [u8],
+    more: Vec<&'s [u8]>,
 }
 
 fn u16_at(data: &[u8], at: usize) -> Option<u16> {
@@ -280,296 +119,801 @@ fn u32_at(data: &[u8], at: usize) -> Option<u32> {
     Some(u32::from_le_bytes(data.get(at..at + 4)?.try_into().ok()?))
 }
 
-fn f64_at(data: &[u8], at: usize) -> Option<f64> {
-    Some(f64::from_le_bytes(data.get(at..at + 8)?.try_into().ok()?))
-}
-
-/// An RK number: a 30-bit integer or the top of a double, maybe / 100.
-pub(crate) fn rk_number(rk: u32) -> f64 {
-    let value = if rk & 2 != 0 {
-        f64::from((rk as i32) >> 2)
-    } else {
-        f64::from_bits(u64::from(rk & 0xFFFF_FFFC) << 32)
-    };
-    if rk & 1 != 0 {
-        value / 100.0
-    } else {
-        value
-    }
-}
-
-/// What the workbook globals say.
-struct Globals {
-    system: DateSystem,
-    /// Per XF record, whether it shows dates.
-    date_xfs: Vec<bool>,
-    strings: StringTable,
-    sheets: Vec<SheetInfo<usize>>,
-}
-
-/// Reads the chosen sheet of the xls in `compound`.
-pub(crate) fn read(
-    compound: &Compound<'_>,
-    requested: Option<&str>,
-    limits: &Limits,
-    progress: &mut dyn FnMut(u32),
-) -> Result<(Vec<String>, Sheet), ReadError> {
-    let stream = match compound.read_stream("Workbook")? {
-        Some(stream) => stream,
-        None => compound
-            .read_stream("Book")?
-            .ok_or_else(|| damaged("no Workbook stream"))?,
-    };
-    let mut budget = TextBudget::new(limits);
-    let globals = read_globals(&stream, &mut budget)?;
-    let (names, chosen) = choose(&globals.sheets, requested)?;
-    let mut builder = SheetBuilder::new(&chosen.name, limits, budget, progress);
-    read_sheet(&stream, chosen.location, &globals, &mut builder)?;
-    Ok((names, builder.finish()?))
-}
-
-fn read_globals(stream: &[u8], budget: &mut TextBudget) -> Result<Globals, ReadError> {
-    let mut records = Records::new(stream, 0);
-    let first = records
-        .next()?
-        .ok_or_else(|| damaged("empty Workbook stream"))?;
-    if first.kind != BOF {
-        // BIFF2–4 files start with other BOF record numbers.
-        return Err(if matches!(first.kind, 0x0009 | 0x0209 | 0x0409) {
-            ReadError::OldExcelFormat
+/// The records of `stream` as calamine's `RecordIter` reads them. `None`
+/// at the end; `Err` where calamine returns an error.
+fn next_record<'s>(stream: &mut &'s [u8]) -> Option<Result<Record<'s>, ReadError>> {
+    if stream.len() < 4 {
+        return if stream.is_empty() {
+            None
         } else {
-            damaged("no BOF record")
-        });
-    }
-    if u16_at(first.data(), 0) != Some(BIFF8) {
-        return Err(ReadError::OldExcelFormat);
-    }
-    let mut system = DateSystem::Excel1900;
-    let mut formats: HashMap<u16, bool> = HashMap::new();
-    let mut xf_formats: Vec<u16> = Vec::new();
-    let mut strings = StringTable::default();
-    let mut sheets = Vec::new();
-    while let Some(record) = records.next()? {
-        let data = record.data();
-        match record.kind {
-            EOF => break,
-            FILE_PASS => return Err(ReadError::PasswordProtected),
-            DATE_MODE if u16_at(data, 0) == Some(1) => system = DateSystem::Excel1904,
-            FORMAT if formats.len() < MAX_FORMATS => {
-                let mut cursor = Cursor::new(&record, 0);
-                if let (Some(id), Some(code)) = (cursor.u16(), cursor.unicode_string(false)) {
-                    formats.insert(id, is_date_format_code(&code));
-                }
-            }
-            XF if xf_formats.len() < MAX_FORMATS => {
-                if let Some(format) = u16_at(data, 2) {
-                    xf_formats.push(format);
-                }
-            }
-            BOUND_SHEET => {
-                let mut cursor = Cursor::new(&record, 0);
-                let (Some(position), Some(state), Some(kind)) =
-                    (cursor.u32(), cursor.u8(), cursor.u8())
-                else {
-                    return Err(damaged("short BoundSheet8 record"));
-                };
-                let name = cursor
-                    .unicode_string(true)
-                    .ok_or_else(|| damaged("short sheet name"))?;
-                if kind == 0 && sheets.len() < MAX_SHEETS {
-                    sheets.push(SheetInfo {
-                        name: sheet_name(&name),
-                        visibility: match state & 3 {
-                            0 => Visibility::Visible,
-                            1 => Visibility::Hidden,
-                            _ => Visibility::VeryHidden,
-                        },
-                        location: position as usize,
-                    });
-                }
-            }
-            SST => strings = read_sst(&record, budget)?,
-            _ => {}
-        }
-    }
-    let date_xfs = xf_formats
-        .into_iter()
-        .map(|format| {
-            formats
-                .get(&format)
-                .copied()
-                .unwrap_or_else(|| is_builtin_date_format(u32::from(format)))
-        })
-        .collect();
-    Ok(Globals {
-        system,
-        date_xfs,
-        strings,
-        sheets,
-    })
-}
-
-fn read_sst(record: &Record<'_>, budget: &mut TextBudget) -> Result<StringTable, ReadError> {
-    let mut cursor = Cursor::new(record, 0);
-    let (Some(_total), Some(unique)) = (cursor.u32(), cursor.u32()) else {
-        return Err(damaged("short SST record"));
-    };
-    let mut strings = StringTable::default();
-    for _ in 0..unique {
-        if cursor.current().is_none() {
-            break;
-        }
-        let text = cursor
-            .rich_extended_string()
-            .ok_or_else(|| damaged("shared string cut short"))?;
-        strings.push(&clean_text(&text), budget)?;
-    }
-    Ok(strings)
-}
-
-fn read_sheet(
-    stream: &[u8],
-    position: usize,
-    globals: &Globals,
-    builder: &mut SheetBuilder<'_>,
-) -> Result<(), ReadError> {
-    let mut records = Records::new(stream, position);
-    let first = records
-        .next()?
-        .ok_or_else(|| damaged("sheet offset out of range"))?;
-    if first.kind != BOF {
-        return Err(damaged("sheet does not start with BOF"));
-    }
-    let date = |xf: u16| {
-        globals
-            .date_xfs
-            .get(usize::from(xf))
-            .copied()
-            .unwrap_or(false)
-    };
-    let number = |x: f64, xf: u16| {
-        if date(xf) {
-            Value::Date(x, globals.system)
-        } else {
-            Value::Number(x)
-        }
-    };
-    let mut depth = 0usize;
-    // The cell of the last formula whose string result follows.
-    let mut pending_string: Option<(u32, u32)> = None;
-    while let Some(record) = records.next()? {
-        let data = record.data();
-        let short = || damaged("cell record cut short");
-        match record.kind {
-            BOF => depth += 1,
-            EOF if depth == 0 => break,
-            EOF => depth -= 1,
-            _ if depth > 0 => {}
-            LABEL_SST | LABEL | RSTRING | NUMBER | RK | BOOL_ERR | FORMULA => {
-                let row = u32::from(u16_at(data, 0).ok_or_else(short)?);
-                let col = u32::from(u16_at(data, 2).ok_or_else(short)?);
-                let xf = u16_at(data, 4).ok_or_else(short)?;
-                // A String record belongs to the formula just before it.
-                pending_string = None;
-                if !builder.wants(col) {
-                    continue;
-                }
-                let value = match record.kind {
-                    LABEL_SST => {
-                        let index = u32_at(data, 6).ok_or_else(short)? as usize;
-                        let text = globals
-                            .strings
-                            .get(index)
-                            .ok_or_else(|| damaged("shared string index out of range"))?;
-                        Value::Text(Cow::Borrowed(text))
-                    }
-                    LABEL | RSTRING => {
-                        let mut cursor = Cursor::new(&record, 6);
-                        Value::Text(Cow::Owned(cursor.unicode_string(false).ok_or_else(short)?))
-                    }
-                    NUMBER => number(f64_at(data, 6).ok_or_else(short)?, xf),
-                    RK => number(rk_number(u32_at(data, 6).ok_or_else(short)?), xf),
-                    BOOL_ERR => {
-                        let value = *data.get(6).ok_or_else(short)?;
-                        if data.get(7).copied().unwrap_or(0) != 0 {
-                            Value::Error(Cow::Borrowed(error_code(value)))
-                        } else {
-                            Value::Bool(value != 0)
-                        }
-                    }
-                    _ => {
-                        let result = data.get(6..14).ok_or_else(short)?;
-                        if result[6] == 0xFF && result[7] == 0xFF {
-                            match result[0] {
-                                0 => {
-                                    pending_string = Some((row, col));
-                                    Value::Empty
-                                }
-                                1 => Value::Bool(result[2] != 0),
-                                2 => Value::Error(Cow::Borrowed(error_code(result[2]))),
-                                _ => Value::Empty,
-                            }
-                        } else {
-                            number(f64_at(data, 6).ok_or_else(short)?, xf)
-                        }
-                    }
-                };
-                builder.push(row, col, value)?;
-            }
-            STRING => {
-                if let Some((row, col)) = pending_string.take() {
-                    let mut cursor = Cursor::new(&record, 0);
-                    let text = cursor
-                        .unicode_string(false)
-                        .ok_or_else(|| damaged("formula string cut short"))?;
-                    builder.push(row, col, Value::Text(Cow::Owned(text)))?;
-                }
-            }
-            MUL_RK => {
-                let row = u32::from(u16_at(data, 0).ok_or_else(|| damaged("MulRk cut short"))?);
-                let first_col =
-                    u32::from(u16_at(data, 2).ok_or_else(|| damaged("MulRk cut short"))?);
-                let cells = data
-                    .get(4..data.len().saturating_sub(2))
-                    .unwrap_or_default();
-                for (i, cell) in cells.chunks_exact(6).enumerate() {
-                    let col = first_col.saturating_add(i as u32);
-                    if !builder.wants(col) {
-                        continue;
-                    }
-                    let xf = u16::from_le_bytes([cell[0], cell[1]]);
-                    let rk = u32::from_le_bytes([cell[2], cell[3], cell[4], cell[5]]);
-                    builder.push(row, col, number(rk_number(rk), xf))?;
-                }
-            }
-            _ => {}
-        }
-    }
-    Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn rk_numbers_decode() {
-        assert_eq!(rk_number((2134 << 2) | 2), 2134.0);
-        assert_eq!(rk_number((12345 << 2) | 3), 123.45);
-        assert_eq!(rk_number(((-7i32) << 2) as u32 | 2), -7.0);
-        let one_and_half = (1.5f64.to_bits() >> 32) as u32;
-        assert_eq!(rk_number(one_and_half), 1.5);
-    }
-
-    #[test]
-    fn strings_continue_across_records() {
-        let first: &[u8] = &[5, 0, 0, b'a', b'b'];
-        let second: &[u8] = &[1, b'c', 0, b'd', 0, b'e', 0];
-        let record = Record {
-            kind: SST,
-            pieces: vec![first, second],
+            Some(Err(damaged("a record header is cut short")))
         };
-        let mut cursor = Cursor::new(&record, 0);
-        assert_eq!(cursor.unicode_string(false).as_deref(), Some("abcde"));
+    }
+    let kind = u16_at(stream, 0).unwrap_or(0);
+    let len = usize::from(u16_at(stream, 2).unwrap_or(0));
+    if stream.len() < len + 4 {
+        return Some(Err(damaged("a record is cut short")));
+    }
+    let data = &stream[4..4 + len];
+    *stream = &stream[4 + len..];
+    let mut more = Vec::new();
+    if stream.len() > 4 && u16_at(stream, 0) == Some(CONTINUE) {
+        while stream.len() > 4 && u16_at(stream, 0) == Some(CONTINUE) {
+            let len = usize::from(u16_at(stream, 2).unwrap_or(0));
+            if stream.len() < len + 4 {
+                return Some(Err(damaged("a CONTINUE record is cut short")));
+            }
+            if more.len() >= MAX_CONTINUES {
+                return Some(Err(ReadError::suspicious(
+                    "xls: a record has too many CONTINUE records",
+                )));
+            }
+            more.push(&stream[4..4 + len]);
+            *stream = &stream[4 + len..];
+        }
+    }
+    Some(Ok(Record { kind, data, more }))
+}
+
+/// What the walk learned about one sheet.
+struct SheetCheck {
+    name: String,
+    /// The bytes of its dense grid and the strings in it (what a copy of
+    /// it costs).
+    grid: u64,
+}
+
+/// What the walk found.
+struct Checked {
+    sheets: Vec<SheetCheck>,
+}
+
+/// The pre-flight walk of a `Workbook` stream.
+struct Walk<'s, 'b> {
+    stream: &'s [u8],
+    budget: &'b mut TextBudget,
+    /// Bytes of UTF-8 one decoded character may take: 3 for UTF-16 (the
+    /// code page of every BIFF8 file), 6 for other code pages (calamine
+    /// decodes their text with a zero byte after each character).
+    char_bytes: u64,
+    /// The shared strings' UTF-8 sizes (upper bounds).
+    strings: Vec<u64>,
+    /// Sheet names' UTF-8 sizes, by BoundSheet8 order.
+    sheet_names: Vec<u64>,
+    /// Defined names' UTF-8 sizes.
+    defined_names: Vec<u64>,
+    /// Each ExternSheet entry's first sheet.
+    xtis: Vec<i16>,
+    work: u64,
+}
+
+impl<'s, 'b> Walk<'s, 'b> {
+    fn new(stream: &'s [u8], budget: &'b mut TextBudget) -> Walk<'s, 'b> {
+        Walk {
+            stream,
+            budget,
+            char_bytes: 3,
+            strings: Vec::new(),
+            sheet_names: Vec::new(),
+            defined_names: Vec::new(),
+            xtis: Vec::new(),
+            work: 0,
+        }
+    }
+
+    fn run(mut self) -> Result<Checked, ReadError> {
+        let mut records = self.stream;
+        let first = match next_record(&mut records) {
+            Some(record) => record?,
+            None => return Err(damaged("the Workbook stream is empty")),
+        };
+        if first.kind != BOF {
+            // BIFF2–4 files start with other BOF record numbers.
+            return Err(if matches!(first.kind, 0x0009 | 0x0209 | 0x0409) {
+                ReadError::OldExcelFormat
+            } else {
+                damaged("no BOF record")
+            });
+        }
+        if u16_at(first.data, 0) != Some(BIFF8) {
+            return Err(ReadError::OldExcelFormat);
+        }
+        let mut bound: Vec<(usize, String)> = Vec::new();
+        let mut names: u64 = 0;
+        while let Some(record) = next_record(&mut records) {
+            let record = record?;
+            let data = record.data;
+            let short = || damaged(format!("a short record {:#06x}", record.kind));
+            match record.kind {
+                0x002F => return Err(ReadError::PasswordProtected),
+                0x0042 => {
+                    let page = u16_at(data, 0).ok_or_else(short)?;
+                    self.char_bytes = if page == 1200 { 3 } else { 6 };
+                }
+                0x013D => self.charge(2 * (data.len() as u64 / 2) * SHEET_BYTES)?,
+                0x0022 => {
+                    u16_at(data, 0).ok_or_else(short)?;
+                }
+                0x041E => {
+                    // calamine only logs a bad format record.
+                    if let Some(text) = data.get(2..) {
+                        if let Some(chars) = string_chars(text) {
+                            self.charge(STRING_BYTES + chars * self.char_bytes)?;
+                        }
+                    }
+                }
+                0x00E0 => {
+                    if data.len() < 4 {
+                        return Err(short());
+                    }
+                    self.charge(4 * GROWTH)?;
+                }
+                0x0085 => {
+                    let offset = u32_at(data, 0).ok_or_else(short)? as usize;
+                    let (Some(&state), Some(&kind)) = (data.get(4), data.get(5)) else {
+                        return Err(short());
+                    };
+                    if state & 0x3F > 2 || !matches!(kind, 0 | 1 | 2 | 6) {
+                        return Err(damaged("a sheet of an unknown state or kind"));
+                    }
+                    let text = &data[6..];
+                    if text.len() < 2 {
+                        return Err(short());
+                    }
+                    if offset > self.stream.len() {
+                        return Err(damaged("a sheet starts past the end of the stream"));
+                    }
+                    let chars = u64::from(text[0]);
+                    let name = sheet_name(text);
+                    let size = name.len() as u64;
+                    self.charge(2 * (SHEET_BYTES + 2 * size) + chars * self.char_bytes)?;
+                    self.sheet_names.push(size);
+                    bound.push((offset, name));
+                }
+                BOF if u16_at(data, 0).ok_or_else(short)? != BIFF8 => {
+                    return Err(ReadError::OldExcelFormat);
+                }
+                0x0018 => names += self.defined_name(data)?,
+                0x0017 => {
+                    u16_at(data, 0).ok_or_else(short)?;
+                    let count = usize::from(u16_at(data, 0).unwrap_or(0));
+                    for xti in data[2..].chunks_exact(6).take(count) {
+                        self.xtis.push(i16::from_le_bytes([xti[2], xti[3]]));
+                    }
+                    self.charge(6 * GROWTH * (data.len() as u64 / 6))?;
+                }
+                0x00FC => self.shared_strings(&record)?,
+                EOF => break,
+                _ => {}
+            }
+        }
+        // Defined names pointing at a sheet get its name in front.
+        let longest_sheet = self.sheet_names.iter().copied().max().unwrap_or(4);
+        self.charge(names * (longest_sheet + 1))?;
+
+        let mut sheets = Vec::new();
+        let mut seen: Vec<&str> = Vec::new();
+        for (offset, name) in &bound {
+            if seen.contains(&name.as_str()) {
+                // calamine keeps sheets by name: the second would replace
+                // the first behind the choice the user made.
+                return Err(damaged("two sheets have the same name"));
+            }
+            seen.push(name);
+            let grid = self.sheet(*offset)?;
+            sheets.push(SheetCheck {
+                name: name.clone(),
+                grid,
+            });
+        }
+        Ok(Checked { sheets })
+    }
+
+    fn charge(&mut self, bytes: u64) -> Result<(), ReadError> {
+        self.budget.charge_parsed(bytes)
+    }
+
+    /// A Lbl record: checked as calamine's `parse_lbl` reads it; charges
+    /// its name and formula text. Returns 1 (for the sheet name calamine
+    /// may put in front of it later).
+    fn defined_name(&mut self, data: &[u8]) -> Result<u64, ReadError> {
+        let short = || damaged("a short defined name");
+        if data.len() < 14 {
+            return Err(short());
+        }
+        let chars = u64::from(data[3]);
+        let cce = usize::from(u16_at(data, 4).ok_or_else(short)?);
+        let flags = *data.get(14).ok_or_else(short)?;
+        let width = if flags & 1 != 0 { 2 } else { 1 };
+        if data.len() < 15 + width * chars as usize {
+            return Err(short());
+        }
+        if cce > data.len() {
+            return Err(short());
+        }
+        let rgce = &data[data.len() - cce..];
+        let needed = match rgce.first() {
+            Some(0x3A | 0x5A | 0x7A) => 7,
+            Some(0x3B | 0x5B | 0x7B) => 11,
+            Some(0x3C | 0x5C | 0x7C | 0x3D | 0x5D | 0x7D) => 3,
+            _ => 0,
+        };
+        if rgce.len() < needed {
+            return Err(short());
+        }
+        let size = chars * self.char_bytes;
+        self.defined_names.push(size);
+        self.charge(2 * STRING_BYTES * GROWTH + size + 64)?;
+        Ok(1)
+    }
+
+    /// The SST record, walked as calamine's `parse_sst` walks it; keeps
+    /// each string's size and charges them.
+    fn shared_strings(&mut self, record: &Record<'_>) -> Result<(), ReadError> {
+        let mut cursor = Continued {
+            data: record.data,
+            more: &record.more,
+        };
+        if cursor.data.len() < 8 {
+            return Err(damaged("a short shared string table"));
+        }
+        // A later SST replaces an earlier one (what it held is still
+        // charged: calamine holds both for a moment).
+        self.strings.clear();
+        cursor.data = &cursor.data[8..];
+        loop {
+            if cursor.data.is_empty() && !cursor.next_piece() {
+                break;
+            }
+            let chars = cursor.rich_string()?;
+            let size = chars * self.char_bytes;
+            self.charge((STRING_BYTES + size) * GROWTH)?;
+            self.strings.push(size);
+        }
+        Ok(())
+    }
+
+    /// One sheet's substream from `offset`, walked as calamine's
+    /// `parse_workbook` walks it; charges what calamine will hold for it
+    /// and returns what a copy of its grid costs.
+    fn sheet(&mut self, offset: usize) -> Result<u64, ReadError> {
+        let mut records = &self.stream[offset..];
+        let mut cells = Extent::default();
+        let mut formulas = Extent::default();
+        let mut cell_count: u64 = 0;
+        let mut cell_text: u64 = 0;
+        let mut formula_count: u64 = 0;
+        let mut formula_text: u64 = 0;
+        let mut reserved: u64 = 0;
+        let mut merged: u64 = 0;
+        let mut formula_at = (0u32, 0u32);
+        let mut seen_bof = false;
+        let mut depth = 0usize;
+        while let Some(record) = next_record(&mut records) {
+            let record = record?;
+            let data = record.data;
+            let len = data.len();
+            if depth > 0 {
+                match record.kind {
+                    BOF => depth += 1,
+                    EOF => depth -= 1,
+                    _ => {}
+                }
+                continue;
+            }
+            let short = || damaged(format!("a short record {:#06x}", record.kind));
+            let at = |data: &[u8]| -> (u32, u32) {
+                (
+                    u32::from(u16_at(data, 0).unwrap_or(0)),
+                    u32::from(u16_at(data, 2).unwrap_or(0)),
+                )
+            };
+            match record.kind {
+                BOF => {
+                    if seen_bof {
+                        depth += 1;
+                    } else {
+                        seen_bof = true;
+                    }
+                }
+                0x0200 => reserved = reserved.saturating_add(dimensions(data)?),
+                0x0203 => {
+                    if len < 14 {
+                        return Err(short());
+                    }
+                    cells.add(at(data));
+                    cell_count += 1;
+                }
+                0x0204 | 0x00D6 => {
+                    if len < 6 {
+                        return Err(short());
+                    }
+                    cells.add(at(data));
+                    cell_count += 1;
+                    cell_text += self.string_size(&data[6..])?;
+                }
+                0x0205 => {
+                    if len < 8 {
+                        return Err(short());
+                    }
+                    cells.add(at(data));
+                    cell_count += 1;
+                }
+                0x0207 => {
+                    cells.add(formula_at);
+                    cell_count += 1;
+                    cell_text += self.string_size(data)?;
+                }
+                0x027E => {
+                    if len < 10 {
+                        return Err(short());
+                    }
+                    cells.add(at(data));
+                    cell_count += 1;
+                }
+                0x00FD => {
+                    if len < 10 {
+                        return Err(short());
+                    }
+                    let index = u32_at(data, 6).unwrap_or(u32::MAX) as usize;
+                    let size = *self
+                        .strings
+                        .get(index)
+                        .ok_or_else(|| damaged("a shared string index is out of range"))?;
+                    cells.add(at(data));
+                    cell_count += 1;
+                    cell_text += size;
+                }
+                0x00BD => {
+                    if len < 6 {
+                        return Err(short());
+                    }
+                    let (row, first) = at(data);
+                    let last = u16_at(data, len - 2).unwrap_or(0);
+                    let span = last.wrapping_sub(first as u16).wrapping_add(1);
+                    if len == 6 + 6 * usize::from(span) {
+                        let count = (len - 6) as u32 / 6;
+                        if count > 0 {
+                            cells.add((row, first));
+                            cells.add((row, first + count - 1));
+                            cell_count += u64::from(count);
+                        }
+                    }
+                }
+                0x00E5 => {
+                    let count = usize::from(u16_at(data, 0).ok_or_else(short)?);
+                    if 2 + 8 * count > len {
+                        return Err(short());
+                    }
+                    merged += count as u64;
+                }
+                EOF => break,
+                0x0006 => {
+                    if len < 20 {
+                        return Err(short());
+                    }
+                    let position = at(data);
+                    formula_at = position;
+                    let value = &data[6..14];
+                    if !(value[6] == 0xFF && value[7] == 0xFF && value[0] == 0) {
+                        cells.add(position);
+                        cell_count += 1;
+                    }
+                    if len < 22 {
+                        return Err(short());
+                    }
+                    let cce = usize::from(u16_at(data, 20).unwrap_or(0));
+                    if 22 + cce > len {
+                        return Err(damaged("a formula is longer than its record"));
+                    }
+                    let text = self.formula_text(&data[22..22 + cce])?;
+                    formulas.add(position);
+                    formula_count += 1;
+                    formula_text += text.max(FORMULA_ERROR_TEXT);
+                }
+                _ => {}
+            }
+        }
+        let grid = cells
+            .area()
+            .saturating_mul(DATA_BYTES)
+            .saturating_add(cell_text);
+        let held = reserved
+            .saturating_mul(CELL_DATA_BYTES)
+            .saturating_add(cell_count.saturating_mul(CELL_DATA_BYTES * GROWTH))
+            .saturating_add(formula_count.saturating_mul(CELL_STRING_BYTES * GROWTH))
+            .saturating_add(formula_text)
+            .saturating_add(formulas.area().saturating_mul(STRING_BYTES))
+            .saturating_add(merged.saturating_mul(16 * GROWTH))
+            .saturating_add(grid);
+        self.charge(held)?;
+        Ok(grid)
+    }
+
+    /// The bytes (upper bound) calamine holds for an XLUnicodeString read
+    /// by its `parse_string`.
+    fn string_size(&self, data: &[u8]) -> Result<u64, ReadError> {
+        if data.len() < 3 {
+            if data.len() == 2 && u16_at(data, 0) == Some(0) {
+                return Ok(0);
+            }
+            return Err(damaged("a short string"));
+        }
+        // calamine reserves room for every character the string claims,
+        // whether or not the record holds them.
+        let chars = u64::from(u16_at(data, 0).unwrap_or(0));
+        Ok(chars * self.char_bytes)
+    }
+
+    /// An upper bound of the formula text calamine's `parse_formula` builds
+    /// from `rgce`, refusing what would make it panic; `work` counts the
+    /// characters its inserts and splits may move.
+    fn formula_text(&mut self, mut rgce: &[u8]) -> Result<u64, ReadError> {
+        let cut = || damaged("a formula part is cut short");
+        let need = |rgce: &[u8], n: usize| {
+            if rgce.len() < n {
+                Err(cut())
+            } else {
+                Ok(())
+            }
+        };
+        // A `$`, a column name, a `$`, a row number.
+        const REFERENCE: u64 = 1 + 4 + 1 + 5;
+        let longest_sheet = self.sheet_names.iter().copied().max().unwrap_or(0).max(5);
+        let mut len: u64 = 0;
+        while let Some((&ptg, rest)) = rgce.split_first() {
+            rgce = rest;
+            let mut moved = 0u64;
+            match ptg {
+                0x3A | 0x5A | 0x7A => {
+                    need(rgce, 6)?;
+                    let ixti = usize::from(u16_at(rgce, 0).unwrap_or(0));
+                    let sheet = self
+                        .xtis
+                        .get(ixti)
+                        .and_then(|&first| usize::try_from(first).ok())
+                        .and_then(|i| self.sheet_names.get(i))
+                        .copied()
+                        .unwrap_or(4);
+                    len += sheet + 1 + REFERENCE;
+                    rgce = &rgce[6..];
+                }
+                0x3B | 0x5B | 0x7B => {
+                    need(rgce, 10)?;
+                    len += longest_sheet + 2 + 2 * REFERENCE;
+                    rgce = &rgce[10..];
+                }
+                0x3C | 0x5C | 0x7C => {
+                    need(rgce, 6)?;
+                    len += longest_sheet + 6;
+                    rgce = &rgce[6..];
+                }
+                0x3D | 0x5D | 0x7D => {
+                    need(rgce, 10)?;
+                    len += longest_sheet + 6;
+                    rgce = &rgce[10..];
+                }
+                0x01 => {
+                    if rgce.len() < 4 {
+                        break;
+                    }
+                    rgce = &rgce[4..];
+                }
+                0x03..=0x11 => {
+                    moved = 2 * len;
+                    len += 2;
+                }
+                0x12 | 0x13 => {
+                    moved = len;
+                    len += 1;
+                }
+                0x14 => len += 1,
+                0x15 => {
+                    moved = len;
+                    len += 2;
+                }
+                0x16 => {}
+                0x17 => {
+                    let Some(&chars) = rgce.first() else { break };
+                    let Some(&flags) = rgce.get(1) else { break };
+                    let width = if flags & 1 != 0 { 2 } else { 1 };
+                    let consumed = 1 + width * usize::from(chars);
+                    if rgce.len() < 1 + consumed {
+                        break;
+                    }
+                    len += 2 + u64::from(chars) * 6;
+                    rgce = &rgce[1 + consumed..];
+                }
+                0x18 => {
+                    need(rgce, 5)?;
+                    rgce = &rgce[5..];
+                }
+                0x19 => {
+                    need(rgce, 1)?;
+                    let kind = rgce[0];
+                    rgce = &rgce[1..];
+                    match kind {
+                        0x01 | 0x02 | 0x08 | 0x20 | 0x21 => {
+                            need(rgce, 2)?;
+                            rgce = &rgce[2..];
+                        }
+                        0x04 => {
+                            let count = usize::from(u16_at(rgce, 0).ok_or_else(cut)?) + 1;
+                            need(rgce, 2 + 2 * count)?;
+                            rgce = &rgce[2 + 2 * count..];
+                        }
+                        0x10 => {
+                            need(rgce, 2)?;
+                            rgce = &rgce[2..];
+                            moved = len;
+                            len += 5;
+                        }
+                        0x40 | 0x41 => {
+                            need(rgce, 2)?;
+                            let spaces = u64::from(rgce[1]);
+                            moved = spaces.saturating_mul(len + spaces);
+                            len += spaces;
+                            rgce = &rgce[2..];
+                        }
+                        _ => break,
+                    }
+                }
+                0x1C => {
+                    need(rgce, 1)?;
+                    len += 13;
+                    rgce = &rgce[1..];
+                }
+                0x1D => {
+                    need(rgce, 1)?;
+                    len += 5;
+                    rgce = &rgce[1..];
+                }
+                0x1E => {
+                    need(rgce, 2)?;
+                    len += 5;
+                    rgce = &rgce[2..];
+                }
+                0x1F => {
+                    need(rgce, 8)?;
+                    let number = f64::from_le_bytes([
+                        rgce[0], rgce[1], rgce[2], rgce[3], rgce[4], rgce[5], rgce[6], rgce[7],
+                    ]);
+                    len += format!("{number}").len() as u64;
+                    rgce = &rgce[8..];
+                }
+                0x20 | 0x40 | 0x60 => {
+                    need(rgce, 7)?;
+                    len += 10;
+                    rgce = &rgce[7..];
+                }
+                0x22 | 0x42 | 0x62 => {
+                    need(rgce, 3)?;
+                    moved = 2 * len;
+                    len += LONGEST_FUNCTION_NAME + 2 + u64::from(rgce[0]);
+                    rgce = &rgce[3..];
+                }
+                0x21 | 0x41 | 0x61 => {
+                    need(rgce, 2)?;
+                    moved = 2 * len;
+                    len += LONGEST_FUNCTION_NAME + 2 + 255;
+                    rgce = &rgce[2..];
+                }
+                0x23 | 0x43 | 0x63 => {
+                    let index = u32_at(rgce, 0).ok_or_else(cut)?;
+                    let name = (index as usize)
+                        .checked_sub(1)
+                        .and_then(|i| self.defined_names.get(i))
+                        .copied()
+                        .unwrap_or(5);
+                    len += name.max(5);
+                    rgce = &rgce[4..];
+                }
+                0x24 | 0x44 | 0x64 => {
+                    need(rgce, 4)?;
+                    len += REFERENCE;
+                    rgce = &rgce[4..];
+                }
+                0x25 | 0x45 | 0x65 => {
+                    need(rgce, 8)?;
+                    len += 1 + 2 * REFERENCE;
+                    rgce = &rgce[8..];
+                }
+                0x2A | 0x4A | 0x6A => {
+                    need(rgce, 4)?;
+                    len += 5;
+                    rgce = &rgce[4..];
+                }
+                0x2B | 0x4B | 0x6B => {
+                    need(rgce, 8)?;
+                    len += 5;
+                    rgce = &rgce[8..];
+                }
+                0x39 | 0x59 => {
+                    need(rgce, 6)?;
+                    len += 10;
+                    rgce = &rgce[6..];
+                }
+                // calamine stops at a part it does not know.
+                _ => break,
+            }
+            self.work = self.work.saturating_add(moved);
+            if self.work > MAX_FORMULA_WORK {
+                return Err(ReadError::suspicious("xls: formulas take too long to read"));
+            }
+        }
+        Ok(len)
+    }
+}
+
+/// The rows and columns a sheet's cells span.
+#[derive(Default)]
+struct Extent {
+    any: bool,
+    rows: (u32, u32),
+    cols: (u32, u32),
+}
+
+impl Extent {
+    fn add(&mut self, (row, col): (u32, u32)) {
+        if self.any {
+            self.rows = (self.rows.0.min(row), self.rows.1.max(row));
+            self.cols = (self.cols.0.min(col), self.cols.1.max(col));
+        } else {
+            self.any = true;
+            self.rows = (row, row);
+            self.cols = (col, col);
+        }
+    }
+
+    /// The cells of the dense grid calamine builds over them.
+    fn area(&self) -> u64 {
+        if !self.any {
+            return 0;
+        }
+        u64::from(self.rows.1 - self.rows.0 + 1) * u64::from(self.cols.1 - self.cols.0 + 1)
+    }
+}
+
+/// The cells calamine reserves room for from a DIMENSIONS record (with its
+/// arithmetic, which wraps where the record is inconsistent).
+fn dimensions(data: &[u8]) -> Result<u64, ReadError> {
+    let (first_row, last_row, mut first_col, last_col) = match data.len() {
+        10 => (
+            u32::from(u16_at(data, 0).unwrap_or(0)),
+            u32::from(u16_at(data, 2).unwrap_or(0)),
+            u32::from(u16_at(data, 4).unwrap_or(0)),
+            u32::from(u16_at(data, 6).unwrap_or(0)),
+        ),
+        14 | 16 => (
+            u32_at(data, 0).unwrap_or(0),
+            u32_at(data, 4).unwrap_or(0),
+            u32::from(u16_at(data, 8).unwrap_or(0)),
+            u32::from(u16_at(data, 10).unwrap_or(0)),
+        ),
+        _ => return Err(damaged("a DIMENSIONS record of an odd size")),
+    };
+    if 0xFF < first_col || last_col < first_col {
+        first_col = 0;
+    }
+    let (start, end) = if last_row >= 1 && last_col >= 1 {
+        ((first_row, first_col), (last_row - 1, last_col - 1))
+    } else {
+        ((first_row, first_col), (first_row, first_col))
+    };
+    let rows = u64::from(end.0.wrapping_sub(start.0).wrapping_add(1));
+    let cols = u64::from(end.1.wrapping_sub(start.1).wrapping_add(1));
+    Ok(rows.saturating_mul(cols))
+}
+
+/// A sheet name (ShortXLUnicodeString after BoundSheet8's first 6 bytes)
+/// decoded as calamine decodes it in a UTF-16 workbook (every BIFF8
+/// file), NULs removed. In another code page the names may differ from
+/// calamine's, and the read stops at the comparison of the two lists.
+fn sheet_name(text: &[u8]) -> String {
+    let chars = usize::from(text[0]);
+    let wide = text[1] & 1 != 0;
+    let body = &text[2..];
+    let bytes: Vec<u8> = if wide {
+        body[..body.len().min(2 * chars) & !1].to_vec()
+    } else {
+        body.iter().take(chars).flat_map(|&b| [b, 0]).collect()
+    };
+    let mut name = UTF_16LE.decode(&bytes).0.into_owned();
+    name.retain(|c| c != '\0');
+    name
+}
+
+/// The characters an XLUnicodeString claims (for a FORMAT record's code),
+/// if it is long enough to be read at all.
+fn string_chars(data: &[u8]) -> Option<u64> {
+    if data.len() < 3 {
+        return None;
+    }
+    Some(u64::from(u16_at(data, 0)?))
+}
+
+/// A record's data with its CONTINUE pieces, read as calamine's
+/// `parse_sst` reads them.
+struct Continued<'r, 's> {
+    data: &'s [u8],
+    more: &'r [&'s [u8]],
+}
+
+impl Continued<'_, '_> {
+    /// calamine's `continue_record`: the next piece, if any.
+    fn next_piece(&mut self) -> bool {
+        match self.more.split_first() {
+            Some((first, rest)) => {
+                self.data = first;
+                self.more = rest;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// calamine's `skip`.
+    fn skip(&mut self, mut count: u64) -> Result<(), ReadError> {
+        while count > 0 {
+            if self.data.is_empty() && !self.next_piece() {
+                return Err(damaged("a shared string is cut short"));
+            }
+            let step = count.min(self.data.len() as u64) as usize;
+            self.data = &self.data[step..];
+            count -= step as u64;
+        }
+        Ok(())
+    }
+
+    /// calamine's `read_rich_extended_string`: the characters of the
+    /// string read (refusing what would make calamine panic).
+    fn rich_string(&mut self) -> Result<u64, ReadError> {
+        let short = || damaged("a shared string is cut short");
+        if self.data.is_empty() {
+            return Ok(0);
+        }
+        if self.data.len() < 3 {
+            return Err(short());
+        }
+        let chars = usize::from(u16_at(self.data, 0).unwrap_or(0));
+        let flags = self.data[2];
+        self.data = &self.data[3..];
+        let mut runs = 0u64;
+        if flags & 0x8 != 0 {
+            runs = u64::from(u16_at(self.data, 0).ok_or_else(short)?);
+            self.data = &self.data[2..];
+        }
+        let mut extra = 0u64;
+        if flags & 0x4 != 0 {
+            let size = i32::from_le_bytes(
+                self.data
+                    .get(..4)
+                    .ok_or_else(short)?
+                    .try_into()
+                    .map_err(|_| short())?,
+            );
+            // calamine turns a negative size into a huge one.
+            extra = u64::from(size as u32) | if size < 0 { 1 << 40 } else { 0 };
+            self.data = &self.data[4..];
+        }
+        let mut wide = flags & 0x1 != 0;
+        let mut left = chars;
+        while left > 0 {
+            let width = if wide { 2 } else { 1 };
+            let take = (self.data.len() / width).min(left);
+            self.data = &self.data[take * width..];
+            left -= take;
+            if left > 0 {
+                if !self.next_piece() {
+                    return Err(short());
+                }
+                let option = *self.data.first().ok_or_else(short)?;
+                wide = option & 0x1 != 0;
+                self.data = &self.data[1..];
+            }
+        }
+        self.skip(runs * 4)?;
+        self.skip(extra)?;
+        Ok(chars as u64)
     }
 }

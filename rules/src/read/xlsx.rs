@@ -1,470 +1,656 @@
-//! xlsx and xlsm: SpreadsheetML read as a stream with quick-xml.
+//! xlsx and xlsm: read by calamine's streaming cell reader
+//! (`Xlsx::worksheet_cells_reader`, never `worksheet_range`), after
+//! pre-flight checks of every part calamine reads.
 //!
-//! Memory: the shared-string table is held (each string trimmed and cut to
-//! 32,767 characters, all of it counted against the text budget); styles
-//! keep one date flag per cell format (at most 65,536); the sheet is
-//! streamed cell by cell into the [`SheetBuilder`], which keeps only the
-//! header's columns and stops at the row limit. Nothing is sized from a
-//! count or a dimension the file declares.
+//! `Xlsx::new` reads these parts whole, before we see a cell:
+//! - `_rels/.rels`, the workbook's relationships and the workbook part:
+//!   refused above 8, 8 and 16 MB (real ones are kilobytes), so what
+//!   calamine buffers for them is bounded by those sizes;
+//! - the theme (`theme/theme1.xml`): refused above 16 MB;
+//! - the shared strings: calamine keeps every string and reserves room
+//!   for the count the file declares (`uniqueCount`). The scan refuses a
+//!   declared count the part could not possibly hold (every item takes
+//!   at least 5 bytes of XML) and charges what calamine will hold (a
+//!   `String` per item, twice for the table's growth, and the text) to
+//!   the read's budget;
+//! - the styles: calamine builds a style per cell format (`<xf>`), each
+//!   with its own copy of its font (name included) and number format
+//!   code. The scan charges an upper bound (every `<xf>` with the longest
+//!   font name and its format code) to the read's budget.
+//!
+//! A chosen worksheet larger than 16 MB is then scanned once, the way
+//! calamine's cell reader will read it, before calamine streams it: no
+//! XML event may span 16 MB, no cell's text (which calamine collects in
+//! one piece, up to the end of its `<v>` or `<is>` wherever that is) may
+//! exceed 16 MB, and every cell reference must lie in Excel's grid. (A
+//! smaller sheet cannot hold anything larger than itself.) As the cells
+//! come, one outside Excel's grid is a damaged file.
 
-use std::borrow::Cow;
 use std::collections::HashMap;
+use std::io::Cursor;
 
-use quick_xml::events::{BytesStart, Event};
+use calamine::{Reader, Xlsx};
+use quick_xml::events::Event;
 
 use super::builder::{SheetBuilder, TextBudget};
-use super::dates::{is_builtin_date_format, is_date_format_code, DateSystem};
+use super::cells::{catching_panics, value_ref, GROWTH, STRING_BYTES};
+use super::dates::DateSystem;
 use super::error::ReadError;
-use super::ooxml::{dir_of, part_rels, Relationship};
-use super::sheets::{choose, sheet_name, SheetInfo, Visibility, MAX_SHEETS};
-use super::strings::StringTable;
-use super::value::{clean_text, Value};
-use super::xml::{attr_local, push_bounded, unescape_ooxml, XmlPart};
-use super::zip_guard::Package;
+use super::sheets::{choose, from_calamine};
+use super::xml::{decode_attr, get_attrs, raw_attr, raw_attrs, XmlPart};
+use super::zip_guard::{Package, MAX_EVENT_BYTES};
 use crate::sheet::{Limits, Sheet};
 
-/// Largest workbook part accepted (it lists sheets and names: kilobytes).
-const MAX_WORKBOOK_BYTES: u64 = 16 * 1024 * 1024;
-/// Most cell formats (Excel allows 64,000) and custom number formats kept.
-pub(crate) const MAX_FORMATS: usize = 65_536;
-/// Longest number format code looked at.
-const MAX_FORMAT_CODE: usize = 1_024;
+/// `calamine::Style` on a 64-bit machine.
+pub(crate) const STYLE_BYTES: u64 = 152;
+/// `calamine::Font` on a 64-bit machine.
+pub(crate) const FONT_BYTES: u64 = 56;
+/// A fill or a set of borders, generously.
+const FILL_OR_BORDER_BYTES: u64 = 128;
+/// A custom number format in calamine's map: two `String`s and the slot.
+const NUMBER_FORMAT_BYTES: u64 = 64;
+/// The longest built-in number format code calamine copies.
+const BUILTIN_FORMAT_CODE_BYTES: u64 = 64;
+/// The fewest bytes of XML a shared-string item can take (`<si/>`).
+const MIN_SHARED_STRING_XML: u64 = 5;
+/// Parts up to this size are not scanned through: what they can cost is
+/// bounded by their size.
+const SMALL_PART_BYTES: u64 = 4 * 1024 * 1024;
 
-/// Reads the chosen sheet of the workbook whose main part is `main`.
+const MAX_RELS_BYTES: u64 = 8 * 1024 * 1024;
+const MAX_WORKBOOK_BYTES: u64 = 16 * 1024 * 1024;
+const MAX_THEME_BYTES: u64 = 16 * 1024 * 1024;
+/// Most bytes of text calamine may collect for one cell.
+const MAX_CELL_TEXT_BYTES: u64 = MAX_EVENT_BYTES;
+/// Excel's grid: 1,048,576 rows of 16,384 columns.
+const GRID_ROWS: u32 = 1_048_576;
+const GRID_COLUMNS: u32 = 16_384;
+
+fn damaged(what: impl std::fmt::Display) -> ReadError {
+    ReadError::damaged(format!("xlsx: {what}"))
+}
+
+/// Reads the chosen sheet of the xlsx in `bytes` (already opened as
+/// `package`).
 pub(crate) fn read(
+    bytes: &[u8],
     package: &mut Package<'_>,
-    main: &str,
     requested: Option<&str>,
     limits: &Limits,
     progress: &mut dyn FnMut(u32),
 ) -> Result<(Vec<String>, Sheet), ReadError> {
-    let rels = part_rels(package, main)?;
-    let (sheets, system) = read_workbook(package, main, &rels)?;
-    let (names, chosen) = choose(&sheets, requested)?;
-    let dir = dir_of(main);
-    let styles = target_of(&rels, "styles").unwrap_or_else(|| format!("{dir}styles.xml"));
-    let date_styles = read_styles(package, &styles)?;
     let mut budget = TextBudget::new(limits);
-    let strings_path =
-        target_of(&rels, "sharedstrings").unwrap_or_else(|| format!("{dir}sharedStrings.xml"));
-    let strings = read_shared_strings(package, &strings_path, &mut budget)?;
-    let mut builder = SheetBuilder::new(&chosen.name, limits, budget, progress);
-    let context = Context {
-        strings: &strings,
-        date_styles: &date_styles,
-        system,
-    };
-    read_sheet(package, &chosen.location, &context, &mut builder)?;
-    Ok((names, builder.finish()?))
+    let layout = Layout::read(package)?;
+    check_shared_strings(
+        package,
+        &format!("{}sharedStrings.xml", layout.dir),
+        &mut budget,
+    )?;
+    package.cap(&format!("{}theme/theme1.xml", layout.dir), MAX_THEME_BYTES)?;
+    check_styles(package, &format!("{}styles.xml", layout.dir), &mut budget)?;
+
+    catching_panics("xlsx", move || {
+        let mut xlsx: Xlsx<_> = Xlsx::new(Cursor::new(bytes))?;
+        let sheets = xlsx.sheets_metadata().to_vec();
+        let same = sheets.len() == layout.sheets.len()
+            && sheets
+                .iter()
+                .zip(&layout.sheets)
+                .all(|(theirs, (ours, _))| theirs.name == *ours);
+        if !same {
+            return Err(damaged(
+                "the pre-flight check and calamine list different sheets",
+            ));
+        }
+        let infos = from_calamine(&sheets);
+        let (names, chosen) = choose(&infos, requested)?;
+        let name = sheets[chosen.location].name.clone();
+        // calamine reads the first sheet of that name.
+        let path = layout
+            .sheets
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, path)| path.clone())
+            .unwrap_or_default();
+        check_worksheet(package, &path)?;
+        let system = if xlsx.has_1904_epoch() {
+            DateSystem::Excel1904
+        } else {
+            DateSystem::Excel1900
+        };
+        let mut builder = SheetBuilder::new(&chosen.name, limits, budget, progress);
+        let mut cells = xlsx.worksheet_cells_reader(&name)?;
+        while let Some(cell) = cells.next_cell()? {
+            let (row, col) = cell.get_position();
+            if row >= GRID_ROWS || col >= GRID_COLUMNS {
+                return Err(damaged(format!("a cell at row {row}, column {col}")));
+            }
+            builder.push(row, col, value_ref(cell.get_value(), system))?;
+        }
+        drop(cells);
+        Ok((names, builder.finish()?))
+    })
 }
 
-/// The target of the first relationship of `kind`.
-fn target_of(rels: &[Relationship], kind: &str) -> Option<String> {
-    rels.iter()
-        .find(|rel| rel.kind == kind && !rel.target.is_empty())
-        .map(|rel| rel.target.clone())
+/// Where calamine finds the workbook's parts, worked out as calamine does
+/// it (`Xlsx::new`): the folder and name of the workbook part, and each
+/// `<sheet>` with the part calamine reads for it.
+struct Layout {
+    /// The workbook part's folder, with its trailing `/` (`xl/`).
+    dir: String,
+    /// The sheets in workbook order: name, part path.
+    sheets: Vec<(String, String)>,
 }
 
-/// The worksheets listed in the workbook part, and its date system.
-fn read_workbook(
-    package: &mut Package<'_>,
-    main: &str,
-    rels: &[Relationship],
-) -> Result<(Vec<SheetInfo<String>>, DateSystem), ReadError> {
-    let entry = package
-        .reader(main)?
-        .ok_or_else(|| ReadError::damaged(format!("{main} is missing")))?;
-    if entry.declared() > MAX_WORKBOOK_BYTES {
-        return Err(ReadError::suspicious(format!(
-            "{main} is {} bytes",
-            entry.declared()
-        )));
+impl Layout {
+    fn read(package: &mut Package<'_>) -> Result<Layout, ReadError> {
+        let (dir, name) = office_document(package)?;
+        let rels = workbook_rels(package, &format!("{dir}_rels/{name}.rels"))?;
+        let sheets = workbook_sheets(package, &format!("{dir}{name}"), &dir, &rels)?;
+        Ok(Layout { dir, sheets })
     }
-    let by_id: HashMap<&str, &Relationship> =
-        rels.iter().map(|rel| (rel.id.as_str(), rel)).collect();
-    let mut xml = XmlPart::new(entry, main);
-    let mut sheets = Vec::new();
-    let mut system = DateSystem::Excel1900;
-    let mut in_sheets = false;
+}
+
+/// The folder and name of the workbook part, from `_rels/.rels`.
+fn office_document(package: &mut Package<'_>) -> Result<(String, String), ReadError> {
+    const PATH: &str = "_rels/.rels";
+    package.cap(PATH, MAX_RELS_BYTES)?;
+    let entry = package
+        .reader(PATH)?
+        .ok_or_else(|| damaged("_rels/.rels is missing"))?;
+    let mut xml = XmlPart::new(entry, PATH);
     loop {
         match xml.next()? {
-            Event::Start(e) => match e.local_name().as_ref() {
-                "sheets" => in_sheets = true,
-                "workbookPr" => {
-                    if let Some(value) = attr_local(&e, "date1904") {
-                        if value == "1" || value.eq_ignore_ascii_case("true") {
-                            system = DateSystem::Excel1904;
-                        }
-                    }
-                }
-                "sheet" if in_sheets && sheets.len() < MAX_SHEETS => {
-                    let name = sheet_name(&attr_local(&e, "name").unwrap_or_default());
-                    let visibility = match attr_local(&e, "state").as_deref() {
-                        Some("hidden") => Visibility::Hidden,
-                        Some("veryHidden") => Visibility::VeryHidden,
-                        _ => Visibility::Visible,
-                    };
-                    let rel = attr_local(&e, "id").and_then(|id| by_id.get(id.as_ref()).copied());
-                    if let Some(rel) =
-                        rel.filter(|rel| rel.kind == "worksheet" && !rel.target.is_empty())
-                    {
-                        sheets.push(SheetInfo {
-                            name,
-                            visibility,
-                            location: rel.target.clone(),
-                        });
-                    }
-                }
-                _ => {}
-            },
-            Event::End(e) if e.local_name().as_ref() == "sheets" => in_sheets = false,
-            Event::Eof => break,
+            Event::Start(e) if e.local_name().as_ref() == "Relationships" => break,
+            Event::Eof => return Err(xml.eof()),
             _ => {}
         }
     }
-    Ok((sheets, system))
+    let mut target: Option<String> = None;
+    loop {
+        match xml.next()? {
+            Event::Start(e) if e.local_name().as_ref() == "Relationship" => {
+                let [kind, value] = get_attrs(&e, ["Type", "Target"])
+                    .map_err(|()| damaged("a bad attribute in _rels/.rels"))?;
+                if kind.is_some_and(|k| k.ends_with("/relationships/officeDocument")) {
+                    if let Some(value) = value {
+                        let decoded = decode_attr(value)
+                            .map_err(|()| damaged("a bad target in _rels/.rels"))?;
+                        target = Some(decoded.into_owned());
+                    }
+                }
+            }
+            Event::End(e) if e.local_name().as_ref() == "Relationships" => break,
+            Event::Eof => return Err(xml.eof()),
+            _ => {}
+        }
+    }
+    let target = target.ok_or_else(|| damaged("no officeDocument relationship"))?;
+    let (dir, name) = match target.rfind('/') {
+        Some(i) => target.split_at(i + 1),
+        None => ("", target.as_str()),
+    };
+    let dir = dir.strip_prefix('/').unwrap_or(dir).to_string();
+    let name = if name.is_empty() {
+        "workbook.xml".to_string()
+    } else {
+        name.to_string()
+    };
+    Ok((dir, name))
 }
 
-/// For each cell format (`s` index), whether it shows dates or times.
-fn read_styles(package: &mut Package<'_>, path: &str) -> Result<Vec<bool>, ReadError> {
+/// The workbook's relationships: id to (target, type), raw, as calamine
+/// keeps them.
+fn workbook_rels(
+    package: &mut Package<'_>,
+    path: &str,
+) -> Result<HashMap<String, (String, String)>, ReadError> {
+    package.cap(path, MAX_RELS_BYTES)?;
+    let entry = package
+        .reader(path)?
+        .ok_or_else(|| damaged(format!("{path} is missing")))?;
+    let mut xml = XmlPart::new(entry, path);
+    let mut rels = HashMap::new();
+    loop {
+        match xml.next()? {
+            Event::Start(e) if e.local_name().as_ref() == "Relationship" => {
+                let [id, kind, target] = get_attrs(&e, ["Id", "Type", "Target"])
+                    .map_err(|()| damaged("a bad relationship"))?;
+                if let Some(id) = id {
+                    rels.insert(
+                        id.to_string(),
+                        (
+                            target.unwrap_or_default().to_string(),
+                            kind.unwrap_or_default().to_string(),
+                        ),
+                    );
+                }
+            }
+            Event::End(e) if e.local_name().as_ref() == "Relationships" => break,
+            Event::Eof => return Err(xml.eof()),
+            _ => {}
+        }
+    }
+    Ok(rels)
+}
+
+/// The `<sheet>`s of the workbook part: name and the part calamine reads.
+fn workbook_sheets(
+    package: &mut Package<'_>,
+    path: &str,
+    dir: &str,
+    rels: &HashMap<String, (String, String)>,
+) -> Result<Vec<(String, String)>, ReadError> {
+    package.cap(path, MAX_WORKBOOK_BYTES)?;
     let Some(entry) = package.reader(path)? else {
         return Ok(Vec::new());
     };
     let mut xml = XmlPart::new(entry, path);
-    let mut custom: HashMap<u32, bool> = HashMap::new();
-    let mut formats: Vec<Option<u32>> = Vec::new();
-    // Depth inside <cellXfs>; its <xf> children are the cell formats.
-    let mut cell_xfs_depth: Option<usize> = None;
-    let mut depth = 0usize;
+    let mut sheets = Vec::new();
     loop {
         match xml.next()? {
-            Event::Start(e) => {
-                depth += 1;
-                match e.local_name().as_ref() {
-                    "numFmt" if custom.len() < MAX_FORMATS => {
-                        let id =
-                            attr_local(&e, "numFmtId").and_then(|id| id.trim().parse::<u32>().ok());
-                        let code = attr_local(&e, "formatCode").unwrap_or_default();
-                        if let Some(id) = id {
-                            let code: String = code.chars().take(MAX_FORMAT_CODE).collect();
-                            custom.insert(id, is_date_format_code(&code));
+            Event::Start(e) if e.local_name().as_ref() == "sheet" => {
+                let mut name = String::new();
+                let mut rel_id = "";
+                for attr in raw_attrs(&e) {
+                    let (key, value) = attr.map_err(|()| damaged("a bad sheet attribute"))?;
+                    if key == "name" {
+                        name = decode_attr(value)
+                            .map_err(|()| damaged("a bad sheet name"))?
+                            .into_owned();
+                    } else if key == "id" || key.ends_with(":id") {
+                        rel_id = value;
+                    }
+                }
+                let (target, _) = rels
+                    .get(rel_id)
+                    .ok_or_else(|| damaged("a sheet without a relationship"))?;
+                let part = match target.strip_prefix('/') {
+                    Some(absolute) => absolute.to_string(),
+                    None => format!("{dir}{target}"),
+                };
+                sheets.push((name, part));
+            }
+            Event::Start(e) if e.local_name().as_ref() == "definedName" => {
+                let has_name = raw_attr(&e, "name")
+                    .map_err(|()| damaged("a bad defined name"))?
+                    .is_some();
+                if has_name {
+                    let end = e.name().as_ref().to_string();
+                    loop {
+                        match xml.next()? {
+                            Event::End(x) if x.name().as_ref() == end => break,
+                            Event::Eof => return Err(xml.eof()),
+                            _ => {}
                         }
                     }
-                    "cellXfs" => cell_xfs_depth = Some(depth),
-                    "xf" if cell_xfs_depth.is_some_and(|d| depth == d + 1)
-                        && formats.len() < MAX_FORMATS =>
-                    {
-                        let id =
-                            attr_local(&e, "numFmtId").and_then(|id| id.trim().parse::<u32>().ok());
-                        formats.push(id);
-                    }
-                    _ => {}
                 }
             }
-            Event::End(e) => {
-                if e.local_name().as_ref() == "cellXfs" {
-                    cell_xfs_depth = None;
-                }
-                depth = depth.saturating_sub(1);
-            }
-            Event::Eof => break,
+            Event::End(e) if e.local_name().as_ref() == "workbook" => break,
+            Event::Eof => return Err(xml.eof()),
             _ => {}
         }
     }
-    Ok(formats
-        .into_iter()
-        .map(|id| match id {
-            Some(id) => custom
-                .get(&id)
-                .copied()
-                .unwrap_or_else(|| is_builtin_date_format(id)),
-            None => false,
-        })
-        .collect())
+    Ok(sheets)
 }
 
-/// The shared strings, each trimmed and cut to 32,767 characters.
-fn read_shared_strings(
+/// A number as `atoi_simd` (calamine's integer parser) reads it: ASCII
+/// digits only. Saturates instead of overflowing.
+fn digits(text: &str) -> Option<u64> {
+    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some(text.bytes().fold(0u64, |n, b| {
+        n.saturating_mul(10).saturating_add(u64::from(b - b'0'))
+    }))
+}
+
+/// Scans the shared strings: refuses a declared count the part could not
+/// hold, and charges what calamine will hold to `budget`.
+fn check_shared_strings(
     package: &mut Package<'_>,
     path: &str,
     budget: &mut TextBudget,
-) -> Result<StringTable, ReadError> {
+) -> Result<(), ReadError> {
     let Some(entry) = package.reader(path)? else {
-        return Ok(StringTable::default());
+        return Ok(());
     };
+    let size = entry.declared();
+    let most = size / MIN_SHARED_STRING_XML;
     let mut xml = XmlPart::new(entry, path);
-    let mut strings = StringTable::default();
+    let mut declared: Option<u64> = None;
+    let mut seen_sst = false;
+    let mut items: u64 = 0;
+    let mut text: u64 = 0;
     loop {
         match xml.next()? {
-            Event::Start(e) if e.local_name().as_ref() == "si" => {
-                let text = rich_text(&mut xml, "si")?;
-                strings.push(&clean_text(&unescape_ooxml(&text)), budget)?;
-            }
+            Event::Start(e) => match e.local_name().as_ref() {
+                "sst" if !seen_sst => {
+                    seen_sst = true;
+                    if let Ok(Some(count)) = raw_attr(&e, "uniqueCount") {
+                        declared = digits(count);
+                        if declared.is_some_and(|n| n > most) {
+                            return Err(ReadError::suspicious(format!(
+                                "{path} declares {count} strings but can hold at most {most}"
+                            )));
+                        }
+                    }
+                    if size <= SMALL_PART_BYTES {
+                        // A small part is charged what it could hold at
+                        // most, without reading it all.
+                        items = most;
+                        text = size;
+                        break;
+                    }
+                }
+                "si" => items += 1,
+                _ => {}
+            },
+            Event::Text(t) => text += t.len() as u64,
+            Event::CData(t) => text += t.len() as u64,
+            Event::GeneralRef(r) => text += r.len() as u64 + 4,
             Event::Eof => break,
             _ => {}
         }
     }
-    Ok(strings)
+    let slots = declared
+        .unwrap_or(0)
+        .saturating_mul(STRING_BYTES)
+        .max(items.saturating_mul(STRING_BYTES * GROWTH));
+    budget.charge_text(slots.saturating_add(text.saturating_mul(GROWTH)))
 }
 
-/// The text of a string item (`<si>` or `<is>`): its `<t>` elements, runs
-/// included, phonetic guides (`<rPh>`) left out.
-fn rich_text(xml: &mut XmlPart<'_>, end: &str) -> Result<String, ReadError> {
-    let mut text = String::new();
-    let mut in_t = 0usize;
-    let mut in_phonetic = 0usize;
-    loop {
-        match xml.next()? {
-            Event::Start(e) => match e.local_name().as_ref() {
-                "t" => in_t += 1,
-                "rPh" => in_phonetic += 1,
-                _ => {}
-            },
-            Event::End(e) => match e.local_name().as_ref() {
-                "t" => in_t = in_t.saturating_sub(1),
-                "rPh" => in_phonetic = in_phonetic.saturating_sub(1),
-                name if name == end => return Ok(text),
-                _ => {}
-            },
-            Event::Text(t) if in_t > 0 && in_phonetic == 0 => {
-                push_bounded(&mut text, &t.xml10_content())
-            }
-            Event::CData(t) if in_t > 0 && in_phonetic == 0 => {
-                push_bounded(&mut text, &t.xml10_content())
-            }
-            Event::GeneralRef(r) if in_t > 0 && in_phonetic == 0 => {
-                push_bounded(&mut text, &super::xml::entity(&r))
-            }
-            Event::Eof => return Err(xml.eof()),
-            _ => {}
-        }
-    }
-}
-
-/// What cell values need from the rest of the workbook.
-struct Context<'c> {
-    strings: &'c StringTable,
-    date_styles: &'c [bool],
-    system: DateSystem,
-}
-
-/// A cell's `t` attribute.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum CellType {
-    Number,
-    Shared,
-    Inline,
-    Formula,
-    Bool,
-    Error,
-    Date,
-    Other,
-}
-
-impl CellType {
-    fn from(t: &str) -> CellType {
-        match t {
-            "n" => CellType::Number,
-            "s" => CellType::Shared,
-            "inlineStr" => CellType::Inline,
-            "str" => CellType::Formula,
-            "b" => CellType::Bool,
-            "e" => CellType::Error,
-            "d" => CellType::Date,
-            _ => CellType::Other,
-        }
-    }
-}
-
-/// A cell's position (0-based row and column), if given; its type; its
-/// style index, if given.
-type CellAttributes = (Option<(u32, u32)>, CellType, Option<usize>);
-
-/// What a `<c>` element's attributes say. One pass over the attributes,
-/// nothing allocated.
-fn cell_attributes(e: &BytesStart<'_>) -> Result<CellAttributes, ReadError> {
-    let mut position = None;
-    let mut kind = CellType::Number;
-    let mut style = None;
-    let mut attributes = e.attributes();
-    attributes.with_checks(false);
-    for attribute in attributes.flatten() {
-        match attribute.key.local_name().as_ref() {
-            "r" => position = Some(parse_cell_ref(&attribute.value)?),
-            "t" => kind = CellType::from(&attribute.value),
-            "s" => style = attribute.value.trim().parse::<usize>().ok(),
-            _ => {}
-        }
-    }
-    Ok((position, kind, style))
-}
-
-/// Streams the worksheet at `path` into `builder`.
-fn read_sheet(
+/// Scans the styles and charges an upper bound of what calamine builds
+/// from them to `budget`: every `<xf>` (calamine makes a style of each
+/// one in `<cellXfs>`) with a copy of the longest font name seen and of
+/// its number format code; every font, fill, border and number format.
+fn check_styles(
     package: &mut Package<'_>,
     path: &str,
-    context: &Context<'_>,
-    builder: &mut SheetBuilder<'_>,
+    budget: &mut TextBudget,
 ) -> Result<(), ReadError> {
-    let entry = package
-        .reader(path)?
-        .ok_or_else(|| ReadError::damaged(format!("{path} is missing")))?;
+    let Some(entry) = package.reader(path)? else {
+        return Ok(());
+    };
     let mut xml = XmlPart::new(entry, path);
-    let mut row: u32 = 0;
-    let mut next_row: u32 = 0;
-    let mut next_col: u32 = 0;
-    let mut scratch = String::new();
-    loop {
-        let (position, kind, style) = match xml.next()? {
-            Event::Start(e) => match e.local_name().as_ref() {
-                "row" => {
-                    row = match attr_local(&e, "r") {
-                        Some(r) => parse_row_number(&r)?,
-                        None => next_row,
-                    };
-                    next_row = row.saturating_add(1);
-                    next_col = 0;
-                    continue;
-                }
-                "c" => cell_attributes(&e)?,
-                _ => continue,
-            },
-            Event::End(e) if e.local_name().as_ref() == "sheetData" => return Ok(()),
-            // A worksheet always has <sheetData>; ending before its end
-            // tag means the part is cut short or is not a worksheet.
-            Event::Eof => return Err(xml.eof()),
-            _ => continue,
-        };
-        let (cell_row, col) = position.unwrap_or((row, next_col));
-        next_col = col.saturating_add(1);
-        if !builder.wants(col) {
-            xml.skip_element()?;
-            continue;
-        }
-        let value = read_cell(&mut xml, kind, style, context, &mut scratch)?;
-        builder.push(cell_row, col, value)?;
-    }
-}
-
-/// The value of the `<c>` element just started; `scratch` is a reusable
-/// buffer for the `<v>` text.
-fn read_cell<'c>(
-    xml: &mut XmlPart<'_>,
-    kind: CellType,
-    style: Option<usize>,
-    context: &Context<'c>,
-    scratch: &mut String,
-) -> Result<Value<'c>, ReadError> {
-    scratch.clear();
-    let mut has_value = false;
-    let mut inline: Option<String> = None;
+    // Custom number format id (raw, as calamine keys them) to code bytes.
+    let mut codes: HashMap<String, u64> = HashMap::new();
+    let mut longest_name: u64 = 0;
+    let mut xfs: u64 = 0;
+    // How many `<xf>`s name each number format id.
+    let mut uses: HashMap<String, u64> = HashMap::new();
     loop {
         match xml.next()? {
             Event::Start(e) => match e.local_name().as_ref() {
-                "v" => {
-                    has_value = true;
-                    xml.text_into(scratch, "v")?;
+                "numFmt" => {
+                    if let Ok([Some(id), Some(code)]) = get_attrs(&e, ["numFmtId", "formatCode"]) {
+                        budget.charge_parsed(
+                            NUMBER_FORMAT_BYTES + id.len() as u64 + code.len() as u64,
+                        )?;
+                        let entry = codes.entry(id.to_string()).or_insert(0);
+                        *entry = (*entry).max(code.len() as u64);
+                    }
                 }
-                "is" => inline = Some(rich_text(xml, "is")?),
-                _ => xml.skip_element()?,
+                "font" => budget.charge_parsed(FONT_BYTES * GROWTH)?,
+                "name" => {
+                    let len = raw_attr(&e, "val").ok().flatten().map_or(0, str::len) as u64;
+                    budget.charge_parsed(len)?;
+                    longest_name = longest_name.max(len);
+                }
+                "fill" | "border" => budget.charge_parsed(FILL_OR_BORDER_BYTES * GROWTH)?,
+                "xf" => {
+                    budget.charge_parsed(STYLE_BYTES * GROWTH + 1)?;
+                    xfs += 1;
+                    // The number format ids calamine may look up for it:
+                    // its first `numFmtId`, and the one `get_attrs!`
+                    // settles on.
+                    let first = raw_attr(&e, "numFmtId").ok().flatten();
+                    let settled = get_attrs(&e, ["numFmtId", "fontId", "fillId", "borderId"])
+                        .ok()
+                        .and_then(|[id, _, _, _]| id);
+                    for id in [first, settled.filter(|s| Some(*s) != first)]
+                        .into_iter()
+                        .flatten()
+                    {
+                        match uses.get_mut(id) {
+                            Some(count) => *count += 1,
+                            None => {
+                                budget.charge_parsed(NUMBER_FORMAT_BYTES + id.len() as u64)?;
+                                uses.insert(id.to_string(), 1);
+                            }
+                        }
+                    }
+                }
+                _ => {}
             },
-            Event::End(e) if e.local_name().as_ref() == "c" => break,
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    // Each style's copies of its font's name and of its format code.
+    budget.charge_parsed(xfs.saturating_mul(longest_name + BUILTIN_FORMAT_CODE_BYTES))?;
+    for (id, count) in &uses {
+        let code = codes.get(id).copied().unwrap_or(0);
+        budget.charge_parsed(count.saturating_mul(code))?;
+    }
+    Ok(())
+}
+
+/// Scans the worksheet at `path` (when it is larger than 16 MB) as
+/// calamine's cell reader will read it: no event may span more than
+/// 16 MB, no cell value calamine collects
+/// (the text of a `<v>`, the runs of an inline string, which it gathers
+/// up to the element's end wherever that is) may exceed 16 MB, and every
+/// row number and cell reference must be inside Excel's grid (calamine's
+/// arithmetic on them wraps around, so `A99999999999` would land on some
+/// row in the middle of the sheet).
+fn check_worksheet(package: &mut Package<'_>, path: &str) -> Result<(), ReadError> {
+    let entry = package
+        .reader(path)?
+        .ok_or_else(|| damaged(format!("{path} is missing")))?;
+    if entry.declared() <= MAX_CELL_TEXT_BYTES {
+        // No event and no cell's text can be larger than the whole part;
+        // a cell reference outside the grid is caught as the cells come.
+        return Ok(());
+    }
+    let mut xml = XmlPart::new(entry, path);
+    // `XlsxCellReader::new` reads up to `<sheetData>`.
+    loop {
+        match xml.next()? {
+            Event::Start(e) if e.local_name().as_ref() == "sheetData" => break,
             Event::Eof => return Err(xml.eof()),
             _ => {}
         }
     }
-    if kind == CellType::Inline || !has_value {
-        return Ok(match inline {
-            Some(text) => Value::Text(Cow::Owned(unescape_ooxml(&text).into_owned())),
-            None => Value::Empty,
-        });
-    }
-    let raw = scratch.trim();
-    if raw.is_empty() {
-        return Ok(Value::Empty);
-    }
-    let owned = || Cow::Owned(scratch.clone());
-    Ok(match kind {
-        CellType::Shared => {
-            let index: usize = raw
-                .parse()
-                .map_err(|_| ReadError::damaged("a shared string index is not a number"))?;
-            let text = context
-                .strings
-                .get(index)
-                .ok_or_else(|| ReadError::damaged("a shared string index is out of range"))?;
-            Value::Text(Cow::Borrowed(text))
-        }
-        CellType::Formula => Value::Text(Cow::Owned(unescape_ooxml(scratch).into_owned())),
-        CellType::Bool => match raw {
-            "1" | "true" => Value::Bool(true),
-            "0" | "false" => Value::Bool(false),
-            _ => Value::Text(owned()),
-        },
-        CellType::Error => Value::Error(owned()),
-        CellType::Date => Value::IsoDate(owned()),
-        CellType::Number => match raw.parse::<f64>() {
-            Ok(number) => {
-                let is_date = style
-                    .and_then(|s| context.date_styles.get(s))
-                    .copied()
-                    .unwrap_or(false);
-                if is_date {
-                    Value::Date(number, context.system)
-                } else {
-                    Value::Number(number)
+    // `next_cell`, up to `</sheetData>`.
+    let mut name = String::new();
+    loop {
+        match xml.next()? {
+            Event::Start(e) if e.local_name().as_ref() == "row" => {
+                if let Ok(Some(r)) = raw_attr(&e, "r") {
+                    row_number(r)?;
                 }
             }
-            Err(_) => Value::Text(owned()),
-        },
-        CellType::Inline | CellType::Other => Value::Text(owned()),
-    })
-}
-
-/// A row number (`r` of `<row>`, 1-based) as a 0-based index.
-fn parse_row_number(text: &str) -> Result<u32, ReadError> {
-    text.trim()
-        .parse::<u32>()
-        .ok()
-        .and_then(|r| r.checked_sub(1))
-        .ok_or_else(|| ReadError::damaged(format!("bad row number {text:?}")))
-}
-
-/// A cell reference such as `B12` (case-insensitive, `$` ignored) as
-/// 0-based (row, column).
-pub(crate) fn parse_cell_ref(text: &str) -> Result<(u32, u32), ReadError> {
-    let bad = || {
-        ReadError::damaged(format!(
-            "bad cell reference {:?}",
-            text.chars().take(20).collect::<String>()
-        ))
-    };
-    let text = text.trim();
-    let mut col: u32 = 0;
-    let mut letters = 0;
-    let mut rest = text;
-    for (i, c) in text.char_indices() {
-        match c {
-            'A'..='Z' | 'a'..='z' => {
-                let digit = (c.to_ascii_uppercase() as u32) - ('A' as u32) + 1;
-                col = col
-                    .checked_mul(26)
-                    .and_then(|v| v.checked_add(digit))
-                    .ok_or_else(bad)?;
-                letters += 1;
+            Event::Start(e) if e.local_name().as_ref() == "c" => {
+                let [r, _, t] =
+                    get_attrs(&e, ["r", "s", "t"]).map_err(|()| damaged("a bad cell attribute"))?;
+                if let Some(r) = r {
+                    cell_reference(r)?;
+                }
+                let kind = match t {
+                    Some("inlineStr" | "is") => ValueKind::Inline,
+                    Some("n" | "s" | "b" | "e") | None => ValueKind::Plain,
+                    Some(_) => ValueKind::Text,
+                };
+                cell(&mut xml, kind, &mut name)?;
             }
-            '$' => {}
-            _ => {
-                rest = &text[i..];
-                break;
-            }
+            Event::End(e) if e.local_name().as_ref() == "sheetData" => return Ok(()),
+            Event::Eof => return Err(xml.eof()),
+            _ => {}
         }
     }
-    if letters == 0 {
+}
+
+/// How calamine reads a cell's `<v>`, by the cell's type (`t`).
+#[derive(Clone, Copy)]
+enum ValueKind {
+    /// An inline string: the `<v>` is skipped.
+    Inline,
+    /// Numbers, shared-string indexes, booleans, errors: one event.
+    Plain,
+    /// Formula strings, dates and anything else: all its text.
+    Text,
+}
+
+/// A cell (its `<c>` just read), read as calamine's `next_cell` and
+/// `read_value` read it. `name` is scratch space.
+fn cell(xml: &mut XmlPart<'_>, kind: ValueKind, name: &mut String) -> Result<(), ReadError> {
+    loop {
+        name.clear();
+        match xml.next()? {
+            Event::Start(e) => name.push_str(e.name().as_ref()),
+            Event::End(e) if e.local_name().as_ref() == "c" => return Ok(()),
+            Event::Eof => return Err(xml.eof()),
+            _ => continue,
+        }
+        let local = name.rsplit_once(':').map_or(name.as_str(), |(_, l)| l);
+        match (local, kind) {
+            ("is", _) => inline_string(xml, name)?,
+            ("v", ValueKind::Inline) | ("f", _) => skip_to_end(xml, name)?,
+            ("v", ValueKind::Plain) => {
+                // One event is the value; the rest is skipped.
+                match xml.next()? {
+                    Event::End(e) if e.name().as_ref() == name.as_str() => continue,
+                    Event::Eof => return Err(xml.eof()),
+                    _ => {}
+                }
+                skip_to_end(xml, name)?;
+            }
+            ("v", ValueKind::Text) => {
+                let mut text: u64 = 0;
+                loop {
+                    match xml.next()? {
+                        Event::Text(t) => text += t.len() as u64,
+                        Event::GeneralRef(_) => text += 4,
+                        Event::End(e) if e.name().as_ref() == name.as_str() => break,
+                        Event::Eof => return Err(xml.eof()),
+                        _ => {}
+                    }
+                    too_long(text)?;
+                }
+            }
+            _ => return Err(damaged("an unexpected element in a cell")),
+        }
+    }
+}
+
+/// An inline string (`<is>` just read, called `closing`), read as
+/// calamine's `read_string_with_bufs` reads it: the text of its `<t>`s
+/// (phonetic runs left out) up to the first `</is>` outside a `<t>`.
+fn inline_string(xml: &mut XmlPart<'_>, closing: &str) -> Result<(), ReadError> {
+    let mut phonetic = false;
+    let mut text: u64 = 0;
+    let mut t_name = String::new();
+    loop {
+        t_name.clear();
+        match xml.next()? {
+            Event::Start(e) if e.local_name().as_ref() == "rPh" => {
+                phonetic = true;
+                continue;
+            }
+            Event::End(e) if e.name().as_ref() == closing => return Ok(()),
+            Event::End(e) if e.local_name().as_ref() == "rPh" => {
+                phonetic = false;
+                continue;
+            }
+            Event::Start(e) if e.local_name().as_ref() == "t" && !phonetic => {
+                t_name.push_str(e.name().as_ref());
+            }
+            Event::Eof => return Err(xml.eof()),
+            _ => continue,
+        }
+        loop {
+            match xml.next()? {
+                Event::Text(t) => text += t.len() as u64,
+                Event::CData(t) => text += t.len() as u64,
+                Event::GeneralRef(_) => text += 4,
+                Event::End(e) if e.name().as_ref() == t_name => break,
+                Event::Eof => return Err(xml.eof()),
+                _ => {}
+            }
+            too_long(text)?;
+        }
+    }
+}
+
+/// Refuses a cell value whose text calamine would collect past 16 MB.
+fn too_long(text: u64) -> Result<(), ReadError> {
+    if text > MAX_CELL_TEXT_BYTES {
+        Err(ReadError::suspicious(
+            "xlsx: a cell's text is larger than 16 MB",
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+/// Skips to the end of the element named `name` as quick-xml's
+/// `read_to_end_into` does (counting nested elements of the same name).
+fn skip_to_end(xml: &mut XmlPart<'_>, name: &str) -> Result<(), ReadError> {
+    let mut depth = 0usize;
+    loop {
+        match xml.next()? {
+            Event::Start(e) if e.name().as_ref() == name => depth += 1,
+            Event::End(e) if e.name().as_ref() == name => {
+                if depth == 0 {
+                    return Ok(());
+                }
+                depth -= 1;
+            }
+            Event::Eof => return Err(xml.eof()),
+            _ => {}
+        }
+    }
+}
+
+/// A row number (`r` of `<row>`, 1-based) as a 0-based index inside
+/// Excel's grid. Like calamine, any letters before the digits are ignored.
+fn row_number(text: &str) -> Result<u32, ReadError> {
+    let digits_at = text
+        .bytes()
+        .position(|b| b.is_ascii_digit())
+        .unwrap_or(text.len());
+    digits(&text[digits_at..])
+        .and_then(|r| u32::try_from(r).ok())
+        .filter(|r| (1..=GRID_ROWS).contains(r))
+        .map(|r| r - 1)
+        .ok_or_else(|| damaged(format!("bad row number {:?}", clip(text))))
+}
+
+/// A cell reference such as `B12` (letters in any case, then digits) as
+/// 0-based (row, column) inside Excel's grid.
+fn cell_reference(text: &str) -> Result<(u32, u32), ReadError> {
+    let bad = || damaged(format!("bad cell reference {:?}", clip(text)));
+    let letters = text.bytes().take_while(|b| b.is_ascii_alphabetic()).count();
+    if letters == 0 || letters > 3 {
         return Err(bad());
     }
-    let row = parse_row_number(rest.trim_start_matches('$')).map_err(|_| bad())?;
-    Ok((row, col - 1))
+    let col = text[..letters].bytes().fold(0u32, |n, b| {
+        n * 26 + u32::from(b.to_ascii_uppercase() - b'A') + 1
+    });
+    if col > GRID_COLUMNS {
+        return Err(bad());
+    }
+    let row = digits(&text[letters..])
+        .and_then(|r| u32::try_from(r).ok())
+        .filter(|r| (1..=GRID_ROWS).contains(r))
+        .ok_or_else(bad)?;
+    Ok((row - 1, col - 1))
+}
+
+/// The first characters of `text`, for an error detail.
+fn clip(text: &str) -> String {
+    text.chars().take(20).collect()
 }
 
 #[cfg(test)]
@@ -472,15 +658,27 @@ mod tests {
     use super::*;
 
     #[test]
-    fn cell_references_are_parsed() {
-        assert_eq!(parse_cell_ref("A1").unwrap(), (0, 0));
-        assert_eq!(parse_cell_ref("b12").unwrap(), (11, 1));
-        assert_eq!(parse_cell_ref("XFD1048576").unwrap(), (1_048_575, 16_383));
-        assert_eq!(parse_cell_ref("$C$3").unwrap(), (2, 2));
-        assert!(parse_cell_ref("A0").is_err());
-        assert!(parse_cell_ref("12").is_err());
-        assert!(parse_cell_ref("A99999999999").is_err());
-        assert!(parse_cell_ref("ZZZZZZZZZZ1").is_err());
-        assert!(parse_cell_ref("").is_err());
+    fn cell_references_are_checked_against_the_grid() {
+        assert_eq!(cell_reference("A1").unwrap(), (0, 0));
+        assert_eq!(cell_reference("b12").unwrap(), (11, 1));
+        assert_eq!(cell_reference("XFD1048576").unwrap(), (1_048_575, 16_383));
+        assert!(cell_reference("XFE1").is_err());
+        assert!(cell_reference("A0").is_err());
+        assert!(cell_reference("A1048577").is_err());
+        assert!(cell_reference("12").is_err());
+        assert!(cell_reference("A99999999999").is_err());
+        assert!(cell_reference("ZZZZZZZZZZ1").is_err());
+        assert!(cell_reference("").is_err());
+        assert_eq!(row_number("7").unwrap(), 6);
+        assert!(row_number("0").is_err());
+        assert!(row_number("4294967296").is_err());
+    }
+
+    #[test]
+    fn counts_are_read_like_calamine_reads_them() {
+        assert_eq!(digits("0042"), Some(42));
+        assert_eq!(digits("+42"), None);
+        assert_eq!(digits(""), None);
+        assert_eq!(digits("99999999999999999999999"), Some(u64::MAX));
     }
 }

@@ -1,24 +1,22 @@
-//! A small layer over quick-xml for the XML parts of xlsx and ods: one
-//! event at a time through an [`EntryReader`], errors mapped to
-//! [`ReadError`], attribute look-ups without quick-xml's quadratic
-//! duplicate check, and text collected with a bound.
+//! A small layer over quick-xml for the pre-flight scans of the XML parts
+//! of xlsx and ods: one event at a time through an [`EntryReader`] (so no
+//! event spans more than 16 MB), errors mapped to [`ReadError`], and
+//! attributes read the way calamine reads them (so a scan sees the same
+//! values calamine will).
 //!
-//! quick-xml never expands entities declared in a DTD: `&name;` events that
-//! are not XML's five predefined entities or character references are kept
-//! as literal text, so "billion laughs" documents cost nothing. Nesting
-//! depth costs nothing either (end names are not checked, so no stack).
+//! quick-xml never expands entities declared in a DTD (calamine refuses a
+//! reference to one), so "billion laughs" documents cost nothing. Nesting
+//! depth costs nothing either (end names are not checked, so no stack);
+//! quick-xml is configured here as calamine configures it, so both see
+//! the same events.
 
 use std::borrow::Cow;
 
-use quick_xml::events::{BytesRef, BytesStart, Event};
+use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
 use super::error::ReadError;
 use super::zip_guard::EntryReader;
-
-/// Most bytes of text collected for one value; longer text is cut (cells
-/// keep at most 32,767 characters anyway).
-pub(crate) const MAX_TEXT_BYTES: usize = 256 * 1024;
 
 /// An XML part being read event by event.
 pub(crate) struct XmlPart<'z> {
@@ -56,83 +54,14 @@ impl<'z> XmlPart<'z> {
         }
     }
 
-    /// Appends to `text` the text up to the end of the element just started
-    /// (whose local name is `local`), child elements' text included, until
-    /// `text` holds [`MAX_TEXT_BYTES`].
-    pub(crate) fn text_into(&mut self, text: &mut String, local: &str) -> Result<(), ReadError> {
-        let mut depth = 0usize;
-        loop {
-            match self.next()? {
-                Event::Start(_) => depth += 1,
-                Event::End(end) => {
-                    if depth == 0 {
-                        if end.local_name().as_ref() == local {
-                            return Ok(());
-                        }
-                        continue;
-                    }
-                    depth -= 1;
-                }
-                Event::Text(t) => push_bounded(text, &t.xml10_content()),
-                Event::CData(t) => push_bounded(text, &t.xml10_content()),
-                Event::GeneralRef(r) => push_bounded(text, &entity(&r)),
-                Event::Eof => return Err(self.eof()),
-                _ => {}
-            }
-        }
-    }
-
-    /// Skips to the end of the element just started, whatever it holds.
-    pub(crate) fn skip_element(&mut self) -> Result<(), ReadError> {
-        let mut depth = 0usize;
-        loop {
-            match self.next()? {
-                Event::Start(_) => depth += 1,
-                Event::End(_) => {
-                    if depth == 0 {
-                        return Ok(());
-                    }
-                    depth -= 1;
-                }
-                Event::Eof => return Err(self.eof()),
-                _ => {}
-            }
-        }
+    /// How many bytes of the part have been consumed.
+    pub(crate) fn position(&self) -> u64 {
+        self.reader.buffer_position()
     }
 
     /// The error for a part that ends too early.
     pub(crate) fn eof(&self) -> ReadError {
         ReadError::damaged(format!("{} ends too early", self.path))
-    }
-}
-
-/// Appends `piece` to `text` unless that would pass [`MAX_TEXT_BYTES`].
-pub(crate) fn push_bounded(text: &mut String, piece: &str) {
-    let room = MAX_TEXT_BYTES.saturating_sub(text.len());
-    if piece.len() <= room {
-        text.push_str(piece);
-    } else {
-        let mut cut = room;
-        while !piece.is_char_boundary(cut) {
-            cut -= 1;
-        }
-        text.push_str(&piece[..cut]);
-    }
-}
-
-/// The text an entity reference stands for: a character reference, one of
-/// XML's five entities, or else the reference itself, unexpanded.
-pub(crate) fn entity<'r>(reference: &'r BytesRef<'_>) -> Cow<'r, str> {
-    if let Ok(Some(c)) = reference.resolve_char_ref() {
-        return Cow::Owned(c.to_string());
-    }
-    match &**reference {
-        "amp" => Cow::Borrowed("&"),
-        "lt" => Cow::Borrowed("<"),
-        "gt" => Cow::Borrowed(">"),
-        "quot" => Cow::Borrowed("\""),
-        "apos" => Cow::Borrowed("'"),
-        name => Cow::Owned(format!("&{name};")),
     }
 }
 
@@ -143,12 +72,6 @@ pub(crate) fn attr_local<'e>(element: &'e BytesStart<'_>, local: &str) -> Option
         let key_local = key.rsplit_once(':').map_or(key, |(_, l)| l);
         key_local == local
     })
-}
-
-/// The value of the first attribute named exactly `name` (with its
-/// prefix, such as `office:value-type`), entities resolved.
-pub(crate) fn attr_named<'e>(element: &'e BytesStart<'_>, name: &str) -> Option<Cow<'e, str>> {
-    find_attr(element, |key| key == name)
 }
 
 fn find_attr<'e>(
@@ -168,36 +91,94 @@ fn find_attr<'e>(
     None
 }
 
-/// OOXML's `_xHHHH_` escapes (for characters XML cannot hold, such as
-/// `_x000D_` for a carriage return) decoded; `_x005F_` is an underscore.
-pub(crate) fn unescape_ooxml(text: &str) -> Cow<'_, str> {
-    if !text.contains("_x") {
-        return Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = rest.find("_x") {
-        out.push_str(&rest[..at]);
-        let candidate = &rest[at..];
-        let decoded = candidate
-            .get(2..6)
-            .filter(|hex| hex.bytes().all(|b| b.is_ascii_hexdigit()))
-            .filter(|_| candidate.as_bytes().get(6) == Some(&b'_'))
-            .and_then(|hex| u32::from_str_radix(hex, 16).ok())
-            .and_then(char::from_u32);
-        match decoded {
-            Some(c) => {
-                out.push(c);
-                rest = &candidate[7..];
+/// An element's attributes as calamine's `iter_raw_attrs` yields them:
+/// `(key, raw value)` pairs, in order, without unescaping; `Err` for a
+/// malformed attribute (calamine stops there with an error).
+pub(crate) fn raw_attrs<'e>(
+    element: &'e BytesStart<'_>,
+) -> impl Iterator<Item = Result<(&'e str, &'e str), ()>> + 'e {
+    let raw = element.attributes_raw();
+    let bytes = raw.as_bytes();
+    let len = bytes.len();
+    let mut pos = 0usize;
+    std::iter::from_fn(move || {
+        while pos < len && bytes[pos].is_ascii_whitespace() {
+            pos += 1;
+        }
+        if pos >= len {
+            return None;
+        }
+        let key_start = pos;
+        while pos < len && bytes[pos] != b'=' {
+            pos += 1;
+        }
+        if pos >= len {
+            pos = len;
+            return Some(Err(()));
+        }
+        let key = raw[key_start..pos].trim_ascii_end();
+        pos += 1;
+        while pos < len && bytes[pos].is_ascii_whitespace() {
+            pos += 1;
+        }
+        let quote = match bytes.get(pos) {
+            Some(&q) if q == b'"' || q == b'\'' => q,
+            _ => {
+                pos = len;
+                return Some(Err(()));
             }
-            None => {
-                out.push_str("_x");
-                rest = &candidate[2..];
-            }
+        };
+        pos += 1;
+        let value_start = pos;
+        while pos < len && bytes[pos] != quote {
+            pos += 1;
+        }
+        let value = &raw[value_start..pos];
+        if pos < len {
+            pos += 1;
+        }
+        Some(Ok((key, value)))
+    })
+}
+
+/// The first attribute named exactly `name`, raw, as calamine's
+/// `raw_attr` finds it (`Err` when a malformed attribute comes first).
+pub(crate) fn raw_attr<'e>(element: &'e BytesStart<'_>, name: &str) -> Result<Option<&'e str>, ()> {
+    for item in raw_attrs(element) {
+        let (key, value) = item?;
+        if key == name {
+            return Ok(Some(value));
         }
     }
-    out.push_str(rest);
-    Cow::Owned(out)
+    Ok(None)
+}
+
+/// The attributes named `names`, raw, as calamine's `get_attrs!` finds
+/// them: later duplicates win, and the scan stops as soon as it has seen
+/// as many matching attributes as there are names.
+pub(crate) fn get_attrs<'e, const N: usize>(
+    element: &'e BytesStart<'_>,
+    names: [&str; N],
+) -> Result<[Option<&'e str>; N], ()> {
+    let mut values = [None; N];
+    let mut found = 0usize;
+    for item in raw_attrs(element) {
+        let (key, value) = item?;
+        if let Some(i) = names.iter().position(|name| *name == key) {
+            values[i] = Some(value);
+            found += 1;
+        }
+        if found == N {
+            break;
+        }
+    }
+    Ok(values)
+}
+
+/// An attribute value unescaped as calamine's `decode_attr` does it
+/// (XML's entities and character references; `Err` on anything else).
+pub(crate) fn decode_attr(value: &str) -> Result<Cow<'_, str>, ()> {
+    quick_xml::escape::unescape(value).map_err(|_| ())
 }
 
 #[cfg(test)]
@@ -205,25 +186,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn ooxml_escapes_are_decoded() {
-        assert_eq!(unescape_ooxml("a_x000D_b"), "a\rb");
-        assert_eq!(unescape_ooxml("snake_x005F_case"), "snake_case");
-        assert_eq!(unescape_ooxml("_xZZZZ_ and _x12"), "_xZZZZ_ and _x12");
-        assert_eq!(unescape_ooxml("plain"), "plain");
-    }
-
-    #[test]
-    fn unknown_entities_stay_unexpanded() {
-        assert_eq!(entity(&BytesRef::new("amp")), "&");
-        assert_eq!(entity(&BytesRef::new("#x41")), "A");
-        assert_eq!(entity(&BytesRef::new("lol9")), "&lol9;");
-    }
-
-    #[test]
-    fn bounded_text_stops_at_a_character_boundary() {
-        let mut text = "x".repeat(MAX_TEXT_BYTES - 1);
-        push_bounded(&mut text, "éé");
-        assert_eq!(text.len(), MAX_TEXT_BYTES - 1);
-        assert!(text.is_char_boundary(text.len()));
+    fn attributes_are_read_as_calamine_reads_them() {
+        let e = BytesStart::from_content(r#"c r="A1" s='2' r="B2" t="s""#, 1);
+        let all: Vec<_> = raw_attrs(&e).collect();
+        assert_eq!(all.len(), 4);
+        assert_eq!(raw_attr(&e, "r"), Ok(Some("A1")));
+        // get_attrs! stops once it has seen as many matches as names.
+        assert_eq!(get_attrs(&e, ["r", "s"]), Ok([Some("A1"), Some("2")]));
+        assert_eq!(get_attrs(&e, ["r", "t"]), Ok([Some("B2"), None]));
+        let bad = BytesStart::from_content("c r=A1", 1);
+        assert_eq!(raw_attr(&bad, "s"), Err(()));
+        assert_eq!(decode_attr("a&amp;b").unwrap(), "a&b");
+        assert!(decode_attr("&lol;").is_err());
     }
 }

@@ -7,6 +7,9 @@
 //!   `Limits::max_inflated_bytes`;
 //! - no entry above [`BOMB_MIN_BYTES`] packed more than [`BOMB_RATIO`]:1;
 //! - encrypted entries are refused (password-protected);
+//! - two entries whose names differ only in case, slashes or a leading
+//!   `/` are refused: Office (and calamine) look names up that loosely, so
+//!   the part a pre-flight check reads must be the one calamine reads;
 //! - while reading, an entry can never yield more than its declared size:
 //!   the zip crate stops with an error past it, and [`EntryReader`] counts
 //!   again. So the bytes actually inflated per entry read are bounded by
@@ -41,6 +44,8 @@ pub(crate) struct Package<'a> {
     /// Normalised entry name (lower case, `/` separators, no leading `/`)
     /// to entry index. Office looks names up without regard to case.
     names: HashMap<String, usize>,
+    /// Entry names exactly as stored, to entry index.
+    exact: HashMap<String, usize>,
     max_inflated: u64,
 }
 
@@ -52,6 +57,7 @@ impl<'a> Package<'a> {
             return Err(ReadError::suspicious(format!("{} zip entries", zip.len())));
         }
         let mut names = HashMap::with_capacity(zip.len());
+        let mut exact = HashMap::with_capacity(zip.len());
         let mut total: u64 = 0;
         for index in 0..zip.len() {
             let entry = zip.by_index_data(index).map_err(zip_error)?;
@@ -76,12 +82,18 @@ impl<'a> Package<'a> {
                     "entry {index} packs {size} bytes into {packed}"
                 )));
             }
-            let name = normalise(&entry.name().map_err(zip_error)?);
-            names.entry(name).or_insert(index);
+            let stored = entry.name().map_err(zip_error)?.to_string();
+            if names.insert(normalise(&stored), index).is_some() {
+                return Err(ReadError::damaged(format!(
+                    "two zip entries are named like {stored:?}"
+                )));
+            }
+            exact.insert(stored, index);
         }
         Ok(Package {
             zip,
             names,
+            exact,
             max_inflated: limits.max_inflated_bytes,
         })
     }
@@ -89,6 +101,11 @@ impl<'a> Package<'a> {
     /// Whether the package has an entry at `path` (any case).
     pub(crate) fn has(&self, path: &str) -> bool {
         self.names.contains_key(&normalise(path))
+    }
+
+    /// Whether the package has an entry named exactly `path`.
+    pub(crate) fn has_exact(&self, path: &str) -> bool {
+        self.exact.contains_key(path)
     }
 
     /// The normalised names of all entries.
@@ -120,14 +137,45 @@ impl<'a> Package<'a> {
         }
     }
 
-    /// A counting reader over the entry at `path`, if there is one.
+    /// Refuses the entry at `path` (any case) as suspicious when it
+    /// declares more than `max_bytes`: for parts that calamine reads whole
+    /// or event by event and that are small in real files, so that their
+    /// size bounds what calamine buffers.
+    pub(crate) fn cap(&mut self, path: &str, max_bytes: u64) -> Result<(), ReadError> {
+        let declared = self.reader(path)?.map(|reader| reader.declared());
+        match declared {
+            Some(size) if size > max_bytes => {
+                Err(ReadError::suspicious(format!("{path} is {size} bytes")))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// A counting reader over the entry at `path` (any case), if there is
+    /// one.
     pub(crate) fn reader(&mut self, path: &str) -> Result<Option<EntryReader<'_>>, ReadError> {
         let Some(&index) = self.names.get(&normalise(path)) else {
             return Ok(None);
         };
+        self.reader_at(index).map(Some)
+    }
+
+    /// A counting reader over the entry named exactly `path`, if there is
+    /// one.
+    pub(crate) fn reader_exact(
+        &mut self,
+        path: &str,
+    ) -> Result<Option<EntryReader<'_>>, ReadError> {
+        let Some(&index) = self.exact.get(path) else {
+            return Ok(None);
+        };
+        self.reader_at(index).map(Some)
+    }
+
+    fn reader_at(&mut self, index: usize) -> Result<EntryReader<'_>, ReadError> {
         let file = self.zip.by_index(index).map_err(zip_error)?;
         let declared = file.size();
-        Ok(Some(EntryReader {
+        Ok(EntryReader {
             file: Box::new(file),
             limit: declared.min(self.max_inflated),
             declared,
@@ -138,7 +186,7 @@ impl<'a> Package<'a> {
             window: 0,
             max_window: MAX_EVENT_BYTES,
             failure: None,
-        }))
+        })
     }
 }
 

@@ -332,3 +332,158 @@ pub fn ods_text(text: &str) -> String {
         r#"<table:table-cell office:value-type="string"><text:p>{text}</text:p></table:table-cell>"#
     )
 }
+
+// ---- xlsb (BIFF12) packages, record by record ----
+
+/// One BIFF12 record: type and size as 7-bit varints, then the payload.
+pub fn record(kind: u16, payload: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    if kind < 0x80 {
+        out.push(kind as u8);
+    } else {
+        out.push((kind & 0x7F) as u8 | 0x80);
+        out.push((kind >> 7) as u8);
+    }
+    let mut size = payload.len();
+    loop {
+        let byte = (size & 0x7F) as u8;
+        size >>= 7;
+        if size == 0 {
+            out.push(byte);
+            break;
+        }
+        out.push(byte | 0x80);
+    }
+    out.extend_from_slice(payload);
+    out
+}
+
+pub fn wide(text: &str) -> Vec<u8> {
+    let units: Vec<u16> = text.encode_utf16().collect();
+    let mut out = (units.len() as u32).to_le_bytes().to_vec();
+    for unit in units {
+        out.extend_from_slice(&unit.to_le_bytes());
+    }
+    out
+}
+
+/// An xlsb cell record: column, style (24 bits) and flags, then the value.
+pub fn xlsb_cell(kind: u16, col: u32, style: u32, value: &[u8]) -> Vec<u8> {
+    let mut payload = col.to_le_bytes().to_vec();
+    payload.extend_from_slice(&style.to_le_bytes());
+    payload.extend_from_slice(value);
+    record(kind, &payload)
+}
+
+/// An xlsb row header record.
+pub fn xlsb_row(index: u32) -> Vec<u8> {
+    let mut payload = index.to_le_bytes().to_vec();
+    payload.extend_from_slice(&[0; 13]);
+    record(0x0000, &payload)
+}
+
+/// One sheet of [`xlsb`]: name, state (0 visible, 1 hidden, 2 very
+/// hidden) and its cell records.
+pub struct SheetSpec<'a> {
+    pub name: &'a str,
+    pub state: u32,
+    pub records: Vec<u8>,
+}
+
+/// An xlsb package with `sheets`, shared `strings`, a date style (index 1)
+/// and the 1904 flag when asked.
+pub fn xlsb(sheets: &[SheetSpec<'_>], strings: &[&str], is_1904: bool) -> Vec<u8> {
+    xlsb_with_names(sheets, strings, is_1904, &[])
+}
+
+/// [`xlsb`] with `names` (BrtName and similar records) after the sheet
+/// list.
+pub fn xlsb_with_names(
+    sheets: &[SheetSpec<'_>],
+    strings: &[&str],
+    is_1904: bool,
+    names: &[u8],
+) -> Vec<u8> {
+    let mut workbook = record(0x0083, &[]);
+    workbook.extend(record(0x0099, &(u32::from(is_1904)).to_le_bytes()));
+    workbook.extend(record(0x008F, &[]));
+    let mut rels = String::new();
+    for (i, sheet) in sheets.iter().enumerate() {
+        let mut payload = sheet.state.to_le_bytes().to_vec();
+        payload.extend_from_slice(&(i as u32 + 1).to_le_bytes());
+        payload.extend(wide(&format!("rId{}", i + 1)));
+        payload.extend(wide(sheet.name));
+        workbook.extend(record(0x009C, &payload));
+        rels.push_str(&format!(
+            r#"<Relationship Id="rId{}" Type="{REL_NS}/worksheet" Target="worksheets/sheet{}.bin"/>"#,
+            i + 1,
+            i + 1
+        ));
+    }
+    workbook.extend(record(0x0090, &[]));
+    workbook.extend_from_slice(names);
+    workbook.extend(record(0x0084, &[]));
+    rels.push_str(&format!(
+        r#"<Relationship Id="rIdS" Type="{REL_NS}/sharedStrings" Target="sharedStrings.bin"/>"#
+    ));
+    rels.push_str(&format!(
+        r#"<Relationship Id="rIdT" Type="{REL_NS}/styles" Target="styles.bin"/>"#
+    ));
+
+    let mut sst = record(
+        0x009F,
+        &[strings.len() as u8, 0, 0, 0, strings.len() as u8, 0, 0, 0],
+    );
+    for s in strings {
+        let mut payload = vec![0u8];
+        payload.extend(wide(s));
+        sst.extend(record(0x0013, &payload));
+    }
+    sst.extend(record(0x00A0, &[]));
+
+    let mut styles = record(0x0267, &1u32.to_le_bytes());
+    let mut format = 164u16.to_le_bytes().to_vec();
+    format.extend(wide("yyyy-mm-dd"));
+    styles.extend(record(0x002C, &format));
+    styles.extend(record(0x0268, &[]));
+    styles.extend(record(0x0269, &2u32.to_le_bytes()));
+    for number_format in [0u16, 164] {
+        let mut xf = 0xFFFFu16.to_le_bytes().to_vec();
+        xf.extend_from_slice(&number_format.to_le_bytes());
+        xf.extend_from_slice(&[0; 12]);
+        styles.extend(record(0x002F, &xf));
+    }
+    styles.extend(record(0x026A, &[]));
+
+    let package_rels = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="{REL_NS}/officeDocument" Target="xl/workbook.bin"/></Relationships>"#
+    );
+    let workbook_rels = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{rels}</Relationships>"#
+    );
+    let sheet_bins: Vec<(String, Vec<u8>)> = sheets
+        .iter()
+        .enumerate()
+        .map(|(i, sheet)| {
+            let mut bin = record(0x0081, &[]);
+            bin.extend(record(0x0094, &[0; 16]));
+            bin.extend(record(0x0091, &[]));
+            bin.extend_from_slice(&sheet.records);
+            bin.extend(record(0x0092, &[]));
+            bin.extend(record(0x0082, &[]));
+            (format!("xl/worksheets/sheet{}.bin", i + 1), bin)
+        })
+        .collect();
+    let mut entries: Vec<(&str, &[u8])> = vec![
+        ("[Content_Types].xml", br#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>"#),
+        ("_rels/.rels", package_rels.as_bytes()),
+        ("xl/workbook.bin", &workbook),
+        ("xl/_rels/workbook.bin.rels", workbook_rels.as_bytes()),
+        ("xl/sharedStrings.bin", &sst),
+        ("xl/styles.bin", &styles),
+    ];
+    for (name, bin) in &sheet_bins {
+        entries.push((name.as_str(), bin.as_slice()));
+    }
+    zip(&entries)
+}
