@@ -10,7 +10,7 @@
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Redirect, Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{path, SsrMode};
 
 pub mod auth;
 pub mod error;
@@ -61,9 +61,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/contacts") view=pages::contacts::ContactsPage/>
                     <Route path=path!("/contacts/import") view=pages::import::ImportPage/>
                     <Route path=path!("/contacts/new") view=pages::contact::NewContactPage/>
-                    <Route path=path!("/contacts/:id") view=pages::contact::ContactPage/>
+                    // Pages that look up an id render fully before answering,
+                    // so "not found" always comes with a 404 status.
+                    <Route path=path!("/contacts/:id") view=pages::contact::ContactPage ssr=SsrMode::Async/>
                     <Route path=path!("/imports") view=pages::imports::ImportsPage/>
-                    <Route path=path!("/imports/:id") view=pages::imports::ImportDetailPage/>
+                    <Route path=path!("/imports/:id") view=pages::imports::ImportDetailPage ssr=SsrMode::Async/>
                 </Routes>
             </layout::Layout>
         </Router>

@@ -210,6 +210,7 @@ async fn another_accounts_ids_get_the_answer_a_random_id_gets_and_change_nothing
         let with_theirs = send(&app, Method::GET, &theirs, Some(&b), "none", "").await;
         let with_random = send(&app, Method::GET, &random, Some(&b), "none", "").await;
         assert_eq!(with_theirs.status, with_random.status, "{theirs}");
+        assert_eq!(with_theirs.status, StatusCode::NOT_FOUND, "{theirs}");
         assert!(with_theirs.body.contains("We couldn") && with_random.body.contains("We couldn"), "{theirs}");
         assert!(!with_theirs.body.contains("Secret") && !with_theirs.body.contains("a-committed.csv"), "{theirs} leaked");
     }
