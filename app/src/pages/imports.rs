@@ -198,6 +198,7 @@ fn ChangeItem(change: ContactChange) -> impl IntoView {
         Some(before) => changed_fields(before, &change.after),
         None => change.after.iter().filter(|(_, value)| !value.is_empty()).map(|(field, value)| (field, String::new(), value.to_string())).collect(),
     };
+    let created = change.action == ChangeAction::Created;
     let (tag, tag_class) = match change.action {
         ChangeAction::Created => ("Created", "tag new"),
         ChangeAction::Updated => ("Updated", "tag update"),
@@ -209,14 +210,29 @@ fn ChangeItem(change: ContactChange) -> impl IntoView {
                 <span class=tag_class>{tag}</span>
                 <span class="muted">{format!("row {}", change.line)}</span>
             </div>
-            <table class="diff">
-                <thead><tr><th scope="col">"Field"</th><th scope="col">"Before"</th><th scope="col">"After"</th></tr></thead>
-                <tbody>
-                    {rows.into_iter().map(|(field, before, after)| view! {
-                        <tr><th scope="row">{field.header()}</th><td class="before">{before}</td><td class="after">{after}</td></tr>
-                    }).collect_view()}
-                </tbody>
-            </table>
+            {if created {
+                view! {
+                    <table class="diff">
+                        <thead><tr><th scope="col">"Field"</th><th scope="col">"Value"</th></tr></thead>
+                        <tbody>
+                            {rows.into_iter().map(|(field, _, after)| view! {
+                                <tr><th scope="row">{field.header()}</th><td class="after">{after}</td></tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any()
+            } else {
+                view! {
+                    <table class="diff">
+                        <thead><tr><th scope="col">"Field"</th><th scope="col">"Before"</th><th scope="col">"After"</th></tr></thead>
+                        <tbody>
+                            {rows.into_iter().map(|(field, before, after)| view! {
+                                <tr><th scope="row">{field.header()}</th><td class="before">{before}</td><td class="after">{after}</td></tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any()
+            }}
         </li>
     }
 }
