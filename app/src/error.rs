@@ -31,6 +31,9 @@ pub enum AppError {
     /// Someone else changed the same data first.
     #[error("{0}")]
     Conflict(String),
+    /// The request's body was larger than the server accepts.
+    #[error("This request is larger than the server accepts, so nothing was changed. Send less at once.")]
+    TooLarge,
     /// Too many attempts; try again later.
     #[error("{0}")]
     TooManyAttempts(String),
@@ -50,6 +53,7 @@ impl AppError {
             AppError::NotFound(_) => 404,
             AppError::Invalid(_) | AppError::InvalidContact(_) => 422,
             AppError::Conflict(_) => 409,
+            AppError::TooLarge => 413,
             AppError::TooManyAttempts(_) => 429,
             AppError::Internal => 500,
             AppError::Unreachable => 502,
@@ -62,6 +66,13 @@ impl FromServerFnError for AppError {
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         let error = match value {
+            // On the server: a body that went over the request limit while
+            // it was read (one sent without a length; one announcing its
+            // length is refused before it is read).
+            #[cfg(feature = "ssr")]
+            ServerFnErrorErr::Deserialization(message) if message.contains("length limit exceeded") => {
+                AppError::TooLarge
+            }
             // On the server: the request could not be read (malformed or
             // incomplete arguments) — the caller's fault, said as such.
             #[cfg(feature = "ssr")]

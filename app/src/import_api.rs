@@ -30,6 +30,12 @@ pub const MAX_LOOKUP_KEYS: usize = 5_000;
 /// The most rows one [`upload_rows`] call accepts.
 pub const MAX_ROWS_PER_UPLOAD: usize = 2_000;
 
+/// The most JSON bytes the browser puts in one [`upload_rows`] call (it
+/// splits by this as well as by rows): half the server's default request
+/// limit (`MAX_REQUEST_BYTES`, 8 MiB), which 2,000 rows of long notes in a
+/// many-byte script would exceed.
+pub const MAX_UPLOAD_BYTES: usize = 4 * 1024 * 1024;
+
 /// How many changed contacts one page of [`import_detail`] holds.
 pub const CHANGES_PER_PAGE: u32 = 200;
 

@@ -5,172 +5,19 @@
 
 #![cfg(feature = "read")]
 
+#[path = "read_support/counting.rs"]
+mod counting;
 mod read_support;
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
-use std::io::{Cursor, Write};
-
+use counting::{read_measured, MIB};
 use read_support::{
-    all_texts, biff, biff_cell, biff_string, compound_file, inline, minimal_xlsx, ods, ods_text,
-    read, record, wide, xls, xlsb, xlsb_cell, xlsb_row, xlsb_with_names, xlsx_parts, zip,
-    SheetSpec, MAIN_NS,
+    all_texts, biff, biff_cell, biff_string, compound_file, declare_size, header_and_rows, inline,
+    mark_encrypted, minimal_xlsx, ods, ods_text, ods_with_content, read, record, wide, worksheet,
+    xls, xlsb, xlsb_cell, xlsb_row, xlsb_with_names, xlsx_parts, xlsx_with_sheet, zip,
+    zip_with_filler, SheetSpec, MAIN_NS,
 };
-use rules::read::{read_workbook, ReadError, Workbook};
+use rules::read::ReadError;
 use rules::Limits;
-use zip::write::SimpleFileOptions;
-use zip::{CompressionMethod, ZipWriter};
-
-// ---- measuring allocations per thread ----
-
-struct Counting;
-
-thread_local! {
-    static CURRENT: Cell<i64> = const { Cell::new(0) };
-    static PEAK: Cell<i64> = const { Cell::new(0) };
-}
-
-fn track(delta: i64) {
-    let _ = CURRENT.try_with(|current| {
-        let now = current.get() + delta;
-        current.set(now);
-        let _ = PEAK.try_with(|peak| {
-            if now > peak.get() {
-                peak.set(now);
-            }
-        });
-    });
-}
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let pointer = unsafe { System.alloc(layout) };
-        if !pointer.is_null() {
-            track(layout.size() as i64);
-        }
-        pointer
-    }
-
-    unsafe fn dealloc(&self, pointer: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(pointer, layout) };
-        track(-(layout.size() as i64));
-    }
-
-    unsafe fn realloc(&self, pointer: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        let new = unsafe { System.realloc(pointer, layout, new_size) };
-        if !new.is_null() {
-            track(new_size as i64 - layout.size() as i64);
-        }
-        new
-    }
-}
-
-#[global_allocator]
-static ALLOCATOR: Counting = Counting;
-
-const MIB: i64 = 1024 * 1024;
-
-/// Runs `f`, returning its result and the most memory it held at once.
-fn peak_of<R>(f: impl FnOnce() -> R) -> (R, i64) {
-    let start = CURRENT.with(Cell::get);
-    PEAK.with(|peak| peak.set(start));
-    let result = f();
-    let peak = PEAK.with(Cell::get) - start;
-    (result, peak)
-}
-
-fn read_measured(bytes: &[u8], name: &str, limits: &Limits) -> (Result<Workbook, ReadError>, i64) {
-    peak_of(|| read_workbook(bytes, name, None, limits))
-}
-
-// ---- building hostile packages ----
-
-/// An xlsx whose worksheet part is exactly `sheet_xml`.
-fn xlsx_with_sheet(sheet_xml: &str, shared_strings: Option<&str>, styles: Option<&str>) -> Vec<u8> {
-    let mut parts = xlsx_parts("", shared_strings, styles);
-    for (name, data) in &mut parts {
-        if name == "xl/worksheets/sheet1.xml" {
-            *data = sheet_xml.as_bytes().to_vec();
-        }
-    }
-    let entries: Vec<(&str, &[u8])> = parts
-        .iter()
-        .map(|(n, d)| (n.as_str(), d.as_slice()))
-        .collect();
-    zip(&entries)
-}
-
-fn sheet_xml(sheet_data: &str) -> String {
-    format!(
-        r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{MAIN_NS}"><sheetData>{sheet_data}</sheetData></worksheet>"#
-    )
-}
-
-/// A zip holding `name` with `size` bytes of `byte`, deflated, plus the
-/// other `parts`.
-fn zip_with_filler(parts: &[(&str, &[u8])], name: &str, size: usize, byte: u8) -> Vec<u8> {
-    let mut writer = ZipWriter::new(Cursor::new(Vec::new()));
-    let options = SimpleFileOptions::default().compression_method(CompressionMethod::Deflated);
-    for (part, data) in parts {
-        writer.start_file(*part, options).unwrap();
-        writer.write_all(data).unwrap();
-    }
-    writer.start_file(name, options).unwrap();
-    let chunk = vec![byte; 1 << 20];
-    let mut left = size;
-    while left > 0 {
-        let n = left.min(chunk.len());
-        writer.write_all(&chunk[..n]).unwrap();
-        left -= n;
-    }
-    writer.finish().unwrap().into_inner()
-}
-
-/// Sets the declared uncompressed size of entry `name` in both its local
-/// header and its central directory header.
-fn declare_size(zip: &mut [u8], name: &str, size: u32) {
-    let mut patched = 0;
-    for at in 0..zip.len().saturating_sub(46) {
-        if zip[at..].starts_with(b"PK\x03\x04") {
-            let len = u16::from_le_bytes([zip[at + 26], zip[at + 27]]) as usize;
-            if zip.get(at + 30..at + 30 + len) == Some(name.as_bytes()) {
-                zip[at + 22..at + 26].copy_from_slice(&size.to_le_bytes());
-                patched += 1;
-            }
-        }
-        if zip[at..].starts_with(b"PK\x01\x02") {
-            let len = u16::from_le_bytes([zip[at + 28], zip[at + 29]]) as usize;
-            if zip.get(at + 46..at + 46 + len) == Some(name.as_bytes()) {
-                zip[at + 24..at + 28].copy_from_slice(&size.to_le_bytes());
-                patched += 1;
-            }
-        }
-    }
-    assert_eq!(patched, 2, "{name} not found");
-}
-
-/// Marks every entry as encrypted (general purpose flag bit 0).
-fn mark_encrypted(zip: &mut [u8]) {
-    for at in 0..zip.len().saturating_sub(10) {
-        if zip[at..].starts_with(b"PK\x03\x04") {
-            zip[at + 6] |= 1;
-        }
-        if zip[at..].starts_with(b"PK\x01\x02") {
-            zip[at + 8] |= 1;
-        }
-    }
-}
-
-fn header_and_rows(rows: usize) -> String {
-    let mut data = format!(r#"<row r="1">{}</row>"#, inline("A1", "Name"));
-    for row in 2..rows + 2 {
-        data.push_str(&format!(
-            r#"<row r="{row}">{}</row>"#,
-            inline(&format!("A{row}"), "x")
-        ));
-    }
-    data
-}
 
 // ---- the tests ----
 
@@ -269,7 +116,7 @@ fn a_single_xml_text_larger_than_16_mb_is_refused_without_buffering_it() {
         state = state.wrapping_mul(1_103_515_245).wrapping_add(12345);
         text.push(char::from(b'a' + (state >> 16) as u8 % 26));
     }
-    let xml = sheet_xml(&format!(
+    let xml = worksheet(&format!(
         r#"<row r="1"><c r="A1" t="str"><v>{text}</v></c></row>"#
     ));
     drop(text);
@@ -297,7 +144,7 @@ fn a_cell_whose_text_runs_add_up_past_16_mb_is_refused_without_collecting_them()
         }
         runs.push_str(if run == 0 { "</t></c>" } else { "</t>" });
     }
-    let xml = sheet_xml(&format!(
+    let xml = worksheet(&format!(
         r#"<row r="1"><c r="A1" t="inlineStr"><is>{runs}</is></c></row>"#
     ));
     drop(runs);
@@ -386,7 +233,7 @@ fn deeply_nested_xml_costs_nothing() {
         "</r>".repeat(depth)
     );
     let junk = format!("{}{}", "<x>".repeat(depth), "</x>".repeat(depth));
-    let xml = sheet_xml(&format!(
+    let xml = worksheet(&format!(
         r#"{junk}<row r="1"><c r="A1" t="inlineStr"><is>{nested}</is></c></row>"#
     ));
     let (result, peak) = read_measured(
@@ -401,14 +248,14 @@ fn deeply_nested_xml_costs_nothing() {
 #[test]
 fn malformed_xml_is_reported_as_damage() {
     for xml in [
-        sheet_xml(r#"<row r="1"><c r="A1" t="inlineStr"><is><t>Name"#)
+        worksheet(r#"<row r="1"><c r="A1" t="inlineStr"><is><t>Name"#)
             .replace("</sheetData></worksheet>", ""),
-        sheet_xml(r#"<row r="1"><c r="A1"><v>1</v></c"#),
-        sheet_xml(r#"<row r="1"><c r="A1" t="s"><v>0</v></c></row>"#),
-        sheet_xml(r#"<row r="1"><c r="A99999999999"><v>1</v></c></row>"#),
-        sheet_xml(r#"<row r="1"><c r="ZZZZZZZZ1"><v>1</v></c></row>"#),
-        sheet_xml(r#"<row r="0"><c><v>1</v></c></row>"#),
-        sheet_xml(
+        worksheet(r#"<row r="1"><c r="A1"><v>1</v></c"#),
+        worksheet(r#"<row r="1"><c r="A1" t="s"><v>0</v></c></row>"#),
+        worksheet(r#"<row r="1"><c r="A99999999999"><v>1</v></c></row>"#),
+        worksheet(r#"<row r="1"><c r="ZZZZZZZZ1"><v>1</v></c></row>"#),
+        worksheet(r#"<row r="0"><c><v>1</v></c></row>"#),
+        worksheet(
             r#"<row r="5"><c r="A5"><v>1</v></c></row><row r="2"><c r="A2"><v>1</v></c></row>"#,
         ),
         "\u{1}\u{2}not xml at all".to_string(),
@@ -999,21 +846,6 @@ fn an_xlsb_defined_name_whose_text_would_take_hours_to_build_is_refused() {
         read(&bytes, "name.xlsb"),
         Err(ReadError::Damaged { .. })
     ));
-}
-
-/// An ods package whose content.xml is exactly `content`.
-fn ods_with_content(content: &str) -> Vec<u8> {
-    zip(&[
-        (
-            "mimetype",
-            b"application/vnd.oasis.opendocument.spreadsheet",
-        ),
-        (
-            "META-INF/manifest.xml",
-            br#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/></manifest:manifest>"#,
-        ),
-        ("content.xml", content.as_bytes()),
-    ])
 }
 
 #[test]

@@ -397,28 +397,68 @@ fn cells_without_references_follow_on_from_the_previous_cell() {
 }
 
 /// Excel 365's newer errors (`#SPILL!`, `#CALC!`, `#FIELD!`…) are cached as
-/// `t="e"` cells; calamine 0.38 knows only the classic seven (and
-/// `#GETTING_DATA`) and refuses the sheet at the first other one, so such
-/// a file reads as damaged. A known gap, kept visible here.
+/// `t="e"` cells; calamine 0.38 knows only the classic seven and stops at
+/// any other, so the reader finds those cells itself: they read as error
+/// cells, and the rest of the sheet as usual.
 #[test]
-fn a_newer_excel_error_value_makes_calamine_refuse_the_sheet() {
+fn newer_excel_error_values_read_as_error_cells() {
+    let error = |text: &str| Cell::Error(text.into());
+    let text = |text: &str| Cell::Text(text.into());
     let data = format!(
-        r#"<row r="1">{}</row><row r="2"><c r="A2" t="e"><v>#N/A</v></c></row><row r="3"><c r="A3" t="e"><v>#SPILL!</v></c></row>"#,
-        inline("A1", "Email")
+        r#"<row r="1">{}{}</row><row r="2"><c r="A2" t="e"><v>#N/A</v></c><c r="B2"><v>1</v></c></row><row r="3"><c r="A3" t="e"><f>SEQUENCE(3)</f><v>#SPILL!</v></c><c r="B3" t="e"><v>#CALC!</v></c><c r="C3" t="e"><v>#FIELD!</v></c></row><row r="4"><c r="B4" t="e" s="0"><v>#BUSY!</v></c></row><row r="6"><c r="A6"><v>6</v></c><c r="B6" t="e"><v>oops</v></c></row>"#,
+        inline("A1", "Email"),
+        inline("B1", "Count")
     );
-    let classic = format!(
-        r#"<row r="1">{}</row><row r="2"><c r="A2" t="e"><v>#N/A</v></c></row>"#,
-        inline("A1", "Email")
-    );
+    let workbook = read_ok(&minimal_xlsx(&data, None), "spill.xlsx");
+    let rows: Vec<(u32, Vec<Cell>)> = workbook
+        .sheet
+        .rows
+        .iter()
+        .map(|row| (row.line, row.cells.clone()))
+        .collect();
     assert_eq!(
-        read_ok(&minimal_xlsx(&classic, None), "errors.xlsx")
-            .sheet
-            .rows[0]
-            .cells[0],
-        Cell::Error("#N/A".into())
+        rows,
+        [
+            (2, vec![error("#N/A"), text("1")]),
+            (3, vec![error("#SPILL!"), error("#CALC!")]),
+            (4, vec![text(""), error("#BUSY!")]),
+            (6, vec![text("6"), error("oops")]),
+        ]
     );
-    assert!(matches!(
-        read(&minimal_xlsx(&data, None), "spill.xlsx"),
-        Err(ReadError::Damaged { .. })
-    ));
+    assert_eq!(workbook.sheet.blank_rows_skipped, 1);
+
+    // In the header too, and in cells without references.
+    let data = r#"<row><c t="e"><v>#SPILL!</v></c><c r="B1" t="inlineStr"><is><t>Email</t></is></c></row><row><c t="e"><v>#CALC!</v></c></row><row><c><v>3</v></c><c t="e"><v>#BLOCKED!</v></c></row>"#;
+    let workbook = read_ok(&minimal_xlsx(data, None), "norefs.xlsx");
+    assert_eq!(workbook.sheet.headers, ["#SPILL!", "Email"]);
+    assert_eq!(
+        workbook
+            .sheet
+            .rows
+            .iter()
+            .map(|row| row.cells.clone())
+            .collect::<Vec<_>>(),
+        [
+            vec![error("#CALC!"), text("")],
+            vec![text("3"), error("#BLOCKED!")]
+        ]
+    );
+}
+
+/// calamine does not count the column on after a cell it refused, so a
+/// cell without a reference after one in the same row would land on it:
+/// such a sheet (which Excel never writes) is refused as before.
+#[test]
+fn a_cell_without_a_reference_after_a_newer_error_value_is_refused() {
+    for data in [
+        r#"<row r="1"><c t="inlineStr"><is><t>A</t></is></c><c t="inlineStr"><is><t>B</t></is></c></row><row r="2"><c t="e"><v>#SPILL!</v></c><c><v>2</v></c></row>"#,
+        r#"<row r="1"><c r="A1" t="e"><v>#SPILL!</v></c><c t="inlineStr"><is><t>B</t></is></c></row>"#,
+        r#"<row r="1"><c r="A1" t="e"><v>#SPILL!</v></c><c r="B1" t="e"><v>#CALC!</v></c><c><v>1</v></c></row>"#,
+    ] {
+        let result = read(&minimal_xlsx(data, None), "norefs.xlsx");
+        assert!(
+            matches!(result, Err(ReadError::Damaged { .. })),
+            "{data}: {result:?}"
+        );
+    }
 }

@@ -5,6 +5,7 @@
 //! [`router`] builds the whole app without a socket, so tests can drive it
 //! with `tower::ServiceExt::oneshot`.
 
+pub mod body_limit;
 pub mod config;
 pub mod downloads;
 pub mod exports;
@@ -82,6 +83,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .layer(sessions)
         .layer(middleware::from_fn_with_state(origin, security::refuse_cross_origin))
         .layer(middleware::from_fn(security::security_headers))
+        .layer(middleware::from_fn(body_limit::explain_too_large))
         .layer(CompressionLayer::new())
 }
 

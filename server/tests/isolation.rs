@@ -13,12 +13,9 @@ use std::collections::BTreeSet;
 mod support;
 use support::{call, prepare, router, send, sign_up};
 
-use app::server_context::AppState;
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
 use axum::Router;
-use http_body_util::BodyExt;
-use leptos::prelude::LeptosOptions;
 use rules::headers::{ImportColumns, ImportRow};
 use rules::merge::MergeMode;
 use rules::{ContactFields, Field};

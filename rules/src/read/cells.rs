@@ -118,10 +118,18 @@ pub(crate) fn feed_range<'r>(
     Ok(())
 }
 
-/// A calamine error as ours: a password is a password; everything else
-/// calamine refuses is a damaged file (with calamine's words for the log).
+/// A calamine error as ours: a password is a password; a zip entry that
+/// inflates past its declared size (the zip crate stops it; calamine
+/// passes that on as an I/O error) looks unsafe, as it does when the
+/// pre-flight checks meet it; everything else calamine refuses is a
+/// damaged file (with calamine's words for the log).
 pub(crate) fn calamine_error(format: &str, error: &dyn std::error::Error) -> ReadError {
-    ReadError::damaged(format!("{format} (calamine): {error}"))
+    let detail = format!("{format} (calamine): {error}");
+    if detail.contains("larger than its declared") {
+        ReadError::suspicious(detail)
+    } else {
+        ReadError::damaged(detail)
+    }
 }
 
 impl From<calamine::XlsxError> for ReadError {

@@ -80,9 +80,10 @@ pub(crate) fn read(text: &[u8], builder: &mut SheetBuilder<'_>) -> Result<(), Re
             return Err(ReadError::damaged("csv: a record without a position"));
         };
         let row = rows.row_at(text, usize::try_from(position.byte()).unwrap_or(usize::MAX));
-        let first_line = u32::try_from(position.line())
-            .unwrap_or(u32::MAX)
-            .saturating_add(lines_before);
+        // The line the record starts on, for errors. Not the `csv` crate's
+        // `position.line()`: after a `\r\n` it points at the `\n`, a line
+        // too early.
+        let first_line = row.saturating_add(1).saturating_add(lines_before);
         let mut newlines = 0u32;
         for (col, field) in record.iter().enumerate() {
             let field = match std::str::from_utf8(field) {
@@ -211,8 +212,9 @@ fn sep_line(text: &[u8]) -> Option<(&[u8], u8, u32)> {
 }
 
 /// The delimiter the header line uses most, outside quotes: `,`, `;` or
-/// tab (ties go to the comma, then the semicolon). Blank leading lines are
-/// skipped; a line with none of them is one column (comma).
+/// tab (ties go to the comma, then the semicolon). Leading lines with
+/// nothing but spaces and delimiters (blank rows, as `,,,` or a lone tab)
+/// are skipped; a line with none of them is one column (comma).
 fn sniff_delimiter(text: &[u8]) -> u8 {
     const CANDIDATES: [u8; 3] = [b',', b';', b'\t'];
     let mut counts = [0usize; 3];
@@ -228,12 +230,12 @@ fn sniff_delimiter(text: &[u8]) -> u8 {
                 if seen_content {
                     break;
                 }
+                counts = [0; 3];
             }
             _ if in_quotes => {}
             _ => {
                 if let Some(i) = CANDIDATES.iter().position(|&c| c == b) {
                     counts[i] += 1;
-                    seen_content = true;
                 } else if !b.is_ascii_whitespace() {
                     seen_content = true;
                 }
@@ -284,6 +286,9 @@ mod tests {
         assert_eq!(sniff_delimiter(b"\n\n  \na;b"), b';');
         assert_eq!(sniff_delimiter(b"\"x,y\";b"), b';');
         assert_eq!(sniff_delimiter(b"Email"), b',');
+        // Blank rows saved as delimiters, or a stray tab, do not decide.
+        assert_eq!(sniff_delimiter(b"\t\n,,,\r\na;b"), b';');
+        assert_eq!(sniff_delimiter(b";;;\na,b"), b',');
     }
 
     #[test]
@@ -341,6 +346,15 @@ mod tests {
         assert_eq!(decode(b"\xFE\xFF\0a\0,\0b").unwrap().as_ref(), b"a,b");
         assert_eq!(
             sheet(b"a\nb\n\"x\ny\xE9\"").unwrap_err(),
+            ReadError::NotUtf8 { line: 4 }
+        );
+        // Windows line ends, and blank lines, count once each.
+        assert_eq!(
+            sheet(b"a\r\nb\r\n\r\nc\xE9\r\n").unwrap_err(),
+            ReadError::NotUtf8 { line: 4 }
+        );
+        assert_eq!(
+            sheet(b"a\r\nb\r\n\"x\r\ny\xE9\"\r\n").unwrap_err(),
             ReadError::NotUtf8 { line: 4 }
         );
     }

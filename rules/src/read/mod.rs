@@ -126,12 +126,16 @@
 //!   column of every data row, outside the budget: at the default limits,
 //!   up to 200,000 × 100 cells, 480 MB (240 MB in wasm32).
 //!
-//! What calamine 0.38 does not read (each kept visible by a test): an
-//! xlsx sheet holding one of Excel 365's newer errors (`#SPILL!`,
-//! `#CALC!`…) is refused as damaged; in an xlsb, formula cells whose
-//! cached value is an error and the "short" cell records some writers
-//! use read as blank; an ods error cell reads as its text only when it
-//! has the empty `office:string-value` LibreOffice writes.
+//! Excel 365's newer errors in an xlsx (`#SPILL!`, `#CALC!`, `#FIELD!`,
+//! `#BLOCKED!`, `#UNKNOWN!`, `#CONNECT!`, `#BUSY!`), which calamine 0.38
+//! stops at, are found by a scan of the sheet alongside calamine and read
+//! as error cells (see `xlsx`).
+//!
+//! What calamine 0.38 does not read (each kept visible by a test): in an
+//! xlsb, formula cells whose cached value is an error and the "short"
+//! cell records some writers use read as blank; an ods error cell reads
+//! as its text only when it has the empty `office:string-value`
+//! LibreOffice writes.
 
 mod builder;
 mod cells;

@@ -25,7 +25,13 @@
 //! exceed 16 MB, and every cell reference must lie in Excel's grid. (A
 //! smaller sheet cannot hold anything larger than itself.) As the cells
 //! come, one outside Excel's grid is a damaged file.
+//!
+//! calamine stops at an error value it does not know (Excel 365's
+//! `#SPILL!` and the like); the sheet is then scanned alongside it for
+//! those cells' positions and they read as error cells
+//! ([`UnknownErrors`]).
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::io::Cursor;
 
@@ -37,6 +43,7 @@ use super::cells::{catching_panics, value_ref, GROWTH, STRING_BYTES};
 use super::dates::DateSystem;
 use super::error::ReadError;
 use super::sheets::{choose, from_calamine};
+use super::value::Value;
 use super::xml::{decode_attr, get_attrs, raw_attr, raw_attrs, XmlPart};
 use super::zip_guard::{Package, MAX_EVENT_BYTES};
 use crate::sheet::{Limits, Sheet};
@@ -120,16 +127,215 @@ pub(crate) fn read(
         };
         let mut builder = SheetBuilder::new(&chosen.name, limits, budget, progress);
         let mut cells = xlsx.worksheet_cells_reader(&name)?;
-        while let Some(cell) = cells.next_cell()? {
-            let (row, col) = cell.get_position();
-            if row >= GRID_ROWS || col >= GRID_COLUMNS {
-                return Err(damaged(format!("a cell at row {row}, column {col}")));
+        // Opened at the first error value calamine does not know.
+        let mut unknown_errors: Option<UnknownErrors<'_>> = None;
+        let mut package_left = Some(package);
+        loop {
+            match cells.next_cell() {
+                Ok(Some(cell)) => {
+                    let (row, col) = cell.get_position();
+                    if row >= GRID_ROWS || col >= GRID_COLUMNS {
+                        return Err(damaged(format!("a cell at row {row}, column {col}")));
+                    }
+                    builder.push(row, col, value_ref(cell.get_value(), system))?;
+                }
+                Ok(None) => break,
+                Err(calamine::XlsxError::CellError(text)) => {
+                    if let Some(package) = package_left.take() {
+                        unknown_errors = Some(UnknownErrors::open(package, &path)?);
+                    }
+                    let (row, col) = match unknown_errors.as_mut() {
+                        Some(scan) => scan.next(&text)?,
+                        None => return Err(damaged("the scan for error values did not open")),
+                    };
+                    builder.push(row, col, Value::Error(Cow::Owned(text)))?;
+                }
+                Err(error) => return Err(error.into()),
             }
-            builder.push(row, col, value_ref(cell.get_value(), system))?;
         }
         drop(cells);
+        if let Some(scan) = unknown_errors {
+            scan.finish()?;
+        }
         Ok((names, builder.finish()?))
     })
+}
+
+/// The cells whose cached error value calamine does not know: Excel 365's
+/// `#SPILL!`, `#CALC!`, `#FIELD!`, `#BLOCKED!`, `#UNKNOWN!`, `#CONNECT!`,
+/// `#BUSY!` (and `#GETTING_DATA`, or anything else in a `t="e"` cell).
+///
+/// calamine 0.38's cell reader knows only the classic seven errors. At
+/// any other it returns `XlsxError::CellError` with the value's text,
+/// having read the cell up to that text (the `<v>` is left open), and it
+/// can be called again: it carries on from there, skips the rest of that
+/// cell (its outer loop ignores what is not a row or a cell) and reads the
+/// next cell normally. Only the position is lost, and one thing is off:
+/// calamine counts columns on for cells without a reference (`r`) only
+/// after a cell it read, so a cell without a reference later in the same
+/// row would land one column to the left.
+///
+/// So at the first such error this scan opens the worksheet again and
+/// reads it alongside calamine the way `next_cell` does, stopping at each
+/// cell calamine refused to give its position. A cell without a
+/// reference after one of them in the same row makes the sheet damaged,
+/// as it was before (Excel always writes references).
+struct UnknownErrors<'z> {
+    xml: XmlPart<'z>,
+    /// calamine's row and column counters (0-based).
+    row: u32,
+    col: u32,
+    /// A refused cell has been found in the current row.
+    in_row: bool,
+    name: String,
+}
+
+impl<'z> UnknownErrors<'z> {
+    /// Opens the worksheet at `path` and reads up to `<sheetData>`, as
+    /// calamine's cell reader does.
+    fn open(package: &'z mut Package<'_>, path: &str) -> Result<UnknownErrors<'z>, ReadError> {
+        let entry = package
+            .reader(path)?
+            .ok_or_else(|| damaged(format!("{path} is missing")))?;
+        let mut xml = XmlPart::new(entry, path);
+        loop {
+            match xml.next()? {
+                Event::Start(e) if e.local_name().as_ref() == "sheetData" => break,
+                Event::Eof => return Err(xml.eof()),
+                _ => {}
+            }
+        }
+        Ok(UnknownErrors {
+            xml,
+            row: 0,
+            col: 0,
+            in_row: false,
+            name: String::new(),
+        })
+    }
+
+    /// The position (0-based row and column) of the next cell calamine
+    /// refused, whose value's text calamine says is `text`.
+    fn next(&mut self, text: &str) -> Result<(u32, u32), ReadError> {
+        loop {
+            match self.xml.next()? {
+                Event::Start(e) if e.local_name().as_ref() == "row" => {
+                    if let Ok(Some(r)) = raw_attr(&e, "r") {
+                        self.row = row_number(r)?;
+                    }
+                }
+                Event::End(e) if e.local_name().as_ref() == "row" => {
+                    self.row = self.row.saturating_add(1);
+                    self.col = 0;
+                    self.in_row = false;
+                }
+                Event::Start(e) if e.local_name().as_ref() == "c" => {
+                    let [r, _, t] = get_attrs(&e, ["r", "s", "t"])
+                        .map_err(|()| damaged("a bad cell attribute"))?;
+                    let kind = value_kind(t);
+                    let error_type = t == Some("e");
+                    let position = match r {
+                        Some(r) => {
+                            let (row, col) = cell_reference(r)?;
+                            self.col = col;
+                            (row, col)
+                        }
+                        None if self.in_row => {
+                            return Err(damaged(
+                                "a cell without a reference after an unknown error value",
+                            ))
+                        }
+                        None => (self.row, self.col),
+                    };
+                    if error_type {
+                        if let Some(found) = unknown_error(&mut self.xml, &mut self.name)? {
+                            if found != text {
+                                return Err(damaged(
+                                    "calamine and the scan disagree about an error value",
+                                ));
+                            }
+                            // calamine does not count the column on.
+                            self.in_row = true;
+                            return Ok(position);
+                        }
+                    } else {
+                        cell(&mut self.xml, kind, &mut self.name)?;
+                    }
+                    self.col = self.col.saturating_add(1);
+                }
+                Event::End(e) if e.local_name().as_ref() == "sheetData" => {
+                    return Err(damaged("calamine refused a cell the scan did not find"))
+                }
+                Event::Eof => return Err(self.xml.eof()),
+                _ => {}
+            }
+        }
+    }
+
+    /// Once calamine has read the whole sheet: refuses it if a cell
+    /// without a reference follows the last refused cell in its row.
+    fn finish(mut self) -> Result<(), ReadError> {
+        if !self.in_row {
+            return Ok(());
+        }
+        loop {
+            match self.xml.next()? {
+                Event::Start(e)
+                    if e.local_name().as_ref() == "c"
+                        && !matches!(raw_attr(&e, "r"), Ok(Some(_))) =>
+                {
+                    return Err(damaged(
+                        "a cell without a reference after an unknown error value",
+                    ));
+                }
+                Event::End(e) if matches!(e.local_name().as_ref(), "row" | "sheetData") => {
+                    return Ok(())
+                }
+                Event::Eof => return Ok(()),
+                _ => {}
+            }
+        }
+    }
+}
+
+/// The children of a `t="e"` cell (its `<c>` just read), read as
+/// calamine's `next_cell` reads them, up to a `<v>` whose first event is
+/// text calamine does not know as an error: that text (the reader is left
+/// just after it, where calamine stops). `None` when the cell ends without
+/// one (calamine read it).
+fn unknown_error(xml: &mut XmlPart<'_>, name: &mut String) -> Result<Option<String>, ReadError> {
+    const KNOWN: [&str; 7] = [
+        "#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!",
+    ];
+    loop {
+        name.clear();
+        match xml.next()? {
+            Event::Start(e) => name.push_str(e.name().as_ref()),
+            Event::End(e) if e.local_name().as_ref() == "c" => return Ok(None),
+            Event::Eof => return Err(xml.eof()),
+            _ => continue,
+        }
+        let local = name.rsplit_once(':').map_or(name.as_str(), |(_, l)| l);
+        match local {
+            "is" => inline_string(xml, name)?,
+            "f" => skip_to_end(xml, name)?,
+            "v" => {
+                match xml.next()? {
+                    Event::Text(t) => {
+                        let text: &str = t.as_ref();
+                        if !KNOWN.contains(&text) {
+                            return Ok(Some(text.to_string()));
+                        }
+                    }
+                    Event::End(e) if e.name().as_ref() == name.as_str() => continue,
+                    Event::Eof => return Err(xml.eof()),
+                    _ => {}
+                }
+                skip_to_end(xml, name)?;
+            }
+            _ => return Err(damaged("an unexpected element in a cell")),
+        }
+    }
 }
 
 /// Where calamine finds the workbook's parts, worked out as calamine does
@@ -477,11 +683,7 @@ fn check_worksheet(package: &mut Package<'_>, path: &str) -> Result<(), ReadErro
                 if let Some(r) = r {
                     cell_reference(r)?;
                 }
-                let kind = match t {
-                    Some("inlineStr" | "is") => ValueKind::Inline,
-                    Some("n" | "s" | "b" | "e") | None => ValueKind::Plain,
-                    Some(_) => ValueKind::Text,
-                };
+                let kind = value_kind(t);
                 cell(&mut xml, kind, &mut name)?;
             }
             Event::End(e) if e.local_name().as_ref() == "sheetData" => return Ok(()),
@@ -500,6 +702,15 @@ enum ValueKind {
     Plain,
     /// Formula strings, dates and anything else: all its text.
     Text,
+}
+
+/// How calamine reads the `<v>` of a cell whose type (`t`) is `t`.
+fn value_kind(t: Option<&str>) -> ValueKind {
+    match t {
+        Some("inlineStr" | "is") => ValueKind::Inline,
+        Some("n" | "s" | "b" | "e") | None => ValueKind::Plain,
+        Some(_) => ValueKind::Text,
+    }
 }
 
 /// A cell (its `<c>` just read), read as calamine's `next_cell` and

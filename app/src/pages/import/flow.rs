@@ -26,6 +26,9 @@ const CHECK_SLICE: usize = 3_000;
 const KEYS_PER_CALL: usize = crate::import_api::MAX_LOOKUP_KEYS;
 /// Rows per `upload_rows` call (the server's cap).
 const ROWS_PER_UPLOAD: usize = crate::import_api::MAX_ROWS_PER_UPLOAD;
+/// JSON bytes per `upload_rows` call: well below the server's request limit
+/// even when every row carries long texts in a many-byte script.
+const BYTES_PER_UPLOAD: usize = crate::import_api::MAX_UPLOAD_BYTES;
 
 /// Reads `file` (its `sheet`, or the default one) and checks every row.
 pub async fn load(context: ImportContext, file: web_sys::File, sheet: Option<String>) {
@@ -191,7 +194,8 @@ pub async fn confirm(context: ImportContext) {
     let outcome = async {
         let import_id = open_import(new_import).await?;
         let mut sent = 0;
-        for chunk in rows.chunks(ROWS_PER_UPLOAD) {
+        for range in super::session::upload_chunks(&rows, ROWS_PER_UPLOAD, BYTES_PER_UPLOAD) {
+            let chunk = &rows[range];
             upload_rows(import_id, chunk.to_vec()).await?;
             sent += chunk.len();
             context.stage.set(Stage::Uploading { sent, total });

@@ -209,6 +209,49 @@ pub fn check(columns: ImportColumns, rows: Vec<ImportRow>, contacts: Vec<Existin
     ImportCheck::new(columns, rows, existing(contacts), mode)
 }
 
+/// Splits `rows` into consecutive uploads of at most `max_rows` rows and at
+/// most `max_bytes` of JSON each (a single row larger than that goes alone),
+/// so that rows with long texts never make one request larger than the
+/// server accepts.
+pub fn upload_chunks(rows: &[UploadedRow], max_rows: usize, max_bytes: usize) -> Vec<std::ops::Range<usize>> {
+    let mut chunks = Vec::new();
+    let (mut start, mut bytes) = (0, 0_usize);
+    for (index, row) in rows.iter().enumerate() {
+        // Each row is followed by a comma in the array.
+        let size = json_size(row).saturating_add(1);
+        if index > start && (index - start >= max_rows || bytes.saturating_add(size) > max_bytes) {
+            chunks.push(start..index);
+            (start, bytes) = (index, 0);
+        }
+        bytes = bytes.saturating_add(size);
+    }
+    if start < rows.len() {
+        chunks.push(start..rows.len());
+    }
+    chunks
+}
+
+/// How many bytes `value` takes as JSON, without building the text.
+fn json_size(value: &impl serde::Serialize) -> usize {
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0 += bytes.len();
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut count = Count(0);
+    // Serialising plain data into a counter cannot fail; were it to, the
+    // row counts as too large to share a request.
+    match serde_json::to_writer(&mut count, value) {
+        Ok(()) => count.0,
+        Err(_) => usize::MAX,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -316,5 +359,30 @@ mod tests {
         assert_eq!(report.rows[0].issues.len(), 1);
         assert_eq!(report.rows[1].cells, vec!["Benjamin", "Jones", "B2"]);
         assert!(report.rows[1].issues.is_empty());
+    }
+
+    fn uploaded(line: u32, notes: &str) -> UploadedRow {
+        let values = ContactFields::from_pairs([(Field::FirstName, "Ana"), (Field::LastName, "Silva"), (Field::Notes, notes)]);
+        UploadedRow { row: ImportRow::new(line, values), preview: None }
+    }
+
+    #[test]
+    fn uploads_are_split_by_rows_and_by_bytes() {
+        let short: Vec<UploadedRow> = (0..5).map(|n| uploaded(n + 2, "short")).collect();
+        assert_eq!(upload_chunks(&short, 2, 1 << 20), vec![0..2, 2..4, 4..5]);
+        assert_eq!(upload_chunks(&short, 10, 1 << 20), vec![0..5]);
+        assert_eq!(upload_chunks(&[], 10, 1 << 20), Vec::<std::ops::Range<usize>>::new());
+
+        // 2,000 characters of emoji are 8,000 bytes: a few rows fill 20 kB.
+        let long: Vec<UploadedRow> = (0..10).map(|n| uploaded(n + 2, &"\u{1F600}".repeat(2_000))).collect();
+        let chunks = upload_chunks(&long, 2_000, 20_000);
+        assert_eq!(chunks.iter().map(|chunk| chunk.len()).sum::<usize>(), 10);
+        assert!(chunks.iter().all(|chunk| chunk.len() == 2), "{chunks:?}");
+        for chunk in chunks {
+            let body = serde_json::to_vec(&long[chunk]).expect("json");
+            assert!(body.len() <= 20_000, "{}", body.len());
+        }
+        // A row larger than the budget still goes, on its own.
+        assert_eq!(upload_chunks(&long[..3], 2_000, 100), vec![0..1, 1..2, 2..3]);
     }
 }
