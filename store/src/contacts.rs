@@ -2,6 +2,7 @@
 
 use rules::check::match_key;
 use rules::{ContactFields, Field};
+use sqlx::postgres::PgRow;
 use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder, Row};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
@@ -17,16 +18,9 @@ pub const PAGE_SIZE: i64 = 50;
 
 /// One page of the account's contacts matching `query`.
 pub async fn list(pool: &PgPool, account: AccountId, query: &ContactQuery) -> Result<ContactPage, StoreError> {
-    let mut select = QueryBuilder::<Postgres>::new("SELECT id, sort_name, lower(company_name) AS company_key, updated_at, ");
-    select.push(field_columns("")).push(" FROM contacts");
-    push_filters(&mut select, account, query);
-    if let Some(cursor) = &query.after {
-        push_after(&mut select, query.sort, cursor)?;
-    }
-    select.push(order_by(query.sort));
-    // One more than a page tells whether there is a next page.
-    select.push(" LIMIT ").push_bind(PAGE_SIZE + 1);
-    let rows = select.build().fetch_all(pool).await?;
+    // The page and the count are independent: asking both at once makes a
+    // search cost the slower of the two rather than their sum.
+    let (rows, total) = tokio::try_join!(page_rows(pool, account, query), count(pool, account, query))?;
 
     let mut contacts = Vec::with_capacity(rows.len());
     let mut next = None;
@@ -40,11 +34,77 @@ pub async fn list(pool: &PgPool, account: AccountId, query: &ContactQuery) -> Re
             next = Some(PageCursor { key: sort_key(row, query.sort)?, id });
         }
     }
+    Ok(ContactPage { contacts, next, total })
+}
 
+/// How many rows a search first looks through in the list's order before it
+/// collects every match instead: enough to fill a page when matches are
+/// common, cheap when they are not.
+pub const SEARCH_PREFIX_ROWS: i64 = 2_000;
+
+/// Up to one page and one more row (which tells whether there is a next page).
+///
+/// Without a search, the sort order's index gives the page directly. With
+/// one, neither plan Postgres can choose is safe on its own: walking the
+/// order and filtering is quick for common matches but reads the whole
+/// account for rare ones (or ones that sort late, like a surname), and
+/// collecting every match through the trigram index then sorting is quick
+/// for rare matches but slow for common ones. So the walk is bounded: if the
+/// first rows in order hold a full page of matches, those are the page
+/// (they are the first matches in the order); otherwise the matches are
+/// collected and sorted.
+async fn page_rows(pool: &PgPool, account: AccountId, query: &ContactQuery) -> Result<Vec<PgRow>, StoreError> {
+    let columns = format!("id, sort_name, lower(company_name) AS company_key, updated_at, {}", field_columns(""));
+    let Some(search) = search_condition(&query.search) else {
+        let mut select = QueryBuilder::<Postgres>::new(format!("SELECT {columns} FROM contacts"));
+        push_filters(&mut select, account, query);
+        if let Some(cursor) = &query.after {
+            push_after(&mut select, query.sort, cursor)?;
+        }
+        select.push(order_by(query.sort)).push(" LIMIT ").push_bind(PAGE_SIZE + 1);
+        return Ok(select.build().fetch_all(pool).await?);
+    };
+
+    let mut walk = QueryBuilder::<Postgres>::new(format!("SELECT * FROM (SELECT {columns}, search_text FROM contacts"));
+    push_account_and_category(&mut walk, account, query);
+    if let Some(cursor) = &query.after {
+        push_after(&mut walk, query.sort, cursor)?;
+    }
+    walk.push(order_by(query.sort)).push(" LIMIT ").push_bind(SEARCH_PREFIX_ROWS).push(") AS prefix WHERE true");
+    search.push_to(&mut walk);
+    walk.push(order_by(query.sort)).push(" LIMIT ").push_bind(PAGE_SIZE + 1);
+    let rows = walk.build().persistent(false).fetch_all(pool).await?;
+    if rows.len() as i64 > PAGE_SIZE {
+        return Ok(rows);
+    }
+
+    // MATERIALIZED keeps the planner from walking the order's index again:
+    // the matches are found through the trigram index and sorted by their
+    // keys alone; only the page's rows are then read in full.
+    let mut collect = QueryBuilder::<Postgres>::new("WITH matches AS MATERIALIZED (SELECT id, sort_name, company_name, updated_at FROM contacts");
+    push_filters(&mut collect, account, query);
+    if let Some(cursor) = &query.after {
+        push_after(&mut collect, query.sort, cursor)?;
+    }
+    collect
+        .push("), page AS (SELECT id FROM matches")
+        .push(order_by(query.sort))
+        .push(" LIMIT ")
+        .push_bind(PAGE_SIZE + 1)
+        .push(format!(") SELECT {columns} FROM contacts WHERE account_id = "))
+        .push_bind(account)
+        .push(" AND id IN (SELECT id FROM page)")
+        .push(order_by(query.sort));
+    Ok(collect.build().persistent(false).fetch_all(pool).await?)
+}
+
+/// How many contacts match the search and filter in all.
+async fn count(pool: &PgPool, account: AccountId, query: &ContactQuery) -> Result<i64, StoreError> {
     let mut count = QueryBuilder::<Postgres>::new("SELECT count(*) FROM contacts");
     push_filters(&mut count, account, query);
-    let total: i64 = count.build().fetch_one(pool).await?.try_get(0)?;
-    Ok(ContactPage { contacts, next, total })
+    // Planned for this search's own text each time: a plan cached for some
+    // other text can be far off (a rare name vs two common letters).
+    Ok(count.build().persistent(false).fetch_one(pool).await?.try_get(0)?)
 }
 
 /// One contact of the account.
@@ -195,17 +255,67 @@ pub(crate) fn record_from_row(row: &sqlx::postgres::PgRow) -> Result<ContactReco
     })
 }
 
-/// `WHERE account_id = … [AND search] [AND category]`.
+/// `WHERE account_id = … [AND category] [AND search]`.
 fn push_filters(builder: &mut QueryBuilder<'_, Postgres>, account: AccountId, query: &ContactQuery) {
-    builder.push(" WHERE account_id = ").push_bind(account);
-    let search = query.search.trim();
-    if !search.is_empty() {
-        builder
-            .push(" AND search_text LIKE ")
-            .push_bind(format!("%{}%", escape_like(&search.to_lowercase())));
+    push_account_and_category(builder, account, query);
+    if let Some(search) = search_condition(&query.search) {
+        search.push_to(builder);
     }
+}
+
+/// `WHERE account_id = … [AND category]`.
+fn push_account_and_category(builder: &mut QueryBuilder<'_, Postgres>, account: AccountId, query: &ContactQuery) {
+    builder.push(" WHERE account_id = ").push_bind(account);
     if let Some(category) = query.category {
         builder.push(" AND category = ").push_bind(category.as_str());
+    }
+}
+
+/// Searches shorter than this match the start of a word rather than
+/// anywhere: the trigram index cannot find a fragment under three
+/// characters, so "an" would read every contact and find most of them.
+const SUBSTRING_SEARCH_MIN_CHARS: usize = 3;
+
+/// What the search box asks of `search_text` (lower-cased names, company,
+/// email, Contact ID and phones, separated by spaces).
+enum SearchCondition {
+    /// The text anywhere: "bennett", "0412345", "ample.org".
+    Substring(String),
+    /// A word starting with the text: "an" finds "Anna" and "van Andel",
+    /// not "Joanne".
+    WordStart(String),
+}
+
+fn search_condition(search: &str) -> Option<SearchCondition> {
+    let search = search.trim();
+    if search.is_empty() {
+        return None;
+    }
+    let escaped = escape_like(&search.to_lowercase());
+    Some(if search.chars().count() < SUBSTRING_SEARCH_MIN_CHARS {
+        SearchCondition::WordStart(escaped)
+    } else {
+        SearchCondition::Substring(escaped)
+    })
+}
+
+impl SearchCondition {
+    /// Both forms are LIKE patterns the trigram index can serve: a word
+    /// start pads the word with blanks, which gives it trigrams ("  a", " an").
+    fn push_to(&self, builder: &mut QueryBuilder<'_, Postgres>) {
+        match self {
+            SearchCondition::Substring(escaped) => {
+                builder.push(" AND search_text LIKE ").push_bind(format!("%{escaped}%"));
+            }
+            SearchCondition::WordStart(escaped) => {
+                builder
+                    .push(" AND (search_text LIKE ")
+                    .push_bind(format!("{escaped}%"))
+                    .push(" OR search_text LIKE ")
+                    .push_bind(format!("% {escaped}%"))
+                    .push(")");
+            }
+        }
     }
 }
 

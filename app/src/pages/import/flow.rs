@@ -3,6 +3,8 @@
 //! reading a file, checking rows in slices, re-mapping, switching mode,
 //! confirming, and the error report.
 
+use std::collections::BTreeSet;
+
 use js_sys::{Array, Uint8Array};
 use leptos::prelude::*;
 use rules::check::{ImportCheck, LookupKeys};
@@ -22,6 +24,9 @@ use crate::toast::Tone;
 
 /// Rows checked between turns given back to the page.
 const CHECK_SLICE: usize = 3_000;
+/// Rows mapped to fields, or keyed for the lookups, between turns given back
+/// to the page: 200,000 rows at once held the page for most of a second.
+const PREPARE_SLICE: usize = 10_000;
 /// Keys per kind in one `existing_contacts` call (the server's cap).
 const KEYS_PER_CALL: usize = crate::import_api::MAX_LOOKUP_KEYS;
 /// Rows per `upload_rows` call (the server's cap).
@@ -40,14 +45,7 @@ pub async fn load(context: ImportContext, file: web_sys::File, sheet: Option<Str
     // again at confirm anyway).
     let limits = crate::import_api::import_limits().await.unwrap_or(Limits::DEFAULT);
     if file.size() > limits.max_file_bytes as f64 {
-        let megabytes = file.size() / 1024.0 / 1024.0;
-        return fail(
-            context,
-            format!(
-                "This file is {megabytes:.1} MB; the largest file you can import is {} MB. Split it into smaller files and import them one by one.",
-                limits.max_file_bytes / 1024 / 1024
-            ),
-        );
+        return fail(context, rules::size::file_too_large(file.size() as u64, limits.max_file_bytes));
     }
     context.stage.set(Stage::Reading { file_name: file_name.clone(), rows: 0 });
     let (file_read, sheet_rows) = match read(&file, &file_name, sheet, limits, context).await {
@@ -55,8 +53,8 @@ pub async fn load(context: ImportContext, file: web_sys::File, sheet: Option<Str
         Err(message) => return fail(context, message),
     };
     let mapping = HeaderMapping::new(&file_read.headers);
-    let rows = mapping.import_rows(&sheet_rows);
-    let contacts = match fetch_existing(rules::check::lookup_keys(&rows)).await {
+    let rows = import_rows_in_slices(&mapping, &sheet_rows).await;
+    let contacts = match fetch_existing(lookup_keys_in_slices(&rows).await).await {
         Ok(contacts) => contacts,
         Err(error) => return fail(context, format!("We couldn't check the file against your contacts: {error}")),
     };
@@ -96,6 +94,29 @@ async fn read(
         next_turn().await;
     }
     Ok((file_read, rows))
+}
+
+/// `mapping.import_rows(sheet_rows)`, a slice at a time.
+async fn import_rows_in_slices(mapping: &HeaderMapping, sheet_rows: &[SheetRow]) -> Vec<ImportRow> {
+    let mut rows = Vec::with_capacity(sheet_rows.len());
+    for slice in sheet_rows.chunks(PREPARE_SLICE) {
+        rows.extend(mapping.import_rows(slice));
+        next_turn().await;
+    }
+    rows
+}
+
+/// `rules::check::lookup_keys(rows)` (sorted, each key once), a slice at a time.
+async fn lookup_keys_in_slices(rows: &[ImportRow]) -> LookupKeys {
+    let mut references = BTreeSet::new();
+    let mut emails = BTreeSet::new();
+    for slice in rows.chunks(PREPARE_SLICE) {
+        let keys = rules::check::lookup_keys(slice);
+        references.extend(keys.references);
+        emails.extend(keys.emails);
+        next_turn().await;
+    }
+    LookupKeys { references: references.into_iter().collect(), emails: emails.into_iter().collect() }
 }
 
 /// Asks the server for the account's contacts with these keys, in chunks.
@@ -144,15 +165,34 @@ fn current_rows(session: &Session) -> (Vec<ImportRow>, Vec<usize>, Vec<ExistingC
 /// Edits made so far are dropped: the rows are rebuilt from the file.
 pub async fn remap(context: ImportContext, column: usize, field: Option<Field>) {
     // The mapping changes in place; only the rebuilt rows are new.
-    let Some((columns, rows)) = context.session.try_update_value(|session| {
+    let Some(columns) = context.session.try_update_value(|session| {
         session.as_mut().map(|session| {
             session.mapping.set(column, field);
-            (session.mapping.import_columns(), session.mapping.import_rows(&session.sheet_rows))
+            session.mapping.import_columns()
         })
     }).flatten() else {
         return;
     };
-    let contacts = match fetch_existing(rules::check::lookup_keys(&rows)).await {
+    // A slice at a time, like `import_rows_in_slices`; the sheet's rows stay
+    // in the session (some map to no row, so `rows` cannot say where to go on).
+    let mut rows = Vec::new();
+    let mut mapped_up_to = 0;
+    loop {
+        let mapped = context.session.with_value(|session| {
+            // None too when another file replaced the session meanwhile.
+            let session = session.as_ref()?;
+            let end = (mapped_up_to + PREPARE_SLICE).min(session.sheet_rows.len());
+            rows.extend(session.mapping.import_rows(session.sheet_rows.get(mapped_up_to..end)?));
+            mapped_up_to = end;
+            Some(end == session.sheet_rows.len())
+        });
+        match mapped {
+            Some(true) => break,
+            Some(false) => next_turn().await,
+            None => return,
+        }
+    }
+    let contacts = match fetch_existing(lookup_keys_in_slices(&rows).await).await {
         Ok(contacts) => contacts,
         Err(error) => return context.alert.set(Some(format!("We couldn't check the file against your contacts: {error}"))),
     };
@@ -242,7 +282,7 @@ async fn recheck_with_latest(context: ImportContext) {
         session.as_ref().map(|session| (current_rows(session), session.check.columns().clone(), session.check.mode()))
     });
     let Some(((rows, removed, _), columns, mode)) = current else { return };
-    let keys = rules::check::lookup_keys(&rows);
+    let keys = lookup_keys_in_slices(&rows).await;
     match fetch_existing(keys).await {
         Ok(contacts) => {
             let check = check_in_slices(context, columns, rows, contacts, mode).await;
