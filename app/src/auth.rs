@@ -89,9 +89,19 @@ pub mod server {
     /// …or this many across all of one account's addresses.
     pub const MAX_FAILURES_PER_ACCOUNT: i64 = 20;
 
-    /// Who the session belongs to, if anyone.
-    pub async fn signed_in(session: &Session) -> Option<SignedIn> {
-        session.get::<SignedIn>(SIGNED_IN_KEY).await.ok().flatten()
+    /// Who the session belongs to, if anyone. A session store that cannot
+    /// be reached (Postgres down) is an error, not "signed out": users must
+    /// get "try again", not be sent to the sign-in page mid-outage. A session
+    /// whose data no longer reads is simply not signed in.
+    pub async fn signed_in(session: &Session) -> Result<Option<SignedIn>, AppError> {
+        match session.get::<SignedIn>(SIGNED_IN_KEY).await {
+            Ok(signed_in) => Ok(signed_in),
+            Err(tower_sessions::session::Error::SerdeJson(error)) => {
+                tracing::warn!(%error, "session data unreadable; treated as signed out");
+                Ok(None)
+            }
+            Err(error) => Err(session_failed(error)),
+        }
     }
 
     /// The request's session (the session layer puts it in the request).

@@ -44,7 +44,7 @@ pub async fn caller() -> Result<Caller, AppError> {
         AppError::Internal
     })?;
     let session = crate::auth::server::request_session()?;
-    let signed_in = crate::auth::server::signed_in(&session).await.ok_or(AppError::NotSignedIn)?;
+    let signed_in = crate::auth::server::signed_in(&session).await?.ok_or(AppError::NotSignedIn)?;
     Ok(Caller { pool: state.pool, account: signed_in.account, user: signed_in.user, limits: state.limits })
 }
 

@@ -52,8 +52,10 @@ async fn contacts(
     session: &Session,
     query: &HashMap<String, String>,
 ) -> Result<Vec<rules::ContactFields>, Response> {
-    let Some(signed_in) = app::auth::server::signed_in(session).await else {
-        return Err((StatusCode::UNAUTHORIZED, "Please sign in to continue.").into_response());
+    let signed_in = match app::auth::server::signed_in(session).await {
+        Ok(Some(signed_in)) => signed_in,
+        Ok(None) => return Err((StatusCode::UNAUTHORIZED, "Please sign in to continue.").into_response()),
+        Err(error) => return Err((StatusCode::INTERNAL_SERVER_ERROR, error.to_string()).into_response()),
     };
     let mut params = ParamsMap::new();
     for (key, value) in query {

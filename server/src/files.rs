@@ -63,8 +63,10 @@ async fn check(
     Query(query): Query<HashMap<String, String>>,
     bytes: Bytes,
 ) -> Response {
-    if app::auth::server::signed_in(&session).await.is_none() {
-        return refuse(StatusCode::UNAUTHORIZED, "Please sign in to continue.".into());
+    match app::auth::server::signed_in(&session).await {
+        Ok(Some(_)) => {}
+        Ok(None) => return refuse(StatusCode::UNAUTHORIZED, "Please sign in to continue.".into()),
+        Err(error) => return refuse(StatusCode::INTERNAL_SERVER_ERROR, error.to_string()),
     }
     let Some(name) = query.get("name").filter(|name| !name.is_empty()).cloned() else {
         return refuse(StatusCode::BAD_REQUEST, "Say the file's name: /api/files/check?name=contacts.xlsx".into());

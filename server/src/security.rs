@@ -21,7 +21,10 @@ fn is_public(path: &str) -> bool {
 /// going), and signed-in users away from the sign-in pages.
 pub async fn require_sign_in(session: Session, request: Request, next: Next) -> Response {
     let path = request.uri().path();
-    let signed_in = app::auth::server::signed_in(&session).await.is_some();
+    let signed_in = match app::auth::server::signed_in(&session).await {
+        Ok(signed_in) => signed_in.is_some(),
+        Err(error) => return unavailable(&error),
+    };
     if signed_in && matches!(path, "/login" | "/signup") && request.method() == Method::GET {
         return Redirect::to("/contacts").into_response();
     }
@@ -34,6 +37,13 @@ pub async fn require_sign_in(session: Session, request: Request, next: Next) -> 
         return Redirect::to(&location).into_response();
     }
     (StatusCode::UNAUTHORIZED, "Please sign in to continue.").into_response()
+}
+
+/// The answer when the session store cannot be read: a plain "try again"
+/// (the cause is already logged), never a trip to the sign-in page.
+fn unavailable(error: &app::error::AppError) -> Response {
+    let status = StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    (status, error.to_string()).into_response()
 }
 
 /// The origin this app is served from, as browsers name it in `Origin`.
