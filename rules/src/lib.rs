@@ -32,6 +32,7 @@ pub mod merge;
 #[cfg(feature = "read")]
 pub mod read;
 pub mod sheet;
+pub mod size;
 pub mod validate;
 #[cfg(feature = "write")]
 pub mod write;

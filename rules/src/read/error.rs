@@ -4,6 +4,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::size::{file_too_large, megabytes, thousands, Round};
+
 /// Why a file could not be read.
 ///
 /// Every variant's `Display` is one or two plain sentences for a property
@@ -59,12 +61,7 @@ impl fmt::Display for ReadError {
             ReadError::EmptyFile => f.write_str(
                 "This file is empty. Choose the file again, or open it in Excel and save it again.",
             ),
-            ReadError::FileTooLarge { size, max } => write!(
-                f,
-                "This file is {}; the largest file you can import is {}. Split it into smaller files.",
-                megabytes(*size),
-                megabytes(*max)
-            ),
+            ReadError::FileTooLarge { size, max } => f.write_str(&file_too_large(*size, *max)),
             ReadError::NotASpreadsheet { looks_like } => {
                 f.write_str("This file is not a spreadsheet we can read")?;
                 if let Some(what) = looks_like {
@@ -84,7 +81,7 @@ impl fmt::Display for ReadError {
             ReadError::UnpacksTooLarge { max } => write!(
                 f,
                 "This file unpacks to more than {} of data, which is more than we can read. Split it into smaller files, or delete sheets, pictures and formatting you do not need.",
-                megabytes(*max)
+                megabytes(*max, Round::Down)
             ),
             ReadError::Suspicious { .. } => f.write_str(
                 "This file looks unsafe: it packs far more data inside than its size suggests, so it was not opened. Open it in Excel, save it again as .xlsx (Excel Workbook) and try again.",
@@ -130,7 +127,7 @@ impl fmt::Display for ReadError {
             ReadError::TooMuchText { max } => write!(
                 f,
                 "This sheet holds more than {} of text, which is more than we can read at once. Split it into smaller files.",
-                megabytes(*max)
+                megabytes(*max, Round::Down)
             ),
         }
     }
@@ -159,56 +156,9 @@ impl ReadError {
     }
 }
 
-/// `bytes` in megabytes (of 1,048,576 bytes, as Windows and Excel count),
-/// with one decimal unless it is whole: "25 MB", "31.2 MB".
-pub(crate) fn megabytes(bytes: u64) -> String {
-    const MB: u64 = 1024 * 1024;
-    let tenths = (u128::from(bytes) * 10 + u128::from(MB) / 2) / u128::from(MB);
-    let whole = tenths / 10;
-    let tenth = tenths % 10;
-    if tenth == 0 {
-        format!("{} MB", thousands(u64::try_from(whole).unwrap_or(u64::MAX)))
-    } else {
-        format!(
-            "{}.{tenth} MB",
-            thousands(u64::try_from(whole).unwrap_or(u64::MAX))
-        )
-    }
-}
-
-/// `n` with thousands separators: 250000 → "250,000".
-pub(crate) fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn sizes_read_like_windows_shows_them() {
-        assert_eq!(megabytes(25 * 1024 * 1024), "25 MB");
-        assert_eq!(megabytes(32_715_571), "31.2 MB");
-        assert_eq!(megabytes(500 * 1024 * 1024), "500 MB");
-        assert_eq!(megabytes(0), "0 MB");
-    }
-
-    #[test]
-    fn counts_have_thousands_separators() {
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(1000), "1,000");
-        assert_eq!(thousands(200_000), "200,000");
-        assert_eq!(thousands(1_048_576), "1,048,576");
-    }
 
     #[test]
     fn messages_are_plain_sentences() {
@@ -218,7 +168,7 @@ mod tests {
         };
         assert_eq!(
             too_big.to_string(),
-            "This file is 31.2 MB; the largest file you can import is 25 MB. Split it into smaller files."
+            "This file is 31.2 MB; the largest file you can import is 25 MB. Split it into smaller files and import them one by one."
         );
         let rows = ReadError::TooManyRows {
             sheet: "Contacts".into(),
