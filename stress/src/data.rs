@@ -64,9 +64,17 @@ pub fn contact(reference: &str, seed: u64, version_note: &str) -> ContactFields 
     fields
 }
 
+/// How this driver's own database sessions are named, so that watching the
+/// server's sessions in `pg_stat_activity` can leave them out.
+pub const APPLICATION_NAME: &str = "stress";
+
 /// A few connections for the checks.
 pub async fn connect(url: &str, connections: u32) -> Result<PgPool, sqlx::Error> {
-    sqlx::postgres::PgPoolOptions::new().max_connections(connections).connect(url).await
+    let options: sqlx::postgres::PgConnectOptions = url.parse()?;
+    sqlx::postgres::PgPoolOptions::new()
+        .max_connections(connections)
+        .connect_with(options.application_name(APPLICATION_NAME))
+        .await
 }
 
 /// The columns of `contacts` that hold the fields, in template order.

@@ -115,9 +115,14 @@ impl Client {
     }
 
     async fn send_now(&mut self, method: Method, path: &str, content_type: Option<&str>, body: Vec<u8>) -> Result<(StatusCode, Bytes), String> {
-        let mut request = Request::builder().method(method).uri(path).header(header::HOST, &self.host);
+        let mut request = Request::builder().method(method.clone()).uri(path).header(header::HOST, &self.host);
         if let Some(content_type) = content_type {
             request = request.header(header::CONTENT_TYPE, content_type);
+        }
+        // A browser names the page's origin on every POST; the server refuses
+        // one from another site, so send what a same-site page would.
+        if method != Method::GET {
+            request = request.header(header::ORIGIN, format!("http://{}", self.host));
         }
         if let Some(cookie) = &self.cookie {
             request = request.header(header::COOKIE, cookie);

@@ -55,7 +55,9 @@ fn importer_account(importer: usize, accounts: usize) -> usize {
 
 pub async fn run(settings: Settings) -> Result<bool, String> {
     let pool = data::connect(&settings.database_url, 4).await.map_err(|error| format!("connecting to the database: {error}"))?;
-    let run = format!("{:08x}", mix(Instant::now().elapsed().as_nanos() as u64 ^ std::process::id() as u64) as u32);
+    // Names unique to this run, should the database be reused.
+    let clock = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|since| since.as_nanos() as u64).unwrap_or_default();
+    let run = format!("{:08x}", mix(clock ^ u64::from(std::process::id())) as u32);
     let limit = Duration::from_secs(60);
     println!(
         "Load: {} browsing and {} importing users over {} accounts for {} s ({} rows per import, {} contacts to start with per account)",
@@ -179,7 +181,10 @@ pub async fn run(settings: Settings) -> Result<bool, String> {
             println!("  {line}");
         }
     }
-    let _ = pool_stats(&pool).await.map(|line| println!("{line}"));
+    match pool_stats(&pool).await {
+        Ok(line) => println!("{line}"),
+        Err(error) => println!("Postgres connections at the end: could not be read ({error})"),
+    }
     println!("{}", if ok { "Load test passed" } else { "Load test FAILED" });
     Ok(ok)
 }

@@ -4,7 +4,14 @@
 //! ```text
 //! stress load   --address 127.0.0.1:PORT --database-url URL [--seconds 60] [--smoke] …
 //! stress faults --server-bin PATH --site-root PATH --database-url URL --port PORT
-//!               --restart-postgres 'COMMAND' [--smoke] [--only kill|restart] …
+//!               [--restart-postgres 'COMMAND'] [--smoke] [--only kill|restart] …
+//! ```
+//!
+//! `--smoke` makes either a short version for scripts/test. Other settings
+//! (`--seconds`, `--browsers`, `--importers`, `--rows`, …) are read in
+//! [`load_settings`] and [`fault_settings`] below.
+//!
+//! ```text
 //! ```
 //!
 //! Each prints a summary and exits non-zero when something failed.
@@ -76,7 +83,17 @@ fn main() -> ExitCode {
                 "load" => load::run(load_settings(&args)?).await,
                 "faults" => {
                     let only = args.values.get("only").cloned().unwrap_or_default();
-                    faults::run(fault_settings(&args)?, only != "restart", only != "kill").await
+                    let (kill, restart) = match only.as_str() {
+                        "" => (true, true),
+                        "kill" => (true, false),
+                        "restart" => (false, true),
+                        other => return Err(format!("--only {other:?}: use kill or restart")),
+                    };
+                    let settings = fault_settings(&args)?;
+                    if restart && settings.restart_postgres.is_none() {
+                        return Err("the Postgres restart fault needs --restart-postgres 'COMMAND' (or --only kill)".into());
+                    }
+                    faults::run(settings, kill, restart).await
                 }
                 other => Err(format!("unknown command {other:?}: use load or faults")),
             }
@@ -115,10 +132,13 @@ fn fault_settings(args: &Args) -> Result<faults::Settings, String> {
         server_bin: PathBuf::from(args.text("server-bin")?),
         site_root: PathBuf::from(args.text("site-root")?),
         database_url: args.text("database-url")?,
-        port: args.number("port", 0)?,
+        port: args.text("port")?.parse().map_err(|_| "--port is not a port number".to_string())?,
         rows: args.number("rows", if smoke { 20_000 } else { 100_000 })?,
         existing: args.number("existing", if smoke { 5_000 } else { 20_000 })?,
-        restart_postgres: args.text("restart-postgres")?,
+        restart_postgres: args.values.get("restart-postgres").cloned(),
+        // The smoke version kills the server once, while it writes the
+        // contacts; the full one at each of the merge's three stages.
+        all_kill_points: !smoke,
         users: args.number("users", if smoke { 10 } else { 20 })?,
         before: Duration::from_secs(args.number("before", if smoke { 3 } else { 5 })?),
         after: Duration::from_secs(args.number("after", if smoke { 12 } else { 20 })?),
