@@ -421,7 +421,7 @@ pub fn contacts_xlsx() -> Vec<u8> {
 }
 
 /// `LABELSST`: a cell showing shared string `index`.
-fn label_sst(row: u16, col: u16, index: u32) -> Vec<u8> {
+pub fn label_sst(row: u16, col: u16, index: u32) -> Vec<u8> {
     biff(
         0x00FD,
         &[biff_cell(row, col, 0), index.to_le_bytes().to_vec()].concat(),
@@ -657,7 +657,8 @@ fn unclosed_table() -> Vec<u8> {
     ))
 }
 
-fn xlsb_contacts_records() -> Vec<u8> {
+/// An xlsb sheet's records: the header `Email` and one address.
+pub fn xlsb_contacts_records() -> Vec<u8> {
     let mut records = xlsb_row(0);
     records.extend(xlsb_cell(0x0006, 0, 0, &wide("Email")));
     records.extend(xlsb_row(1));
@@ -798,7 +799,8 @@ fn huge_string_count() -> Vec<u8> {
     zip(&entries)
 }
 
-fn contacts_xls_sheet() -> Vec<u8> {
+/// An xls sheet's cells: shared strings 0 and 1 in A1 and A2.
+pub fn contacts_xls_sheet() -> Vec<u8> {
     [label_sst(0, 0, 0), label_sst(1, 0, 1)].concat()
 }
 

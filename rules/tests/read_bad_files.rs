@@ -14,10 +14,9 @@
 #[path = "read_support/counting.rs"]
 mod counting;
 mod read_support;
+use read_support::panics_so_far;
 
-use std::cell::Cell as StdCell;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::Once;
 use std::time::{Duration, Instant};
 
 use corpus::{
@@ -520,22 +519,6 @@ fn expectations() -> Vec<(&'static str, Expect, i64)> {
 /// Generous: "it did not hang", in a debug build on a slow machine.
 const TIME_CEILING: Duration = Duration::from_secs(30);
 
-thread_local! {
-    static PANICS: StdCell<usize> = const { StdCell::new(0) };
-}
-
-/// Counts panics on this thread, caught or not.
-fn count_panics() {
-    static HOOK: Once = Once::new();
-    HOOK.call_once(|| {
-        let default = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            PANICS.with(|p| p.set(p.get() + 1));
-            default(info);
-        }));
-    });
-}
-
 /// Whether `outcome` is what `expect` says; `Err` with why not.
 fn matches(outcome: &Result<Workbook, ReadError>, expect: &Expect) -> Result<(), String> {
     match (expect, outcome) {
@@ -604,7 +587,7 @@ fn import(workbook: &Workbook) {
 /// Reads one kind; `Err` says what went wrong.
 fn check(kind: &Kind, expect: &Expect, max_mib: i64) -> Result<String, String> {
     let bytes = kind.bytes();
-    let before = PANICS.with(StdCell::get);
+    let before = panics_so_far();
     let start = Instant::now();
     let (outcome, peak) = peak_of(|| {
         catch_unwind(AssertUnwindSafe(|| {
@@ -640,7 +623,7 @@ fn check(kind: &Kind, expect: &Expect, max_mib: i64) -> Result<String, String> {
             return Err(format!("{report}\n    not a plain sentence: {sentence}"));
         }
     }
-    if PANICS.with(StdCell::get) != before {
+    if panics_so_far() != before {
         return Err(format!(
             "{report}\n    something panicked on the way (caught)"
         ));
@@ -655,7 +638,6 @@ fn check(kind: &Kind, expect: &Expect, max_mib: i64) -> Result<String, String> {
 }
 
 fn check_all(large: bool) {
-    count_panics();
     let expectations = expectations();
     let mut failures = Vec::new();
     for kind in corpus::KINDS.iter().filter(|kind| kind.large == large) {

@@ -11,30 +11,13 @@
 
 #![cfg(feature = "read")]
 
-use std::cell::Cell;
+mod read_support;
+
 use std::io::Cursor;
-use std::sync::Once;
 
 use calamine::{open_workbook_auto_from_rs, Reader};
 use rules::read::{read_workbook, ReadError};
 use rules::Limits;
-
-thread_local! {
-    static PANICS: Cell<usize> = const { Cell::new(0) };
-}
-
-/// Counts panics on this thread (the reader catches calamine's on native
-/// builds; the browser's worker would abort on them).
-fn count_panics() {
-    static HOOK: Once = Once::new();
-    HOOK.call_once(|| {
-        let default = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            PANICS.with(|p| p.set(p.get() + 1));
-            default(info);
-        }));
-    });
-}
 
 /// Whether calamine alone opens the file and reads its first worksheet.
 fn calamine_reads(bytes: &[u8]) -> Result<(), String> {
@@ -61,7 +44,6 @@ fn every_file_of_a_corpus_gets_an_answer() {
         eprintln!("READ_CORPUS_DIR not set");
         return;
     };
-    count_panics();
     let mut paths: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()
         .flatten()
@@ -73,11 +55,11 @@ fn every_file_of_a_corpus_gets_an_answer() {
     for path in paths {
         let name = path.file_name().unwrap().to_string_lossy().to_string();
         let bytes = std::fs::read(&path).unwrap();
-        let before = PANICS.with(Cell::get);
+        let before = read_support::panics_so_far();
         let start = std::time::Instant::now();
         let outcome = read_workbook(&bytes, &name, None, &Limits::DEFAULT);
         let took = start.elapsed();
-        if PANICS.with(Cell::get) != before {
+        if read_support::panics_so_far() != before {
             panicked += 1;
             println!("{name}: CALAMINE PANICKED (caught): {outcome:?}");
         }

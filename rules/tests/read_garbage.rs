@@ -9,9 +9,7 @@
 
 mod read_support;
 
-use std::cell::Cell;
 use std::io::{Cursor, Read, Write};
-use std::sync::Once;
 
 use proptest::prelude::*;
 use proptest::test_runner::Config;
@@ -61,35 +59,16 @@ fn limits() -> Limits {
     }
 }
 
-thread_local! {
-    static PANICS: Cell<usize> = const { Cell::new(0) };
-}
-
-/// Counts panics on this thread. The reader catches calamine's panics on
-/// native builds (so `read_workbook` still answers), but the browser's
-/// worker aborts on them: the pre-flight checks must leave none.
-fn count_panics() {
-    static HOOK: Once = Once::new();
-    HOOK.call_once(|| {
-        let default = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            PANICS.with(|p| p.set(p.get() + 1));
-            default(info);
-        }));
-    });
-}
-
 /// Reads `bytes` under every name; panics if calamine panicked (caught or
 /// not) on the way.
 fn read_any(bytes: &[u8]) {
-    count_panics();
-    let before = PANICS.with(Cell::get);
+    let before = read_support::panics_so_far();
     for name in NAMES {
         let _ = read_workbook(bytes, name, None, &limits());
     }
     let _ = read_workbook(bytes, "a.xlsx", Some("Contacts"), &limits());
     assert_eq!(
-        PANICS.with(Cell::get),
+        read_support::panics_so_far(),
         before,
         "calamine panicked behind the pre-flight checks"
     );

@@ -13,7 +13,7 @@ use counting::{read_measured, MIB};
 use read_support::{
     all_texts, biff, biff_cell, biff_string, compound_file, declare_size, header_and_rows, inline,
     mark_encrypted, minimal_xlsx, ods, ods_text, ods_with_content, read, record, wide, worksheet,
-    xls, xlsb, xlsb_cell, xlsb_row, xlsb_with_names, xlsx_parts, xlsx_with_sheet, zip,
+    xls, xlsb, xlsb_with_names, xlsx_parts, xlsx_with_sheet, zip,
     zip_with_filler, SheetSpec, MAIN_NS,
 };
 use rules::read::ReadError;
@@ -196,23 +196,10 @@ fn a_million_tiny_shared_strings_cost_their_bytes_not_an_allocation_each() {
 
 #[test]
 fn xml_entities_from_a_dtd_are_never_expanded() {
-    let mut entities = String::from(r#"<!ENTITY lol "lol">"#);
-    for level in 2..=9 {
-        let previous = if level == 2 {
-            "lol".to_string()
-        } else {
-            format!("lol{}", level - 1)
-        };
-        entities.push_str(&format!(
-            r#"<!ENTITY lol{level} "{}">"#,
-            format!("&{previous};").repeat(10)
-        ));
-    }
-    let xml = format!(
-        r#"<?xml version="1.0"?><!DOCTYPE lolz [{entities}]><worksheet xmlns="{MAIN_NS}"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&lol9;</t></is></c></row></sheetData></worksheet>"#
-    );
+    // Nine levels of ten references each: a billion "lol"s if expanded.
+    let kind = corpus::find("billion-laughs.xlsx").expect("a corpus kind");
     let (result, peak) = read_measured(
-        &xlsx_with_sheet(&xml, None, None),
+        &kind.bytes(),
         "lol.xlsx",
         &Limits::DEFAULT,
     );
@@ -626,16 +613,7 @@ fn repeated_ods_rows_and_columns_expand_only_as_far_as_the_limits() {
 // Each of these files would make calamine allocate gigabytes, loop, or
 // panic; the pre-flight checks refuse them first, quickly and cheaply.
 
-fn label_sst(row: u16, col: u16, index: u32) -> Vec<u8> {
-    biff(
-        0x00FD,
-        &[biff_cell(row, col, 0), index.to_le_bytes().to_vec()].concat(),
-    )
-}
-
-fn contacts_xls_sheet() -> Vec<u8> {
-    [label_sst(0, 0, 0), label_sst(1, 0, 1)].concat()
-}
+use corpus::{contacts_xls_sheet, label_sst, xlsb_contacts_records};
 
 #[test]
 fn an_xls_sheet_whose_cells_span_the_whole_grid_is_refused() {
@@ -773,18 +751,10 @@ fn a_compound_file_whose_tables_repeat_one_sector_is_refused() {
     assert!(peak < 4 * MIB, "peak {peak}");
 }
 
-fn xlsb_contacts() -> Vec<u8> {
-    let mut records = xlsb_row(0);
-    records.extend(xlsb_cell(0x0006, 0, 0, &wide("Email")));
-    records.extend(xlsb_row(1));
-    records.extend(xlsb_cell(0x0006, 0, 0, &wide("ann@example.com")));
-    records
-}
-
 #[test]
 fn an_xlsb_record_claiming_256_mb_is_refused_without_allocating_it() {
     // calamine sizes its record buffer from the declared length.
-    let mut records = xlsb_contacts();
+    let mut records = xlsb_contacts_records();
     records.extend_from_slice(&[0x05, 0xFF, 0xFF, 0xFF, 0x7F, 1, 2, 3]);
     let bytes = xlsb(
         &[SheetSpec {
@@ -814,7 +784,7 @@ fn an_xlsb_defined_name_whose_text_would_take_hours_to_build_is_refused() {
         &[SheetSpec {
             name: "Contacts",
             state: 0,
-            records: xlsb_contacts(),
+            records: xlsb_contacts_records(),
         }],
         &[],
         false,
@@ -836,7 +806,7 @@ fn an_xlsb_defined_name_whose_text_would_take_hours_to_build_is_refused() {
         &[SheetSpec {
             name: "Contacts",
             state: 0,
-            records: xlsb_contacts(),
+            records: xlsb_contacts_records(),
         }],
         &[],
         false,

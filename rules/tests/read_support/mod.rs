@@ -35,3 +35,23 @@ pub fn texts(row: &SheetRow) -> Vec<String> {
 pub fn all_texts(workbook: &Workbook) -> Vec<Vec<String>> {
     workbook.sheet.rows.iter().map(texts).collect()
 }
+
+thread_local! {
+    static PANICS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// How many panics this thread has had so far, caught or not (the counting
+/// hook is installed on first use). The reader catches calamine's panics on
+/// native builds, so `read_workbook` still answers; the browser's worker
+/// aborts on them, so the tests count every one.
+pub fn panics_so_far() -> usize {
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let default = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            PANICS.with(|p| p.set(p.get() + 1));
+            default(info);
+        }));
+    });
+    PANICS.with(std::cell::Cell::get)
+}
