@@ -198,13 +198,7 @@ impl<'z> UnknownErrors<'z> {
             .reader(path)?
             .ok_or_else(|| damaged(format!("{path} is missing")))?;
         let mut xml = XmlPart::new(entry, path);
-        loop {
-            match xml.next()? {
-                Event::Start(e) if e.local_name().as_ref() == "sheetData" => break,
-                Event::Eof => return Err(xml.eof()),
-                _ => {}
-            }
-        }
+        xml.skip_past_start("sheetData")?;
         Ok(UnknownErrors {
             xml,
             row: 0,
@@ -365,13 +359,7 @@ fn office_document(package: &mut Package<'_>) -> Result<(String, String), ReadEr
         .reader(PATH)?
         .ok_or_else(|| damaged("_rels/.rels is missing"))?;
     let mut xml = XmlPart::new(entry, PATH);
-    loop {
-        match xml.next()? {
-            Event::Start(e) if e.local_name().as_ref() == "Relationships" => break,
-            Event::Eof => return Err(xml.eof()),
-            _ => {}
-        }
-    }
+    xml.skip_past_start("Relationships")?;
     let mut target: Option<String> = None;
     loop {
         match xml.next()? {
@@ -661,13 +649,7 @@ fn check_worksheet(package: &mut Package<'_>, path: &str) -> Result<(), ReadErro
     }
     let mut xml = XmlPart::new(entry, path);
     // `XlsxCellReader::new` reads up to `<sheetData>`.
-    loop {
-        match xml.next()? {
-            Event::Start(e) if e.local_name().as_ref() == "sheetData" => break,
-            Event::Eof => return Err(xml.eof()),
-            _ => {}
-        }
-    }
+    xml.skip_past_start("sheetData")?;
     // `next_cell`, up to `</sheetData>`.
     let mut name = String::new();
     loop {

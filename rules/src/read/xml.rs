@@ -54,6 +54,18 @@ impl<'z> XmlPart<'z> {
         }
     }
 
+    /// Reads up to and including the first start tag named `local` (prefix
+    /// ignored); a part without one is damaged.
+    pub(crate) fn skip_past_start(&mut self, local: &str) -> Result<(), ReadError> {
+        loop {
+            match self.next()? {
+                Event::Start(e) if e.local_name().as_ref() == local => return Ok(()),
+                Event::Eof => return Err(self.eof()),
+                _ => {}
+            }
+        }
+    }
+
     /// How many bytes of the part have been consumed.
     pub(crate) fn position(&self) -> u64 {
         self.reader.buffer_position()
