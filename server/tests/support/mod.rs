@@ -46,8 +46,20 @@ pub struct Answer {
     pub cookie: Option<String>,
 }
 
+/// How long one request may take before the test fails, naming it: a
+/// request that never answers must fail the run, not hang it.
+const REQUEST_DEADLINE: std::time::Duration = std::time::Duration::from_secs(60);
+
 /// Sends a request through the router.
 pub async fn send(app: &Router, method: Method, path: &str, cookie: Option<&str>, content_type: &str, body: impl Into<Body>) -> Answer {
+    let what = format!("{method} {path}");
+    match tokio::time::timeout(REQUEST_DEADLINE, send_now(app, method, path, cookie, content_type, body.into())).await {
+        Ok(answer) => answer,
+        Err(_) => panic!("{what} did not answer within {REQUEST_DEADLINE:?}"),
+    }
+}
+
+async fn send_now(app: &Router, method: Method, path: &str, cookie: Option<&str>, content_type: &str, body: Body) -> Answer {
     let mut request = Request::builder().method(method).uri(path).header(header::HOST, "127.0.0.1:3000");
     if content_type != "none" {
         request = request.header(header::CONTENT_TYPE, content_type);
@@ -55,7 +67,7 @@ pub async fn send(app: &Router, method: Method, path: &str, cookie: Option<&str>
     if let Some(cookie) = cookie {
         request = request.header(header::COOKIE, cookie);
     }
-    let response = app.clone().oneshot(request.body(body.into()).expect("a request")).await.expect("an answer");
+    let response = app.clone().oneshot(request.body(body).expect("a request")).await.expect("an answer");
     let status = response.status();
     let cookie = response
         .headers()

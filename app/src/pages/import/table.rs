@@ -252,16 +252,39 @@ fn EditableCell(
             session.check.set_cell(index, field, &value);
         }, false);
     };
-    view! {
-        <div role="cell" class="edit-cell" class:bad=move || !issues().0.is_empty()>
+    let label = format!("Row {line}, {header}");
+    let invalid = move || if issues().0.is_empty() { "false" } else { "true" };
+    // A text input drops line breaks from its value, so a multi-line cell
+    // (a note typed with Alt+Enter) gets a one-row text area instead:
+    // editing it must not silently join its lines.
+    let editor = if text.contains(['\n', '\r']) {
+        view! {
+            <textarea
+                rows="1"
+                aria-label=label
+                aria-invalid=invalid
+                aria-describedby=message_id.clone()
+                on:input=on_input
+                prop:value=text
+            ></textarea>
+        }
+        .into_any()
+    } else {
+        view! {
             <input
                 type="text"
                 value=text
-                aria-label=format!("Row {line}, {header}")
-                aria-invalid=move || if issues().0.is_empty() { "false" } else { "true" }
+                aria-label=label
+                aria-invalid=invalid
                 aria-describedby=message_id.clone()
                 on:input=on_input
             />
+        }
+        .into_any()
+    };
+    view! {
+        <div role="cell" class="edit-cell" class:bad=move || !issues().0.is_empty()>
+            {editor}
             <span class="cell-issue" aria-hidden="true" title=move || issues().1>{move || issues().0}</span>
             <span id=message_id class="visually-hidden">{move || issues().1}</span>
         </div>
