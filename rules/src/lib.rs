@@ -5,10 +5,8 @@
 //! Plain Rust: no leptos, no IO, no panics on any input.
 //!
 //! - [`field`], [`contact`]: the contact fields (template columns) and values.
-//! - [`sheet`]: what reading a file yields (header + text rows) and the limits.
-//! - [`read`] (feature `read`): bytes + file name → [`sheet::Sheet`], with
-//!   calamine for workbooks and the `csv` crate for CSV, each file checked
-//!   against what would make calamine blow up before calamine sees it.
+//! - Reading files is the `sheets` crate's job: the rules take its rows
+//!   ([`SheetRow`] of [`Cell`]s, re-exported here with the other sheet types).
 //! - [`headers`]: matching the file's headers to fields, with synonyms and a
 //!   user override.
 //! - [`country`]: ISO 3166-1 countries and their English names.
@@ -29,10 +27,6 @@ pub mod form;
 pub mod headers;
 pub mod issue;
 pub mod merge;
-#[cfg(feature = "read")]
-pub mod read;
-pub mod sheet;
-pub mod size;
 pub mod validate;
 #[cfg(feature = "write")]
 pub mod write;
@@ -40,4 +34,6 @@ pub mod write;
 pub use contact::{Category, ContactFields, ContactKind, ExistingContact};
 pub use field::{Field, FieldSet};
 pub use issue::{Issue, Problem};
-pub use sheet::{Cell, FileFormat, Limits, Sheet, SheetRow};
+// The sheet types the rules take and the callers of the rules pass along,
+// so that code using only the rules need not name the I/O crate.
+pub use sheets::{Cell, FileFormat, Limits, Sheet, SheetRow};

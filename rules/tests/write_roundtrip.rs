@@ -7,7 +7,7 @@ use std::io::Read;
 use rules::check::{ExistingContacts, ImportCheck};
 use rules::headers::HeaderMapping;
 use rules::merge::MergeMode;
-use rules::read::read_workbook;
+use sheets::read::read_workbook;
 use rules::{ContactFields, ExistingContact, Field, Limits};
 use uuid::Uuid;
 

@@ -18,7 +18,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
 use rules::headers::HeaderMapping;
-use rules::read::{read_workbook, ReadError, Workbook};
+use sheets::read::{read_workbook, ReadError, Workbook};
 use rules::Limits;
 use serde::{Deserialize, Serialize};
 use tokio::sync::Semaphore;

@@ -1,7 +1,7 @@
 //! The functions `public/import-worker.js` calls, compiled to wasm32.
 
 use js_sys::{Array, Function, Uint8Array};
-use rules::read::read_workbook_with_progress;
+use sheets::read::read_workbook_with_progress;
 use sha2::{Digest, Sha256};
 use wasm_bindgen::prelude::*;
 

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::HeaderMapping;
 use crate::contact::ContactFields;
 use crate::field::{Field, FieldSet};
-use crate::sheet::{Cell, SheetRow};
+use crate::{Cell, SheetRow};
 use crate::validate::clean;
 
 impl HeaderMapping {

@@ -1,5 +1,5 @@
 use crate::contact::ContactFields;
-use crate::sheet::{Cell, SheetRow};
+use crate::{Cell, SheetRow};
 
 use super::*;
 

@@ -5,8 +5,8 @@
 mod read_support;
 
 use read_support::{all_texts, read, read_ok};
-use rules::read::{read_workbook, ReadError};
-use rules::{FileFormat, Limits};
+use sheets::read::{read_workbook, ReadError};
+use sheets::{FileFormat, Limits};
 
 #[test]
 fn a_comma_separated_file_reads_with_excel_row_numbers() {

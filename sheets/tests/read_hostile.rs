@@ -16,8 +16,8 @@ use read_support::{
     xls, xlsb, xlsb_with_names, xlsx_parts, xlsx_with_sheet, zip,
     zip_with_filler, SheetSpec, MAIN_NS,
 };
-use rules::read::ReadError;
-use rules::Limits;
+use sheets::read::ReadError;
+use sheets::Limits;
 
 // ---- the tests ----
 
@@ -314,7 +314,7 @@ fn a_style_table_that_would_copy_a_huge_font_name_into_every_format_is_refused()
     assert_eq!(
         result.unwrap_err(),
         ReadError::UnpacksTooLarge {
-            max: rules::read::MAX_TEXT_BYTES
+            max: sheets::read::MAX_TEXT_BYTES
         }
     );
     assert!(peak < 8 * MIB, "peak {peak}");
@@ -584,7 +584,7 @@ fn repeated_ods_rows_and_columns_expand_only_as_far_as_the_limits() {
     assert_eq!(
         result.unwrap_err(),
         ReadError::UnpacksTooLarge {
-            max: rules::read::MAX_TEXT_BYTES
+            max: sheets::read::MAX_TEXT_BYTES
         }
     );
     assert!(peak < 4 * MIB, "peak {peak}");
@@ -629,7 +629,7 @@ fn an_xls_sheet_whose_cells_span_the_whole_grid_is_refused() {
     assert_eq!(
         result.unwrap_err(),
         ReadError::UnpacksTooLarge {
-            max: rules::read::MAX_TEXT_BYTES
+            max: sheets::read::MAX_TEXT_BYTES
         }
     );
     assert!(peak < 4 * MIB, "peak {peak}");
@@ -653,7 +653,7 @@ fn an_xls_dimensions_record_claiming_billions_of_cells_is_refused() {
     assert_eq!(
         result.unwrap_err(),
         ReadError::UnpacksTooLarge {
-            max: rules::read::MAX_TEXT_BYTES
+            max: sheets::read::MAX_TEXT_BYTES
         }
     );
     assert!(peak < 4 * MIB, "peak {peak}");
@@ -694,7 +694,7 @@ fn an_xls_shared_string_copied_into_every_cell_is_refused() {
     assert_eq!(
         result.unwrap_err(),
         ReadError::UnpacksTooLarge {
-            max: rules::read::MAX_TEXT_BYTES
+            max: sheets::read::MAX_TEXT_BYTES
         }
     );
     assert!(peak < 2 * bytes.len() as i64 + 4 * MIB, "peak {peak}");
@@ -859,7 +859,7 @@ fn an_ods_long_text_repeated_across_a_row_is_refused() {
     assert_eq!(
         result.unwrap_err(),
         ReadError::UnpacksTooLarge {
-            max: rules::read::MAX_TEXT_BYTES
+            max: sheets::read::MAX_TEXT_BYTES
         }
     );
     assert!(peak < 8 * MIB, "peak {peak}");

@@ -7,8 +7,8 @@
 
 pub use corpus::build::*;
 
-use rules::read::{read_workbook, ReadError, Workbook};
-use rules::{Limits, SheetRow};
+use sheets::read::{read_workbook, ReadError, Workbook};
+use sheets::{Limits, SheetRow};
 
 /// Reads `bytes` called `name` with the default limits and sheet.
 pub fn read(bytes: &[u8], name: &str) -> Result<Workbook, ReadError> {

@@ -6,8 +6,8 @@
 mod read_support;
 
 use read_support::{all_texts, inline, minimal_xlsx, read, read_ok, texts};
-use rules::read::{read_workbook, read_workbook_with_progress, ReadError};
-use rules::{Cell, FileFormat, Limits};
+use sheets::read::{read_workbook, read_workbook_with_progress, ReadError};
+use sheets::{Cell, FileFormat, Limits};
 use rust_xlsxwriter::{ExcelDateTime, Format, Formula, Workbook as XlsxBook, Worksheet};
 
 /// An xlsx of one sheet filled by `fill`.

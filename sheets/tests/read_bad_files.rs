@@ -3,10 +3,11 @@
 //! error, or the right rows), within a memory ceiling (a counting
 //! allocator measures each read's peak on its own thread) and a generous
 //! time ceiling ("it did not hang", not a benchmark), with no panic — not
-//! even one the reader catches, since the browser's worker cannot. A file
-//! that reads is then mapped and checked as an import, as the page does.
+//! even one the reader catches, since the browser's worker cannot. (The
+//! rules' tests map and check each file that reads as an import:
+//! `rules/tests/import_corpus.rs`.)
 //!
-//! `cargo test -p rules --features read --test read_bad_files -- --nocapture`
+//! `cargo test -p sheets --features read --test read_bad_files -- --nocapture`
 //! prints each file's size, answer, peak memory and time.
 
 #![cfg(feature = "read")]
@@ -23,11 +24,8 @@ use corpus::{
     Kind, CLASSIC_ERRORS, CONTACT_HEADERS, CONTACT_ROWS, NEWER_ERRORS, PADDED_ROWS, WORLD_ROWS,
 };
 use counting::{peak_of, MIB};
-use rules::check::{ExistingContacts, ImportCheck};
-use rules::headers::HeaderMapping;
-use rules::merge::MergeMode;
-use rules::read::{read_workbook, ReadError, Workbook, MAX_CELL_CHARS, MAX_TEXT_BYTES};
-use rules::{Cell, FileFormat, Limits};
+use sheets::read::{read_workbook, ReadError, Workbook, MAX_CELL_CHARS, MAX_TEXT_BYTES};
+use sheets::{Cell, FileFormat, Limits};
 
 /// What the reader must answer.
 enum Expect {
@@ -413,16 +411,10 @@ fn expectations() -> Vec<(&'static str, Expect, i64)> {
         (
             "no-header-row.csv",
             Expect::Read(|workbook| {
-                // The first line is taken as the header: nothing in it is
-                // a column the import knows, which the page then says.
+                // The first line is taken as the header (the rules then
+                // find nothing in it they know; see import_corpus.rs).
                 assert_eq!(workbook.sheet.headers, CONTACT_ROWS[0]);
                 assert_eq!(workbook.sheet.rows.len(), 1);
-                assert_eq!(
-                    HeaderMapping::new(&workbook.sheet.headers)
-                        .recognised()
-                        .count(),
-                    0
-                );
             }),
             1,
         ),
@@ -433,9 +425,6 @@ fn expectations() -> Vec<(&'static str, Expect, i64)> {
                     workbook.sheet.headers,
                     ["Email", "First Name", "email", "E-mail", "Last Name"]
                 );
-                let mapping = HeaderMapping::new(&workbook.sheet.headers);
-                assert_eq!(mapping.duplicates().count(), 2);
-                assert_eq!(mapping.recognised().count(), 3);
             }),
             1,
         ),
@@ -566,24 +555,6 @@ fn matches(outcome: &Result<Workbook, ReadError>, expect: &Expect) -> Result<(),
     }
 }
 
-/// The rest of what the page does with a file that reads: map the
-/// headers, take the rows, check them as an import.
-fn import(workbook: &Workbook) {
-    let mapping = HeaderMapping::new(&workbook.sheet.headers);
-    let rows = mapping.import_rows(&workbook.sheet.rows);
-    let check = ImportCheck::new(
-        mapping.import_columns(),
-        rows,
-        ExistingContacts::default(),
-        MergeMode::KeepExisting,
-    );
-    assert!(check.rows().len() <= workbook.sheet.rows.len());
-    for issue in check.issues() {
-        assert!(!issue.problem_text().is_empty());
-        let _ = issue.fix_text();
-    }
-}
-
 /// Reads one kind; `Err` says what went wrong.
 fn check(kind: &Kind, expect: &Expect, max_mib: i64) -> Result<String, String> {
     let bytes = kind.bytes();
@@ -613,10 +584,6 @@ fn check(kind: &Kind, expect: &Expect, max_mib: i64) -> Result<String, String> {
         took.as_secs_f64()
     );
     matches(&outcome, expect).map_err(|why| format!("{report}\n    expected otherwise: {why}"))?;
-    if let Ok(workbook) = &outcome {
-        catch_unwind(AssertUnwindSafe(|| import(workbook)))
-            .map_err(|_| format!("{report}\n    the import check panicked"))?;
-    }
     if let Err(error) = &outcome {
         let sentence = error.to_string();
         if !sentence.ends_with('.') || sentence.contains("calamine") || sentence.contains("zip:") {

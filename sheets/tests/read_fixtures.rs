@@ -7,8 +7,8 @@
 mod read_support;
 
 use read_support::{all_texts, read_ok};
-use rules::read::read_workbook;
-use rules::{Cell, FileFormat, Limits};
+use sheets::read::read_workbook;
+use sheets::{Cell, FileFormat, Limits};
 
 const CONTACTS_CSV: &[u8] = include_bytes!("fixtures/contacts.csv");
 const CONTACTS_XLSX: &[u8] = include_bytes!("fixtures/contacts-libreoffice.xlsx");

@@ -16,8 +16,8 @@ mod read_support;
 use std::io::Cursor;
 
 use calamine::{open_workbook_auto_from_rs, Reader};
-use rules::read::{read_workbook, ReadError};
-use rules::Limits;
+use sheets::read::{read_workbook, ReadError};
+use sheets::Limits;
 
 /// Whether calamine alone opens the file and reads its first worksheet.
 fn calamine_reads(bytes: &[u8]) -> Result<(), String> {

@@ -12,8 +12,8 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 
-use rules::read::{read_workbook, ReadError, Workbook};
-use rules::Limits;
+use sheets::read::{read_workbook, ReadError, Workbook};
+use sheets::Limits;
 
 struct Counting;
 

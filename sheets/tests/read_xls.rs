@@ -6,8 +6,8 @@
 mod read_support;
 
 use read_support::{all_texts, biff, biff_cell, biff_string, compound_file, read, read_ok, xls};
-use rules::read::ReadError;
-use rules::{Cell, FileFormat};
+use sheets::read::ReadError;
+use sheets::{Cell, FileFormat};
 
 fn xf(format: u16) -> Vec<u8> {
     biff(

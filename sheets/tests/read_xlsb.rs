@@ -12,8 +12,8 @@ use calamine::{open_workbook_from_rs, Data, Reader, Xlsb};
 use read_support::{
     all_texts, read, read_ok, record, wide, xlsb, xlsb_cell as cell, xlsb_row as row, SheetSpec,
 };
-use rules::read::ReadError;
-use rules::{Cell, FileFormat};
+use sheets::read::ReadError;
+use sheets::{Cell, FileFormat};
 
 fn contacts_sheet() -> Vec<u8> {
     let mut records = row(0);

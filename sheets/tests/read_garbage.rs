@@ -17,8 +17,8 @@ use read_support::{
     biff, biff_cell, biff_string, compound_file, inline, ods, record, wide, xls, xlsb_with_names,
     SheetSpec,
 };
-use rules::read::read_workbook;
-use rules::Limits;
+use sheets::read::read_workbook;
+use sheets::Limits;
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipArchive, ZipWriter};
 

@@ -6,7 +6,7 @@
 mod read_support;
 
 use read_support::{all_texts, ods, ods_text, read};
-use rules::{Cell, FileFormat};
+use sheets::{Cell, FileFormat};
 
 #[test]
 fn hidden_tables_comments_and_repeated_spaces_are_handled() {

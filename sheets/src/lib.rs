@@ -1,0 +1,22 @@
+//! Spreadsheets in and out: a file's bytes read into rows of text, and rows
+//! of text written as a workbook. Knows nothing of contacts; the import's
+//! rules (the `rules` crate) take these rows and give them meaning.
+//!
+//! Invariant: whatever the bytes, reading never panics on the server and
+//! holds memory within [`Limits`] and the read's text budget (see [`read`]);
+//! every refusal is a [`read::ReadError`] whose text is a plain sentence.
+//!
+//! - [`sheet`]: what reading yields (header + text rows), the formats and the
+//!   limits. No parsing code, so the browser's main thread can use them.
+//! - [`size`]: sizes and counts as users read them, and the one sentence for
+//!   a file over the size limit.
+//! - [`read`] (feature `read`): bytes + file name → the chosen sheet's rows,
+//!   with calamine for workbooks and the `csv` crate for CSV, each file
+//!   checked before calamine sees it.
+
+#[cfg(feature = "read")]
+pub mod read;
+pub mod sheet;
+pub mod size;
+
+pub use sheet::{Cell, FileFormat, Limits, Sheet, SheetRow};
