@@ -16,8 +16,8 @@
 //!   up to date as the user edits cells and removes rows.
 //! - [`form`]: one contact typed into the contact form.
 //! - [`issue`]: the problems found, worded for the user.
-//! - [`write`] (feature `write`): the template, example, export and error
-//!   report workbooks.
+//! - [`workbooks`]: the template, example, export and error report, as
+//!   layouts that the `sheets` crate's writer turns into files.
 
 pub mod check;
 pub mod contact;
@@ -28,8 +28,7 @@ pub mod headers;
 pub mod issue;
 pub mod merge;
 pub mod validate;
-#[cfg(feature = "write")]
-pub mod write;
+pub mod workbooks;
 
 pub use contact::{Category, ContactFields, ContactKind, ExistingContact};
 pub use field::{Field, FieldSet};

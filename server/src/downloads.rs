@@ -18,17 +18,17 @@ pub fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
 
 async fn template() -> Response {
     static TEMPLATE: OnceLock<Option<Vec<u8>>> = OnceLock::new();
-    let bytes = TEMPLATE.get_or_init(|| written("template", rules::write::template()));
+    let bytes = TEMPLATE.get_or_init(|| written("template", sheets::write::xlsx(&rules::workbooks::template())));
     xlsx(bytes.as_deref(), "contacts-template.xlsx")
 }
 
 async fn example() -> Response {
     static EXAMPLE: OnceLock<Option<Vec<u8>>> = OnceLock::new();
-    let bytes = EXAMPLE.get_or_init(|| written("example", rules::write::example()));
+    let bytes = EXAMPLE.get_or_init(|| written("example", sheets::write::xlsx(&rules::workbooks::example())));
     xlsx(bytes.as_deref(), "contacts-example.xlsx")
 }
 
-fn written(what: &str, result: Result<Vec<u8>, rules::write::WriteError>) -> Option<Vec<u8>> {
+fn written(what: &str, result: Result<Vec<u8>, sheets::write::WriteError>) -> Option<Vec<u8>> {
     result
         .map_err(|error| tracing::error!(%error, what, "writing a download failed"))
         .ok()

@@ -25,7 +25,7 @@ async fn xlsx(state: State<AppState>, session: Session, query: Query<HashMap<Str
         Ok(contacts) => contacts,
         Err(response) => return response,
     };
-    let bytes = rules::write::contacts_workbook(&contacts)
+    let bytes = sheets::write::xlsx(&rules::workbooks::export(contacts))
         .map_err(|error| tracing::error!(%error, "writing the export failed"))
         .ok();
     crate::downloads::xlsx(bytes.as_deref(), &file_name("xlsx"))
@@ -41,7 +41,7 @@ async fn csv(state: State<AppState>, session: Session, query: Query<HashMap<Stri
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
             (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{}\"", file_name("csv"))),
         ],
-        rules::write::contacts_csv(&contacts),
+        sheets::write::csv(&rules::workbooks::contacts_sheet(contacts)),
     )
         .into_response()
 }

@@ -13,10 +13,17 @@
 //! - [`read`] (feature `read`): bytes + file name → the chosen sheet's rows,
 //!   with calamine for workbooks and the `csv` crate for CSV, each file
 //!   checked before calamine sees it.
+//! - [`layout`]: a workbook to write, described as data (sheets, columns,
+//!   rows of strings), so that deciding a layout needs no writer.
+//! - [`write`] (feature `write`): a layout as an xlsx file, a table as CSV;
+//!   values are always text, never formulas.
 
+pub mod layout;
 #[cfg(feature = "read")]
 pub mod read;
 pub mod sheet;
 pub mod size;
+#[cfg(feature = "write")]
+pub mod write;
 
 pub use sheet::{Cell, FileFormat, Limits, Sheet, SheetRow};
