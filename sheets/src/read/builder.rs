@@ -1,14 +1,17 @@
-//! Turns a stream of cells, in row order, into a [`Sheet`]: finds the header
-//! row, keeps only the header's columns, skips blank rows, and enforces the
-//! row, column and text limits as the cells arrive, so memory never depends
-//! on where a stray cell sits (a cell in XFD1048576 costs nothing).
+//! Turns a stream of cells, in row order, into rows for the caller's
+//! [`RowSink`]: finds the header row (or lets the sink choose it), keeps
+//! only the header's columns, skips blank rows, and enforces the row,
+//! column and text limits as the cells arrive, so memory never depends on
+//! where a stray cell sits (a cell in XFD1048576 costs nothing) nor on how
+//! many rows the sheet has.
+
+use std::ops::ControlFlow;
 
 use super::error::ReadError;
+use super::rows::{HeaderRow, OpenedSheet, RowSink, RowsRead, MAX_HEADER_CANDIDATES};
 use super::value::Value;
-use crate::sheet::{Cell, Limits, Sheet, SheetRow};
-
-/// Report progress every this many data rows.
-const PROGRESS_EVERY: usize = 2_000;
+use super::Request;
+use crate::sheet::{Cell, Limits, SheetRow};
 
 /// The most memory (in bytes) a read may hold for the workbook: what the
 /// pre-flight checks estimate calamine will hold (shared strings, cell
@@ -68,63 +71,96 @@ impl TextBudget {
     }
 }
 
-/// The header row, once found.
-struct Header {
-    line: u32,
-    texts: Vec<String>,
+/// Where the builder is in the sheet.
+enum Stage {
+    /// Looking for the first non-blank row at or after `from` (0-based).
+    Finding { from: u32 },
+    /// Collecting the first non-blank rows for the sink to choose from,
+    /// and each one's full width (cells past the column limit are not
+    /// kept, but count for the width).
+    Choosing {
+        wanted: usize,
+        candidates: Vec<SheetRow>,
+        widths: Vec<u32>,
+    },
+    /// The header is fixed: rows are data, `width` cells each.
+    Data { width: usize },
 }
 
-/// Collects cells into a [`Sheet`]. Cells must come row by row (rows in
-/// ascending order; cells within a row in any order).
-pub(crate) struct SheetBuilder<'p> {
-    name: String,
+/// Collects cells into rows and hands them to the sink. Cells must come
+/// row by row (rows in ascending order; cells within a row in any order).
+pub(crate) struct RowBuilder<'s> {
+    opened: OpenedSheet,
     limits: Limits,
     budget: TextBudget,
-    progress: &'p mut dyn FnMut(u32),
+    sink: &'s mut dyn RowSink,
+    stage: Stage,
     /// The row (0-based) whose cells are being collected.
     row: Option<u32>,
-    header: Option<Header>,
-    /// Header search: the current row's non-blank cells left of the column
-    /// limit (by column), and one past its right-most non-blank column.
-    candidate: Vec<Option<String>>,
-    candidate_width: u32,
-    /// Data: the current row's cells (allocated at its first value).
+    /// The current row's cells: before the header, its non-blank cells
+    /// left of the column limit; after, one per header column (allocated
+    /// at its first value).
     current: Vec<Cell>,
-    rows: Vec<SheetRow>,
+    /// Before the header: one past the current row's right-most non-blank
+    /// column, wherever it is.
+    current_width: u32,
+    header_line: u32,
+    headers: Vec<String>,
+    rows: u32,
     last_line: u32,
     blank_rows_skipped: u32,
+    /// The sink said `Break`: nothing more is read.
+    stopped: bool,
 }
 
-impl<'p> SheetBuilder<'p> {
-    /// A builder for the sheet called `name`.
+impl<'s> RowBuilder<'s> {
+    /// A builder for the sheet `opened`, which it tells the sink about.
     pub(crate) fn new(
-        name: &str,
-        limits: &Limits,
+        opened: OpenedSheet,
         budget: TextBudget,
-        progress: &'p mut dyn FnMut(u32),
-    ) -> SheetBuilder<'p> {
-        SheetBuilder {
-            name: name.to_string(),
-            limits: *limits,
+        request: Request<'s>,
+    ) -> RowBuilder<'s> {
+        let stage = match request.header {
+            HeaderRow::From(line) => Stage::Finding {
+                from: line.saturating_sub(1),
+            },
+            HeaderRow::Choose { candidates } => Stage::Choosing {
+                wanted: candidates.clamp(1, MAX_HEADER_CANDIDATES) as usize,
+                candidates: Vec::new(),
+                widths: Vec::new(),
+            },
+        };
+        request.sink.opened(&opened);
+        RowBuilder {
+            opened,
+            limits: *request.limits,
             budget,
-            progress,
+            sink: request.sink,
+            stage,
             row: None,
-            header: None,
-            candidate: Vec::new(),
-            candidate_width: 0,
             current: Vec::new(),
-            rows: Vec::new(),
+            current_width: 0,
+            header_line: 0,
+            headers: Vec::new(),
+            rows: 0,
             last_line: 0,
             blank_rows_skipped: 0,
+            stopped: false,
         }
+    }
+
+    /// Whether the sink has ended the read: readers stop feeding cells.
+    pub(crate) fn stopped(&self) -> bool {
+        self.stopped
     }
 
     /// Whether a value in column `col` (0-based) can matter: once the header
     /// is known, only its columns do. Readers use this to skip decoding.
     pub(crate) fn wants(&self, col: u32) -> bool {
-        match &self.header {
-            Some(header) => (col as usize) < header.texts.len(),
-            None => true,
+        match self.stage {
+            _ if self.stopped => false,
+            Stage::Data { width } => (col as usize) < width,
+            Stage::Finding { .. } | Stage::Choosing { .. } => true,
         }
     }
 
@@ -141,17 +177,21 @@ impl<'p> SheetBuilder<'p> {
             Some(current) if row > current => self.end_row()?,
             _ => {}
         }
+        if self.stopped {
+            return Ok(());
+        }
         self.row = Some(row);
         if matches!(value, Value::Empty) || !self.wants(col) {
             return Ok(());
         }
-        match &self.header {
-            None => {
+        match self.stage {
+            Stage::Finding { from } if row < from => Ok(()),
+            Stage::Finding { .. } | Stage::Choosing { .. } => {
                 if col >= self.limits.max_columns {
                     // Only its position matters: the row is too wide if it
                     // turns out to be the header.
                     if !value.is_blank() {
-                        self.candidate_width = self.candidate_width.max(col.saturating_add(1));
+                        self.current_width = self.current_width.max(col.saturating_add(1));
                     }
                     return Ok(());
                 }
@@ -160,15 +200,15 @@ impl<'p> SheetBuilder<'p> {
                     return Ok(());
                 }
                 self.budget.charge(cell.text().len())?;
-                self.candidate_width = self.candidate_width.max(col + 1);
+                self.current_width = self.current_width.max(col + 1);
                 let slot = col as usize;
-                if self.candidate.len() <= slot {
-                    self.candidate.resize(slot + 1, None);
+                if self.current.len() <= slot {
+                    self.current.resize(slot + 1, Cell::Text(String::new()));
                 }
-                self.candidate[slot] = Some(cell.text().to_string());
+                self.current[slot] = cell;
+                Ok(())
             }
-            Some(header) => {
-                let width = header.texts.len();
+            Stage::Data { width } => {
                 let cell = value.into_cell();
                 if cell.is_blank() {
                     return Ok(());
@@ -180,12 +220,13 @@ impl<'p> SheetBuilder<'p> {
                 if let Some(slot) = self.current.get_mut(col as usize) {
                     *slot = cell;
                 }
+                Ok(())
             }
         }
-        Ok(())
     }
 
-    /// Ends the current row: it becomes the header, a data row, or nothing.
+    /// Ends the current row: it becomes the header, a candidate, a data
+    /// row, or nothing.
     fn end_row(&mut self) -> Result<(), ReadError> {
         let Some(row) = self.row.take() else {
             return Ok(());
@@ -193,185 +234,183 @@ impl<'p> SheetBuilder<'p> {
         let line = row
             .checked_add(1)
             .ok_or_else(|| ReadError::damaged("row number out of range"))?;
-        if self.header.is_none() {
-            if self.candidate_width == 0 {
-                return Ok(());
+        let cells = std::mem::take(&mut self.current);
+        let width = std::mem::replace(&mut self.current_width, 0);
+        match &mut self.stage {
+            Stage::Finding { .. } => {
+                if width > 0 {
+                    self.fix_header(SheetRow { line, cells }, width)?;
+                }
+                Ok(())
             }
-            if self.candidate_width > self.limits.max_columns {
-                return Err(ReadError::TooManyColumns {
-                    sheet: self.name.clone(),
-                    columns: self.candidate_width,
-                    max: self.limits.max_columns,
-                });
+            Stage::Choosing {
+                wanted,
+                candidates,
+                widths,
+            } => {
+                if width > 0 {
+                    candidates.push(SheetRow { line, cells });
+                    widths.push(width);
+                    if candidates.len() >= *wanted {
+                        self.choose()?;
+                    }
+                }
+                Ok(())
             }
-            let mut texts: Vec<String> = std::mem::take(&mut self.candidate)
-                .into_iter()
-                .map(Option::unwrap_or_default)
-                .collect();
-            texts.resize(self.candidate_width as usize, String::new());
-            self.header = Some(Header { line, texts });
-            self.last_line = line;
-            return Ok(());
+            Stage::Data { .. } => {
+                if cells.is_empty() {
+                    return Ok(());
+                }
+                self.data_row(SheetRow { line, cells })
+            }
         }
-        if self.current.is_empty() {
+    }
+
+    /// Lets the sink choose the header among the candidates, then hands on
+    /// the candidates below it as data rows.
+    fn choose(&mut self) -> Result<(), ReadError> {
+        let Stage::Choosing {
+            candidates, widths, ..
+        } = std::mem::replace(&mut self.stage, Stage::Data { width: 0 })
+        else {
             return Ok(());
+        };
+        if candidates.is_empty() {
+            return Err(ReadError::NoHeader {
+                sheet: self.opened.name.clone(),
+            });
         }
-        if self.rows.len() >= self.limits.max_rows as usize {
+        let chosen = self
+            .sink
+            .choose_header(&candidates)
+            .min(candidates.len() - 1);
+        let mut below = candidates.into_iter().skip(chosen);
+        let Some(header) = below.next() else {
+            return Ok(());
+        };
+        self.fix_header(header, widths[chosen])?;
+        for mut row in below {
+            if self.stopped {
+                break;
+            }
+            let Stage::Data { width } = self.stage else {
+                break;
+            };
+            row.cells.truncate(width);
+            if row.cells.iter().all(Cell::is_blank) {
+                continue;
+            }
+            row.cells.resize(width, Cell::Text(String::new()));
+            self.data_row(row)?;
+        }
+        Ok(())
+    }
+
+    /// Makes `row` (`width` columns wide, counting cells past the limit)
+    /// the header.
+    fn fix_header(&mut self, row: SheetRow, width: u32) -> Result<(), ReadError> {
+        if width > self.limits.max_columns {
+            return Err(ReadError::TooManyColumns {
+                sheet: self.opened.name.clone(),
+                columns: width,
+                max: self.limits.max_columns,
+            });
+        }
+        let mut texts: Vec<String> = row
+            .cells
+            .into_iter()
+            .map(|cell| match cell {
+                Cell::Text(text) | Cell::Error(text) => text,
+            })
+            .collect();
+        texts.resize(width as usize, String::new());
+        self.stage = Stage::Data { width: texts.len() };
+        self.header_line = row.line;
+        self.last_line = row.line;
+        if self.sink.header(row.line, &texts).is_break() {
+            self.stopped = true;
+        }
+        self.headers = texts;
+        Ok(())
+    }
+
+    /// Hands on one non-blank data row.
+    fn data_row(&mut self, row: SheetRow) -> Result<(), ReadError> {
+        if self.rows >= self.limits.max_rows {
             return Err(ReadError::TooManyRows {
-                sheet: self.name.clone(),
+                sheet: self.opened.name.clone(),
                 max: self.limits.max_rows,
             });
         }
         self.blank_rows_skipped = self
             .blank_rows_skipped
-            .saturating_add(line.saturating_sub(self.last_line).saturating_sub(1));
-        self.last_line = line;
-        let cells = std::mem::take(&mut self.current);
-        self.rows.push(SheetRow { line, cells });
-        if self.rows.len().is_multiple_of(PROGRESS_EVERY) {
-            (self.progress)(self.rows.len() as u32);
+            .saturating_add(row.line.saturating_sub(self.last_line).saturating_sub(1));
+        self.last_line = row.line;
+        self.rows += 1;
+        if let ControlFlow::Break(()) = self.sink.row(row) {
+            self.stopped = true;
         }
         Ok(())
     }
 
-    /// The sheet, or [`ReadError::NoHeader`] when every row was blank.
-    pub(crate) fn finish(mut self) -> Result<Sheet, ReadError> {
-        self.end_row()?;
-        let Some(header) = self.header else {
-            return Err(ReadError::NoHeader { sheet: self.name });
-        };
-        (self.progress)(self.rows.len() as u32);
-        Ok(Sheet {
-            name: self.name,
-            header_line: header.line,
-            headers: header.texts,
+    /// What the read did, or [`ReadError::NoHeader`] when every row was
+    /// blank.
+    pub(crate) fn finish(mut self) -> Result<RowsRead, ReadError> {
+        if !self.stopped {
+            self.end_row()?;
+        }
+        match self.stage {
+            Stage::Finding { .. } => {
+                return Err(ReadError::NoHeader {
+                    sheet: self.opened.name,
+                })
+            }
+            Stage::Choosing { .. } => self.choose()?,
+            Stage::Data { .. } => {}
+        }
+        Ok(RowsRead {
+            sheet: self.opened,
+            header_line: self.header_line,
+            headers: self.headers,
             rows: self.rows,
             blank_rows_skipped: self.blank_rows_skipped,
+            complete: !self.stopped,
         })
     }
 }
 
+/// The sheet opened as `name`, for tests.
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use std::borrow::Cow;
-
-    fn text(s: &str) -> Value<'_> {
-        Value::Text(Cow::Borrowed(s))
-    }
-
-    fn build(cells: &[(u32, u32, &str)], limits: &Limits) -> Result<Sheet, ReadError> {
-        let mut progress = |_| {};
-        let mut builder =
-            SheetBuilder::new("Contacts", limits, TextBudget::new(limits), &mut progress);
-        for (row, col, value) in cells {
-            builder.push(*row, *col, text(value))?;
-        }
-        builder.finish()
-    }
-
-    #[test]
-    fn the_first_non_blank_row_is_the_header() {
-        let sheet = build(
-            &[
-                (0, 0, "  "),
-                (2, 0, " Name "),
-                (2, 1, "Email"),
-                (3, 0, "Ann"),
-                (6, 1, "bo@x.io"),
-            ],
-            &Limits::DEFAULT,
-        )
-        .unwrap();
-        assert_eq!(sheet.header_line, 3);
-        assert_eq!(sheet.headers, vec!["Name", "Email"]);
-        assert_eq!(sheet.rows.len(), 2);
-        assert_eq!(sheet.rows[0].line, 4);
-        assert_eq!(sheet.rows[1].line, 7);
-        assert_eq!(
-            sheet.rows[1].cells,
-            vec![Cell::Text(String::new()), Cell::Text("bo@x.io".into())]
-        );
-        assert_eq!(sheet.blank_rows_skipped, 2);
-    }
-
-    #[test]
-    fn cells_right_of_the_last_header_are_ignored() {
-        let sheet = build(
-            &[
-                (0, 0, "Name"),
-                (1, 5, "stray"),
-                (2, 0, "Ann"),
-                (2, 16_383, "far"),
-            ],
-            &Limits::DEFAULT,
-        )
-        .unwrap();
-        assert_eq!(sheet.headers, vec!["Name"]);
-        assert_eq!(sheet.rows.len(), 1);
-        assert_eq!(sheet.rows[0].line, 3);
-        assert_eq!(sheet.blank_rows_skipped, 1);
-    }
-
-    #[test]
-    fn limits_are_enforced_as_cells_arrive() {
-        let limits = Limits {
-            max_rows: 2,
-            max_columns: 3,
-            ..Limits::DEFAULT
-        };
-        let too_wide = build(&[(0, 0, "A"), (0, 3, "D")], &limits).unwrap_err();
-        assert_eq!(
-            too_wide,
-            ReadError::TooManyColumns {
-                sheet: "Contacts".into(),
-                columns: 4,
-                max: 3
-            }
-        );
-        let too_long = build(
-            &[(0, 0, "A"), (1, 0, "1"), (2, 0, "2"), (3, 0, "3")],
-            &limits,
-        )
-        .unwrap_err();
-        assert_eq!(
-            too_long,
-            ReadError::TooManyRows {
-                sheet: "Contacts".into(),
-                max: 2
-            }
-        );
-        let ok = build(&[(0, 0, "A"), (1, 0, "1"), (2, 0, "2")], &limits).unwrap();
-        assert_eq!(ok.rows.len(), 2);
-    }
-
-    #[test]
-    fn no_header_and_out_of_order_rows_are_errors() {
-        assert_eq!(
-            build(&[], &Limits::DEFAULT).unwrap_err(),
-            ReadError::NoHeader {
-                sheet: "Contacts".into()
-            }
-        );
-        assert!(matches!(
-            build(&[(3, 0, "A"), (1, 0, "B")], &Limits::DEFAULT),
-            Err(ReadError::Damaged { .. })
-        ));
-    }
-
-    #[test]
-    fn header_only_gives_no_rows() {
-        let sheet = build(&[(0, 0, "Name")], &Limits::DEFAULT).unwrap();
-        assert!(sheet.rows.is_empty());
-    }
-
-    #[test]
-    fn the_text_budget_is_enforced() {
-        let limits = Limits {
-            max_inflated_bytes: 10,
-            ..Limits::DEFAULT
-        };
-        let err = build(&[(0, 0, "Name"), (1, 0, "a long enough value")], &limits).unwrap_err();
-        assert_eq!(err, ReadError::TooMuchText { max: 10 });
+pub(crate) fn opened(name: &str) -> OpenedSheet {
+    OpenedSheet {
+        format: crate::sheet::FileFormat::Csv,
+        sheet_names: vec![name.to_string()],
+        name: name.to_string(),
     }
 }
+
+/// What `feed` gives a builder for the sheet `name`, collected as
+/// `read_workbook` collects it, for tests.
+#[cfg(test)]
+pub(crate) fn collect_sheet(
+    name: &str,
+    limits: &Limits,
+    header: HeaderRow,
+    feed: impl FnOnce(&mut RowBuilder<'_>) -> Result<(), ReadError>,
+) -> Result<crate::sheet::Sheet, ReadError> {
+    let mut progress = |_| {};
+    let mut collector = super::collect::Collector::new(&mut progress);
+    let request = Request {
+        sheet: None,
+        header,
+        limits,
+        sink: &mut collector,
+    };
+    let mut builder = RowBuilder::new(opened(name), TextBudget::new(limits), request);
+    feed(&mut builder)?;
+    let read = builder.finish()?;
+    Ok(collector.into_workbook(read).sheet)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,4 +1,4 @@
-//! The glue between calamine and the [`SheetBuilder`]: calamine's values as
+//! The glue between calamine and the [`RowBuilder`]: calamine's values as
 //! our [`Value`]s, a dense calamine range fed to the builder row by row,
 //! calamine's errors as [`ReadError`]s, and calamine calls run so that a
 //! panic inside calamine becomes an error instead of a crash (where the
@@ -13,7 +13,7 @@ use std::borrow::Cow;
 
 use calamine::{CellErrorType, Data, DataRef, Range};
 
-use super::builder::SheetBuilder;
+use super::builder::RowBuilder;
 use super::dates::DateSystem;
 use super::error::ReadError;
 use super::value::Value;
@@ -90,13 +90,16 @@ fn error_text(error: &CellErrorType) -> &'static str {
 /// absolute 0-based position, for formats that need more than the value).
 pub(crate) fn feed_range<'r>(
     range: &'r Range<Data>,
-    builder: &mut SheetBuilder<'_>,
+    builder: &mut RowBuilder<'_>,
     mut value_at: impl FnMut(u32, u32, &'r Data) -> Value<'r>,
 ) -> Result<(), ReadError> {
     let Some((first_row, first_col)) = range.start() else {
         return Ok(());
     };
     for (i, cells) in range.rows().enumerate() {
+        if builder.stopped() {
+            break;
+        }
         let row = u32::try_from(i)
             .ok()
             .and_then(|i| first_row.checked_add(i))

@@ -20,7 +20,7 @@ use std::borrow::Cow;
 
 use ::csv::{ByteRecord, ReaderBuilder};
 
-use super::builder::SheetBuilder;
+use super::builder::RowBuilder;
 use super::error::ReadError;
 use super::value::Value;
 
@@ -58,7 +58,7 @@ fn utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> Result<Cow<'_, [u8]>, ReadEr
 }
 
 /// Reads CSV `text` into `builder`.
-pub(crate) fn read(text: &[u8], builder: &mut SheetBuilder<'_>) -> Result<(), ReadError> {
+pub(crate) fn read(text: &[u8], builder: &mut RowBuilder<'_>) -> Result<(), ReadError> {
     let (text, delimiter, lines_before) = match sep_line(text) {
         Some((rest, delimiter, lines)) => (rest, delimiter, lines),
         None => (text, sniff_delimiter(text), 0),
@@ -70,7 +70,7 @@ pub(crate) fn read(text: &[u8], builder: &mut SheetBuilder<'_>) -> Result<(), Re
         .from_reader(text);
     let mut record = ByteRecord::new();
     let mut rows = RowCounter::default();
-    loop {
+    while !builder.stopped() {
         match reader.read_byte_record(&mut record) {
             Ok(true) => {}
             Ok(false) => return Ok(()),
@@ -104,6 +104,7 @@ pub(crate) fn read(text: &[u8], builder: &mut SheetBuilder<'_>) -> Result<(), Re
             }
         }
     }
+    Ok(())
 }
 
 /// Numbers records the way Excel numbers rows: every line break outside
@@ -254,16 +255,14 @@ fn sniff_delimiter(text: &[u8]) -> u8 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::read::builder::TextBudget;
+    use crate::read::builder::collect_sheet;
+    use crate::read::HeaderRow;
     use crate::sheet::{Limits, Sheet};
 
     fn sheet(text: &[u8]) -> Result<Sheet, ReadError> {
-        let limits = Limits::DEFAULT;
-        let mut progress = |_| {};
-        let mut builder =
-            SheetBuilder::new("t.csv", &limits, TextBudget::new(&limits), &mut progress);
-        read(text, &mut builder)?;
-        builder.finish()
+        collect_sheet("t.csv", &Limits::DEFAULT, HeaderRow::FIRST, |builder| {
+            read(text, builder)
+        })
     }
 
     fn rows(text: &str) -> Vec<(u32, Vec<String>)> {

@@ -1,5 +1,7 @@
 //! Reading the file to import: bytes and a file name in, the chosen sheet's
-//! header and text rows out ([`read_workbook`]).
+//! header and text rows out, either all at once ([`read_workbook`]) or row
+//! by row to the caller's [`RowSink`] as they are read ([`read_rows`]),
+//! which can also choose the header row among the first rows.
 //!
 //! Formats are recognised by content, not by name: a zip package is xlsx,
 //! xlsm, xlsb or ods (by its parts); an OLE2 compound file is xls (or an
@@ -17,9 +19,10 @@
 //! `cfb` (the compound file, walked as calamine walks it), `xlsx`,
 //! `xlsb`, `xls`, `ods` (each format's pre-flight checks, then calamine),
 //! `csv`, `cells` (calamine's values and errors as ours, and its panics
-//! caught), `sheets` (which sheet), `builder` (cells to [`Sheet`],
-//! limits), `value`, `number_text`, `dates` (cell text), `error`
-//! ([`ReadError`]).
+//! caught), `sheets` (which sheet), `builder` (cells to rows, the
+//! header, limits), `rows` (the streaming API: [`RowSink`],
+//! [`HeaderRow`]), `collect` (the sink behind [`read_workbook`]),
+//! `value`, `number_text`, `dates` (cell text), `error` ([`ReadError`]).
 //!
 //! # Hostile input
 //!
@@ -49,15 +52,18 @@
 //!   defined names with their formula text, and for xls and ods every
 //!   sheet's cell lists and dense grids, with the copy of the chosen
 //!   sheet's grid that calamine returns) together with the text of the
-//!   [`Sheet`]'s cells. Past it a file "unpacks to more than can be read"
+//!   cells read (with [`HeaderRow::Choose`], every cell of the candidate
+//!   rows, beyond the header's columns too). Past it a file "unpacks to more than can be read"
 //!   (or, for text, "holds more text than can be read"). The estimates
 //!   use calamine's sizes on a 64-bit machine, so the browser (wasm32,
 //!   where they are about half) and the server refuse the same files;
-//! - the [`Sheet`]: the builder keeps only the header's columns (the header
+//! - the rows: the builder keeps only the header's columns (the header
 //!   may be at most `Limits::max_columns` wide), stops with an error past
 //!   `Limits::max_rows` data rows, and cuts each cell to
 //!   [`MAX_CELL_CHARS`] characters; a cell far away (XFD1048576) in an
-//!   xlsx or xlsb is skipped as it streams past, never allocated;
+//!   xlsx or xlsb is skipped as it streams past, never allocated. It holds
+//!   one row at a time (and, with [`HeaderRow::Choose`], the candidate
+//!   rows until the sink chooses);
 //! - zip packages (xlsx, xlsm, xlsb, ods): at most 10,000 entries; declared
 //!   uncompressed sizes at most `Limits::max_inflated_bytes` in total; no
 //!   entry over 16 MB with a compression ratio above 200:1; no two entries
@@ -122,9 +128,11 @@
 //!   reading its code again and re-running the garbage tests with many
 //!   cases; until then a new calamine panic would only be caught on the
 //!   server;
-//! - the [`Sheet`] itself holds a `Cell` (24 bytes, 12 in wasm32) for every
-//!   column of every data row, outside the budget: at the default limits,
-//!   up to 200,000 × 100 cells, 480 MB (240 MB in wasm32).
+//! - the [`Sheet`] that [`read_workbook`] collects holds a `Cell` (24
+//!   bytes, 12 in wasm32) for every column of every data row, outside the
+//!   budget: at the default limits, up to 200,000 × 100 cells, 480 MB
+//!   (240 MB in wasm32). A [`RowSink`] that does not keep the rows holds
+//!   none of that.
 //!
 //! Excel 365's newer errors in an xlsx (`#SPILL!`, `#CALC!`, `#FIELD!`,
 //! `#BLOCKED!`, `#UNKNOWN!`, `#CONNECT!`, `#BUSY!`), which calamine 0.38
@@ -140,6 +148,7 @@
 mod builder;
 mod cells;
 mod cfb;
+mod collect;
 mod csv;
 mod dates;
 mod detect;
@@ -147,6 +156,7 @@ mod error;
 mod number_text;
 mod ods;
 mod ooxml;
+mod rows;
 mod sheets;
 mod value;
 mod xls;
@@ -159,10 +169,12 @@ use serde::{Deserialize, Serialize};
 
 pub use builder::MAX_TEXT_BYTES;
 pub use error::ReadError;
+pub use rows::{HeaderRow, OpenedSheet, RowSink, RowsRead, MAX_HEADER_CANDIDATES};
 pub use value::MAX_CELL_CHARS;
 
 use crate::sheet::{FileFormat, Limits, Sheet};
-use builder::{SheetBuilder, TextBudget};
+use builder::{RowBuilder, TextBudget};
+use collect::Collector;
 use detect::Container;
 use zip_guard::Package;
 
@@ -179,7 +191,8 @@ pub struct Workbook {
     pub sheet: Sheet,
 }
 
-/// Reads the sheet to import from a file's bytes.
+/// Reads the sheet to import from a file's bytes, every row kept: the
+/// header is the first non-blank row.
 ///
 /// `sheet`: the sheet the user chose (matched exactly, then ignoring case),
 /// or `None` for the default: a visible sheet named `Contacts` (any case),
@@ -208,6 +221,37 @@ pub fn read_workbook_with_progress(
     limits: &Limits,
     progress: &mut dyn FnMut(u32),
 ) -> Result<Workbook, ReadError> {
+    let mut collector = Collector::new(progress);
+    let read = read_rows(
+        bytes,
+        file_name,
+        sheet,
+        HeaderRow::FIRST,
+        limits,
+        &mut collector,
+    )?;
+    Ok(collector.into_workbook(read))
+}
+
+/// Reads a sheet as [`read_workbook`] does, handing each row to `sink` as
+/// it is read instead of keeping it (see [`RowSink`] for the calls and
+/// their order). `header` says which row is the header; the rows above it
+/// are skipped.
+///
+/// Every limit holds as for [`read_workbook`], checked before a row is
+/// handed on: past `Limits::max_rows` data rows, or the text budget, the
+/// read ends with the error, the sink keeping the rows it already has.
+/// What the reader holds does not grow with the rows handed on; how much
+/// calamine holds depends on the format (see the module docs: xlsx, xlsb
+/// and CSV stream, xls and ods are parsed whole first).
+pub fn read_rows(
+    bytes: &[u8],
+    file_name: &str,
+    sheet: Option<&str>,
+    header: HeaderRow,
+    limits: &Limits,
+    sink: &mut dyn RowSink,
+) -> Result<RowsRead, ReadError> {
     let size = bytes.len() as u64;
     if size > limits.max_file_bytes {
         return Err(ReadError::FileTooLarge {
@@ -218,43 +262,48 @@ pub fn read_workbook_with_progress(
     if bytes.is_empty() {
         return Err(ReadError::EmptyFile);
     }
+    let request = Request {
+        sheet,
+        header,
+        limits,
+        sink,
+    };
     match detect::container(bytes)? {
-        Container::Zip => read_zip(bytes, file_name, sheet, limits, progress),
-        Container::Ole => read_ole(bytes, sheet, limits, progress),
-        Container::Text => read_csv(bytes, file_name, limits, progress),
+        Container::Zip => read_zip(bytes, file_name, request),
+        Container::Ole => read_ole(bytes, request),
+        Container::Text => read_csv(bytes, file_name, request),
     }
 }
 
-fn read_csv(
-    bytes: &[u8],
-    file_name: &str,
-    limits: &Limits,
-    progress: &mut dyn FnMut(u32),
-) -> Result<Workbook, ReadError> {
-    let text = csv::decode(bytes)?;
-    let name = file_name.to_string();
-    let mut builder = SheetBuilder::new(&name, limits, TextBudget::new(limits), progress);
-    csv::read(&text, &mut builder)?;
-    Ok(Workbook {
-        format: FileFormat::Csv,
-        sheet_names: vec![name],
-        sheet: builder.finish()?,
-    })
+/// What the caller asked for: which sheet, which header row, within which
+/// limits, and where the rows go.
+pub(crate) struct Request<'a> {
+    pub(crate) sheet: Option<&'a str>,
+    pub(crate) header: HeaderRow,
+    pub(crate) limits: &'a Limits,
+    pub(crate) sink: &'a mut dyn RowSink,
 }
 
-fn read_zip(
-    bytes: &[u8],
-    file_name: &str,
-    sheet: Option<&str>,
-    limits: &Limits,
-    progress: &mut dyn FnMut(u32),
-) -> Result<Workbook, ReadError> {
-    let mut package = Package::open(bytes, limits)?;
+fn read_csv(bytes: &[u8], file_name: &str, request: Request<'_>) -> Result<RowsRead, ReadError> {
+    let text = csv::decode(bytes)?;
+    let opened = OpenedSheet {
+        format: FileFormat::Csv,
+        sheet_names: vec![file_name.to_string()],
+        name: file_name.to_string(),
+    };
+    let budget = TextBudget::new(request.limits);
+    let mut builder = RowBuilder::new(opened, budget, request);
+    csv::read(&text, &mut builder)?;
+    builder.finish()
+}
+
+fn read_zip(bytes: &[u8], file_name: &str, request: Request<'_>) -> Result<RowsRead, ReadError> {
+    let mut package = Package::open(bytes, request.limits)?;
     if let Some(mimetype) = package.read_all("mimetype", 4096)? {
         let mimetype = String::from_utf8_lossy(&mimetype);
         let mimetype = mimetype.trim();
         if mimetype.starts_with("application/vnd.oasis.opendocument.spreadsheet") {
-            return ods::read(bytes, &mut package, sheet, limits, progress);
+            return ods::read(bytes, &mut package, request);
         }
         if mimetype.starts_with("application/vnd.oasis.opendocument") {
             return Err(ReadError::not_a_spreadsheet(Some(
@@ -264,7 +313,7 @@ fn read_zip(
     }
     let Some(main) = ooxml::main_part(&mut package)? else {
         if package.has("content.xml") && package.has("META-INF/manifest.xml") {
-            return ods::read(bytes, &mut package, sheet, limits, progress);
+            return ods::read(bytes, &mut package, request);
         }
         return Err(ReadError::not_a_spreadsheet(Some("a zip archive")));
     };
@@ -277,44 +326,25 @@ fn read_zip(
         )));
     }
     if main.ends_with(".bin") {
-        let (sheet_names, sheet) = xlsb::read(bytes, &mut package, sheet, limits, progress)?;
-        return Ok(Workbook {
-            format: FileFormat::Xlsb,
-            sheet_names,
-            sheet,
-        });
+        return xlsb::read(bytes, &mut package, request);
     }
     let macro_enabled = FileFormat::from_file_name(file_name) == Some(FileFormat::Xlsm)
         || package.names().any(|name| name.ends_with("vbaproject.bin"));
-    let (sheet_names, sheet) = xlsx::read(bytes, &mut package, sheet, limits, progress)?;
-    Ok(Workbook {
-        format: if macro_enabled {
-            FileFormat::Xlsm
-        } else {
-            FileFormat::Xlsx
-        },
-        sheet_names,
-        sheet,
-    })
+    let format = if macro_enabled {
+        FileFormat::Xlsm
+    } else {
+        FileFormat::Xlsx
+    };
+    xlsx::read(bytes, &mut package, format, request)
 }
 
-fn read_ole(
-    bytes: &[u8],
-    sheet: Option<&str>,
-    limits: &Limits,
-    progress: &mut dyn FnMut(u32),
-) -> Result<Workbook, ReadError> {
+fn read_ole(bytes: &[u8], request: Request<'_>) -> Result<RowsRead, ReadError> {
     let compound = cfb::Compound::open(bytes)?;
     if compound.has_stream("EncryptionInfo") || compound.has_stream("EncryptedPackage") {
         return Err(ReadError::PasswordProtected);
     }
     if compound.has_stream("Workbook") || compound.has_stream("Book") {
-        let (sheet_names, sheet) = xls::read(bytes, &compound, sheet, limits, progress)?;
-        return Ok(Workbook {
-            format: FileFormat::Xls,
-            sheet_names,
-            sheet,
-        });
+        return xls::read(bytes, &compound, request);
     }
     if compound.has_stream("WordDocument") {
         return Err(ReadError::not_a_spreadsheet(Some("a Word document")));

@@ -26,16 +26,17 @@ use std::io::Cursor;
 use calamine::{Ods, Reader};
 use quick_xml::events::{BytesStart, Event};
 
-use super::builder::{SheetBuilder, TextBudget};
+use super::builder::{RowBuilder, TextBudget};
 use super::cells::{catching_panics, feed_range, value, DATA_BYTES, GROWTH, STRING_BYTES};
 use super::dates::DateSystem;
 use super::error::ReadError;
+use super::rows::{OpenedSheet, RowsRead};
 use super::sheets::{choose, from_calamine};
 use super::value::Value;
 use super::xml::{decode_attr, raw_attr, raw_attrs, XmlPart};
 use super::zip_guard::{Package, MAX_EVENT_BYTES};
-use super::Workbook;
-use crate::sheet::{FileFormat, Limits};
+use super::Request;
+use crate::sheet::FileFormat;
 
 const CONTENT: &str = "content.xml";
 const MANIFEST: &str = "META-INF/manifest.xml";
@@ -61,10 +62,8 @@ fn calamine_fails() -> ReadError {
 pub(crate) fn read(
     bytes: &[u8],
     package: &mut Package<'_>,
-    requested: Option<&str>,
-    limits: &Limits,
-    progress: &mut dyn FnMut(u32),
-) -> Result<Workbook, ReadError> {
+    request: Request<'_>,
+) -> Result<RowsRead, ReadError> {
     package.cap(MANIFEST, MAX_MANIFEST_BYTES)?;
     if let Some(manifest) = package.read_all(MANIFEST, MAX_MANIFEST_BYTES)? {
         if String::from_utf8_lossy(&manifest).contains("encryption-data") {
@@ -74,7 +73,7 @@ pub(crate) fn read(
     if !package.has_exact("mimetype") || !package.has_exact(MANIFEST) {
         return Err(damaged("the mimetype or manifest part is missing"));
     }
-    let mut budget = TextBudget::new(limits);
+    let mut budget = TextBudget::new(request.limits);
     let tables = check_content(package, &mut budget)?;
 
     catching_panics("ods", move || {
@@ -91,14 +90,19 @@ pub(crate) fn read(
             ));
         }
         let infos = from_calamine(&listed);
-        let (sheet_names, chosen) = choose(&infos, requested)?;
+        let (sheet_names, chosen) = choose(&infos, request.sheet)?;
         let name = listed[chosen.location].name.clone();
         // `worksheet_range` and `worksheet_formula` copy the grids.
         budget.charge_parsed(tables[chosen.location].grids)?;
         let range = ods.worksheet_range(&name)?;
         let formulas = ods.worksheet_formula(&name)?;
         drop(ods);
-        let mut builder = SheetBuilder::new(&chosen.name, limits, budget, progress);
+        let opened = OpenedSheet {
+            format: FileFormat::Ods,
+            sheet_names,
+            name: chosen.name.clone(),
+        };
+        let mut builder = RowBuilder::new(opened, budget, request);
         feed_range(&range, &mut builder, |row, col, data| {
             let has_formula = formulas
                 .get_value((row, col))
@@ -110,11 +114,7 @@ pub(crate) fn read(
                 other => other,
             }
         })?;
-        Ok(Workbook {
-            format: FileFormat::Ods,
-            sheet_names,
-            sheet: builder.finish()?,
-        })
+        builder.finish()
     })
 }
 

@@ -26,7 +26,7 @@ use std::io::Cursor;
 use calamine::{Reader, Xls};
 use encoding_rs::UTF_16LE;
 
-use super::builder::{SheetBuilder, TextBudget};
+use super::builder::{RowBuilder, TextBudget};
 use super::cells::{
     catching_panics, feed_range, value, CELL_DATA_BYTES, CELL_STRING_BYTES, DATA_BYTES, GROWTH,
     STRING_BYTES,
@@ -34,8 +34,10 @@ use super::cells::{
 use super::cfb::Compound;
 use super::dates::DateSystem;
 use super::error::ReadError;
+use super::rows::{OpenedSheet, RowsRead};
 use super::sheets::{choose, from_calamine};
-use crate::sheet::{Limits, Sheet};
+use super::Request;
+use crate::sheet::FileFormat;
 
 const BOF: u16 = 0x0809;
 const EOF: u16 = 0x000A;
@@ -62,12 +64,10 @@ fn damaged(what: impl std::fmt::Display) -> ReadError {
 pub(crate) fn read(
     bytes: &[u8],
     compound: &Compound,
-    requested: Option<&str>,
-    limits: &Limits,
-    progress: &mut dyn FnMut(u32),
-) -> Result<(Vec<String>, Sheet), ReadError> {
+    request: Request<'_>,
+) -> Result<RowsRead, ReadError> {
     let stream = compound.workbook()?;
-    let mut budget = TextBudget::new(limits);
+    let mut budget = TextBudget::new(request.limits);
     budget.charge_parsed(compound.held())?;
     let walk = Walk::new(stream, &mut budget);
     let checked = walk.run()?;
@@ -86,7 +86,7 @@ pub(crate) fn read(
             ));
         }
         let infos = from_calamine(&listed);
-        let (names, chosen) = choose(&infos, requested)?;
+        let (names, chosen) = choose(&infos, request.sheet)?;
         let name = listed[chosen.location].name.clone();
         // `worksheet_range` copies the sheet's grid.
         budget.charge_parsed(checked.sheets[chosen.location].grid)?;
@@ -97,9 +97,14 @@ pub(crate) fn read(
         };
         let range = xls.worksheet_range(&name)?;
         drop(xls);
-        let mut builder = SheetBuilder::new(&chosen.name, limits, budget, progress);
+        let opened = OpenedSheet {
+            format: FileFormat::Xls,
+            sheet_names: names,
+            name: chosen.name.clone(),
+        };
+        let mut builder = RowBuilder::new(opened, budget, request);
         feed_range(&range, &mut builder, |_, _, data| value(data, system))?;
-        Ok((names, builder.finish()?))
+        builder.finish()
     })
 }
 

@@ -33,14 +33,16 @@ use calamine::{Reader, Xlsb};
 use encoding_rs::UTF_16LE;
 use quick_xml::events::Event;
 
-use super::builder::{SheetBuilder, TextBudget};
+use super::builder::{RowBuilder, TextBudget};
 use super::cells::{catching_panics, value_ref, GROWTH, STRING_BYTES};
 use super::dates::DateSystem;
 use super::error::ReadError;
+use super::rows::{OpenedSheet, RowsRead};
 use super::sheets::{choose, from_calamine};
 use super::xml::{decode_attr, get_attrs, XmlPart};
 use super::zip_guard::{EntryReader, Package};
-use crate::sheet::{Limits, Sheet};
+use super::Request;
+use crate::sheet::FileFormat;
 
 /// Largest record accepted (real ones are at most tens of kilobytes).
 const MAX_RECORD_BYTES: usize = 4 * 1024 * 1024;
@@ -71,11 +73,9 @@ fn damaged(what: impl std::fmt::Display) -> ReadError {
 pub(crate) fn read(
     bytes: &[u8],
     package: &mut Package<'_>,
-    requested: Option<&str>,
-    limits: &Limits,
-    progress: &mut dyn FnMut(u32),
-) -> Result<(Vec<String>, Sheet), ReadError> {
-    let mut budget = TextBudget::new(limits);
+    request: Request<'_>,
+) -> Result<RowsRead, ReadError> {
+    let mut budget = TextBudget::new(request.limits);
     let strings = check_shared_strings(package, &mut budget)?;
     check_styles(package, &mut budget)?;
     let rels = workbook_rels(package)?;
@@ -95,7 +95,7 @@ pub(crate) fn read(
             ));
         }
         let infos = from_calamine(&listed);
-        let (names, chosen) = choose(&infos, requested)?;
+        let (names, chosen) = choose(&infos, request.sheet)?;
         let name = listed[chosen.location].name.clone();
         let path = sheets
             .iter()
@@ -108,7 +108,12 @@ pub(crate) fn read(
         } else {
             DateSystem::Excel1900
         };
-        let mut builder = SheetBuilder::new(&chosen.name, limits, budget, progress);
+        let opened = OpenedSheet {
+            format: FileFormat::Xlsb,
+            sheet_names: names,
+            name: chosen.name.clone(),
+        };
+        let mut builder = RowBuilder::new(opened, budget, request);
         let mut cells = xlsb.worksheet_cells_reader(&name)?;
         while let Some(cell) = cells.next_cell()? {
             let (row, col) = cell.get_position();
@@ -116,9 +121,12 @@ pub(crate) fn read(
                 return Err(damaged(format!("a cell at row {row}, column {col}")));
             }
             builder.push(row, col, value_ref(cell.get_value(), system))?;
+            if builder.stopped() {
+                break;
+            }
         }
         drop(cells);
-        Ok((names, builder.finish()?))
+        builder.finish()
     })
 }
 

@@ -38,15 +38,17 @@ use std::io::Cursor;
 use calamine::{Reader, Xlsx};
 use quick_xml::events::Event;
 
-use super::builder::{SheetBuilder, TextBudget};
+use super::builder::{RowBuilder, TextBudget};
 use super::cells::{catching_panics, value_ref, GROWTH, STRING_BYTES};
 use super::dates::DateSystem;
 use super::error::ReadError;
+use super::rows::{OpenedSheet, RowsRead};
 use super::sheets::{choose, from_calamine};
 use super::value::Value;
 use super::xml::{decode_attr, get_attrs, raw_attr, raw_attrs, XmlPart};
 use super::zip_guard::{Package, MAX_EVENT_BYTES};
-use crate::sheet::{Limits, Sheet};
+use super::Request;
+use crate::sheet::FileFormat;
 
 /// `calamine::Style` on a 64-bit machine.
 pub(crate) const STYLE_BYTES: u64 = 152;
@@ -77,16 +79,15 @@ fn damaged(what: impl std::fmt::Display) -> ReadError {
     ReadError::damaged(format!("xlsx: {what}"))
 }
 
-/// Reads the chosen sheet of the xlsx in `bytes` (already opened as
-/// `package`).
+/// Reads the chosen sheet of the xlsx (or xlsm: `format`) in `bytes`
+/// (already opened as `package`).
 pub(crate) fn read(
     bytes: &[u8],
     package: &mut Package<'_>,
-    requested: Option<&str>,
-    limits: &Limits,
-    progress: &mut dyn FnMut(u32),
-) -> Result<(Vec<String>, Sheet), ReadError> {
-    let mut budget = TextBudget::new(limits);
+    format: FileFormat,
+    request: Request<'_>,
+) -> Result<RowsRead, ReadError> {
+    let mut budget = TextBudget::new(request.limits);
     let layout = Layout::read(package)?;
     check_shared_strings(
         package,
@@ -110,7 +111,7 @@ pub(crate) fn read(
             ));
         }
         let infos = from_calamine(&sheets);
-        let (names, chosen) = choose(&infos, requested)?;
+        let (names, chosen) = choose(&infos, request.sheet)?;
         let name = sheets[chosen.location].name.clone();
         // calamine reads the first sheet of that name.
         let path = layout
@@ -125,12 +126,17 @@ pub(crate) fn read(
         } else {
             DateSystem::Excel1900
         };
-        let mut builder = SheetBuilder::new(&chosen.name, limits, budget, progress);
+        let opened = OpenedSheet {
+            format,
+            sheet_names: names,
+            name: chosen.name.clone(),
+        };
+        let mut builder = RowBuilder::new(opened, budget, request);
         let mut cells = xlsx.worksheet_cells_reader(&name)?;
         // Opened at the first error value calamine does not know.
         let mut unknown_errors: Option<UnknownErrors<'_>> = None;
         let mut package_left = Some(package);
-        loop {
+        while !builder.stopped() {
             match cells.next_cell() {
                 Ok(Some(cell)) => {
                     let (row, col) = cell.get_position();
@@ -154,10 +160,10 @@ pub(crate) fn read(
             }
         }
         drop(cells);
-        if let Some(scan) = unknown_errors {
+        if let Some(scan) = unknown_errors.filter(|_| !builder.stopped()) {
             scan.finish()?;
         }
-        Ok((names, builder.finish()?))
+        builder.finish()
     })
 }
 
