@@ -6,17 +6,12 @@
 
 mod read_support;
 
-use read_support::{all_texts, read_ok};
+use read_support::{
+    all_texts, read_ok, CONTACTS_CSV, CONTACTS_ODS, CONTACTS_XLS, CONTACTS_XLSX, WORKBOOK_ODS,
+    WORKBOOK_XLS, WORKBOOK_XLSX,
+};
 use sheets::read::read_workbook;
 use sheets::{Cell, FileFormat, Limits};
-
-const CONTACTS_CSV: &[u8] = include_bytes!("fixtures/contacts.csv");
-const CONTACTS_XLSX: &[u8] = include_bytes!("fixtures/contacts-libreoffice.xlsx");
-const CONTACTS_XLS: &[u8] = include_bytes!("fixtures/contacts-libreoffice.xls");
-const CONTACTS_ODS: &[u8] = include_bytes!("fixtures/contacts-libreoffice.ods");
-const WORKBOOK_XLSX: &[u8] = include_bytes!("fixtures/workbook-libreoffice.xlsx");
-const WORKBOOK_XLS: &[u8] = include_bytes!("fixtures/workbook-libreoffice.xls");
-const WORKBOOK_ODS: &[u8] = include_bytes!("fixtures/workbook-libreoffice.ods");
 
 #[test]
 fn the_contacts_read_the_same_from_csv_xlsx_xls_and_ods() {

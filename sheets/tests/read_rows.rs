@@ -10,19 +10,15 @@ mod read_support;
 
 use std::ops::ControlFlow;
 
+use read_support::{
+    CONTACTS_CSV, CONTACTS_ODS, CONTACTS_XLS, CONTACTS_XLSX, WORKBOOK_ODS, WORKBOOK_XLS,
+    WORKBOOK_XLSX,
+};
 use rust_xlsxwriter::Workbook as XlsxBook;
 use sheets::read::{
     read_rows, read_workbook, HeaderRow, OpenedSheet, ReadError, RowSink, RowsRead, Workbook,
 };
 use sheets::{FileFormat, Limits, SheetRow};
-
-const CONTACTS_CSV: &[u8] = include_bytes!("fixtures/contacts.csv");
-const CONTACTS_XLSX: &[u8] = include_bytes!("fixtures/contacts-libreoffice.xlsx");
-const CONTACTS_XLS: &[u8] = include_bytes!("fixtures/contacts-libreoffice.xls");
-const CONTACTS_ODS: &[u8] = include_bytes!("fixtures/contacts-libreoffice.ods");
-const WORKBOOK_XLSX: &[u8] = include_bytes!("fixtures/workbook-libreoffice.xlsx");
-const WORKBOOK_XLS: &[u8] = include_bytes!("fixtures/workbook-libreoffice.xls");
-const WORKBOOK_ODS: &[u8] = include_bytes!("fixtures/workbook-libreoffice.ods");
 
 /// One call the sink received.
 #[derive(Clone, Debug, PartialEq)]

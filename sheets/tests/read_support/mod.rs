@@ -1,7 +1,7 @@
 //! Helpers shared by the `read_*` integration tests: reading with the
-//! default limits and row texts; the files themselves are built with the
-//! corpus crate's builders (zip, xlsx, xlsb and ods parts, OLE2 compound
-//! files, BIFF8 records), re-exported here.
+//! default limits, row texts and the checked-in fixtures; the other files
+//! are built with the corpus crate's builders (zip, xlsx, xlsb and ods
+//! parts, OLE2 compound files, BIFF8 records), re-exported here.
 
 #![allow(dead_code, unused_imports)]
 
@@ -9,6 +9,16 @@ pub use corpus::build::*;
 
 use sheets::read::{read_workbook, ReadError, Workbook};
 use sheets::{Limits, SheetRow};
+
+/// The checked-in files LibreOffice made from `fixtures/contacts.csv` and
+/// `fixtures/workbook.fods` (see `scripts/make-fixtures`).
+pub const CONTACTS_CSV: &[u8] = include_bytes!("../fixtures/contacts.csv");
+pub const CONTACTS_XLSX: &[u8] = include_bytes!("../fixtures/contacts-libreoffice.xlsx");
+pub const CONTACTS_XLS: &[u8] = include_bytes!("../fixtures/contacts-libreoffice.xls");
+pub const CONTACTS_ODS: &[u8] = include_bytes!("../fixtures/contacts-libreoffice.ods");
+pub const WORKBOOK_XLSX: &[u8] = include_bytes!("../fixtures/workbook-libreoffice.xlsx");
+pub const WORKBOOK_XLS: &[u8] = include_bytes!("../fixtures/workbook-libreoffice.xls");
+pub const WORKBOOK_ODS: &[u8] = include_bytes!("../fixtures/workbook-libreoffice.ods");
 
 /// Reads `bytes` called `name` with the default limits and sheet.
 pub fn read(bytes: &[u8], name: &str) -> Result<Workbook, ReadError> {
