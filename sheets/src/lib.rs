@@ -2,9 +2,11 @@
 //! of text written as a workbook. Knows nothing of contacts; the import's
 //! rules (the `rules` crate) take these rows and give them meaning.
 //!
-//! Invariant: whatever the bytes, reading never panics on the server and
-//! holds memory within [`Limits`] and the read's text budget (see [`read`]);
-//! every refusal is a [`read::ReadError`] whose text is a plain sentence.
+//! Invariants: whatever the bytes, reading never panics on the server and
+//! holds memory within [`Limits`] and the read's text budget (see `read`);
+//! every refusal is a `ReadError` whose text is a plain sentence. Whatever
+//! is written is text, never a formula. Nothing here knows what a contact
+//! is (the refusals' sentences are the product's own wording, though).
 //!
 //! - [`sheet`]: what reading yields (header + text rows), the formats and the
 //!   limits. No parsing code, so the browser's main thread can use them.
