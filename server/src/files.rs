@@ -59,7 +59,7 @@ async fn check(
     query: Result<Query<FileQuery>, QueryRejection>,
     bytes: Result<Bytes, BytesRejection>,
 ) -> Result<Json<FileSummary>, AppError> {
-    let say_the_name = || AppError::BadRequest("Say the file's name: /api/files/check?name=contacts.xlsx".into());
+    let say_the_name = || AppError::BadRequest("Add the file's name to the address (?name=contacts.xlsx) and send it again.".into());
     let name = query.map_err(|_| say_the_name())?.0.name.filter(|name| !name.is_empty()).ok_or_else(say_the_name)?;
     AppError::check_length("A file name", &name, MAX_FILE_NAME_CHARS)?;
     let bytes = bytes.map_err(|rejection| {

@@ -141,7 +141,10 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
 /// Creates the demo account once, and says how to sign in to it.
 async fn seed_demo(pool: &sqlx::PgPool) -> Result<(), StartError> {
     if store::seed::demo_account(pool).await?.is_none() {
-        let hash = app::password::hash_password(store::seed::DEMO_PASSWORD)
+        // On a thread of its own, which takes argon2's memory with it.
+        let hash = std::thread::spawn(|| app::password::hash_password(store::seed::DEMO_PASSWORD))
+            .join()
+            .map_err(|_| StartError::Seed("hashing the demo password panicked".into()))?
             .map_err(|error| StartError::Seed(error.to_string()))?;
         let outcome = store::seed::seed_demo(pool, &hash).await?;
         tracing::info!(?outcome, "demo account created");
