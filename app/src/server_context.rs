@@ -1,6 +1,7 @@
-//! Server-side plumbing shared by every server function: the app's state,
-//! who is calling (the one place that decides the account), and the HTTP
-//! status each error is answered with.
+//! Server-side plumbing shared by every server function and axum route:
+//! the app's state, who is calling (the one place that decides the account,
+//! as `caller()` for server functions and as the `Caller` extractor for
+//! routes), and the HTTP status each error is answered with.
 
 use axum::extract::FromRef;
 use leptos::prelude::*;
@@ -18,6 +19,8 @@ pub struct AppState {
     /// The import limits (file size, rows, columns, inflated size), from
     /// the server's configuration; the browser gets them too.
     pub limits: rules::Limits,
+    /// The gate in front of argon2 (sign-in and sign-up).
+    pub hashing: crate::password::Hashing,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -43,16 +46,42 @@ pub async fn caller() -> Result<Caller, AppError> {
         tracing::error!("AppState missing from the server function context");
         AppError::Internal
     })?;
-    let session = crate::auth::server::request_session()?;
-    let signed_in = crate::auth::server::signed_in(&session).await?.ok_or(AppError::NotSignedIn)?;
-    Ok(Caller { pool: state.pool, account: signed_in.account, user: signed_in.user, limits: state.limits })
+    let parts = use_context::<http::request::Parts>().ok_or_else(|| {
+        tracing::error!("the request is missing from the server function context");
+        AppError::Internal
+    })?;
+    Caller::of(&state, &parts)
 }
 
-/// Sets the response's status for `error` (when answering a request).
+impl Caller {
+    /// The caller of a request, as the sign-in middleware found it
+    /// (`auth::server::authenticate`, once per request, before any body is
+    /// read).
+    fn of(state: &AppState, parts: &http::request::Parts) -> Result<Caller, AppError> {
+        let signed_in = parts.extensions.get::<crate::auth::SignedIn>().ok_or(AppError::NotSignedIn)?;
+        Ok(Caller { pool: state.pool.clone(), account: signed_in.account, user: signed_in.user, limits: state.limits })
+    }
+}
+
+/// The same caller for axum routes: a handler that takes a `Caller` is
+/// answered 401 (before its body is read) without a session.
+impl axum::extract::FromRequestParts<AppState> for Caller {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut http::request::Parts, state: &AppState) -> Result<Caller, AppError> {
+        Caller::of(state, parts)
+    }
+}
+
+/// Sets the response's status (and `Retry-After`, when it has one) for
+/// `error` (when answering a request).
 pub fn set_status(error: &AppError) {
     if let Some(response) = use_context::<ResponseOptions>() {
         if let Ok(status) = http::StatusCode::from_u16(error.status_code()) {
             response.set_status(status);
+        }
+        if let Some(seconds) = error.retry_after_seconds() {
+            response.insert_header(http::header::RETRY_AFTER, http::HeaderValue::from(seconds));
         }
     }
 }

@@ -29,6 +29,32 @@ pub struct Config {
     /// `IMPORT_MAX_COLUMNS`, `IMPORT_MAX_INFLATED_BYTES`), defaulting to the
     /// spec's 25 MB, 200,000 rows, 100 columns, 500 MB.
     pub limits: rules::Limits,
+    /// Sign-in's bounds and where the client address comes from.
+    pub sign_in: SignInConfig,
+}
+
+/// How many passwords are checked at once, how many sign-ins may wait for
+/// that, and which proxy header (if any) names the client.
+#[derive(Clone, Debug)]
+pub struct SignInConfig {
+    /// argon2 computations at once (`SIGN_IN_HASHING_SLOTS`, default: the
+    /// number of cores); each holds 19 MiB while it runs.
+    pub hashing_slots: usize,
+    /// Sign-ins that may wait for a slot (`SIGN_IN_QUEUE`, default 64);
+    /// beyond them the answer is 503 "busy".
+    pub hashing_queue: usize,
+    /// The header a trusted reverse proxy puts the client's address in
+    /// (`CLIENT_ADDRESS_HEADER`, e.g. `X-Forwarded-For`); unset: the
+    /// socket's peer address.
+    pub client_address_header: Option<http::HeaderName>,
+}
+
+impl SignInConfig {
+    /// The defaults for this machine.
+    pub fn default_for_this_machine() -> SignInConfig {
+        let cores = std::thread::available_parallelism().map_or(2, |count| count.get());
+        SignInConfig { hashing_slots: cores, hashing_queue: 64, client_address_header: None }
+    }
 }
 
 /// A setting that is missing or malformed, said plainly.
@@ -70,7 +96,16 @@ impl Config {
             max_columns: number_or("IMPORT_MAX_COLUMNS", defaults.max_columns)?,
             max_inflated_bytes: number_or("IMPORT_MAX_INFLATED_BYTES", defaults.max_inflated_bytes)?,
         };
-        Ok(Config { database_url, address, seed_demo, pool_size, site_root, public_origin, max_request_bytes, limits })
+        let defaults = SignInConfig::default_for_this_machine();
+        let sign_in = SignInConfig {
+            hashing_slots: number_or("SIGN_IN_HASHING_SLOTS", defaults.hashing_slots)?,
+            hashing_queue: number_or("SIGN_IN_QUEUE", defaults.hashing_queue)?,
+            client_address_header: match std::env::var("CLIENT_ADDRESS_HEADER") {
+                Ok(name) if !name.is_empty() => Some(parse("CLIENT_ADDRESS_HEADER", &name, "a header name")?),
+                _ => None,
+            },
+        };
+        Ok(Config { database_url, address, seed_demo, pool_size, site_root, public_origin, max_request_bytes, limits, sign_in })
     }
 }
 

@@ -47,11 +47,20 @@ pub fn thousands(n: u64) -> String {
 /// never reads as the limit itself ("25 MB; the largest … is 25 MB").
 pub fn file_too_large(size: u64, max: u64) -> String {
     format!(
-        "This file is {}; the largest file you can import is {}. Split it into smaller files and import them one by one.",
+        "This file is {}; the largest file you can import is {}. {SPLIT_IT}",
         megabytes(size, Round::Up),
         megabytes(max, Round::Down)
     )
 }
+
+/// The same, when the size is not known (a body sent without its length,
+/// refused once it passed the limit).
+pub fn file_over_limit(max: u64) -> String {
+    format!("This file is larger than the largest file you can import ({}). {SPLIT_IT}", megabytes(max, Round::Down))
+}
+
+/// What to do about a file over the limit.
+const SPLIT_IT: &str = "Split it into smaller files and import them one by one.";
 
 #[cfg(test)]
 mod tests {
