@@ -241,11 +241,12 @@ fn missing_columns_are_reported_and_missing_required_means_no_contact_can_be_cre
 
 #[test]
 fn choosing_a_field_for_a_column_takes_it_from_the_column_that_had_it() {
+    // "Name" is split into first and last name when no columns give them.
     let mut mapping = HeaderMapping::new(&headers(&["Name", "Email", "Work Email"]));
-    assert_eq!(fields(&mapping), vec![None, Some(Field::Email), None]);
+    assert_eq!(fields(&mapping), vec![Some(Field::FirstName), Some(Field::Email), None]);
 
     assert!(mapping.set(2, Some(Field::Email)));
-    assert_eq!(fields(&mapping), vec![None, None, Some(Field::Email)]);
+    assert_eq!(fields(&mapping), vec![Some(Field::FirstName), None, Some(Field::Email)]);
     assert_eq!(mapping.columns()[1].state, ColumnState::Ignored);
     assert_eq!(
         mapping.columns()[2].state,

@@ -1,0 +1,140 @@
+//! Finding the header row, not assuming it: reports from property systems
+//! often open with a title block ("Report exported by …", a date, a blank
+//! row) above the table.
+//!
+//! Invariant: the choice is a pure function of the rows given (the first
+//! [`HEADER_SEARCH_ROWS`] non-blank rows of the sheet): the row naming the
+//! most known headers wins, the earliest on a tie; with no known header at
+//! all, the first row as wide as the table. The runner-up is reported so the
+//! page can offer it.
+
+use super::layouts::is_layout_header;
+use super::synonyms::FULL_NAME_HEADERS;
+use super::{field_for_header, header_key, SheetRow};
+use crate::validate::clean;
+
+/// How many non-blank rows from the top are searched for the header row.
+pub const HEADER_SEARCH_ROWS: usize = 50;
+
+/// A row that could be the header row.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HeaderRowCandidate {
+    /// Its position in the rows given (0-based).
+    pub index: usize,
+    /// Its row number as Excel shows it.
+    pub line: u32,
+    /// How many of its cells are headers the import knows.
+    pub known: usize,
+    /// How many of its cells are filled.
+    pub filled: usize,
+}
+
+/// How sure the choice is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HeaderRowConfidence {
+    /// It names at least two known headers, at least twice as many as any
+    /// other row.
+    Sure,
+    /// It names known headers, but another row comes close.
+    Likely,
+    /// No row names a known header: the first row as wide as the table.
+    Guess,
+}
+
+/// The header row found, and the next best.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HeaderRowChoice {
+    pub chosen: HeaderRowCandidate,
+    pub runner_up: Option<HeaderRowCandidate>,
+    pub confidence: HeaderRowConfidence,
+}
+
+impl HeaderRowChoice {
+    /// What the page says about the choice.
+    pub fn sentence(&self) -> String {
+        let line = self.chosen.line;
+        match self.confidence {
+            HeaderRowConfidence::Sure | HeaderRowConfidence::Likely => {
+                let known = self.chosen.known;
+                let noun = if known == 1 { "column name" } else { "column names" };
+                let mut sentence = format!(
+                    "Row {line} is used as the header row: it has {known} {noun} we know."
+                );
+                if line > 1 {
+                    sentence.push_str(" The rows above it are skipped.");
+                }
+                if let Some(other) = self.runner_up.filter(|_| self.confidence == HeaderRowConfidence::Likely) {
+                    sentence.push_str(&format!(" If the column names are in row {}, choose that row.", other.line));
+                }
+                sentence
+            }
+            HeaderRowConfidence::Guess => format!(
+                "No row has column names we know, so row {line} is used as the header row. If the column names are in another row, choose it."
+            ),
+        }
+    }
+}
+
+/// The header row among `rows` (searching the first [`HEADER_SEARCH_ROWS`]),
+/// or `None` when there are no rows.
+pub fn find_header_row(rows: &[SheetRow]) -> Option<HeaderRowChoice> {
+    let candidates: Vec<HeaderRowCandidate> = rows
+        .iter()
+        .take(HEADER_SEARCH_ROWS)
+        .enumerate()
+        .map(|(index, row)| candidate(index, row))
+        .collect();
+    let mut ranked: Vec<&HeaderRowCandidate> = candidates.iter().filter(|c| c.known > 0).collect();
+    ranked.sort_by_key(|c| (std::cmp::Reverse(c.known), c.index));
+    if let Some(&&chosen) = ranked.first() {
+        let runner_up = ranked.get(1).map(|&&other| other);
+        let clearly_ahead = runner_up.is_none_or(|other| other.known * 2 <= chosen.known);
+        let confidence = if chosen.known >= 2 && clearly_ahead {
+            HeaderRowConfidence::Sure
+        } else {
+            HeaderRowConfidence::Likely
+        };
+        return Some(HeaderRowChoice {
+            chosen,
+            runner_up,
+            confidence,
+        });
+    }
+    let widest = candidates.iter().map(|c| c.filled).max()?;
+    let wide_enough = widest.div_ceil(2).max(1);
+    let chosen = *candidates.iter().find(|c| c.filled >= wide_enough)?;
+    let runner_up = candidates
+        .first()
+        .filter(|first| first.index != chosen.index)
+        .copied();
+    Some(HeaderRowChoice {
+        chosen,
+        runner_up,
+        confidence: HeaderRowConfidence::Guess,
+    })
+}
+
+fn candidate(index: usize, row: &SheetRow) -> HeaderRowCandidate {
+    let texts = row.cells.iter().map(|cell| clean(cell.text())).filter(|text| !text.is_empty());
+    let mut filled = 0;
+    let mut known = 0;
+    for text in texts {
+        filled += 1;
+        if is_known_header(text) {
+            known += 1;
+        }
+    }
+    HeaderRowCandidate {
+        index,
+        line: row.line,
+        known,
+        filled,
+    }
+}
+
+/// Whether `text` is a header the import knows: a field's, a full name's, or
+/// one a known app writes.
+fn is_known_header(text: &str) -> bool {
+    let key = header_key(text);
+    field_for_header(text).is_some() || FULL_NAME_HEADERS.contains(&key.as_str()) || is_layout_header(&key)
+}
