@@ -99,7 +99,6 @@ fn is_template_header(header: &str, field: Field) -> bool {
     header_key(header) == header_key(field.header())
 }
 
-
 /// One choice the user made in the mapping step: use `column` for `field`, or
 /// ignore the column (`field: None`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -366,7 +365,11 @@ impl HeaderMapping {
 
     /// Recomputes every column's state, and the plan, from the inputs.
     fn resolve(&mut self) {
-        let headers: Vec<String> = self.columns.iter().map(|column| column.header.clone()).collect();
+        let headers: Vec<String> = self
+            .columns
+            .iter()
+            .map(|column| column.header.clone())
+            .collect();
         let (states, plan) = resolve::resolve(&resolve::Inputs {
             headers: &headers,
             keys: &self.keys,
@@ -480,7 +483,10 @@ impl HeaderMapping {
         if let [(column, plan::Read::Name(_))] = sources.as_slice() {
             return header(*column).map(|name| format!("{} (from {name})", field.header()));
         }
-        let mut names: Vec<&str> = sources.iter().filter_map(|&(column, _)| header(column)).collect();
+        let mut names: Vec<&str> = sources
+            .iter()
+            .filter_map(|&(column, _)| header(column))
+            .collect();
         if names.is_empty() {
             return None;
         }

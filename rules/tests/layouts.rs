@@ -38,7 +38,8 @@ fn fixture_names() -> Vec<String> {
 /// The file's non-blank rows as the reader gives them: cells trimmed, the
 /// row number as Excel shows it.
 fn sheet_rows(name: &str) -> Vec<SheetRow> {
-    let text = std::fs::read_to_string(fixtures().join(format!("{name}.csv"))).expect("the fixture");
+    let text =
+        std::fs::read_to_string(fixtures().join(format!("{name}.csv"))).expect("the fixture");
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -51,7 +52,10 @@ fn sheet_rows(name: &str) -> Vec<SheetRow> {
             let record = record.expect("a CSV record");
             SheetRow {
                 line: u32::try_from(index + 1).expect("a small file"),
-                cells: record.iter().map(|cell| Cell::Text(cell.trim().to_string())).collect(),
+                cells: record
+                    .iter()
+                    .map(|cell| Cell::Text(cell.trim().to_string()))
+                    .collect(),
             }
         })
         .filter(|row| row.cells.iter().any(|cell| !cell.is_blank()))
@@ -104,7 +108,10 @@ fn import(name: &str) -> Imported {
         .map(|row| {
             let mut cells = row.cells.clone();
             cells.resize(headers.len(), Cell::Text(String::new()));
-            SheetRow { line: row.line, cells }
+            SheetRow {
+                line: row.line,
+                cells,
+            }
         })
         .collect();
     let mut mapping = HeaderMapping::new(&headers);
@@ -127,7 +134,11 @@ fn every_fixture_has_its_expectations_and_every_known_app_has_a_fixture() {
         .filter_map(|name| expected(name)["app"].as_str().map(str::to_string))
         .collect();
     for layout in known_layouts() {
-        assert!(apps.iter().any(|app| app == layout.name), "no fixture is a {} export", layout.name);
+        assert!(
+            apps.iter().any(|app| app == layout.name),
+            "no fixture is a {} export",
+            layout.name
+        );
     }
 }
 
@@ -155,11 +166,24 @@ fn each_apps_contacts_import_field_by_field_with_no_hand_work() {
         let expected = expected(&name);
         let imported = import(&name);
         let contacts = expected["contacts"].as_array().expect("contacts");
-        assert_eq!(imported.rows.len(), contacts.len(), "{name}: how many contacts");
+        assert_eq!(
+            imported.rows.len(),
+            contacts.len(),
+            "{name}: how many contacts"
+        );
         for (row, contact) in imported.rows.iter().zip(contacts) {
-            assert_eq!(u64::from(row.line), contact["line"].as_u64().expect("line"), "{name}");
+            assert_eq!(
+                u64::from(row.line),
+                contact["line"].as_u64().expect("line"),
+                "{name}"
+            );
             let values = fields_of(&contact["values"]);
-            assert_eq!(shown(&row.values), shown(&values), "{name} row {}", row.line);
+            assert_eq!(
+                shown(&row.values),
+                shown(&values),
+                "{name} row {}",
+                row.line
+            );
             assert!(row.error_cells.is_empty(), "{name} row {}", row.line);
         }
     }
@@ -174,9 +198,19 @@ fn each_apps_contacts_are_valid_and_store_the_expected_values() {
         let contacts = expected["contacts"].as_array().expect("contacts");
         for (row, contact) in imported.rows.iter().zip(contacts) {
             let validated = validate_row(row, &columns);
-            assert!(validated.issues.is_empty(), "{name} row {}: {:?}", row.line, validated.issues);
-            let planned = plan(&validated.values, columns.present, None, MergeMode::KeepExisting)
-                .unwrap_or_else(|problems| panic!("{name} row {}: {problems:?}", row.line));
+            assert!(
+                validated.issues.is_empty(),
+                "{name} row {}: {:?}",
+                row.line,
+                validated.issues
+            );
+            let planned = plan(
+                &validated.values,
+                columns.present,
+                None,
+                MergeMode::KeepExisting,
+            )
+            .unwrap_or_else(|problems| panic!("{name} row {}: {problems:?}", row.line));
             assert_eq!(planned.action, Action::New);
             let mut stored = fields_of(&contact["values"]);
             for (field, value) in fields_of(&contact["stored"]).iter() {
@@ -184,7 +218,12 @@ fn each_apps_contacts_are_valid_and_store_the_expected_values() {
                     stored.set(field, value);
                 }
             }
-            assert_eq!(shown(&planned.fields), shown(&stored), "{name} row {}", row.line);
+            assert_eq!(
+                shown(&planned.fields),
+                shown(&stored),
+                "{name} row {}",
+                row.line
+            );
         }
     }
 }
@@ -203,7 +242,9 @@ fn each_apps_columns_with_data_left_out_are_counted_and_told() {
         let counted: Vec<(String, u32, u32)> = report
             .columns
             .iter()
-            .map(|column: &LeftOutColumn| (column.name(), column.rows_with_data, column.rows_left_out))
+            .map(|column: &LeftOutColumn| {
+                (column.name(), column.rows_with_data, column.rows_left_out)
+            })
             .collect();
         let wanted: Vec<(String, u32, u32)> = expected["left_out"]
             .as_array()
@@ -218,10 +259,20 @@ fn each_apps_columns_with_data_left_out_are_counted_and_told() {
             })
             .collect();
         assert_eq!(counted, wanted, "{name}");
-        assert_eq!(report.sentence().as_deref(), expected["notice"].as_str(), "{name}");
+        assert_eq!(
+            report.sentence().as_deref(),
+            expected["notice"].as_str(),
+            "{name}"
+        );
         let mut columns = imported.mapping.import_columns();
         columns.left_out = report.headers();
-        let names: Vec<&str> = wanted.iter().map(|(column, _, _)| column.as_str()).collect();
-        assert_eq!(columns.left_out, names, "{name}: what the import's history records");
+        let names: Vec<&str> = wanted
+            .iter()
+            .map(|(column, _, _)| column.as_str())
+            .collect();
+        assert_eq!(
+            columns.left_out, names,
+            "{name}: what the import's history records"
+        );
     }
 }

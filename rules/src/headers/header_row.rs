@@ -115,7 +115,11 @@ pub fn find_header_row(rows: &[SheetRow]) -> Option<HeaderRowChoice> {
 }
 
 fn candidate(index: usize, row: &SheetRow) -> HeaderRowCandidate {
-    let texts = row.cells.iter().map(|cell| clean(cell.text())).filter(|text| !text.is_empty());
+    let texts = row
+        .cells
+        .iter()
+        .map(|cell| clean(cell.text()))
+        .filter(|text| !text.is_empty());
     let mut filled = 0;
     let mut known = 0;
     for text in texts {
@@ -136,5 +140,167 @@ fn candidate(index: usize, row: &SheetRow) -> HeaderRowCandidate {
 /// one a known app writes.
 fn is_known_header(text: &str) -> bool {
     let key = header_key(text);
-    field_for_header(text).is_some() || FULL_NAME_HEADERS.contains(&key.as_str()) || is_layout_header(&key)
+    field_for_header(text).is_some()
+        || FULL_NAME_HEADERS.contains(&key.as_str())
+        || is_layout_header(&key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sheet::Cell;
+
+    fn rows(lines: &[(u32, &[&str])]) -> Vec<SheetRow> {
+        lines
+            .iter()
+            .map(|(line, cells)| SheetRow {
+                line: *line,
+                cells: cells
+                    .iter()
+                    .map(|cell| Cell::Text(cell.to_string()))
+                    .collect(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_header_row_is_the_one_naming_the_most_known_headers() {
+        type Case<'a> = (
+            &'a str,
+            &'a [(u32, &'a [&'a str])],
+            u32,
+            HeaderRowConfidence,
+            Option<u32>,
+        );
+        let cases: &[Case] = &[
+            (
+                "a table from its first row",
+                &[
+                    (1, &["First Name", "Last Name", "Email"]),
+                    (2, &["Ana", "Lima", "ana@example.com"]),
+                ],
+                1,
+                HeaderRowConfidence::Sure,
+                None,
+            ),
+            (
+                "a title block, a date and a blank row above the table",
+                &[
+                    (1, &["Report exported by Harbour PM", "", ""]),
+                    (2, &["03/04/2025", "", ""]),
+                    (4, &["Tenant Name", "Email", "Mobile"]),
+                    (5, &["Ana Lima", "ana@example.com", "0412 345 678"]),
+                ],
+                4,
+                HeaderRowConfidence::Sure,
+                None,
+            ),
+            (
+                "a known app's headers count",
+                &[
+                    (1, &["Contacts", ""]),
+                    (2, &["E-mail 1 - Value", "Phone 1 - Value"]),
+                    (3, &["a@x.example", "555 0100"]),
+                ],
+                2,
+                HeaderRowConfidence::Sure,
+                None,
+            ),
+            (
+                "a close runner-up makes the choice likely, not sure",
+                &[
+                    (1, &["Name", "Company", "Notes"]),
+                    (2, &["Email", "Phone", "Owner"]),
+                    (3, &["Ana", "Acme", "x"]),
+                ],
+                1,
+                HeaderRowConfidence::Likely,
+                Some(2),
+            ),
+            (
+                "one known header is only likely",
+                &[
+                    (1, &["Summary"]),
+                    (2, &["Email", "Favourite Colour"]),
+                    (3, &["a@x.example", "blue"]),
+                ],
+                2,
+                HeaderRowConfidence::Likely,
+                None,
+            ),
+            (
+                "no known headers: the first row as wide as the table",
+                &[
+                    (1, &["Bewohner Liste"]),
+                    (2, &["Vorname", "Nachname", "Wohnung"]),
+                    (3, &["Anna", "Berg", "3A"]),
+                ],
+                2,
+                HeaderRowConfidence::Guess,
+                Some(1),
+            ),
+        ];
+        for (case, lines, line, confidence, runner_up) in cases {
+            let choice = find_header_row(&rows(lines)).expect("a choice");
+            assert_eq!(choice.chosen.line, *line, "{case}");
+            assert_eq!(choice.confidence, *confidence, "{case}");
+            assert_eq!(
+                choice.runner_up.map(|other| other.line),
+                *runner_up,
+                "{case}"
+            );
+        }
+        assert_eq!(find_header_row(&[]), None);
+    }
+
+    #[test]
+    fn only_the_first_rows_are_searched() {
+        let mut lines: Vec<SheetRow> = (1..=60)
+            .map(|line| SheetRow {
+                line,
+                cells: vec![Cell::Text(format!("note {line}")), Cell::Text("x".into())],
+            })
+            .collect();
+        if let Some(row) = lines.get_mut(55) {
+            row.cells = vec![Cell::Text("First Name".into()), Cell::Text("Email".into())];
+        }
+        let choice = find_header_row(&lines).expect("a choice");
+        assert_eq!(choice.confidence, HeaderRowConfidence::Guess);
+        assert_eq!(choice.chosen.line, 1);
+    }
+
+    #[test]
+    fn the_choice_is_told_in_a_sentence() {
+        let candidate = |line, known| HeaderRowCandidate {
+            index: 0,
+            line,
+            known,
+            filled: 5,
+        };
+        let cases = [
+            (
+                HeaderRowChoice { chosen: candidate(1, 5), runner_up: None, confidence: HeaderRowConfidence::Sure },
+                "Row 1 is used as the header row: it has 5 column names we know.",
+            ),
+            (
+                HeaderRowChoice { chosen: candidate(4, 1), runner_up: None, confidence: HeaderRowConfidence::Likely },
+                "Row 4 is used as the header row: it has 1 column name we know. The rows above it are skipped.",
+            ),
+            (
+                HeaderRowChoice {
+                    chosen: candidate(4, 3),
+                    runner_up: Some(candidate(1, 2)),
+                    confidence: HeaderRowConfidence::Likely,
+                },
+                "Row 4 is used as the header row: it has 3 column names we know. The rows above it are skipped. If the column names are in row 1, choose that row.",
+            ),
+            (
+                HeaderRowChoice { chosen: candidate(2, 0), runner_up: Some(candidate(1, 0)), confidence: HeaderRowConfidence::Guess },
+                "No row has column names we know, so row 2 is used as the header row. If the column names are in another row, choose it.",
+            ),
+        ];
+        for (choice, sentence) in cases {
+            assert_eq!(choice.sentence(), sentence);
+        }
+    }
 }

@@ -23,7 +23,9 @@ impl HeaderMapping {
     /// As [`HeaderMapping::import_rows`], taking the rows (each is dropped
     /// once read, so the sheet and the import rows are not both held whole).
     pub fn into_import_rows(&self, rows: Vec<SheetRow>) -> Vec<ImportRow> {
-        rows.into_iter().filter_map(|row| self.import_row(&row)).collect()
+        rows.into_iter()
+            .filter_map(|row| self.import_row(&row))
+            .collect()
     }
 
     /// One row, or `None` when every used cell is blank.

@@ -687,9 +687,9 @@ impl Rule {
             | Rule::NotAField(headers)
             | Rule::Label(headers)
             | Rule::Repeats(headers) => headers.to_vec(),
-            Rule::Labelled { values, labels, .. } => {
-                std::iter::once(*values).chain(labels.iter().copied()).collect()
-            }
+            Rule::Labelled { values, labels, .. } => std::iter::once(*values)
+                .chain(labels.iter().copied())
+                .collect(),
             Rule::Addresses(blocks) => blocks.iter().flat_map(AddressBlock::headers).collect(),
             Rule::Unset(columns) => columns.iter().map(|(header, _)| *header).collect(),
             Rule::KindFromNames => Vec::new(),
@@ -793,7 +793,11 @@ mod tests {
             ("pager", None),
         ];
         for (label, expected) in cases {
-            assert_eq!(field_for_label(label, PHONE_LABELS, Some(Field::Phone)), expected, "{label}");
+            assert_eq!(
+                field_for_label(label, PHONE_LABELS, Some(Field::Phone)),
+                expected,
+                "{label}"
+            );
         }
     }
 }

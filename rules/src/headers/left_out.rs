@@ -12,7 +12,7 @@
 //! their own columns, a second email equal to the first. Counting a row costs
 //! one read of it through the mapping.
 
-use std::collections::HashSet;
+use std::cell::OnceCell;
 
 use super::layouts::unset_values;
 use super::plan::{lines_of, user_labels, values_of, Piece, Read, Tracker};
@@ -72,7 +72,10 @@ impl LeftOutTally {
                 label: matches!(column.state, ColumnState::Label { .. }),
                 labels: false,
                 may_repeat: column.state.is_used()
-                    || matches!(column.state, ColumnState::Repeats | ColumnState::Duplicate { .. }),
+                    || matches!(
+                        column.state,
+                        ColumnState::Repeats | ColumnState::Duplicate { .. }
+                    ),
                 unset: match (layout, mapping.keys.get(column.index)) {
                     (Some(layout), Some(key)) => unset_values(layout, key),
                     _ => &[],
@@ -104,7 +107,9 @@ impl LeftOutTally {
             .mapping
             .plan
             .read_row(&row.cells, &mut Reads(&mut self.reads));
-        let mut imported_words: Option<HashSet<String>> = None;
+        // The row's imported words, made once and only when needed.
+        let imported_text: OnceCell<String> = OnceCell::new();
+        let imported_words: OnceCell<Vec<&str>> = OnceCell::new();
         for (column, cell) in row.cells.iter().enumerate() {
             let Some(role) = self.roles.get(column) else {
                 break;
@@ -113,7 +118,10 @@ impl LeftOutTally {
             let no_data = role.label
                 || text.is_empty()
                 || (role.labels && user_labels(text).next().is_none())
-                || role.unset.iter().any(|unset| unset.eq_ignore_ascii_case(text));
+                || role
+                    .unset
+                    .iter()
+                    .any(|unset| unset.eq_ignore_ascii_case(text));
             if no_data {
                 continue;
             }
@@ -125,8 +133,11 @@ impl LeftOutTally {
                 continue;
             }
             if role.may_repeat {
-                let words = imported_words.get_or_insert_with(|| words_of_values(&read.values));
-                if words_of(text).all(|word| words.contains(&word)) {
+                let words = imported_words.get_or_init(|| {
+                    words_of(imported_text.get_or_init(|| lower_case_values(&read.values)))
+                        .collect()
+                });
+                if words_of(&text.to_lowercase()).all(|word| words.contains(&word)) {
                     continue;
                 }
             }
@@ -205,17 +216,30 @@ fn wholly_read(bits: u8, text: &str) -> bool {
 }
 
 /// The words of a text as compared for "imported anyway": split at spaces,
-/// commas, semicolons and ":::", without surrounding punctuation, in lower
-/// case.
-fn words_of(text: &str) -> impl Iterator<Item = String> + '_ {
+/// commas, semicolons and ":::", without surrounding punctuation.
+fn words_of(text: &str) -> impl Iterator<Item = &str> {
     text.split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | ':'))
         .map(|word| word.trim_matches(|c: char| !c.is_alphanumeric()))
         .filter(|word| !word.is_empty())
-        .map(str::to_lowercase)
 }
 
-fn words_of_values(values: &ContactFields) -> HashSet<String> {
-    values.iter().flat_map(|(_, value)| words_of(value)).collect()
+/// Every imported value, in lower case, one per line.
+fn lower_case_values(values: &ContactFields) -> String {
+    let length = values.iter().map(|(_, value)| value.len() + 1).sum();
+    let mut text = String::with_capacity(length);
+    for (_, value) in values.iter().filter(|(_, value)| !value.is_empty()) {
+        if value.is_ascii() {
+            let start = text.len();
+            text.push_str(value);
+            if let Some(added) = text.get_mut(start..) {
+                added.make_ascii_lowercase();
+            }
+        } else {
+            text.push_str(&value.to_lowercase());
+        }
+        text.push('\n');
+    }
+    text
 }
 
 /// The columns with data that will not (all) be imported.
@@ -280,8 +304,16 @@ impl LeftOut {
     /// Columns of which only some data is left out are named in a second
     /// sentence.
     pub fn sentence(&self) -> Option<String> {
-        let wholly: Vec<&LeftOutColumn> = self.columns.iter().filter(|column| column.wholly()).collect();
-        let partly: Vec<&LeftOutColumn> = self.columns.iter().filter(|column| !column.wholly()).collect();
+        let wholly: Vec<&LeftOutColumn> = self
+            .columns
+            .iter()
+            .filter(|column| column.wholly())
+            .collect();
+        let partly: Vec<&LeftOutColumn> = self
+            .columns
+            .iter()
+            .filter(|column| !column.wholly())
+            .collect();
         let mut sentences = Vec::new();
         if !wholly.is_empty() {
             sentences.push(format!(
@@ -322,5 +354,59 @@ fn listed(columns: &[&LeftOutColumn]) -> String {
     match names.split_last() {
         Some((last, before)) if !before.is_empty() => format!("{} and {last}", before.join(", ")),
         _ => names.join(""),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn column(
+        index: usize,
+        header: &str,
+        rows_with_data: u32,
+        rows_left_out: u32,
+    ) -> LeftOutColumn {
+        LeftOutColumn {
+            index,
+            header: header.to_string(),
+            rows_with_data,
+            rows_left_out,
+        }
+    }
+
+    #[test]
+    fn the_notice_names_the_columns_with_data_left_out() {
+        let many: Vec<LeftOutColumn> = (0..8)
+            .map(|index| column(index, &format!("C{index}"), 2, 2))
+            .collect();
+        let cases: Vec<(Vec<LeftOutColumn>, Option<&str>)> = vec![
+            (vec![], None),
+            (
+                vec![column(3, "Birthday", 4, 4)],
+                Some("1 column with data will not be imported: Birthday (4 rows)."),
+            ),
+            (
+                vec![column(1, "E-mail 2 Address", 1, 1), column(2, "Birthday", 3, 3), column(5, "Labels", 2, 2)],
+                Some("3 columns with data will not be imported: E-mail 2 Address (1 row), Birthday (3 rows) and Labels (2 rows)."),
+            ),
+            (
+                vec![column(0, "Home Street", 10, 2)],
+                Some("Some of the data in 1 column will not be imported: Home Street (2 rows)."),
+            ),
+            (
+                vec![column(0, "Nickname", 1, 1), column(1, "Home Street", 10, 2), column(4, "", 1_500, 1_234)],
+                Some("1 column with data will not be imported: Nickname (1 row). Some of the data in 2 more columns will not be imported: Home Street (2 rows) and Column 5 (1,234 rows)."),
+            ),
+            (
+                many,
+                Some("8 columns with data will not be imported: C0 (2 rows), C1 (2 rows), C2 (2 rows), C3 (2 rows), C4 (2 rows), C5 (2 rows) and 2 more."),
+            ),
+        ];
+        for (columns, sentence) in cases {
+            let left_out = LeftOut { rows: 10, columns };
+            assert_eq!(left_out.sentence().as_deref(), sentence);
+            assert_eq!(left_out.is_empty(), sentence.is_none());
+        }
     }
 }

@@ -11,35 +11,119 @@ use crate::validate::clean;
 /// Titles that may open a name ("Dr Ana Lima"), compared without case and
 /// without a trailing full stop.
 static TITLES: &[&str] = &[
-    "mr", "mrs", "ms", "miss", "mx", "master", "dr", "prof", "professor", "sir", "dame", "lady",
-    "lord", "rev", "revd", "reverend", "fr", "father", "hon", "capt", "captain", "col", "major",
-    "sr", "sra", "srta", "herr", "frau", "mme", "mlle", "dott", "ing",
+    "capt",
+    "captain",
+    "col",
+    "dame",
+    "dott",
+    "dr",
+    "father",
+    "fr",
+    "frau",
+    "herr",
+    "hon",
+    "ing",
+    "lady",
+    "lord",
+    "major",
+    "master",
+    "miss",
+    "mlle",
+    "mme",
+    "mr",
+    "mrs",
+    "ms",
+    "mx",
+    "prof",
+    "professor",
+    "rev",
+    "revd",
+    "reverend",
+    "sir",
+    "sr",
+    "sra",
+    "srta",
 ];
 
 /// Words that belong to the family name that follows them ("van der Berg",
 /// "de la Cruz", "bin Salleh"), compared without case.
 static PARTICLES: &[&str] = &[
-    "van", "von", "der", "den", "de", "del", "della", "dei", "di", "da", "das", "dos", "do", "du",
-    "la", "le", "lo", "ter", "ten", "te", "bin", "binti", "ibn", "al", "el", "af", "zu", "y",
+    "af", "al", "bin", "binti", "da", "das", "de", "dei", "del", "della", "den", "der", "di", "do",
+    "dos", "du", "el", "ibn", "la", "le", "lo", "te", "ten", "ter", "van", "von", "y", "zu",
 ];
 
 /// Words that may close a name ("John Smith Jr"); kept with the last name so
 /// nothing is lost. Compared without case and trailing full stop.
 static SUFFIXES: &[&str] = &[
-    "jr", "sr", "snr", "jnr", "ii", "iii", "iv", "phd", "md", "esq", "obe", "mbe", "cbe", "qc",
-    "kc", "cpa",
+    "cbe", "cpa", "esq", "ii", "iii", "iv", "jnr", "jr", "kc", "mbe", "md", "obe", "phd", "qc",
+    "snr", "sr",
 ];
 
 /// Whole words that make a name a company's ("Harbour Plumbing Pty Ltd"),
 /// compared without case and full stops.
 static COMPANY_WORDS: &[&str] = &[
-    "ltd", "limited", "llc", "llp", "lp", "inc", "incorporated", "corp", "corporation", "co",
-    "company", "pty", "plc", "gmbh", "bv", "nv", "sarl", "srl", "spa", "ab", "as", "oy", "kk",
-    "group", "holdings", "trust", "trustees", "partners", "partnership", "associates", "services",
-    "solutions", "properties", "property", "realty", "estates", "management", "agency", "agents",
-    "council", "bank", "hotel", "church", "school", "university", "foundation", "society", "club",
-    "plumbing", "electrical", "builders", "building", "construction", "cleaning", "maintenance",
-    "strata", "enterprises", "industries", "international", "consulting", "rentals", "lettings",
+    "ab",
+    "agency",
+    "agents",
+    "as",
+    "associates",
+    "bank",
+    "builders",
+    "building",
+    "bv",
+    "church",
+    "cleaning",
+    "club",
+    "co",
+    "company",
+    "construction",
+    "consulting",
+    "corp",
+    "corporation",
+    "council",
+    "electrical",
+    "enterprises",
+    "estates",
+    "foundation",
+    "gmbh",
+    "group",
+    "holdings",
+    "hotel",
+    "inc",
+    "incorporated",
+    "industries",
+    "international",
+    "kk",
+    "lettings",
+    "limited",
+    "llc",
+    "llp",
+    "lp",
+    "ltd",
+    "maintenance",
+    "management",
+    "nv",
+    "oy",
+    "partners",
+    "partnership",
+    "plc",
+    "plumbing",
+    "properties",
+    "property",
+    "pty",
+    "realty",
+    "rentals",
+    "sarl",
+    "school",
+    "services",
+    "society",
+    "solutions",
+    "spa",
+    "srl",
+    "strata",
+    "trust",
+    "trustees",
+    "university",
 ];
 
 /// The parts of one full name.
@@ -81,8 +165,8 @@ pub fn split_full_name(text: &str) -> NameParts {
 /// Whether `text` reads as a company's name: it holds a company word.
 pub fn looks_like_company(text: &str) -> bool {
     text.split(|c: char| c.is_whitespace() || c == ',' || c == '(' || c == ')')
-        .map(|word| word.trim_matches('.').replace('.', "").to_lowercase())
-        .any(|word| COMPANY_WORDS.contains(&word.as_str()))
+        .map(|word| word.trim_matches('.'))
+        .any(|word| is_in(COMPANY_WORDS, word))
 }
 
 /// "Lima, Ana" and "Lima, Mrs Ana", "Smith, John, Jr".
@@ -132,7 +216,11 @@ fn natural_order(text: &str) -> NameParts {
         };
     }
     let mut split = tokens.len().saturating_sub(1);
-    while split > 1 && tokens.get(split - 1).is_some_and(|word| is_in(PARTICLES, word)) {
+    while split > 1
+        && tokens
+            .get(split - 1)
+            .is_some_and(|word| is_in(PARTICLES, word))
+    {
         split -= 1;
     }
     let (first, last) = tokens.split_at(split);
@@ -176,10 +264,12 @@ fn collapse_spaces(text: &str) -> String {
     words(text).collect::<Vec<_>>().join(" ")
 }
 
-/// Whether `word`, without case and a trailing full stop, is in `list`.
+/// Whether `word`, without case and a trailing full stop, is in `list`. The
+/// lists are lower-case ASCII (tested), so ASCII case is all there is to
+/// ignore, and nothing is allocated: this runs on every word of every name.
 fn is_in(list: &[&str], word: &str) -> bool {
-    let word = word.strip_suffix('.').unwrap_or(word).to_lowercase();
-    list.contains(&word.as_str())
+    let word = word.strip_suffix('.').unwrap_or(word);
+    list.iter().any(|entry| entry.eq_ignore_ascii_case(word))
 }
 
 #[cfg(test)]
@@ -242,6 +332,20 @@ mod tests {
             assert_eq!(split.company == text, company, "{text:?}: {split:?}");
             if company {
                 assert!(split.first.is_empty() && split.last.is_empty(), "{text:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_word_lists_are_lower_case_ascii_each_word_once() {
+        for list in [TITLES, PARTICLES, SUFFIXES, COMPANY_WORDS] {
+            assert!(
+                list.windows(2).all(|pair| pair[0] < pair[1]),
+                "sorted, no repeats: {list:?}"
+            );
+            for word in list {
+                assert!(word.is_ascii());
+                assert_eq!(word.to_ascii_lowercase(), *word);
             }
         }
     }

@@ -73,7 +73,10 @@ pub(super) enum Condition {
         otherwise: Option<Field>,
     },
     /// The row's address comes from block `block` of group `group`.
-    Block { group: usize, block: usize },
+    Block {
+        group: usize,
+        block: usize,
+    },
 }
 
 /// One way to get a field's value: pieces joined by ", " under a condition.
@@ -101,6 +104,8 @@ pub(super) struct Block {
     pub(super) name: AddressBlockName,
     pub(super) person_rank: u8,
     pub(super) company_rank: u8,
+    /// The street's column, if the block has one.
+    pub(super) street: Option<usize>,
     /// Every column whose value the block gives.
     pub(super) columns: Vec<usize>,
 }
@@ -171,7 +176,13 @@ impl Plan {
         let mut blocks: Vec<Option<usize>> = Vec::new();
         for field in Field::ALL {
             for alternative in &self.alternatives[field.index()] {
-                if !self.holds(&alternative.condition, field, cells, &row.values, &mut blocks) {
+                if !self.holds(
+                    &alternative.condition,
+                    field,
+                    cells,
+                    &row.values,
+                    &mut blocks,
+                ) {
                     continue;
                 }
                 let (text, error) = alternative_text(alternative, cells, &mut names);
@@ -188,7 +199,8 @@ impl Plan {
                 break;
             }
         }
-        if self.derive_kind && row.values.get(Field::Kind).is_empty() && is_company_row(&row.values) {
+        if self.derive_kind && row.values.get(Field::Kind).is_empty() && is_company_row(&row.values)
+        {
             row.values[Field::Kind] = ContactKind::Company.as_str().to_string();
         }
         row
@@ -209,10 +221,11 @@ impl Plan {
                 by_label,
                 otherwise,
             } => {
-                let label_key = label
-                    .and_then(|column| cells.get(column))
-                    .map(|cell| header_key(cell.text()))
-                    .unwrap_or_default();
+                let label = label.and_then(|column| cells.get(column)).map(Cell::text);
+                let label_key = match label {
+                    Some(text) if !text.is_empty() => header_key(text),
+                    _ => String::new(),
+                };
                 field_for_label(&label_key, by_label, *otherwise) == Some(field)
             }
             Condition::Block { group, block } => {
@@ -224,9 +237,9 @@ impl Plan {
         }
     }
 
-    /// Per group, the block a row takes: among those with a filled cell, the
-    /// one preferred for the row's kind (a company's business address, a
-    /// person's home), else the first.
+    /// Per group, the block a row takes: among those with a filled cell,
+    /// those with a street first, then the one preferred for the row's kind
+    /// (a company's business address, a person's home), then the first.
     fn choose_blocks(&self, cells: &[Cell], values: &ContactFields) -> Vec<Option<usize>> {
         let company = is_company_row(values);
         self.groups
@@ -235,10 +248,18 @@ impl Plan {
                 group
                     .iter()
                     .enumerate()
-                    .filter(|(_, block)| block.columns.iter().any(|&column| is_filled(cells, column)))
+                    .filter(|(_, block)| {
+                        block.columns.iter().any(|&column| is_filled(cells, column))
+                    })
                     .min_by_key(|(index, block)| {
-                        let rank = if company { block.company_rank } else { block.person_rank };
-                        (rank, *index)
+                        let no_street =
+                            !block.street.is_some_and(|column| is_filled(cells, column));
+                        let rank = if company {
+                            block.company_rank
+                        } else {
+                            block.person_rank
+                        };
+                        (no_street, rank, *index)
                     })
                     .map(|(index, _)| index)
             })
@@ -272,17 +293,19 @@ struct NameCache {
 }
 
 impl NameCache {
+    /// The part, taken out of the split: a row asks for each part of a
+    /// column once (a field's alternatives end at the first filled one).
     fn part(&mut self, column: usize, text: &str, part: NamePart) -> String {
-        let parts = match &self.split {
+        let parts = match &mut self.split {
             Some((cached, parts)) if *cached == column => parts,
-            _ => &self.split.insert((column, split_full_name(text))).1,
+            slot => &mut slot.insert((column, split_full_name(text))).1,
         };
-        match part {
-            NamePart::Title => parts.title.clone(),
-            NamePart::First => parts.first.clone(),
-            NamePart::Last => parts.last.clone(),
-            NamePart::Company => parts.company.clone(),
-        }
+        std::mem::take(match part {
+            NamePart::Title => &mut parts.title,
+            NamePart::First => &mut parts.first,
+            NamePart::Last => &mut parts.last,
+            NamePart::Company => &mut parts.company,
+        })
     }
 }
 
@@ -317,7 +340,11 @@ fn piece_text<'a>(piece: Piece, cells: &'a [Cell], names: &mut NameCache) -> (Co
     if let Cell::Error(code) = cell {
         let main = matches!(
             piece.read,
-            Read::Whole | Read::FirstValue | Read::FirstLine | Read::Categories | Read::Name(NamePart::First)
+            Read::Whole
+                | Read::FirstValue
+                | Read::FirstLine
+                | Read::Categories
+                | Read::Name(NamePart::First)
         );
         return if main {
             (Cow::Borrowed(clean(code)), true)
@@ -339,7 +366,9 @@ fn piece_text<'a>(piece: Piece, cells: &'a [Cell], names: &mut NameCache) -> (Co
 
 /// The non-blank values of a ":::"-separated cell, cleaned.
 pub(super) fn values_of(text: &str) -> impl Iterator<Item = &str> {
-    text.split(VALUE_SEPARATOR).map(clean).filter(|value| !value.is_empty())
+    text.split(VALUE_SEPARATOR)
+        .map(clean)
+        .filter(|value| !value.is_empty())
 }
 
 /// The non-blank lines of a cell, cleaned.
@@ -374,11 +403,23 @@ mod tests {
             ("  a@x.com ", Read::Whole, "a@x.com"),
             ("a@x.com ::: b@y.com", Read::FirstValue, "a@x.com"),
             (" ::: b@y.com", Read::FirstValue, "b@y.com"),
-            ("1 Long Lane\nFloor 2\r\nWing B", Read::FirstLine, "1 Long Lane"),
-            ("1 Long Lane\nFloor 2\r\nWing B", Read::OtherLines, "Floor 2, Wing B"),
+            (
+                "1 Long Lane\nFloor 2\r\nWing B",
+                Read::FirstLine,
+                "1 Long Lane",
+            ),
+            (
+                "1 Long Lane\nFloor 2\r\nWing B",
+                Read::OtherLines,
+                "Floor 2, Wing B",
+            ),
             ("1 Long Lane", Read::OtherLines, ""),
             ("Tenants ::: * myContacts", Read::Categories, "Tenant"),
-            ("* myContacts ::: Friends ::: landlord", Read::Categories, "Landlord"),
+            (
+                "* myContacts ::: Friends ::: landlord",
+                Read::Categories,
+                "Landlord",
+            ),
             ("Business;Supplier", Read::Categories, "Supplier"),
             ("* myContacts ::: * starred", Read::Categories, ""),
             ("Dr Ana Lima", Read::Name(NamePart::Title), "Dr"),
@@ -386,8 +427,19 @@ mod tests {
         ];
         for (text, read, expected) in cases {
             let cells = [Cell::Text(text.to_string())];
-            let (value, error) = piece_text(Piece { column: 0, read: *read }, &cells, &mut NameCache::default());
-            assert_eq!((value.as_ref(), error), (*expected, false), "{text:?} {read:?}");
+            let (value, error) = piece_text(
+                Piece {
+                    column: 0,
+                    read: *read,
+                },
+                &cells,
+                &mut NameCache::default(),
+            );
+            assert_eq!(
+                (value.as_ref(), error),
+                (*expected, false),
+                "{text:?} {read:?}"
+            );
         }
     }
 
@@ -396,7 +448,10 @@ mod tests {
         let cells = [Cell::Error("#N/A".into())];
         let read = |read| piece_text(Piece { column: 0, read }, &cells, &mut NameCache::default());
         assert_eq!(read(Read::Whole), (Cow::Borrowed("#N/A"), true));
-        assert_eq!(read(Read::Name(NamePart::First)), (Cow::Borrowed("#N/A"), true));
+        assert_eq!(
+            read(Read::Name(NamePart::First)),
+            (Cow::Borrowed("#N/A"), true)
+        );
         assert_eq!(read(Read::Name(NamePart::Last)), (Cow::Borrowed(""), false));
         assert_eq!(read(Read::OtherLines), (Cow::Borrowed(""), false));
     }

@@ -181,11 +181,18 @@ impl Builder<'_> {
                 for column in self.matching(headers) {
                     self.take(column);
                     let alternative = Alternative {
-                        pieces: vec![Piece { column, read: *read }],
+                        pieces: vec![Piece {
+                            column,
+                            read: *read,
+                        }],
                         condition: Condition::Always,
                     };
                     let added = self.add(*field, alternative);
-                    let state = Self::source_state(*field, added, ColumnState::Recognised { field: *field });
+                    let state = Self::source_state(
+                        *field,
+                        added,
+                        ColumnState::Recognised { field: *field },
+                    );
                     self.set_state(column, state);
                 }
             }
@@ -244,11 +251,20 @@ impl Builder<'_> {
             .collect();
         for column in self.matching(&[values]) {
             self.take(column);
-            let number = self.inputs.keys.get(column).and_then(|key| number_in(values, key));
+            let number = self
+                .inputs
+                .keys
+                .get(column)
+                .and_then(|key| number_in(values, key));
             let label = self.matching_number(labels, number).first().copied();
             if let Some(label) = label {
                 self.take(label);
-                self.set_state(label, ColumnState::Label { of_column: Some(column) });
+                self.set_state(
+                    label,
+                    ColumnState::Label {
+                        of_column: Some(column),
+                    },
+                );
             }
             let mut fields = FieldSet::EMPTY;
             let mut kept = None;
@@ -267,7 +283,9 @@ impl Builder<'_> {
                 }
             }
             let state = match kept {
-                Some((field, kept_column)) if fields.is_empty() => ColumnState::Duplicate { field, kept_column },
+                Some((field, kept_column)) if fields.is_empty() => {
+                    ColumnState::Duplicate { field, kept_column }
+                }
                 _ => ColumnState::Labelled {
                     fields,
                     label_column: label,
@@ -310,12 +328,13 @@ impl Builder<'_> {
                     (name, _) => name,
                 };
                 let index = blocks.len();
-                let columns = self.address_block(template, number, name, group, index);
+                let (street, columns) = self.address_block(template, number, name, group, index);
                 if !columns.is_empty() {
                     blocks.push(Block {
                         name,
                         person_rank: template.person_rank,
                         company_rank: template.company_rank,
+                        street,
                         columns,
                     });
                 }
@@ -326,7 +345,8 @@ impl Builder<'_> {
         }
     }
 
-    /// Adds one block's alternatives; returns its source columns.
+    /// Adds one block's alternatives; returns its street column and all its
+    /// source columns.
     fn address_block(
         &mut self,
         template: &AddressBlock,
@@ -334,10 +354,13 @@ impl Builder<'_> {
         name: AddressBlockName,
         group: usize,
         block: usize,
-    ) -> Vec<usize> {
+    ) -> (Option<usize>, Vec<usize>) {
         let condition = Condition::Block { group, block };
         let mut columns = Vec::new();
-        let street = self.matching_number(template.street, number).first().copied();
+        let street = self
+            .matching_number(template.street, number)
+            .first()
+            .copied();
         let more = self.matching_number(template.more_lines, number);
         let mut line2 = Vec::new();
         if let Some(street) = street {
@@ -427,7 +450,7 @@ impl Builder<'_> {
             self.take(column);
             self.set_state(column, ColumnState::Repeats);
         }
-        columns
+        (street, columns)
     }
 
     /// Header synonyms for the columns left: the column spelled as the
@@ -439,7 +462,9 @@ impl Builder<'_> {
             .header_fields
             .iter()
             .enumerate()
-            .filter(|(column, _)| self.is_free(*column) && !self.not_a_field.get(*column).copied().unwrap_or(true))
+            .filter(|(column, _)| {
+                self.is_free(*column) && !self.not_a_field.get(*column).copied().unwrap_or(true)
+            })
             .filter_map(|(column, field)| field.map(|field| (column, field)))
             .collect();
         candidates.sort_by_key(|&(column, field)| {
@@ -473,16 +498,29 @@ impl Builder<'_> {
     /// no column gives both first and last name: split, as the last source
     /// of each name field.
     fn full_name(&mut self) {
-        let has = |builder: &Self, field: Field| !builder.plan.alternatives[field.index()].is_empty();
-        let column = self.full_name.or_else(|| {
-            if has(self, Field::FirstName) && has(self, Field::LastName) {
-                return None;
-            }
-            self.inputs.keys.iter().enumerate().find_map(|(column, key)| {
-                let usable = self.is_free(column) && !self.not_a_field.get(column).copied().unwrap_or(true);
+        let has =
+            |builder: &Self, field: Field| !builder.plan.alternatives[field.index()].is_empty();
+        let generic = self
+            .inputs
+            .keys
+            .iter()
+            .enumerate()
+            .find_map(|(column, key)| {
+                let usable =
+                    self.is_free(column) && !self.not_a_field.get(column).copied().unwrap_or(true);
                 (usable && FULL_NAME_HEADERS.contains(&key.as_str())).then_some(column)
-            })
-        });
+            });
+        let both_named = has(self, Field::FirstName) && has(self, Field::LastName);
+        let column = match (self.full_name, generic) {
+            (Some(column), _) => Some(column),
+            (None, Some(column)) if both_named => {
+                // "Full Name" beside First and Last Name repeats them.
+                self.take(column);
+                self.set_state(column, ColumnState::Repeats);
+                None
+            }
+            (None, generic) => generic,
+        };
         let Some(column) = column else {
             self.finish_kind();
             return;
@@ -517,8 +555,12 @@ impl Builder<'_> {
     fn guesses(&mut self) {
         for (column, guess) in self.inputs.guesses.iter().enumerate() {
             let Some(field) = guess else { continue };
-            let usable = self.is_free(column) && !self.not_a_field.get(column).copied().unwrap_or(true);
-            if usable && self.plan.alternatives[field.index()].is_empty() && self.held[field.index()].is_none() {
+            let usable =
+                self.is_free(column) && !self.not_a_field.get(column).copied().unwrap_or(true);
+            if usable
+                && self.plan.alternatives[field.index()].is_empty()
+                && self.held[field.index()].is_none()
+            {
                 self.take(column);
                 self.plan.alternatives[field.index()].push(Alternative::whole(column));
                 self.set_state(column, ColumnState::Guessed { field: *field });

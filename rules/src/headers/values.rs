@@ -84,7 +84,10 @@ pub(super) fn field_for_values(header: &str, values: &[&str]) -> Option<Field> {
     VALUE_RULES
         .iter()
         .find(|rule| {
-            let matching = values.iter().filter(|value| (rule.looks_like)(value)).count();
+            let matching = values
+                .iter()
+                .filter(|value| (rule.looks_like)(value))
+                .count();
             values.len() >= rule.min_values
                 && matching * 100 >= values.len() * rule.min_percent
                 && (rule.column_ok)(values)
@@ -150,7 +153,10 @@ fn not_one_short_code(values: &[&str]) -> bool {
 /// A column of 4-digit numbers between 1900 and 2100 holds years.
 fn not_years(values: &[&str]) -> bool {
     !values.iter().all(|value| {
-        value.len() == 4 && value.parse::<u32>().is_ok_and(|year| (1900..=2100).contains(&year))
+        value.len() == 4
+            && value
+                .parse::<u32>()
+                .is_ok_and(|year| (1900..=2100).contains(&year))
     })
 }
 
@@ -161,30 +167,76 @@ mod tests {
     #[test]
     fn columns_are_recognised_by_their_values() {
         let cases: &[(&str, &[&str], Option<Field>)] = &[
-            ("contact", &["ana@example.com", "bo@example.org", "cy@example.net"], Some(Field::Email)),
-            ("x", &["ana@example.com", "not an email", "cy@example.net", "d@e.fr", "f@g.de"], Some(Field::Email)),
-            ("x", &["ana@example.com", "not an email", "cy@example.net"], None),
-            ("tel", &["+44 20 7946 0018", "(02) 9876 5432", "0412 345 678"], Some(Field::Phone)),
-            ("x", &["+1 555 0100 x12", "555-010-0199"], Some(Field::Phone)),
+            (
+                "contact",
+                &["ana@example.com", "bo@example.org", "cy@example.net"],
+                Some(Field::Email),
+            ),
+            (
+                "x",
+                &[
+                    "ana@example.com",
+                    "not an email",
+                    "cy@example.net",
+                    "d@e.fr",
+                    "f@g.de",
+                ],
+                Some(Field::Email),
+            ),
+            (
+                "x",
+                &["ana@example.com", "not an email", "cy@example.net"],
+                None,
+            ),
+            (
+                "tel",
+                &["+44 20 7946 0018", "(02) 9876 5432", "0412 345 678"],
+                Some(Field::Phone),
+            ),
+            (
+                "x",
+                &["+1 555 0100 x12", "555-010-0199"],
+                Some(Field::Phone),
+            ),
             ("x", &["123456", "654321", "111111"], None),
             ("Fax Number", &["+44 20 7946 0018", "(02) 9876 5432"], None),
             ("Customer ID", &["+44 20 7946 0018", "(02) 9876 5432"], None),
-            ("land", &["Australia", "New Zealand", "U.K."], Some(Field::Country)),
+            (
+                "land",
+                &["Australia", "New Zealand", "U.K."],
+                Some(Field::Country),
+            ),
             ("land", &["Australia", "Australia"], Some(Field::Country)),
             ("cc", &["AU", "NZ", "GB"], Some(Field::Country)),
             ("answer", &["No", "No", "No"], None),
-            ("zone", &["SW1A 1AA", "EC1A 9PN", "M1 1AE"], Some(Field::Postcode)),
+            (
+                "zone",
+                &["SW1A 1AA", "EC1A 9PN", "M1 1AE"],
+                Some(Field::Postcode),
+            ),
             ("zone", &["2000", "3141", "0800"], Some(Field::Postcode)),
-            ("zone", &["90210", "10001-1234", "K1A 0B1", "1012 AB"], Some(Field::Postcode)),
+            (
+                "zone",
+                &["90210", "10001-1234", "K1A 0B1", "1012 AB"],
+                Some(Field::Postcode),
+            ),
             ("Year Built", &["1985", "2001", "1999"], None),
             ("Built", &["1985", "2001", "1999"], None),
-            ("Resident", &["ana@example.com", "bo@example.org"], Some(Field::Email)),
+            (
+                "Resident",
+                &["ana@example.com", "bo@example.org"],
+                Some(Field::Email),
+            ),
             ("zone", &["2000", "3141"], None),
             ("misc", &["red", "green", "blue"], None),
             ("misc", &[], None),
         ];
         for (header, values, expected) in cases {
-            assert_eq!(field_for_values(header, values), *expected, "{header}: {values:?}");
+            assert_eq!(
+                field_for_values(header, values),
+                *expected,
+                "{header}: {values:?}"
+            );
         }
     }
 }
