@@ -389,10 +389,16 @@ impl HeaderMapping {
         &self.columns
     }
 
-    /// The field `column` provides, if it is used (its main one, see
-    /// [`ColumnState::field`]).
+    /// The field whose value in every row is exactly `column`'s cell: the
+    /// column is the field's only source, read whole. This is what writing
+    /// an edited value back into the file's own column needs (the error
+    /// report); a column that is one of several sources, part of a split
+    /// name or a labelled pair, gives `None`, and its cell is kept as read.
+    /// For what a column is used for, see [`ColumnMapping::state`].
     pub fn field_of(&self, column: usize) -> Option<Field> {
-        self.columns.get(column).and_then(|c| c.state.field())
+        let field = self.columns.get(column)?.state.field()?;
+        let whole = plan::Alternative::whole(column);
+        (self.plan.alternatives[field.index()] == [whole]).then_some(field)
     }
 
     /// The column that provides `field` (the first of its sources), if any.

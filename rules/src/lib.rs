@@ -9,8 +9,9 @@
 //! - [`read`] (feature `read`): bytes + file name → [`sheet::Sheet`], with
 //!   calamine for workbooks and the `csv` crate for CSV, each file checked
 //!   against what would make calamine blow up before calamine sees it.
-//! - [`headers`]: matching the file's headers to fields, with synonyms and a
-//!   user override.
+//! - [`headers`]: matching the file's columns to fields (synonyms, other
+//!   apps' export layouts, a split "Name", columns known by their values, a
+//!   user override), finding the header row, and counting the data left out.
 //! - [`country`]: ISO 3166-1 countries and their English names.
 //! - [`validate`]: one cell and one row, on their own.
 //! - [`merge`]: what a valid row does to an existing contact in each mode.

@@ -8,6 +8,8 @@
 //! all, the first row as wide as the table. The runner-up is reported so the
 //! page can offer it.
 
+use serde::{Deserialize, Serialize};
+
 use super::layouts::is_layout_header;
 use super::synonyms::FULL_NAME_HEADERS;
 use super::{field_for_header, header_key, SheetRow};
@@ -17,7 +19,7 @@ use crate::validate::clean;
 pub const HEADER_SEARCH_ROWS: usize = 50;
 
 /// A row that could be the header row.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HeaderRowCandidate {
     /// Its position in the rows given (0-based).
     pub index: usize,
@@ -30,7 +32,7 @@ pub struct HeaderRowCandidate {
 }
 
 /// How sure the choice is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum HeaderRowConfidence {
     /// It names at least two known headers, at least twice as many as any
     /// other row.
@@ -41,8 +43,9 @@ pub enum HeaderRowConfidence {
     Guess,
 }
 
-/// The header row found, and the next best.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// The header row found, and the next best (serialisable, for the worker to
+/// send).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HeaderRowChoice {
     pub chosen: HeaderRowCandidate,
     pub runner_up: Option<HeaderRowCandidate>,

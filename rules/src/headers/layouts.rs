@@ -24,7 +24,9 @@
 //!   Phone", "Categories"): GNOME/evolution
 //!   `src/addressbook/importers/evolution-csv-importer.c`
 //!   (`csv_fields_outlook`), roundcube's map ("MS Outlook 2010",
-//!   `business_countryregion`).
+//!   `business_countryregion`). Outlook.com writes the same headers in
+//!   another order ("First Name", "Middle Name", "Last Name", "Title", …,
+//!   "Notes"), matched by the same rules.
 //! - Thunderbird ("Primary Email", "Secondary Email", "Work Address",
 //!   "Home ZipCode", "Mobile Number"): roundcube/roundcubemail
 //!   `tests/src/Csv2vcard/tb_plain.csv`, GNOME/evolution `csv_fields_mozilla`.

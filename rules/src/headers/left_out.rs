@@ -14,6 +14,8 @@
 
 use std::cell::OnceCell;
 
+use serde::{Deserialize, Serialize};
+
 use super::layouts::unset_values;
 use super::plan::{lines_of, user_labels, values_of, Piece, Read, Tracker};
 use super::{ColumnState, HeaderMapping, SheetRow};
@@ -242,8 +244,9 @@ fn lower_case_values(values: &ContactFields) -> String {
     text
 }
 
-/// The columns with data that will not (all) be imported.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// The columns with data that will not (all) be imported (serialisable, so
+/// the worker that counts it can send it to the page).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LeftOut {
     /// The rows counted.
     pub rows: u32,
@@ -252,7 +255,7 @@ pub struct LeftOut {
 }
 
 /// One column with data left out.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LeftOutColumn {
     /// The column's index in the header row (0-based).
     pub index: usize,

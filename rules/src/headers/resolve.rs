@@ -68,6 +68,7 @@ struct Builder<'a> {
 }
 
 /// What adding a source to a field did.
+#[derive(Clone, Copy)]
 enum Added {
     /// The field's first source.
     First,
@@ -373,16 +374,15 @@ impl Builder<'_> {
                 }],
                 condition: condition.clone(),
             };
-            let state = match self.add(Field::AddressLine1, alternative) {
-                Added::Held { kept } => ColumnState::Duplicate {
-                    field: Field::AddressLine1,
-                    kept_column: kept,
-                },
-                _ => ColumnState::Address {
+            let added = self.add(Field::AddressLine1, alternative);
+            let state = Self::source_state(
+                Field::AddressLine1,
+                added,
+                ColumnState::Address {
                     field: Field::AddressLine1,
                     block: name,
                 },
-            };
+            );
             self.set_state(street, state);
             line2.push(Piece {
                 column: street,
@@ -406,16 +406,14 @@ impl Builder<'_> {
                 },
             );
             for &column in &more {
-                let state = match added {
-                    Added::Held { kept } => ColumnState::Duplicate {
-                        field: Field::AddressLine2,
-                        kept_column: kept,
-                    },
-                    _ => ColumnState::Address {
+                let state = Self::source_state(
+                    Field::AddressLine2,
+                    added,
+                    ColumnState::Address {
                         field: Field::AddressLine2,
                         block: name,
                     },
-                };
+                );
                 self.set_state(column, state);
             }
         }
@@ -436,13 +434,9 @@ impl Builder<'_> {
                     }],
                     condition: condition.clone(),
                 };
-                let state = match self.add(field, alternative) {
-                    Added::Held { kept } => ColumnState::Duplicate {
-                        field,
-                        kept_column: kept,
-                    },
-                    _ => ColumnState::Address { field, block: name },
-                };
+                let added = self.add(field, alternative);
+                let state =
+                    Self::source_state(field, added, ColumnState::Address { field, block: name });
                 self.set_state(column, state);
             }
         }

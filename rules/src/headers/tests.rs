@@ -1390,3 +1390,25 @@ mod any_file {
         }
     }
 }
+
+#[test]
+fn a_column_is_its_fields_alone_only_when_it_is_read_whole_and_nothing_else_gives_the_field() {
+    let outlook = HeaderMapping::new(&headers(&[
+        "First Name",
+        "Last Name",
+        "Business Phone",
+        "Home Phone",
+        "Mobile Phone",
+        "Business Street",
+        "E-mail Address",
+    ]));
+    assert_eq!(outlook.field_of(0), Some(Field::FirstName));
+    assert_eq!(outlook.field_of(4), Some(Field::Mobile));
+    assert_eq!(outlook.field_of(2), None, "one of the phone's sources");
+    assert_eq!(outlook.field_of(3), None);
+    assert_eq!(outlook.field_of(5), None, "an address block's part");
+    let named = HeaderMapping::new(&headers(&["Name", "Email"]));
+    assert_eq!(named.field_of(0), None, "a split name");
+    assert_eq!(named.field_of(1), Some(Field::Email));
+    assert_eq!(named.field_of(7), None);
+}
