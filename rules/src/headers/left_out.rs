@@ -5,12 +5,12 @@
 //! Invariant: a cell counts as left out in a row exactly when it holds data
 //! (not blank; in a labels column, a label the user gave rather than one of
 //! Google's "* myContacts" kind; not a value its app writes for "not set";
-//! never a column that only labels another) and
-//! the row's import takes none or only part of it, unless the column is one
-//! of the mapping's sources (or repeats them) and every word of it is
-//! imported anyway in that row: a "Name" whose first and last name come from
-//! their own columns, a second email equal to the first. Counting a row costs
-//! one read of it through the mapping.
+//! never a column that only labels another) and the row's import takes none
+//! or only part of it, unless the column is one of the mapping's sources (or
+//! repeats them) and every word of it is imported anyway in that row: a
+//! "Name" whose first and last name come from their own columns, a second
+//! email equal to the first. Rows the import skips (no used cell filled)
+//! count too. Counting a row costs one read of it through the mapping.
 
 use std::cell::OnceCell;
 

@@ -1157,10 +1157,14 @@ fn data_left_out_is_counted_per_column_and_row() {
     );
     let cases: &[Case] = &[
         (
-            "an unrecognised column with data",
+            "an unrecognised column with data, in rows the import skips too",
             &["Email", "Birthday"],
-            &[&["a@x.example", "1985-03-15"], &["b@x.example", ""]],
-            &[("Birthday", 1, 1)],
+            &[
+                &["a@x.example", "1985-03-15"],
+                &["b@x.example", ""],
+                &["", "1990-01-01"],
+            ],
+            &[("Birthday", 2, 2)],
         ),
         (
             "a duplicate column repeating the kept one is not data lost",
