@@ -7,8 +7,9 @@
 //! - [`field`], [`contact`]: the contact fields (template columns) and values.
 //! - Reading files is the `sheets` crate's job: the rules take its rows
 //!   ([`SheetRow`] of [`Cell`]s, re-exported here with the other sheet types).
-//! - [`headers`]: matching the file's headers to fields, with synonyms and a
-//!   user override.
+//! - [`headers`]: matching the file's columns to fields (synonyms, other
+//!   apps' export layouts, a split "Name", columns known by their values, a
+//!   user override), finding the header row, and counting the data left out.
 //! - [`country`]: ISO 3166-1 countries and their English names.
 //! - [`validate`]: one cell and one row, on their own.
 //! - [`merge`]: what a valid row does to an existing contact in each mode.
