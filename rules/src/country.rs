@@ -8,6 +8,8 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+use crate::fold::fold_char;
+
 mod data;
 
 pub use data::COUNTRIES;
@@ -120,43 +122,6 @@ impl Words<'_> {
         self.count += 1;
         word.clear();
     }
-}
-
-/// ASCII letters and digits, lower-cased, and the accented Latin letters that
-/// country names use, without their accents.
-fn fold_char(c: char) -> Option<&'static str> {
-    const LOWER: [&str; 26] = [
-        "a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "n", "o", "p", "q", "r",
-        "s", "t", "u", "v", "w", "x", "y", "z",
-    ];
-    const DIGITS: [&str; 10] = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
-    if c.is_ascii_alphabetic() {
-        return LOWER
-            .get(usize::from(c.to_ascii_lowercase() as u8 - b'a'))
-            .copied();
-    }
-    if c.is_ascii_digit() {
-        return DIGITS.get(usize::from(c as u8 - b'0')).copied();
-    }
-    Some(match c {
-        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' | 'À' | 'Á' | 'Â' | 'Ã' | 'Ä' | 'Å' | 'Ā' => {
-            "a"
-        }
-        'æ' | 'Æ' => "ae",
-        'ç' | 'Ç' | 'č' | 'Č' | 'ć' | 'Ć' => "c",
-        'è' | 'é' | 'ê' | 'ë' | 'ē' | 'È' | 'É' | 'Ê' | 'Ë' | 'Ē' => "e",
-        'ì' | 'í' | 'î' | 'ï' | 'ī' | 'Ì' | 'Í' | 'Î' | 'Ï' | 'Ī' | 'ı' | 'İ' => "i",
-        'ñ' | 'Ñ' => "n",
-        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' | 'Ò' | 'Ó' | 'Ô' | 'Õ' | 'Ö' | 'Ø' | 'Ō' => {
-            "o"
-        }
-        'ù' | 'ú' | 'û' | 'ü' | 'ū' | 'Ù' | 'Ú' | 'Û' | 'Ü' | 'Ū' => "u",
-        'ý' | 'ÿ' | 'Ý' => "y",
-        'š' | 'Š' | 'ş' | 'Ş' => "s",
-        'ž' | 'Ž' => "z",
-        'ß' => "ss",
-        _ => return None,
-    })
 }
 
 /// Every accepted spelling's key → index in `COUNTRIES`, built on first use.

@@ -25,10 +25,12 @@ pub mod check;
 pub mod contact;
 pub mod country;
 pub mod field;
+mod fold;
 pub mod form;
 pub mod headers;
 pub mod issue;
 pub mod merge;
+pub mod phone;
 #[cfg(feature = "read")]
 pub mod read;
 pub mod sheet;
