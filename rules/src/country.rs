@@ -53,6 +53,19 @@ pub fn country_by_code(code: &str) -> Option<&'static Country> {
     COUNTRIES.iter().find(|country| country.code == code)
 }
 
+/// Every spelling [`parse_country`] accepts (beyond alpha-2 codes) with the
+/// code it names: English names, ISO names, alpha-3 codes and aliases.
+pub(crate) fn spellings() -> impl Iterator<Item = (&'static str, &'static str)> {
+    COUNTRIES
+        .iter()
+        .map(|country| (country.code, country.name))
+        .chain(
+            data::ALIASES
+                .iter()
+                .flat_map(|(code, aliases)| aliases.iter().map(move |alias| (*code, *alias))),
+        )
+}
+
 /// The comparison key for a country spelling: accents folded, lower case,
 /// `&` read as "and", a leading "the" dropped, "St" read as "Saint", and
 /// everything but letters and digits removed. `"The U.K."` → `"uk"`,

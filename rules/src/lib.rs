@@ -22,6 +22,7 @@
 //!   report workbooks.
 
 pub mod check;
+pub mod choices;
 pub mod column_fix;
 pub mod contact;
 pub mod country;
