@@ -36,6 +36,7 @@ pub mod phone;
 #[cfg(feature = "read")]
 pub mod read;
 pub mod sheet;
+pub mod similar;
 pub mod size;
 pub mod validate;
 #[cfg(feature = "write")]
