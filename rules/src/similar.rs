@@ -63,6 +63,10 @@ const IGNORED_NAME_WORDS: &[&str] = &[
 /// The longest text of a name read, in characters.
 const MAX_NAME_CHARS: usize = 300;
 
+/// The most words of a name compared (more say nothing new, and this bounds
+/// the cost of a comparison).
+const MAX_NAME_WORDS: usize = 6;
+
 /// One contact or row as duplicates are judged.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Subject {
@@ -98,6 +102,8 @@ impl Subject {
                 if name.is_empty() { words(fields.get(Field::CompanyName)) } else { name }
             }
         };
+        let mut name = name;
+        name.truncate(MAX_NAME_WORDS);
         let mut phones: Vec<String> = phones_e164.into_iter().filter(|phone| !phone.is_empty()).collect();
         phones.sort_unstable();
         phones.dedup();
@@ -170,17 +176,22 @@ pub fn name_score(a: &[String], b: &[String], rules: &SimilarityRules) -> f64 {
     if a.is_empty() || b.is_empty() {
         return 0.0;
     }
+    let (a, b) = (&a[..a.len().min(MAX_NAME_WORDS)], &b[..b.len().min(MAX_NAME_WORDS)]);
     let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
-    let mut pairs: Vec<(f64, usize, usize)> = Vec::with_capacity(short.len() * long.len());
+    // On the stack: this runs for every candidate pair.
+    let mut pairs = [(0.0f64, 0usize, 0usize); MAX_NAME_WORDS * MAX_NAME_WORDS];
+    let mut count = 0;
     for (i, x) in short.iter().enumerate() {
         for (j, y) in long.iter().enumerate() {
-            pairs.push((word_score(x, y, rules), i, j));
+            pairs[count] = (word_score(x, y, rules), i, j);
+            count += 1;
         }
     }
-    pairs.sort_by(|p, q| q.0.total_cmp(&p.0));
-    let (mut used_short, mut used_long) = (vec![false; short.len()], vec![false; long.len()]);
+    let pairs = &mut pairs[..count];
+    pairs.sort_unstable_by(|p, q| q.0.total_cmp(&p.0));
+    let (mut used_short, mut used_long) = ([false; MAX_NAME_WORDS], [false; MAX_NAME_WORDS]);
     let mut total = 0.0;
-    for (score, i, j) in pairs {
+    for &mut (score, i, j) in pairs {
         if !used_short[i] && !used_long[j] {
             used_short[i] = true;
             used_long[j] = true;

@@ -1,3 +1,5 @@
+use std::time::Instant;
+
 use super::*;
 
 const RULES: SimilarityRules = SIMILARITY_RULES;
@@ -202,4 +204,42 @@ fn the_choice_defaults_to_create_and_update_fits_only_the_matched_contact() {
     let json = serde_json::to_string(&DuplicateChoice::Update { contact: matched }).expect("serialises");
     assert_eq!(json, r#"{"choice":"update","contact":"00000000-0000-0000-0000-000000000007"}"#);
     assert_eq!(serde_json::from_str::<DuplicateChoice>(r#"{"choice":"skip"}"#).expect("reads"), DuplicateChoice::Skip);
+}
+
+/// Not a check of speed (tests assert no timings): prints what finding
+/// possible duplicates costs per row, for 200,000 rows against 50,000
+/// contacts. Run with
+/// `cargo test -p rules --release --lib -- --ignored --nocapture similar`.
+#[test]
+#[ignore]
+fn prints_the_cost_of_finding_possible_duplicates() {
+    // 180,000 people (first names × made-up surnames), postcodes spread
+    // independently; subjects n and n + 180,000 are the same person, so
+    // rows from 180,000 on repeat contacts and earlier rows.
+    let firsts = ["John", "Ana", "Zoë", "Pierre", "Mary", "Jürgen", "Wei", "Aroha", "Liam", "Sofia"];
+    let syllables = ["ka", "ro", "mi", "ten", "sul", "bor", "an", "vel", "dri", "ou", "pe", "zan"];
+    let subject = |n: usize| {
+        let id = n % 180_000;
+        let first = firsts[id % firsts.len()];
+        let last: String = [id / 10 % 12, id / 120 % 12, id / 1440 % 12]
+            .iter()
+            .map(|&at| syllables[at])
+            .collect();
+        let phone = format!("+6421{id:07}");
+        let postcode = format!("{}", 1000 + id.wrapping_mul(7919) % 3000);
+        person(first, &last, if n % 3 == 0 { "" } else { &phone }, &postcode)
+    };
+    let existing: Vec<(Uuid, Subject)> = (0..50_000).map(|n| (Uuid::from_u128(n as u128 + 1), subject(n))).collect();
+    let rows: Vec<Subject> = (50_000..250_000).map(subject).collect();
+    let started = Instant::now();
+    let found = possible_duplicates(&rows, &existing, &RULES);
+    let elapsed = started.elapsed();
+    println!(
+        "possible_duplicates: {} ns/row ({} rows, {} contacts, {} flagged)",
+        elapsed.as_nanos() / rows.len() as u128,
+        rows.len(),
+        existing.len(),
+        found.len()
+    );
+    assert!(!found.is_empty());
 }
