@@ -12,6 +12,14 @@
 //! - [`headers`]: matching the file's headers to fields, with synonyms and a
 //!   user override.
 //! - [`country`]: ISO 3166-1 countries and their English names.
+//! - [`phone`]: phone numbers as written → E.164 (libphonenumber's rules),
+//!   or a typed reason; the digits a search looks for.
+//! - [`choices`]: unknown Contact Type, Category and Country values, guessed
+//!   (synonyms in five languages, then similarity) and mapped by the user.
+//! - [`similar`]: possible duplicates (name + phone, name + postcode) found
+//!   through blocking keys, and the user's choice for each.
+//! - [`column_fix`]: find and replace in a column, and one fix applied to
+//!   every row with the same value, as cell edits with their inverse.
 //! - [`validate`]: one cell and one row, on their own.
 //! - [`merge`]: what a valid row does to an existing contact in each mode.
 //! - [`check`]: a whole import against the account's existing contacts, kept
