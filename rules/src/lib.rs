@@ -11,6 +11,14 @@
 //!   apps' export layouts, a split "Name", columns known by their values, a
 //!   user override), finding the header row, and counting the data left out.
 //! - [`country`]: ISO 3166-1 countries and their English names.
+//! - [`phone`]: phone numbers as written → E.164 (libphonenumber's rules),
+//!   or a typed reason; the digits a search looks for.
+//! - [`choices`]: unknown Contact Type, Category and Country values, guessed
+//!   (synonyms in five languages, then similarity) and mapped by the user.
+//! - [`similar`]: possible duplicates (name + phone, name + postcode) found
+//!   through blocking keys, and the user's choice for each.
+//! - [`column_fix`]: find and replace in a column, and one fix applied to
+//!   every row with the same value, as cell edits with their inverse.
 //! - [`validate`]: one cell and one row, on their own.
 //! - [`merge`]: what a valid row does to an existing contact in each mode.
 //! - [`check`]: a whole import against the account's existing contacts, kept
@@ -21,13 +29,18 @@
 //!   layouts that the `sheets` crate's writer turns into files.
 
 pub mod check;
+pub mod choices;
+pub mod column_fix;
 pub mod contact;
 pub mod country;
 pub mod field;
+mod fold;
 pub mod form;
 pub mod headers;
 pub mod issue;
 pub mod merge;
+pub mod phone;
+pub mod similar;
 pub mod validate;
 pub mod workbooks;
 
