@@ -37,6 +37,14 @@ pub enum AppError {
     /// Too many attempts; try again later.
     #[error("{0}")]
     TooManyAttempts(String),
+    /// Another import or undo of the same account is still running (on any
+    /// server); nothing was changed.
+    #[error("This account is already importing or undoing a file. Try again when it finishes.")]
+    AccountBusy,
+    /// The server turned the request away for want of time or connections
+    /// (a wait, a lock or a query past its limit); nothing was changed.
+    #[error("The server is busy right now and nothing was changed. Please try again in a moment.")]
+    Busy,
     /// The server failed; nothing was changed.
     #[error("Something went wrong on our side and nothing was changed. Please try again in a moment.")]
     Internal,
@@ -55,6 +63,8 @@ impl AppError {
             AppError::Conflict(_) => 409,
             AppError::TooLarge => 413,
             AppError::TooManyAttempts(_) => 429,
+            AppError::AccountBusy => 409,
+            AppError::Busy => 503,
             AppError::Internal => 500,
             AppError::Unreachable => 502,
         }
@@ -96,6 +106,15 @@ impl FromServerFnError for AppError {
 #[cfg(feature = "ssr")]
 impl From<store::StoreError> for AppError {
     fn from(error: store::StoreError) -> Self {
+        AppError::from(&error)
+    }
+}
+
+/// By reference, for errors that several callers share (one confirm's
+/// answer to all its repeats).
+#[cfg(feature = "ssr")]
+impl From<&store::StoreError> for AppError {
+    fn from(error: &store::StoreError) -> Self {
         match error {
             store::StoreError::NotFound => AppError::NotFound("record".into()),
             store::StoreError::Stale => AppError::Conflict(
@@ -106,6 +125,10 @@ impl From<store::StoreError> for AppError {
             store::StoreError::KeyTaken => AppError::Conflict(
                 "Another contact now has this Contact ID or email, so nothing was saved. Use a different one.".into(),
             ),
+            busy if busy.is_busy() => {
+                tracing::warn!(error = %busy, "the database turned a request away");
+                AppError::Busy
+            }
             other => {
                 tracing::error!(error = %other, "data layer failed");
                 AppError::Internal

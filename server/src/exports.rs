@@ -63,9 +63,11 @@ async fn contacts(
     }
     let mut list_query = app::pages::contacts::query_from_url(&params);
     list_query.after = None;
-    store::contacts::export(&state.pool, signed_in.account, &list_query).await.map_err(|error| {
+    // An export reads the whole list: bulk work, on the bulk pool.
+    store::contacts::export(state.bulk.pool(), signed_in.account, &list_query).await.map_err(|error| {
         tracing::error!(%error, "reading contacts for the export failed");
-        (StatusCode::INTERNAL_SERVER_ERROR, "The export could not be prepared. Please try again.").into_response()
+        let status = if error.is_busy() { StatusCode::SERVICE_UNAVAILABLE } else { StatusCode::INTERNAL_SERVER_ERROR };
+        (status, "The export could not be prepared. Please try again.").into_response()
     })
 }
 

@@ -96,8 +96,12 @@ fn set_page_csp() {
     }
 }
 
-/// Connects to Postgres, applies the migrations, seeds the demo account when
-/// asked to, and returns the state the router needs.
+/// Connects to Postgres (the pages pool and the bulk pool, see
+/// [`config::DatabaseConfig`]), applies the migrations, seeds the demo
+/// account when asked to, and returns the state the router needs.
+///
+/// The start-up work holds the start-up lock ([`store::startup`]), so
+/// servers starting together on one database take turns at it.
 pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
     let leptos_options = LeptosOptions::builder()
         .output_name("contacts")
@@ -106,8 +110,10 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
         .site_addr(config.address)
         .env(leptos::config::Env::PROD)
         .build();
-    let pool = store::connect(&config.database_url, config.pool_size).await?;
-    store::MIGRATOR.run(&pool).await.map_err(store::StoreError::from)?;
+    let pool = store::pools::open_pool(&config.database_url, &config.database.pages).await?;
+    let bulk = store::pools::open_pool(&config.database_url, &config.database.bulk).await?;
+    let mut start_up = store::startup::StartUp::begin(&config.database_url).await?;
+    start_up.migrate().await?;
     PostgresStore::new(pool.clone())
         .migrate()
         .await
@@ -115,7 +121,9 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
     if config.seed_demo {
         seed_demo(&pool).await?;
     }
-    Ok(AppState { leptos_options, pool, limits: config.limits })
+    start_up.finish().await?;
+    let bulk = store::imports::Admission::new(bulk, config.database.admission);
+    Ok(AppState { leptos_options, pool, bulk, limits: config.limits })
 }
 
 /// Creates the demo account once, and says how to sign in to it.

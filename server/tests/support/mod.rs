@@ -25,13 +25,14 @@ pub fn router_with_limits(pool: PgPool, limits: rules::Limits) -> Router {
         database_url: String::new(),
         address: "127.0.0.1:3000".parse().expect("an address"),
         seed_demo: false,
-        pool_size: 1,
+        database: server::config::DatabaseConfig::default(),
         site_root: "target/site".into(),
         public_origin: None,
         max_request_bytes: 8 * 1024 * 1024,
         limits,
     };
-    server::router(AppState { leptos_options: options, pool, limits }, &config)
+    let bulk = store::imports::Admission::new(pool.clone(), config.database.admission);
+    server::router(AppState { leptos_options: options, pool, bulk, limits }, &config)
 }
 
 /// Creates the session table on a test database.
