@@ -58,6 +58,14 @@ pub enum AppError {
     TooManyAttempts { retry_after_seconds: u32 },
     /// Every slot for checking passwords is taken: try again shortly.
     #[error("The server is busy signing other people in. Try again in a few seconds.")]
+    SignInBusy,
+    /// Another import or undo of the same account is still running (on any
+    /// server); nothing was changed.
+    #[error("This account is already importing or undoing a file. Try again when it finishes.")]
+    AccountBusy,
+    /// The server turned the request away for want of time or connections
+    /// (a wait, a lock or a query past its limit); nothing was changed.
+    #[error("The server is busy right now and nothing was changed. Please try again in a moment.")]
     Busy,
     /// A state-changing request a browser sent from another site.
     #[error("This request came from another site and was refused.")]
@@ -102,7 +110,7 @@ impl AppError {
             AppError::NotSignedIn | AppError::BadCredentials => 401,
             AppError::CrossSite => 403,
             AppError::NotFound(_) => 404,
-            AppError::Conflict(_) => 409,
+            AppError::Conflict(_) | AppError::AccountBusy => 409,
             AppError::TooLarge => 413,
             AppError::FileRefused { reason, .. } => match reason {
                 FileRefusal::TooLarge => 413,
@@ -113,7 +121,7 @@ impl AppError {
             AppError::TooManyAttempts { .. } => 429,
             AppError::Internal => 500,
             AppError::Unreachable => 502,
-            AppError::Busy => 503,
+            AppError::Busy | AppError::SignInBusy => 503,
         }
     }
 
@@ -122,7 +130,7 @@ impl AppError {
     pub fn retry_after_seconds(&self) -> Option<u32> {
         match self {
             AppError::TooManyAttempts { retry_after_seconds } => Some(*retry_after_seconds),
-            AppError::Busy => Some(2),
+            AppError::Busy | AppError::SignInBusy => Some(2),
             _ => None,
         }
     }
@@ -208,6 +216,15 @@ impl axum::response::IntoResponse for AppError {
 #[cfg(feature = "ssr")]
 impl From<store::StoreError> for AppError {
     fn from(error: store::StoreError) -> Self {
+        AppError::from(&error)
+    }
+}
+
+/// By reference, for errors that several callers share (one confirm's
+/// answer to all its repeats).
+#[cfg(feature = "ssr")]
+impl From<&store::StoreError> for AppError {
+    fn from(error: &store::StoreError) -> Self {
         match error {
             store::StoreError::NotFound => AppError::NotFound("record".into()),
             store::StoreError::Stale => AppError::Conflict(
@@ -218,6 +235,10 @@ impl From<store::StoreError> for AppError {
             store::StoreError::KeyTaken => AppError::Conflict(
                 "Another contact now has this Contact ID or email, so nothing was saved. Use a different one.".into(),
             ),
+            busy if busy.is_busy() => {
+                tracing::warn!(error = %busy, "the database turned a request away");
+                AppError::Busy
+            }
             other => {
                 tracing::error!(error = %other, "data layer failed");
                 AppError::Internal

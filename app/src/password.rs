@@ -127,10 +127,10 @@ impl Hashing {
         Hashing { admitted: Arc::new(Semaphore::new(slots + queue)), jobs }
     }
 
-    /// A place at the gate, or [`AppError::Busy`] when every thread is
+    /// A place at the gate, or [`AppError::SignInBusy`] when every thread is
     /// computing and every place in the queue is taken.
     pub fn admit(&self) -> Result<Admission, AppError> {
-        let admitted = self.admitted.clone().try_acquire_owned().map_err(|_| AppError::Busy)?;
+        let admitted = self.admitted.clone().try_acquire_owned().map_err(|_| AppError::SignInBusy)?;
         Ok(Admission { _admitted: admitted, jobs: self.jobs.clone() })
     }
 }
@@ -179,7 +179,7 @@ mod tests {
     fn beyond_the_slots_and_the_queue_the_gate_says_busy() {
         let gate = Hashing::new(2, 3);
         let held: Vec<Admission> = (0..5).map(|_| gate.admit().expect("a place")).collect();
-        assert_eq!(gate.admit().map(|_| ()), Err(AppError::Busy));
+        assert_eq!(gate.admit().map(|_| ()), Err(AppError::SignInBusy));
         drop(held);
         assert!(gate.admit().is_ok(), "places come back when requests finish");
     }

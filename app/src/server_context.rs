@@ -2,11 +2,18 @@
 //! the app's state, who is calling (the one place that decides the account,
 //! as `caller()` for server functions and as the `Caller` extractor for
 //! routes), and the HTTP status each error is answered with.
+//!
+//! Invariant: page loads, sign-ins and sessions use the pages pool
+//! ([`caller`]); bulk work (an import's look-ups, uploads, confirm and undo,
+//! exports) uses the bulk pool ([`bulk_caller`], or [`Caller::bulk`] for
+//! routes) and its admission, so it can never take the connections the rest
+//! need.
 
 use axum::extract::FromRef;
 use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
 use sqlx::PgPool;
+use store::imports::Admission;
 use store::{AccountId, UserId};
 
 use crate::error::AppError;
@@ -15,7 +22,10 @@ use crate::error::AppError;
 #[derive(Clone, Debug)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,
+    /// The pages pool: page loads, sign-ins, sessions.
     pub pool: PgPool,
+    /// Bulk work: its own pool, and who may confirm or undo now.
+    pub bulk: Admission,
     /// The import limits (file size, rows, columns, inflated size), from
     /// the server's configuration; the browser gets them too.
     pub limits: rules::Limits,
@@ -32,7 +42,11 @@ impl FromRef<AppState> for LeptosOptions {
 /// The signed-in caller of a server function.
 #[derive(Clone, Debug)]
 pub struct Caller {
+    /// The pool this call's queries use: the pages pool, or for
+    /// [`bulk_caller`] / [`Caller::bulk`] the bulk pool.
     pub pool: PgPool,
+    /// Confirms and undos go through this.
+    pub bulk: Admission,
     pub account: AccountId,
     pub user: UserId,
     pub limits: rules::Limits,
@@ -53,13 +67,29 @@ pub async fn caller() -> Result<Caller, AppError> {
     Caller::of(&state, &parts)
 }
 
+/// [`caller`], for bulk work: its queries use the bulk pool.
+pub async fn bulk_caller() -> Result<Caller, AppError> {
+    Ok(caller().await?.bulk())
+}
+
 impl Caller {
     /// The caller of a request, as the sign-in middleware found it
     /// (`auth::server::authenticate`, once per request, before any body is
     /// read).
     fn of(state: &AppState, parts: &http::request::Parts) -> Result<Caller, AppError> {
         let signed_in = parts.extensions.get::<crate::auth::SignedIn>().ok_or(AppError::NotSignedIn)?;
-        Ok(Caller { pool: state.pool.clone(), account: signed_in.account, user: signed_in.user, limits: state.limits })
+        Ok(Caller {
+            pool: state.pool.clone(),
+            bulk: state.bulk.clone(),
+            account: signed_in.account,
+            user: signed_in.user,
+            limits: state.limits,
+        })
+    }
+
+    /// The same caller, its queries on the bulk pool (for bulk work).
+    pub fn bulk(self) -> Caller {
+        Caller { pool: self.bulk.pool().clone(), ..self }
     }
 }
 

@@ -1,6 +1,10 @@
 //! Server configuration, read once from the environment.
 
 use std::net::SocketAddr;
+use std::time::Duration;
+
+use store::imports::AdmissionSettings;
+use store::pools::{PoolSettings, SessionLimits};
 
 /// Everything the server needs to know at start-up.
 #[derive(Clone, Debug)]
@@ -12,8 +16,8 @@ pub struct Config {
     pub address: SocketAddr,
     /// Whether to create the demo account if it is missing (`SEED_DEMO=1`).
     pub seed_demo: bool,
-    /// Connections in the pool (`DATABASE_POOL_SIZE`, default 10).
-    pub pool_size: u32,
+    /// The two connection pools and the admission of bulk writes.
+    pub database: DatabaseConfig,
     /// The folder cargo-leptos built the site into (`LEPTOS_SITE_ROOT`,
     /// default `target/site`): `pkg/` with the wasm, JS and CSS, plus assets.
     pub site_root: String,
@@ -57,6 +61,61 @@ impl SignInConfig {
     }
 }
 
+/// How the server uses Postgres: two pools that never lend each other
+/// connections, and the admission of confirms and undos.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DatabaseConfig {
+    /// Page loads, sign-ins, sessions (`DATABASE_POOL_SIZE`, default 10;
+    /// `DATABASE_STATEMENT_TIMEOUT_SECONDS`, default 15).
+    pub pages: PoolSettings,
+    /// Bulk work: an import's look-ups, uploads, confirm and undo, exports
+    /// (`DATABASE_BULK_POOL_SIZE`, default 4;
+    /// `DATABASE_BULK_STATEMENT_TIMEOUT_SECONDS`, default 300). Both pools
+    /// share `DATABASE_LOCK_TIMEOUT_SECONDS` (15) and
+    /// `DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_SECONDS` (60).
+    pub bulk: PoolSettings,
+    /// How long a confirm or undo waits for the account's other one, or for
+    /// a merge slot (`IMPORT_QUEUE_WAIT_SECONDS`, default 60; 0 answers at
+    /// once); merges at once: one fewer than the bulk pool's connections.
+    pub admission: AdmissionSettings,
+}
+
+impl Default for DatabaseConfig {
+    fn default() -> Self {
+        let bulk = PoolSettings::bulk(4);
+        DatabaseConfig {
+            pages: PoolSettings::pages(10),
+            bulk,
+            admission: AdmissionSettings::for_bulk_pool(bulk.max_connections),
+        }
+    }
+}
+
+impl DatabaseConfig {
+    fn from_env() -> Result<DatabaseConfig, ConfigError> {
+        let defaults = DatabaseConfig::default();
+        let mut pages = defaults.pages;
+        let mut bulk = defaults.bulk;
+        pages.max_connections = number_or("DATABASE_POOL_SIZE", pages.max_connections)?;
+        bulk.max_connections = number_or("DATABASE_BULK_POOL_SIZE", bulk.max_connections)?;
+        pages.limits.statement_timeout = seconds_or("DATABASE_STATEMENT_TIMEOUT_SECONDS", pages.limits.statement_timeout)?;
+        bulk.limits.statement_timeout =
+            seconds_or("DATABASE_BULK_STATEMENT_TIMEOUT_SECONDS", bulk.limits.statement_timeout)?;
+        let lock_timeout = seconds_or("DATABASE_LOCK_TIMEOUT_SECONDS", SessionLimits::PAGES.lock_timeout)?;
+        let idle_in_transaction = seconds_or(
+            "DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_SECONDS",
+            SessionLimits::PAGES.idle_in_transaction_timeout,
+        )?;
+        for limits in [&mut pages.limits, &mut bulk.limits] {
+            limits.lock_timeout = lock_timeout;
+            limits.idle_in_transaction_timeout = idle_in_transaction;
+        }
+        let mut admission = AdmissionSettings::for_bulk_pool(bulk.max_connections);
+        admission.queue_wait = seconds_or("IMPORT_QUEUE_WAIT_SECONDS", admission.queue_wait)?;
+        Ok(DatabaseConfig { pages, bulk, admission })
+    }
+}
+
 /// A setting that is missing or malformed, said plainly.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -79,10 +138,7 @@ impl Config {
             _ => SocketAddr::from(([127, 0, 0, 1], 3000)),
         };
         let seed_demo = std::env::var("SEED_DEMO").is_ok_and(|value| value == "1");
-        let pool_size = match std::env::var("DATABASE_POOL_SIZE") {
-            Ok(size) => parse("DATABASE_POOL_SIZE", &size, "a number")?,
-            Err(_) => 10,
-        };
+        let database = DatabaseConfig::from_env()?;
         let site_root = std::env::var("LEPTOS_SITE_ROOT").unwrap_or_else(|_| "target/site".to_string());
         let public_origin = std::env::var("PUBLIC_ORIGIN").ok().filter(|origin| !origin.is_empty());
         let max_request_bytes = match std::env::var("MAX_REQUEST_BYTES") {
@@ -105,7 +161,7 @@ impl Config {
                 _ => None,
             },
         };
-        Ok(Config { database_url, address, seed_demo, pool_size, site_root, public_origin, max_request_bytes, limits, sign_in })
+        Ok(Config { database_url, address, seed_demo, database, site_root, public_origin, max_request_bytes, limits, sign_in })
     }
 }
 
@@ -113,6 +169,14 @@ impl Config {
 fn number_or<T: std::str::FromStr>(name: &'static str, default: T) -> Result<T, ConfigError> {
     match std::env::var(name) {
         Ok(value) => parse(name, &value, "a whole number"),
+        Err(_) => Ok(default),
+    }
+}
+
+/// The whole seconds in variable `name`, or `default` when it is not set.
+fn seconds_or(name: &'static str, default: Duration) -> Result<Duration, ConfigError> {
+    match std::env::var(name) {
+        Ok(value) => parse(name, &value, "a whole number of seconds").map(Duration::from_secs),
         Err(_) => Ok(default),
     }
 }

@@ -65,7 +65,8 @@ async fn contacts(caller: &Caller, query: ListQuery) -> Result<Vec<rules::Contac
     let mut list_query = app::pages::contacts::query_from_url(&params);
     list_query.after = None;
     app::pages::contacts::check_query(&list_query)?;
-    Ok(store::contacts::export(&caller.pool, caller.account, &list_query).await?)
+    // An export reads the whole list: bulk work, on the bulk pool.
+    Ok(store::contacts::export(caller.bulk.pool(), caller.account, &list_query).await?)
 }
 
 /// `contacts-2026-11-25.xlsx`.

@@ -115,8 +115,12 @@ fn set_page_csp() {
     }
 }
 
-/// Connects to Postgres, applies the migrations, seeds the demo account when
-/// asked to, and returns the state the router needs.
+/// Connects to Postgres (the pages pool and the bulk pool, see
+/// [`config::DatabaseConfig`]), applies the migrations, seeds the demo
+/// account when asked to, and returns the state the router needs.
+///
+/// The start-up work holds the start-up lock ([`store::startup`]), so
+/// servers starting together on one database take turns at it.
 pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
     let leptos_options = LeptosOptions::builder()
         .output_name("contacts")
@@ -125,8 +129,10 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
         .site_addr(config.address)
         .env(leptos::config::Env::PROD)
         .build();
-    let pool = store::connect(&config.database_url, config.pool_size).await?;
-    store::MIGRATOR.run(&pool).await.map_err(store::StoreError::from)?;
+    let pool = store::pools::open_pool(&config.database_url, &config.database.pages).await?;
+    let bulk = store::pools::open_pool(&config.database_url, &config.database.bulk).await?;
+    let mut start_up = store::startup::StartUp::begin(&config.database_url).await?;
+    start_up.migrate().await?;
     PostgresStore::new(pool.clone())
         .migrate()
         .await
@@ -134,8 +140,10 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
     if config.seed_demo {
         seed_demo(&pool).await?;
     }
+    start_up.finish().await?;
+    let bulk = store::imports::Admission::new(bulk, config.database.admission);
     let hashing = app::password::Hashing::new(config.sign_in.hashing_slots, config.sign_in.hashing_queue);
-    Ok(AppState { leptos_options, pool, limits: config.limits, hashing })
+    Ok(AppState { leptos_options, pool, bulk, limits: config.limits, hashing })
 }
 
 /// Creates the demo account once, and says how to sign in to it.

@@ -29,7 +29,7 @@ pub fn config(limits: rules::Limits) -> server::Config {
         database_url: String::new(),
         address: "127.0.0.1:3000".parse().expect("an address"),
         seed_demo: false,
-        pool_size: 1,
+        database: server::config::DatabaseConfig::default(),
         site_root: "target/site".into(),
         public_origin: None,
         max_request_bytes: 8 * 1024 * 1024,
@@ -42,7 +42,8 @@ pub fn config(limits: rules::Limits) -> server::Config {
 pub fn router_with(pool: PgPool, config: server::Config) -> Router {
     let options = LeptosOptions::builder().output_name("contacts").build();
     let hashing = app::password::Hashing::new(config.sign_in.hashing_slots, config.sign_in.hashing_queue);
-    let state = AppState { leptos_options: options, pool, limits: config.limits, hashing };
+    let bulk = store::imports::Admission::new(pool.clone(), config.database.admission);
+    let state = AppState { leptos_options: options, pool, bulk, limits: config.limits, hashing };
     server::router(state, &config)
 }
 

@@ -24,7 +24,11 @@
 //! - [`mod@undo`]: undo a committed import.
 //! - [`notifications`]: what the user is told when an import finishes.
 //! - [`locks`]: the per-account lock on contacts.
+//! - [`admission`]: who may run a confirm or an undo now (one per account
+//!   across servers, repeats of one confirm answered by its one run), with
+//!   no connection held while waiting.
 
+pub mod admission;
 mod codec;
 pub mod existing;
 pub mod history;
@@ -38,6 +42,7 @@ mod record;
 pub mod undo;
 mod write;
 
+pub use admission::{Admission, AdmissionError, AdmissionSettings};
 pub use existing::{existing_contacts, MAX_LOOKUP_KEYS};
 pub use history::{detail, list, CHANGES_PER_PAGE, HISTORY_LIMIT};
 pub use hooks::{MergeHooks, MergeStep, PausedMerge};
