@@ -35,6 +35,45 @@ pub struct Config {
     pub limits: rules::Limits,
     /// Sign-in's bounds and where the client address comes from.
     pub sign_in: SignInConfig,
+    /// How `POST /api/files/check` reads files: in a child process, with
+    /// limits, a few at once.
+    pub file_check: FileCheckConfig,
+}
+
+/// The file check's sandbox: which program to run as the reading child,
+/// what each child may take, and how many run at once.
+#[derive(Clone, Debug)]
+pub struct FileCheckConfig {
+    /// The program run as `<program> read-file …`: this server's own
+    /// executable (`std::env::current_exe()`).
+    pub program: std::path::PathBuf,
+    /// Each child's address space on top of its start
+    /// (`FILE_CHECK_MEMORY_MB`, default 1024), CPU time
+    /// (`FILE_CHECK_CPU_SECONDS`, 30) and wall-clock time
+    /// (`FILE_CHECK_WALL_SECONDS`, 60).
+    pub reader: sheets::sandbox::ChildLimits,
+    /// Children at once (`FILE_CHECK_SLOTS`, default: the number of
+    /// cores); beyond them the answer is 503 "busy".
+    pub slots: usize,
+}
+
+impl FileCheckConfig {
+    /// The defaults for this machine, running `program` as the child.
+    pub fn default_for_this_machine(program: std::path::PathBuf) -> FileCheckConfig {
+        let cores = std::thread::available_parallelism().map_or(2, |count| count.get());
+        FileCheckConfig { program, reader: sheets::sandbox::ChildLimits::DEFAULT, slots: cores }
+    }
+
+    fn from_env() -> Result<FileCheckConfig, ConfigError> {
+        let program = std::env::current_exe().map_err(ConfigError::NoProgramPath)?;
+        let defaults = FileCheckConfig::default_for_this_machine(program);
+        let mut reader = defaults.reader;
+        reader.memory_bytes = number_or("FILE_CHECK_MEMORY_MB", reader.memory_bytes >> 20)?.saturating_mul(1 << 20);
+        reader.cpu_seconds = number_or("FILE_CHECK_CPU_SECONDS", reader.cpu_seconds)?;
+        reader.wall = seconds_or("FILE_CHECK_WALL_SECONDS", reader.wall)?;
+        let slots = number_or("FILE_CHECK_SLOTS", defaults.slots)?;
+        Ok(FileCheckConfig { program: defaults.program, reader, slots })
+    }
 }
 
 /// How many passwords are checked at once, how many sign-ins may wait for
@@ -123,6 +162,8 @@ pub enum ConfigError {
     MissingDatabaseUrl,
     #[error("{name} is {value:?}, which is not {expected}")]
     Malformed { name: &'static str, value: String, expected: &'static str },
+    #[error("the server cannot find its own program file, which the file check runs: {0}")]
+    NoProgramPath(#[source] std::io::Error),
 }
 
 impl Config {
@@ -161,7 +202,19 @@ impl Config {
                 _ => None,
             },
         };
-        Ok(Config { database_url, address, seed_demo, database, site_root, public_origin, max_request_bytes, limits, sign_in })
+        let file_check = FileCheckConfig::from_env()?;
+        Ok(Config {
+            database_url,
+            address,
+            seed_demo,
+            database,
+            site_root,
+            public_origin,
+            max_request_bytes,
+            limits,
+            sign_in,
+            file_check,
+        })
     }
 }
 

@@ -4,10 +4,16 @@
 //! else a 4xx with the same plain sentence the browser shows, and nothing
 //! is written.
 //!
-//! Reading runs on a blocking thread, one file at a time per core, and a
-//! panic in a reader is caught and answered as a damaged file.
+//! Invariant: the server never parses a posted file itself. Each file is
+//! read by a child process (this program run again as `server read-file`,
+//! see `sheets::sandbox`) with its own address-space and CPU limits and a
+//! wall-clock deadline, so whatever a file makes the reader do, the
+//! server's memory and threads are untouched: a child that runs out of
+//! memory or time, or crashes, is a plain "this file could not be read"
+//! sentence. At most `FileCheckConfig::slots` children run at once; beyond
+//! them the answer is 503 "busy" at once. Who is calling is decided
+//! before the body is read (`security::require_sign_in`).
 
-use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 
 use axum::body::Bytes;
@@ -16,10 +22,12 @@ use axum::extract::{Query, State};
 use axum::routing::post;
 use axum::{Json, Router};
 use rules::headers::HeaderMapping;
-use sheets::read::{read_workbook, ReadError, Workbook};
 use serde::{Deserialize, Serialize};
+use sheets::read::{HeaderRow, ReadError, RowsRead};
+use sheets::sandbox::{ChildAnswer, Sandbox};
 use tokio::sync::Semaphore;
 
+use crate::config::FileCheckConfig;
 use app::error::{AppError, FileRefusal};
 use app::server_context::{AppState, Caller};
 
@@ -43,10 +51,19 @@ struct FileQuery {
     name: Option<String>,
 }
 
+/// The reading children: how to start one, and the slots they take.
+struct Readers {
+    sandbox: Sandbox,
+    slots: Arc<Semaphore>,
+}
+
 /// The route. Its body limit is the largest file's (see `body_limit`),
 /// wider than the rest of the API's.
-pub fn routes() -> Router<AppState> {
-    let readers = Arc::new(Semaphore::new(std::thread::available_parallelism().map_or(2, |count| count.get())));
+pub fn routes(config: &FileCheckConfig) -> Router<AppState> {
+    let readers = Arc::new(Readers {
+        sandbox: Sandbox::new(config.program.clone(), config.reader),
+        slots: Arc::new(Semaphore::new(config.slots)),
+    });
     Router::new().route(crate::body_limit::FILE_CHECK, post(check)).layer(axum::Extension(readers))
 }
 
@@ -55,7 +72,7 @@ pub fn routes() -> Router<AppState> {
 async fn check(
     _caller: Caller,
     State(state): State<AppState>,
-    axum::Extension(readers): axum::Extension<Arc<Semaphore>>,
+    axum::Extension(readers): axum::Extension<Arc<Readers>>,
     query: Result<Query<FileQuery>, QueryRejection>,
     bytes: Result<Bytes, BytesRejection>,
 ) -> Result<Json<FileSummary>, AppError> {
@@ -66,33 +83,39 @@ async fn check(
         tracing::warn!(%rejection, "the posted file could not be received");
         AppError::BadRequest("The file did not arrive whole. Try again.".into())
     })?;
-    let _permit = readers.acquire().await.map_err(|_| AppError::Busy)?;
+    let _slot = readers.slots.clone().try_acquire_owned().map_err(|_| AppError::Busy)?;
     let limits = state.limits;
+    let reading = readers.clone();
     let read = tokio::task::spawn_blocking(move || {
-        std::panic::catch_unwind(AssertUnwindSafe(|| read_workbook(&bytes, &name, None, &limits)))
+        reading.sandbox.read(&bytes, &name, None, HeaderRow::FIRST, &limits)
     })
     .await;
     match read {
-        Ok(Ok(Ok(workbook))) => Ok(Json(summary(workbook))),
-        Ok(Ok(Err(error))) => Err(AppError::FileRefused { reason: refusal_for(&error), message: error.to_string() }),
-        Ok(Err(_)) | Err(_) => {
-            tracing::error!("the spreadsheet reader panicked on a posted file");
-            Err(AppError::FileRefused {
-                reason: FileRefusal::Unreadable,
-                message: "This file is damaged and could not be read. Open it in Excel, save it again as .xlsx, and try again."
-                    .into(),
-            })
+        Ok(Ok(ChildAnswer { answer: Ok(read), .. })) => Ok(Json(summary(read))),
+        Ok(Ok(ChildAnswer { answer: Err(error), stderr })) => {
+            if let ReadError::ReaderStopped { cause } = &error {
+                tracing::warn!(?cause, %stderr, "the reading child was stopped");
+            }
+            Err(AppError::FileRefused { reason: refusal_for(&error), message: error.to_string() })
+        }
+        Ok(Err(error)) => {
+            tracing::error!(%error, "the file check could not run its reading child");
+            Err(AppError::Internal)
+        }
+        Err(error) => {
+            tracing::error!(%error, "the file check's reading task failed");
+            Err(AppError::Internal)
         }
     }
 }
 
-fn summary(workbook: Workbook) -> FileSummary {
-    let mapping = HeaderMapping::new(&workbook.sheet.headers);
+fn summary(read: RowsRead) -> FileSummary {
+    let mapping = HeaderMapping::new(&read.headers);
     FileSummary {
-        format: workbook.format,
-        sheet_names: workbook.sheet_names,
-        sheet: workbook.sheet.name,
-        rows: workbook.sheet.rows.len(),
+        format: read.sheet.format,
+        sheet_names: read.sheet.sheet_names,
+        sheet: read.sheet.name,
+        rows: read.rows as usize,
         recognised: mapping.recognised().map(|column| column.header.clone()).collect(),
         ignored: mapping.ignored().map(|column| column.header.clone()).collect(),
     }

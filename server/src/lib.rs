@@ -88,7 +88,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-cache")));
     Router::new()
         .merge(assets)
-        .merge(files::routes())
+        .merge(files::routes(&config.file_check))
         .merge(downloads::routes())
         .merge(exports::routes())
         .leptos_routes_with_context(&state, routes, set_page_csp, move || shell(options.clone()))

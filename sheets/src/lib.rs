@@ -15,6 +15,9 @@
 //! - [`read`] (feature `read`): bytes + file name → the chosen sheet's rows,
 //!   with calamine for workbooks and the `csv` crate for CSV, each file
 //!   checked before calamine sees it.
+//! - [`sandbox`] (feature `sandbox`, unix): [`read`] in a child process
+//!   with address-space, CPU and wall-clock limits, so nothing a file does
+//!   reaches the process that asked (the server's file check).
 //! - [`layout`]: a workbook to write, described as data (sheets, columns,
 //!   rows of strings), so that deciding a layout needs no writer.
 //! - [`write`] (feature `write`): a layout as an xlsx file, a table as CSV;
@@ -23,6 +26,8 @@
 pub mod layout;
 #[cfg(feature = "read")]
 pub mod read;
+#[cfg(all(feature = "sandbox", unix))]
+pub mod sandbox;
 pub mod sheet;
 pub mod size;
 #[cfg(feature = "write")]

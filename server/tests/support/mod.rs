@@ -35,6 +35,8 @@ pub fn config(limits: rules::Limits) -> server::Config {
         max_request_bytes: 8 * 1024 * 1024,
         limits,
         sign_in: server::config::SignInConfig::default_for_this_machine(),
+        // The server's own binary, as in production (it re-runs itself).
+        file_check: server::config::FileCheckConfig::default_for_this_machine(env!("CARGO_BIN_EXE_server").into()),
     }
 }
 

@@ -53,6 +53,22 @@ pub enum ReadError {
     },
     /// The text the sheet holds is more than the reader's text budget.
     TooMuchText { max: u64 },
+    /// The reader was stopped before it finished: the sandbox it runs in
+    /// (a child process on the server, the worker in the browser) ended it
+    /// for taking more memory or time than one file may, or it crashed.
+    ReaderStopped { cause: ReaderStop },
+}
+
+/// Why the sandbox ended a read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReaderStop {
+    /// It needed more memory than one file may take.
+    Memory,
+    /// It took more time than one file may take.
+    Time,
+    /// It ended some other way (a crash).
+    Crash,
 }
 
 impl fmt::Display for ReadError {
@@ -129,6 +145,11 @@ impl fmt::Display for ReadError {
                 "This sheet holds more than {} of text, which is more than we can read at once. Split it into smaller files.",
                 megabytes(*max, Round::Down)
             ),
+            ReadError::ReaderStopped { cause } => f.write_str(match cause {
+                ReaderStop::Memory => "This file could not be read: it needs more memory than one file may take. Split it into smaller files, or open it in Excel, save it again as .xlsx (Excel Workbook) and try again.",
+                ReaderStop::Time => "This file could not be read: reading it took longer than one file may take. Split it into smaller files, or open it in Excel, save it again as .xlsx (Excel Workbook) and try again.",
+                ReaderStop::Crash => "This file could not be read: it made our reader fail. Open it in Excel, save it again as .xlsx (Excel Workbook) and try again.",
+            }),
         }
     }
 }

@@ -168,7 +168,7 @@ mod zip_guard;
 use serde::{Deserialize, Serialize};
 
 pub use builder::MAX_TEXT_BYTES;
-pub use error::ReadError;
+pub use error::{ReadError, ReaderStop};
 pub use rows::{HeaderRow, OpenedSheet, RowSink, RowsRead, MAX_HEADER_CANDIDATES};
 pub use value::MAX_CELL_CHARS;
 

@@ -1,0 +1,103 @@
+//! Reading in a child process (`sheets::sandbox`): the child's answer is
+//! the reader's own, and a child that needs more memory or time than it
+//! may is stopped and said so in a plain sentence, the asking process
+//! untouched.
+
+#![cfg(all(feature = "sandbox", unix))]
+
+use std::time::Duration;
+
+use sheets::read::{HeaderRow, ReadError, ReaderStop};
+use sheets::sandbox::{ChildLimits, Sandbox};
+use sheets::{FileFormat, Limits};
+
+fn sandbox(limits: ChildLimits) -> Sandbox {
+    Sandbox::new(env!("CARGO_BIN_EXE_sheets-read"), limits)
+}
+
+fn read(sandbox: &Sandbox, name: &str) -> Result<sheets::read::RowsRead, ReadError> {
+    let bytes = corpus::find(name).expect("a corpus kind").bytes();
+    sandbox
+        .read(&bytes, name, None, HeaderRow::FIRST, &Limits::DEFAULT)
+        .expect("the child runs")
+        .answer
+}
+
+#[test]
+fn a_readable_file_is_read_in_the_child() {
+    let read = read(&sandbox(ChildLimits::DEFAULT), "contacts.ods").expect("read");
+    assert_eq!(read.sheet.format, FileFormat::Ods);
+    assert_eq!(read.headers, corpus::CONTACT_HEADERS);
+    assert_eq!(read.rows, 2);
+}
+
+#[test]
+fn a_refusal_in_the_child_keeps_its_sentence() {
+    let error = read(&sandbox(ChildLimits::DEFAULT), "pdf-named.xlsx").unwrap_err();
+    assert_eq!(
+        error,
+        ReadError::NotASpreadsheet {
+            looks_like: Some("a PDF document".into())
+        }
+    );
+}
+
+#[test]
+fn a_file_that_needs_more_memory_than_the_child_may_take_is_stopped() {
+    let limits = ChildLimits {
+        memory_bytes: 32 << 20,
+        ..ChildLimits::DEFAULT
+    };
+    let bytes = corpus::find("100mb-shared-strings.xlsx").unwrap().bytes();
+    let answer = sandbox(limits).read(&bytes, "x.xlsx", None, HeaderRow::FIRST, &Limits::DEFAULT).expect("runs");
+    eprintln!("{}", answer.stderr);
+    let error = answer.answer.unwrap_err();
+    assert_eq!(
+        error,
+        ReadError::ReaderStopped {
+            cause: ReaderStop::Memory
+        }
+    );
+    assert!(error.to_string().starts_with("This file could not be read: "));
+}
+
+#[test]
+fn a_read_past_the_wall_clock_is_stopped() {
+    let limits = ChildLimits {
+        wall: Duration::from_millis(100),
+        ..ChildLimits::DEFAULT
+    };
+    let error = read(&sandbox(limits), "million-rows.csv").unwrap_err();
+    assert_eq!(
+        error,
+        ReadError::ReaderStopped {
+            cause: ReaderStop::Time
+        }
+    );
+}
+
+#[test]
+fn a_read_past_its_cpu_time_is_stopped() {
+    let limits = ChildLimits {
+        cpu_seconds: 1,
+        ..ChildLimits::DEFAULT
+    };
+    // Reading a million rows of xlsx takes several seconds of CPU.
+    let error = read(&sandbox(limits), "million-rows.xlsx").unwrap_err();
+    assert_eq!(
+        error,
+        ReadError::ReaderStopped {
+            cause: ReaderStop::Time
+        }
+    );
+}
+
+#[test]
+fn a_program_that_is_not_there_is_the_askers_failure() {
+    let missing = Sandbox::new("/nonexistent/sheets-read", ChildLimits::DEFAULT);
+    let outcome = missing.read(b"a,b\n", "a.csv", None, HeaderRow::FIRST, &Limits::DEFAULT);
+    assert!(matches!(
+        outcome,
+        Err(sheets::sandbox::SandboxError::Start(_))
+    ));
+}
