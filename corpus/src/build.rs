@@ -202,6 +202,52 @@ pub fn biff(kind: u16, data: &[u8]) -> Vec<u8> {
     out
 }
 
+/// An Excel 5.0/95 (BIFF5) workbook of one worksheet called `sheet`, each
+/// row of `rows` written as LABEL records, in a compound file's `Book`
+/// stream as Excel 5 saved them. Text is code page 1252 (characters
+/// outside Latin-1 become `?`).
+pub fn biff5_workbook(sheet: &str, rows: &[Vec<&str>]) -> Vec<u8> {
+    let bof = |kind: u16| {
+        biff(
+            0x0809,
+            &[&0x0500u16.to_le_bytes()[..], &kind.to_le_bytes(), &[0; 4]].concat(),
+        )
+    };
+    let latin1 = |text: &str| -> Vec<u8> {
+        text.chars()
+            .map(|c| u8::try_from(u32::from(c)).unwrap_or(b'?'))
+            .collect()
+    };
+    let name = latin1(sheet);
+    let bound_sheet = |offset: u32| {
+        let mut data = offset.to_le_bytes().to_vec();
+        data.extend([0, 0, name.len() as u8]);
+        data.extend(&name);
+        biff(0x0085, &data)
+    };
+    let codepage = biff(0x0042, &1252u16.to_le_bytes());
+    let globals_len = bof(0x0005).len() + codepage.len() + bound_sheet(0).len() + 4;
+    let mut stream = bof(0x0005);
+    stream.extend(codepage);
+    stream.extend(bound_sheet(globals_len as u32));
+    stream.extend(biff(0x000A, &[]));
+    stream.extend(bof(0x0010));
+    for (r, row) in rows.iter().enumerate() {
+        for (c, text) in row.iter().enumerate() {
+            let text = latin1(text);
+            let mut data = Vec::new();
+            data.extend((r as u16).to_le_bytes());
+            data.extend((c as u16).to_le_bytes());
+            data.extend(0u16.to_le_bytes());
+            data.extend((text.len() as u16).to_le_bytes());
+            data.extend(text);
+            stream.extend(biff(0x0204, &data));
+        }
+    }
+    stream.extend(biff(0x000A, &[]));
+    compound_file(&[("Book", stream)])
+}
+
 /// A BIFF8 `XLUnicodeString` (compressed when Latin-1 fits).
 pub fn biff_string(text: &str, short: bool) -> Vec<u8> {
     let units: Vec<u16> = text.encode_utf16().collect();

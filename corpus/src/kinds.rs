@@ -16,6 +16,10 @@ pub struct Kind {
     /// Large or slow to make (megabytes, or tens of megabytes inflated):
     /// made on demand, never committed, left out of fuzz seeds.
     pub large: bool,
+    /// calamine alone loops or allocates gigabytes on it: read it only
+    /// inside a sandbox (a child process with limits, a worker), never in
+    /// a test's or the fuzzer's own process. Left out of fuzz seeds.
+    pub contained: bool,
     build: fn() -> Vec<u8>,
 }
 
@@ -37,6 +41,7 @@ const fn kind(file_name: &'static str, about: &'static str, build: fn() -> Vec<u
         file_name,
         about,
         large: false,
+        contained: false,
         build,
     }
 }
@@ -46,6 +51,17 @@ const fn large(file_name: &'static str, about: &'static str, build: fn() -> Vec<
         file_name,
         about,
         large: true,
+        contained: false,
+        build,
+    }
+}
+
+const fn contained(file_name: &'static str, about: &'static str, build: fn() -> Vec<u8>) -> Kind {
+    Kind {
+        file_name,
+        about,
+        large: false,
+        contained: true,
         build,
     }
 }
@@ -150,12 +166,12 @@ pub static KINDS: &[Kind] = &[
     ),
     kind("truncated.xls", "an xls cut off half way", truncated_xls),
     kind("truncated.ods", "an ods cut off half way", truncated_ods),
-    kind(
+    contained(
         "unclosed-table.ods",
         "an ods whose content ends inside a table (calamine would loop)",
         unclosed_table,
     ),
-    kind(
+    contained(
         "huge-record.xlsb",
         "an xlsb record claiming 256 MB",
         huge_record,
@@ -186,17 +202,17 @@ pub static KINDS: &[Kind] = &[
         "a zip of 10,001 entries",
         too_many_entries,
     ),
-    kind(
+    contained(
         "huge-string-count.xlsx",
         "shared strings declaring 99,999,999,999,999 items",
         huge_string_count,
     ),
-    kind(
+    contained(
         "grid-bomb.xls",
         "an xls with cells in A1 and IV65536 (a 16.7 million cell grid)",
         grid_bomb,
     ),
-    kind(
+    contained(
         "dimension-lie.xls",
         "an xls whose DIMENSIONS record claims 4 billion rows",
         dimension_lie,
@@ -233,9 +249,14 @@ pub static KINDS: &[Kind] = &[
         zip_encrypted,
     ),
     kind(
-        "old-excel-95.xls",
-        "an Excel 95 (BIFF5) workbook",
-        old_excel_95,
+        "excel-95.xls",
+        "an Excel 95 (BIFF5) workbook of the contacts, text in code page 1252",
+        excel_95,
+    ),
+    kind(
+        "excel-4.xls",
+        "an Excel 4.0 (BIFF4) workbook: a bare record stream, no compound file",
+        excel_4,
     ),
     // ---- sizes and limits ----
     large(
@@ -877,23 +898,23 @@ fn zip_encrypted() -> Vec<u8> {
     bytes
 }
 
-fn old_excel_95() -> Vec<u8> {
-    // BIFF5: a BOF of version 0x0500, a sheet, an EOF.
-    let bof = |kind: u16| {
-        biff(
-            0x0809,
-            &[&0x0500u16.to_le_bytes()[..], &kind.to_le_bytes(), &[0; 4]].concat(),
-        )
-    };
-    let mut stream = bof(0x0005);
+fn excel_95() -> Vec<u8> {
+    let rows: Vec<Vec<&str>> = std::iter::once(CONTACT_HEADERS.to_vec())
+        .chain(CONTACT_ROWS.iter().map(|row| row.to_vec()))
+        .collect();
+    biff5_workbook("Contacts", &rows)
+}
+
+fn excel_4() -> Vec<u8> {
+    // A BIFF4 worksheet: BOF (0x0409, version 0x0400, a worksheet), a
+    // label in A1, EOF.
+    let mut stream = biff(0x0409, &[0x00, 0x04, 0x10, 0x00, 0x00, 0x00]);
     stream.extend(biff(
-        0x0085,
-        &[&[0, 0, 0, 0, 0, 0][..], &[8], b"Contacts"].concat(),
+        0x0204,
+        &[&[0, 0, 0, 0, 0, 0][..], &4u16.to_le_bytes(), b"Name"].concat(),
     ));
     stream.extend(biff(0x000A, &[]));
-    stream.extend(bof(0x0010));
-    stream.extend(biff(0x000A, &[]));
-    compound_file(&[("Book", stream)])
+    stream
 }
 
 // ---- sizes and limits ----

@@ -23,7 +23,8 @@ use std::path::{Path, PathBuf};
 /// Which kinds [`write`] writes.
 #[derive(Clone, Debug, Default)]
 pub struct Selection {
-    /// Leave out the large kinds.
+    /// Leave out the large kinds, and those only a sandbox should read
+    /// ([`Kind::contained`]): what the fuzzer starts from.
     pub small_only: bool,
     /// Leave out files bigger than this many bytes.
     pub max_bytes: Option<usize>,
@@ -33,7 +34,7 @@ pub struct Selection {
 
 impl Selection {
     fn wants(&self, kind: &Kind) -> bool {
-        (!self.small_only || !kind.large)
+        (!self.small_only || !(kind.large || kind.contained))
             && (self.only.is_empty() || self.only.iter().any(|name| name == kind.file_name))
     }
 }

@@ -5,7 +5,8 @@
 //! ```
 //!
 //! `DIR` defaults to `target/corpus` in the workspace. `--small` leaves out
-//! the large kinds (megabytes, or gigabytes inflated); `--max-bytes` any
+//! the large kinds (megabytes, or gigabytes inflated) and those only a
+//! sandbox should read; `--max-bytes` any
 //! file bigger than N bytes (the fuzz seeds); `--list` only prints the
 //! kinds.
 

@@ -35,7 +35,8 @@ fn read(name: &str) -> Sheet {
 
 fn import_all(large: bool) {
     let mut failures = Vec::new();
-    for kind in corpus::KINDS.iter().filter(|kind| kind.large == large) {
+    // Contained kinds are read only in a sandbox (sheets' read_bad_files).
+    for kind in corpus::KINDS.iter().filter(|kind| kind.large == large && !kind.contained) {
         let Ok(workbook) = read_workbook(&kind.bytes(), kind.file_name, None, &Limits::DEFAULT) else {
             continue;
         };

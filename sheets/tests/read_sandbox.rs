@@ -101,3 +101,36 @@ fn a_program_that_is_not_there_is_the_askers_failure() {
         Err(sheets::sandbox::SandboxError::Start(_))
     ));
 }
+
+#[test]
+fn every_kind_of_the_corpus_gets_rows_or_a_plain_sentence_in_the_child() {
+    let sandbox = sandbox(ChildLimits {
+        memory_bytes: 512 << 20,
+        cpu_seconds: 20,
+        wall: Duration::from_secs(60),
+    });
+    let mut failures = Vec::new();
+    for kind in corpus::KINDS {
+        let bytes = kind.bytes();
+        let start = std::time::Instant::now();
+        let answer = sandbox
+            .read(&bytes, kind.file_name, None, HeaderRow::FIRST, &Limits::DEFAULT)
+            .expect("the child runs")
+            .answer;
+        let took = start.elapsed();
+        match &answer {
+            Ok(read) => println!(
+                "{:<32} {:?}, {} rows in {took:.2?}",
+                kind.file_name, read.sheet.format, read.rows
+            ),
+            Err(error) => {
+                println!("{:<32} {error:?} in {took:.2?}", kind.file_name);
+                let sentence = error.to_string();
+                if !sentence.ends_with('.') || sentence.contains("calamine") {
+                    failures.push(format!("{}: {sentence}", kind.file_name));
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
+}

@@ -1,4 +1,5 @@
-//! Reading xls (BIFF8) workbooks built record by record, for the cell
+//! Reading xls (BIFF8, and Excel 95's BIFF5) workbooks built record by
+//! record, for the cell
 //! records LibreOffice's own xls files do not use.
 
 #![cfg(feature = "read")]
@@ -231,39 +232,49 @@ fn encrypted_and_old_xls_files_get_clear_errors() {
         ReadError::PasswordProtected
     );
 
-    let biff5 = compound_file(&[(
-        "Book",
-        [
-            biff(
-                0x0809,
-                &[&0x0500u16.to_le_bytes()[..], &5u16.to_le_bytes(), &[0; 4]].concat(),
-            ),
-            biff(0x000A, &[]),
-        ]
-        .concat(),
-    )]);
-    let error = read(&biff5, "old.xls").unwrap_err();
+    // Excel 2.x–4.0 saved a bare record stream, not a compound file.
+    let excel_4 = corpus::find("excel-4.xls").expect("a corpus kind").bytes();
+    let error = read(&excel_4, "old.xls").unwrap_err();
     assert_eq!(error, ReadError::OldExcelFormat);
-    assert!(error.to_string().contains("Excel 95"));
+    assert!(error.to_string().contains("Excel 4.0 or earlier"));
+}
+
+#[test]
+fn excel_95_workbooks_are_read() {
+    // As Excel 5.0/95 saved them: BIFF5 records in a `Book` stream, text
+    // in the workbook's code page (1252 here).
+    let rows = vec![
+        vec!["Name", "Email", "City"],
+        vec!["Zoë Müller", "zoe@example.com", "Genève"],
+        vec!["Ben", "ben@example.com", "Köln"],
+    ];
+    let bytes = corpus::build::biff5_workbook("Contacts", &rows);
+    let workbook = read_ok(&bytes, "old.xls");
+    assert_eq!(workbook.format, FileFormat::Xls);
+    assert_eq!(workbook.sheet_names, ["Contacts"]);
+    assert_eq!(workbook.sheet.headers, rows[0]);
+    assert_eq!(all_texts(&workbook), rows[1..]);
+    // The corpus's Excel 95 file reads as the other formats' contacts do.
+    let contacts = corpus::find("excel-95.xls").expect("a corpus kind").bytes();
+    let workbook = read_ok(&contacts, "excel-95.xls");
+    assert_eq!(workbook.sheet.headers, corpus::CONTACT_HEADERS);
+    assert_eq!(all_texts(&workbook), corpus::CONTACT_ROWS);
 }
 
 #[test]
 fn broken_xls_records_are_reported_as_damage() {
-    // A shared string index past the table.
+    // A shared string index past the table: calamine leaves the cell out.
     let mut sheet = label_sst(0, 0, 0);
     sheet.extend(label_sst(1, 0, 99));
     let bytes = xls(&[], &["Name"], &[("Sheet1", 0, sheet)]);
-    assert!(matches!(
-        read(&bytes, "bad.xls"),
-        Err(ReadError::Damaged { .. })
-    ));
+    let workbook = read_ok(&bytes, "bad.xls");
+    assert_eq!(workbook.sheet.headers, ["Name"]);
+    assert!(workbook.sheet.rows.is_empty(), "{:?}", workbook.sheet.rows);
 
     // A number record too short for its value.
     let mut sheet = label_sst(0, 0, 0);
     sheet.extend(biff(0x0203, &[1, 0, 0, 0]));
     let bytes = xls(&[], &["Name"], &[("Sheet1", 0, sheet)]);
-    assert!(matches!(
-        read(&bytes, "bad.xls"),
-        Err(ReadError::Damaged { .. })
-    ));
+    let result = read(&bytes, "bad.xls");
+    assert!(matches!(result, Err(ReadError::Damaged { .. })), "{result:?}");
 }

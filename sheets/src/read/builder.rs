@@ -47,28 +47,6 @@ impl TextBudget {
         }
     }
 
-    /// Counts `bytes` that calamine will hold for the workbook (as the
-    /// pre-flight checks estimate them), failing once the budget is spent:
-    /// the file unpacks to more than can be read.
-    pub(crate) fn charge_parsed(&mut self, bytes: u64) -> Result<(), ReadError> {
-        self.used = self.used.saturating_add(bytes);
-        if self.used > self.max {
-            Err(ReadError::UnpacksTooLarge { max: self.max })
-        } else {
-            Ok(())
-        }
-    }
-
-    /// Counts shared strings that calamine will hold (as the pre-flight
-    /// checks estimate them), failing like the sheet's text does.
-    pub(crate) fn charge_text(&mut self, bytes: u64) -> Result<(), ReadError> {
-        self.used = self.used.saturating_add(bytes);
-        if self.used > self.max {
-            Err(ReadError::TooMuchText { max: self.max })
-        } else {
-            Ok(())
-        }
-    }
 }
 
 /// Where the builder is in the sheet.

@@ -3,11 +3,6 @@
 //! calamine's errors as [`ReadError`]s, and calamine calls run so that a
 //! panic inside calamine becomes an error instead of a crash (where the
 //! build can catch panics at all).
-//!
-//! The byte sizes calamine's values take on a 64-bit machine are here too:
-//! the pre-flight checks estimate calamine's memory with them. They are
-//! fixed numbers rather than `size_of` so that the browser (wasm32, where
-//! everything is smaller) and the server refuse exactly the same files.
 
 use std::borrow::Cow;
 
@@ -17,18 +12,6 @@ use super::builder::RowBuilder;
 use super::dates::DateSystem;
 use super::error::ReadError;
 use super::value::Value;
-
-/// `String` (and `Vec`): pointer, capacity, length.
-pub(crate) const STRING_BYTES: u64 = 24;
-/// `calamine::Data` and `calamine::DataRef`.
-pub(crate) const DATA_BYTES: u64 = 32;
-/// `calamine::Cell<Data>`: a position and a `Data`.
-pub(crate) const CELL_DATA_BYTES: u64 = 40;
-/// `calamine::Cell<String>`.
-pub(crate) const CELL_STRING_BYTES: u64 = 32;
-/// A `Vec` that grows by doubling may hold up to twice what it needs, and
-/// for a moment both the old and the new buffer: count each element twice.
-pub(crate) const GROWTH: u64 = 2;
 
 /// A calamine value as ours. Numbers calamine recognised as dates (by the
 /// cell's number format) become dates in `system`.
@@ -123,8 +106,7 @@ pub(crate) fn feed_range<'r>(
 
 /// A calamine error as ours: a password is a password; a zip entry that
 /// inflates past its declared size (the zip crate stops it; calamine
-/// passes that on as an I/O error) looks unsafe, as it does when the
-/// pre-flight checks meet it; everything else calamine refuses is a
+/// passes that on as an I/O error) looks unsafe; everything else calamine refuses is a
 /// damaged file (with calamine's words for the log).
 pub(crate) fn calamine_error(format: &str, error: &dyn std::error::Error) -> ReadError {
     let detail = format!("{format} (calamine): {error}");
@@ -174,8 +156,7 @@ impl From<calamine::OdsError> for ReadError {
 /// Runs `read` (which calls calamine) so that a panic inside it becomes
 /// [`ReadError::Damaged`].
 ///
-/// The pre-flight checks exist so that calamine never panics; this is the
-/// net under them. It only works where panics unwind: on the server (and
+/// It only works where panics unwind: on the server's reading child (and
 /// in native tests). The browser's worker is built with `panic = "abort"`,
 /// where a panic ends the worker; the page then shows a plain "could not
 /// read this file" message and starts a fresh worker.
@@ -234,22 +215,5 @@ mod tests {
             Value::Text(Cow::Owned("01:30:00".into()))
         );
         assert_eq!(value(&Data::Empty, system), Value::Empty);
-    }
-}
-
-#[cfg(all(test, target_pointer_width = "64"))]
-mod sizes {
-    use super::*;
-    use std::mem::size_of;
-
-    #[test]
-    fn the_sizes_used_for_estimates_are_calamines_own() {
-        assert_eq!(size_of::<String>() as u64, STRING_BYTES);
-        assert!(size_of::<Data>() as u64 <= DATA_BYTES);
-        assert!(size_of::<DataRef<'_>>() as u64 <= DATA_BYTES);
-        assert!(size_of::<calamine::Cell<Data>>() as u64 <= CELL_DATA_BYTES);
-        assert!(size_of::<calamine::Cell<String>>() as u64 <= CELL_STRING_BYTES);
-        assert!(size_of::<calamine::Style>() as u64 <= super::super::xlsx::STYLE_BYTES);
-        assert!(size_of::<calamine::Font>() as u64 <= super::super::xlsx::FONT_BYTES);
     }
 }

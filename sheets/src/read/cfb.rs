@@ -1,21 +1,10 @@
-//! OLE2 compound files (the container of .xls, and of encrypted xlsx),
-//! walked exactly as calamine's `Cfb` walks them, before calamine does.
+//! OLE2 compound files (the container of .xls, of encrypted xlsx and of
+//! Word 97 files): their directory only, to tell which one a file is.
 //!
-//! calamine follows the file's sector chains without checking them: a
-//! chain that loops grows its copy without end (the directory's chain has
-//! no length to stop it), a sector number past the table or past the end
-//! of the file panics, and the table of tables (DIFAT) can name one sector
-//! thousands of times, each a fresh copy. This walk follows the same
-//! chains with the same rules and refuses the file when calamine would
-//! panic or loop: a chain may take at most as many steps as the file has
-//! sectors, every sector must lie in the file, every table index in its
-//! table, and the tables may not list more sectors than the file holds.
-//! It also yields the `Workbook` stream exactly as calamine will get it,
-//! for the BIFF pre-flight walk.
-//!
-//! Memory: calamine keeps a copy of the file's sectors, the tables and the
-//! streams it reads, each at most about the file's size; [`Compound::held`]
-//! says how much, for the read's budget.
+//! The walk follows the sector tables to the directory and reads the
+//! names in it, nothing else; it cannot loop (a chain may take at most as
+//! many steps as the file has sectors) and reads only inside the file.
+//! The streams themselves are calamine's to read.
 
 use encoding_rs::UTF_16LE;
 
@@ -26,9 +15,6 @@ const RESERVED_SECTORS: u32 = 0xFFFF_FFFA;
 const DIFSECT: u32 = 0xFFFF_FFFC;
 const END_OF_CHAIN: u32 = 0xFFFF_FFFE;
 const HEADER_BYTES: usize = 512;
-const MINI_SECTOR_BYTES: usize = 64;
-/// Streams shorter than this live in the mini stream.
-const MINI_CUTOFF: usize = 4096;
 
 fn damaged(what: &str) -> ReadError {
     ReadError::damaged(format!("compound file: {what}"))
@@ -50,17 +36,15 @@ fn to_u32(bytes: &[u8]) -> impl Iterator<Item = u32> + '_ {
         .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
 }
 
-/// One directory entry as calamine reads it.
+/// One directory entry: its name, and where its stream starts.
 #[derive(Clone, Debug)]
 struct Directory {
     name: String,
     start: u32,
-    len: u64,
 }
 
-/// The file's sectors as calamine's `Sectors` buffer sees them: read from
-/// the file in order, past its end only zeros, and a read that runs into
-/// the end returns what there was.
+/// The file's sectors: read from the file in order, past its end only
+/// zeros, and a read that runs into the end returns what there was.
 struct Sectors<'a> {
     /// The file after its header.
     body: &'a [u8],
@@ -138,21 +122,16 @@ impl<'a> Sectors<'a> {
     }
 }
 
-/// A compound file, checked, with what calamine will read from it.
+/// A compound file's directory.
 pub(crate) struct Compound {
     directories: Vec<Directory>,
-    /// The `Workbook` (or `Book`) stream as calamine will get it, or why
-    /// calamine will fail to.
-    workbook: Result<Vec<u8>, ReadError>,
-    held: u64,
 }
 
 impl Compound {
-    /// Walks the compound file in `data` as calamine's `Cfb::new` and
-    /// `get_stream("Workbook")` (then `"Book"`) will.
+    /// Reads the directory of the compound file in `data`.
     pub(crate) fn open(data: &[u8]) -> Result<Compound, ReadError> {
         let refuse = |stop: Stop| match stop {
-            Stop::Error => damaged("calamine cannot read it"),
+            Stop::Error => damaged("its directory cannot be read"),
             Stop::Refuse(why) => damaged(why),
         };
         if data.len() < HEADER_BYTES || !data.starts_with(SIGNATURE) {
@@ -167,12 +146,7 @@ impl Compound {
         if size > data.len() {
             return Err(damaged("too short"));
         }
-        if u16_at(data, 32) != 0x0006 {
-            return Err(damaged("bad mini sector size"));
-        }
         let dir_start = u32_at(data, 48);
-        let mini_fat_start = u32_at(data, 60);
-        let mini_fat_len = u32_at(data, 64);
         let difat_start = u32_at(data, 68);
         let maxid = u32::try_from(data.len() / size).unwrap_or(u32::MAX);
         let mut sectors = Sectors {
@@ -188,13 +162,13 @@ impl Compound {
         while id < RESERVED_SECTORS {
             steps += 1;
             if steps > u64::from(maxid) + 1 {
-                return Err(damaged("calamine cannot read it"));
+                return Err(damaged("its table of tables loops"));
             }
             let sector = sectors.get(id).map_err(refuse)?;
             difat.extend(to_u32(&sector));
             id = difat
                 .pop()
-                .ok_or_else(|| damaged("calamine cannot read it"))?;
+                .ok_or_else(|| damaged("its table of tables is empty"))?;
         }
         let fat_sectors: Vec<u32> = difat.into_iter().filter(|&id| id < DIFSECT).collect();
         if fat_sectors.len() as u64 > u64::from(maxid) + 1 {
@@ -214,70 +188,15 @@ impl Compound {
                 name.truncate(nul);
             }
             let start = u32_at(chunk, 116);
-            let len = if size == 512 {
-                u64::from(u32_at(chunk, 120))
-            } else {
-                let len = u64::from(u32_at(chunk, 120)) | (u64::from(u32_at(chunk, 124)) << 32);
-                // calamine converts it to `usize`, which panics on 32-bit
-                // machines (the browser) above 4 GB: refuse everywhere.
-                if len > u64::from(u32::MAX) {
-                    return Err(damaged("a directory entry claims more than 4 GB"));
-                }
-                len
-            };
-            directories.push(Directory { name, start, len });
+            directories.push(Directory { name, start });
         }
-        let Some(root) = directories.first().cloned() else {
+        let Some(root) = directories.first() else {
             return Err(damaged("no root entry"));
         };
         if version != 3 && root.start == END_OF_CHAIN {
             return Err(damaged("no root entry"));
         }
-
-        let (mini_fats, ministream) = if mini_fat_len > 0 {
-            if u64::from(mini_fat_len) > u64::from(maxid) + 1 {
-                return Err(damaged("its mini table is larger than the file"));
-            }
-            let ministream = sectors.chain(root.start, &fats, root.len).map_err(refuse)?;
-            let minifat = sectors
-                .chain(mini_fat_start, &fats, u64::from(mini_fat_len) * size as u64)
-                .map_err(refuse)?;
-            (to_u32(&minifat).collect::<Vec<u32>>(), ministream)
-        } else {
-            (Vec::new(), Vec::new())
-        };
-
-        let stream = |name: &str, sectors: &mut Sectors<'_>| -> Result<Vec<u8>, Stop> {
-            let Some(entry) = directories
-                .iter()
-                .find(|d| d.name.as_bytes().eq_ignore_ascii_case(name.as_bytes()))
-            else {
-                return Err(Stop::Error);
-            };
-            if entry.len < MINI_CUTOFF as u64 {
-                mini_chain(&ministream, &mini_fats, maxid, entry.start, entry.len)
-            } else {
-                sectors.chain(entry.start, &fats, entry.len)
-            }
-        };
-        let workbook = match stream("Workbook", &mut sectors) {
-            Ok(bytes) => Ok(bytes),
-            Err(Stop::Refuse(why)) => Err(damaged(why)),
-            Err(Stop::Error) => match stream("Book", &mut sectors) {
-                Ok(bytes) => Ok(bytes),
-                Err(stop) => Err(refuse(stop)),
-            },
-        };
-        let held = (sectors.filled as u64)
-            .saturating_add(4 * fats.len() as u64)
-            .saturating_add(ministream.len() as u64)
-            .saturating_add(4 * mini_fats.len() as u64)
-            .saturating_add(workbook.as_ref().map_or(0, |w| w.len() as u64));
-        Ok(Compound {
-            directories,
-            workbook,
-            held,
-        })
+        Ok(Compound { directories })
     }
 
     /// Whether any directory entry is called `name` (any case), as
@@ -287,57 +206,4 @@ impl Compound {
             .iter()
             .any(|d| d.name.as_bytes().eq_ignore_ascii_case(name.as_bytes()))
     }
-
-    /// The `Workbook` (or `Book`) stream as calamine will read it.
-    pub(crate) fn workbook(&self) -> Result<&[u8], ReadError> {
-        match &self.workbook {
-            Ok(bytes) => Ok(bytes),
-            Err(error) => Err(error.clone()),
-        }
-    }
-
-    /// Roughly what calamine holds for the container: its copy of the
-    /// sectors read, the tables, the mini stream and the workbook stream.
-    pub(crate) fn held(&self) -> u64 {
-        self.held
-    }
-}
-
-/// A small stream's chain through the mini stream, as calamine copies it
-/// (refusing what would make calamine read outside the mini stream or
-/// index past the mini table).
-fn mini_chain(
-    ministream: &[u8],
-    mini_fats: &[u32],
-    maxid: u32,
-    first: u32,
-    len: u64,
-) -> Result<Vec<u8>, Stop> {
-    let mut chain: Vec<u8> = Vec::new();
-    let mut id = first;
-    let mut steps: u64 = 0;
-    let max_id = u64::from(maxid) * 8;
-    while id != END_OF_CHAIN {
-        steps += 1;
-        if steps > max_id + 1 {
-            return Err(Stop::Refuse("a mini sector chain loops"));
-        }
-        if u64::from(id) > max_id {
-            return Err(Stop::Error);
-        }
-        let start = id as usize * MINI_SECTOR_BYTES;
-        let sector = ministream
-            .get(start..start + MINI_SECTOR_BYTES)
-            .ok_or(Stop::Refuse("a mini sector lies outside the mini stream"))?;
-        let room = len.saturating_sub(chain.len() as u64);
-        let take = (sector.len() as u64).min(room) as usize;
-        chain.extend_from_slice(&sector[..take]);
-        if chain.len() as u64 >= len {
-            break;
-        }
-        id = *mini_fats
-            .get(id as usize)
-            .ok_or(Stop::Refuse("a mini sector chain leaves its table"))?;
-    }
-    Ok(chain)
 }

@@ -46,6 +46,9 @@ pub(crate) fn container(bytes: &[u8]) -> Result<Container, ReadError> {
     {
         return Err(ReadError::not_a_spreadsheet(Some(name)));
     }
+    if is_old_excel(bytes) {
+        return Err(ReadError::OldExcelFormat);
+    }
     if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
         return Ok(Container::Text);
     }
@@ -56,6 +59,16 @@ pub(crate) fn container(bytes: &[u8]) -> Result<Container, ReadError> {
         return Err(ReadError::not_a_spreadsheet(Some(markup)));
     }
     Ok(Container::Text)
+}
+
+/// Whether the file starts with the BOF record of Excel 2.x, 3.0 or 4.0
+/// (record type 0x0009, 0x0209 or 0x0409, a short length): workbooks saved
+/// as a bare record stream, before Excel 5 put them in a compound file.
+fn is_old_excel(bytes: &[u8]) -> bool {
+    matches!(
+        bytes,
+        [0x09, 0x00 | 0x02 | 0x04, length, 0x00, ..] if (4..=16).contains(length)
+    )
 }
 
 /// Whether the start of the file has NUL bytes or many control characters,
@@ -105,6 +118,10 @@ mod tests {
         assert_eq!(container(b"Name,Email\nAnn,a@b.c\n"), Ok(Container::Text));
         assert_eq!(container(b"\xFF\xFEN\0"), Ok(Container::Text));
         assert_eq!(container(b"caf\xE9,b\n"), Ok(Container::Text));
+        assert_eq!(
+            container(b"\x09\x04\x06\x00\x00\x00\x10\x00"),
+            Err(ReadError::OldExcelFormat)
+        );
     }
 
     #[test]

@@ -21,7 +21,8 @@ pub enum ReadError {
     /// The bytes are not a spreadsheet format we read (a PDF, a picture, a
     /// Word document, a web page…). `looks_like` names what it seems to be.
     NotASpreadsheet { looks_like: Option<String> },
-    /// An Excel 5.0/95 (BIFF5) or older `.xls`.
+    /// An Excel 2.x–4.0 `.xls` (a bare BIFF2–4 record stream; Excel 5.0
+    /// and later, BIFF5 and BIFF8 in a compound file, are read).
     OldExcelFormat,
     /// The workbook is encrypted with a password.
     PasswordProtected,
@@ -86,7 +87,7 @@ impl fmt::Display for ReadError {
                 f.write_str(". Save it as .xlsx (Excel Workbook) or .csv and try again.")
             }
             ReadError::OldExcelFormat => f.write_str(
-                "This file was saved by a very old version of Excel (Excel 95 or earlier), which we cannot read. Open it in Excel, save it as .xlsx (Excel Workbook) and try again.",
+                "This file was saved by a very old version of Excel (Excel 4.0 or earlier), which we cannot read. Open it in Excel, save it as .xlsx (Excel Workbook) and try again.",
             ),
             ReadError::PasswordProtected => f.write_str(
                 "This file is password-protected, so it cannot be read. Open it in Excel, remove the password (File › Info › Protect Workbook › Encrypt with Password), save it and try again.",

@@ -7,132 +7,81 @@
 //! xlsm, xlsb or ods (by its parts); an OLE2 compound file is xls (or an
 //! encrypted xlsx: "password-protected"); text is CSV, whatever it is
 //! called. Anything else (a PDF, a picture, a web page saved as .xls, an
-//! Excel 95 file) gets a plain error saying what to do.
+//! Excel 2–4 file) gets a plain error saying what to do.
 //!
 //! calamine reads the workbooks (xlsx, xlsm, xlsb, xls, ods) and the `csv`
-//! crate reads CSV; the code here decides the format, checks each file
-//! before calamine sees it, and turns cells into text.
+//! crate reads CSV; the code here decides the format, makes the cheap
+//! checks below, and turns cells into text.
 //!
-//! Modules, one job each: `detect` (which container), `zip_guard` (zip
-//! checks and counting readers), `xml` (quick-xml, configured and reading
-//! attributes as calamine does), `ooxml` (the package's main part),
-//! `cfb` (the compound file, walked as calamine walks it), `xlsx`,
-//! `xlsb`, `xls`, `ods` (each format's pre-flight checks, then calamine),
-//! `csv`, `cells` (calamine's values and errors as ours, and its panics
-//! caught), `sheets` (which sheet), `builder` (cells to rows, the
-//! header, limits), `rows` (the streaming API: [`RowSink`],
-//! [`HeaderRow`]), `collect` (the sink behind [`read_workbook`]),
-//! `value`, `number_text`, `dates` (cell text), `error` ([`ReadError`]).
+//! Modules, one job each: `detect` (which container, from the first
+//! bytes), `zip_guard` (the zip directory's checks, and counting readers),
+//! `xml` (quick-xml, configured as calamine configures it), `ooxml` (the
+//! package's main part), `cfb` (the compound file's directory), `xlsx`,
+//! `xlsb`, `xls`, `ods` (each format through calamine), `csv`, `cells`
+//! (calamine's values and errors as ours, and its panics caught),
+//! `sheets` (which sheet), `builder` (cells to rows, the header,
+//! limits), `rows` (the streaming API: [`RowSink`], [`HeaderRow`]),
+//! `collect` (the sink behind [`read_workbook`]), `value`,
+//! `number_text`, `dates` (cell text), `error` ([`ReadError`]).
 //!
 //! # Hostile input
 //!
-//! calamine trusts the file. Unchecked, it allocates what a file declares
-//! (a shared-string count, a sheet's DIMENSIONS, an xlsb record length),
+//! calamine trusts the file: it allocates what a file declares (a
+//! shared-string count, a sheet's DIMENSIONS, an xlsb record length),
 //! builds a dense grid over every sheet of an xls or ods (one far-away
-//! cell makes millions; repeated ods rows and columns are copied out,
-//! text and all), copies a cell format's font into each of thousands of
-//! formats, loops forever on an ods cut off inside a table or a comment,
-//! follows compound-file sector chains that loop, builds formula text with
-//! inserts whose cost grows with the square of the formula, and indexes
-//! short xlsb and xls records out of bounds (a panic). An allocation
-//! failure aborts the process; in the browser's worker (built with
-//! `panic = "abort"`) so does a panic.
+//! cell makes millions), loops on an ods cut off inside a table, and can
+//! panic on short records. This crate does not re-parse the file to guess
+//! what calamine will do; the reader runs inside a sandbox that holds
+//! whatever it does: on the server, a child process with address-space,
+//! CPU and wall-clock limits ([`crate::sandbox`]); in the browser, the
+//! import worker (one file per fresh worker, with a memory ceiling and
+//! the page's watchdog). Either way the user gets a plain sentence
+//! ([`ReadError::ReaderStopped`]) and the asking process is untouched.
 //!
-//! So every file is checked first, by code that reads the parts calamine
-//! will read the way calamine will read them (mirroring calamine 0.38.0,
-//! which is why the workspace pins that version; quick-xml is the same
-//! crate for both), and refuses the file where calamine would panic, loop
-//! or run past the budget below. Only then does calamine run.
+//! What is still checked here, cheaply, before calamine runs (each with
+//! its plain sentence):
+//! - the file: at most `Limits::max_file_bytes`; not empty; by its first
+//!   bytes, not a PDF, picture, web page, Excel 2003 XML, Excel 2–4
+//!   (`OldExcelFormat`) or other binary ("not a spreadsheet");
+//! - zip packages (xlsx, xlsm, xlsb, ods), from the central directory
+//!   alone: at most 10,000 entries; declared uncompressed sizes at most
+//!   `Limits::max_inflated_bytes` in total; no entry over 16 MB with a
+//!   compression ratio above 200:1 ("looks unsafe"); no encrypted entry
+//!   ("password-protected"); no two entries whose names differ only in
+//!   case or slashes; and an entry can never inflate past its declared
+//!   size (the zip crate stops it). The package's main part (from
+//!   `_rels/.rels`, at most 8 MB) tells an xlsx from an xlsb, a Word
+//!   document or a presentation; an ods manifest with encryption data is
+//!   "password-protected";
+//! - compound files (xls), from the directory alone: an encrypted xlsx,
+//!   a Word or PowerPoint file. calamine refuses an encrypted xls itself.
 //!
-//! What bounds memory and time:
-//! - the file: at most `Limits::max_file_bytes`, checked before anything;
-//! - one budget, [`MAX_TEXT_BYTES`] (or `Limits::max_inflated_bytes` if
-//!   less), for what calamine will hold for the workbook as the checks
-//!   estimate it before it runs (shared strings, cell formats, sheet and
-//!   defined names with their formula text, and for xls and ods every
-//!   sheet's cell lists and dense grids, with the copy of the chosen
-//!   sheet's grid that calamine returns) together with the text of the
-//!   cells read (with [`HeaderRow::Choose`], every cell of the candidate
-//!   rows, beyond the header's columns too). Past it a file "unpacks to more than can be read"
-//!   (or, for text, "holds more text than can be read"). The estimates
-//!   use calamine's sizes on a 64-bit machine, so the browser (wasm32,
-//!   where they are about half) and the server refuse the same files;
+//! And while reading, whatever calamine yields:
 //! - the rows: the builder keeps only the header's columns (the header
 //!   may be at most `Limits::max_columns` wide), stops with an error past
-//!   `Limits::max_rows` data rows, and cuts each cell to
-//!   [`MAX_CELL_CHARS`] characters; a cell far away (XFD1048576) in an
-//!   xlsx or xlsb is skipped as it streams past, never allocated. It holds
-//!   one row at a time (and, with [`HeaderRow::Choose`], the candidate
-//!   rows until the sink chooses);
-//! - zip packages (xlsx, xlsm, xlsb, ods): at most 10,000 entries; declared
-//!   uncompressed sizes at most `Limits::max_inflated_bytes` in total; no
-//!   entry over 16 MB with a compression ratio above 200:1; no two entries
-//!   whose names differ only in case or slashes; an entry can never
-//!   inflate past its declared size (the zip crate stops it, for calamine
-//!   and for the checks), so time is linear in the checked sizes. No XML
-//!   event calamine reads may span more than 16 MB: the parts the checks
-//!   scan are scanned with that bound, and the others calamine reads are
-//!   refused above a size (relationships 8 MB, xlsx workbook and theme
-//!   16 MB, ods manifest 4 MB);
-//! - xlsx: the shared strings' declared count must fit the part; styles are
-//!   charged an upper bound of calamine's per-format copies; the chosen
-//!   sheet is streamed with calamine's cell reader (never
-//!   `worksheet_range`), after a scan (for sheets over 16 MB) bounding
-//!   each cell's text to 16 MB; cells outside Excel's grid are refused;
-//! - xlsb: every record calamine reads (shared strings, styles, workbook,
-//!   the chosen sheet) is at most 4 MB and long enough for the fields
-//!   calamine takes from it; relationships and shared-string indexes must
-//!   exist; defined names' formula text is bounded (256 million character
-//!   moves, 64 levels); the chosen sheet is streamed;
-//! - xls: the compound file is walked with calamine's rules (chains may not
-//!   loop or leave their tables, sectors must lie in the file, the tables
-//!   may not list more sectors than the file has), giving the Workbook
-//!   stream calamine will read; its records are walked for every sheet,
-//!   refusing encryption, Excel 95, short records, sheet offsets past the
-//!   stream, shared-string indexes past the table, records with more than
-//!   8,192 CONTINUE records, and formula text costing more than 256
-//!   million character moves;
-//! - ods: content.xml is scanned event by event as calamine parses it,
-//!   working out each row's cell list and each table's grid and copies
-//!   without holding them; a table or comment left open (calamine would
-//!   loop), a cell spanning more than 16 MB of XML or asking for more than
-//!   16 MB of text, counts past 4,294,967,295 and two tables of one name
-//!   are refused;
+//!   `Limits::max_rows` data rows, cuts each cell to [`MAX_CELL_CHARS`]
+//!   characters and stops past the text budget ([`MAX_TEXT_BYTES`], or
+//!   `Limits::max_inflated_bytes` if less) for the cells read; a cell
+//!   outside Excel's grid in an xlsx or xlsb is a damaged file, a far-away
+//!   one inside it is skipped as it streams past, never allocated. It
+//!   holds one row at a time (and, with [`HeaderRow::Choose`], the
+//!   candidate rows until the sink chooses);
 //! - csv: the bytes are read in place (UTF-16 is decoded once); the `csv`
 //!   crate holds one record at a time.
 //!
-//! Panics: on the server (where panics unwind) calamine runs under
-//! `catch_unwind`, so a panic the checks missed is a damaged file, not a
-//! crash. In the browser's worker (`panic = "abort"`) a panic ends the
-//! worker; the page then shows a plain "could not read this file" message
-//! and starts a fresh worker. The garbage tests fail on any panic, caught
-//! or not.
+//! Panics: where panics unwind (the server's child, native tests)
+//! calamine runs under `catch_unwind`, so a panic is a damaged file. In
+//! the browser's worker (`panic = "abort"`) a panic ends the worker; the
+//! page then shows a plain "could not read this file" message and starts
+//! a fresh worker.
 //!
 //! XML: quick-xml never expands entities declared in a DTD (calamine
-//! refuses a reference to one), does not recurse (nesting depth is free),
-//! and end names are not checked, so nothing grows with depth.
+//! refuses a reference to one) and does not recurse.
 //!
-//! Bounds that are not tight, and holes:
-//! - calamine's working memory for a small hostile file can approach the
-//!   budget (256 MB): a 1 KB ods whose row repeats 1,048,576 times costs
-//!   calamine about 70 MB, where the old streaming reader used 4 MB. The
-//!   estimates are upper bounds; transient buffers (an XML event of up to
-//!   16 MB, a record of up to 4 MB, the zip crate's buffers) come on top;
-//! - time: a workbook may inflate to `max_inflated_bytes` (500 MB by
-//!   default) and all of it may be parsed; the checks inflate and tokenize
-//!   the largest parts a second time (a 200,000-row xlsx takes about
-//!   1.8 s natively, against 0.85 s for calamine alone);
-//! - xls and ods: calamine parses every sheet, so a large sheet the user
-//!   does not import can make a workbook too large to read;
-//! - the checks mirror calamine 0.38.0's code: upgrading calamine means
-//!   reading its code again and re-running the garbage tests with many
-//!   cases; until then a new calamine panic would only be caught on the
-//!   server;
-//! - the [`Sheet`] that [`read_workbook`] collects holds a `Cell` (24
-//!   bytes, 12 in wasm32) for every column of every data row, outside the
-//!   budget: at the default limits, up to 200,000 × 100 cells, 480 MB
-//!   (240 MB in wasm32). A [`RowSink`] that does not keep the rows holds
-//!   none of that.
+//! The [`Sheet`] that [`read_workbook`] collects holds a `Cell` (24 bytes,
+//! 12 in wasm32) for every column of every data row, outside the budget:
+//! at the default limits, up to 200,000 × 100 cells, 480 MB (240 MB in
+//! wasm32). A [`RowSink`] that does not keep the rows holds none of that.
 //!
 //! Excel 365's newer errors in an xlsx (`#SPILL!`, `#CALC!`, `#FIELD!`,
 //! `#BLOCKED!`, `#UNKNOWN!`, `#CONNECT!`, `#BUSY!`), which calamine 0.38
@@ -177,6 +126,10 @@ use builder::{RowBuilder, TextBudget};
 use collect::Collector;
 use detect::Container;
 use zip_guard::Package;
+
+/// Excel's grid: 1,048,576 rows of 16,384 columns.
+pub(crate) const GRID_ROWS: u32 = 1_048_576;
+pub(crate) const GRID_COLUMNS: u32 = 16_384;
 
 /// A workbook as read for import.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -326,7 +279,7 @@ fn read_zip(bytes: &[u8], file_name: &str, request: Request<'_>) -> Result<RowsR
         )));
     }
     if main.ends_with(".bin") {
-        return xlsb::read(bytes, &mut package, request);
+        return xlsb::read(bytes, request);
     }
     let macro_enabled = FileFormat::from_file_name(file_name) == Some(FileFormat::Xlsm)
         || package.names().any(|name| name.ends_with("vbaproject.bin"));
@@ -344,7 +297,7 @@ fn read_ole(bytes: &[u8], request: Request<'_>) -> Result<RowsRead, ReadError> {
         return Err(ReadError::PasswordProtected);
     }
     if compound.has_stream("Workbook") || compound.has_stream("Book") {
-        return xls::read(bytes, &compound, request);
+        return xls::read(bytes, request);
     }
     if compound.has_stream("WordDocument") {
         return Err(ReadError::not_a_spreadsheet(Some("a Word document")));

@@ -1,30 +1,14 @@
 //! xlsx and xlsm: read by calamine's streaming cell reader
-//! (`Xlsx::worksheet_cells_reader`, never `worksheet_range`), after
-//! pre-flight checks of every part calamine reads.
+//! (`Xlsx::worksheet_cells_reader`, never `worksheet_range`), the chosen
+//! sheet only, cell by cell.
 //!
-//! `Xlsx::new` reads these parts whole, before we see a cell:
-//! - `_rels/.rels`, the workbook's relationships and the workbook part:
-//!   refused above 8, 8 and 16 MB (real ones are kilobytes), so what
-//!   calamine buffers for them is bounded by those sizes;
-//! - the theme (`theme/theme1.xml`): refused above 16 MB;
-//! - the shared strings: calamine keeps every string and reserves room
-//!   for the count the file declares (`uniqueCount`). The scan refuses a
-//!   declared count the part could not possibly hold (every item takes
-//!   at least 5 bytes of XML) and charges what calamine will hold (a
-//!   `String` per item, twice for the table's growth, and the text) to
-//!   the read's budget;
-//! - the styles: calamine builds a style per cell format (`<xf>`), each
-//!   with its own copy of its font (name included) and number format
-//!   code. The scan charges an upper bound (every `<xf>` with the longest
-//!   font name and its format code) to the read's budget.
-//!
-//! A chosen worksheet larger than 16 MB is then scanned once, the way
-//! calamine's cell reader will read it, before calamine streams it: no
-//! XML event may span 16 MB, no cell's text (which calamine collects in
-//! one piece, up to the end of its `<v>` or `<is>` wherever that is) may
-//! exceed 16 MB, and every cell reference must lie in Excel's grid. (A
-//! smaller sheet cannot hold anything larger than itself.) As the cells
-//! come, one outside Excel's grid is a damaged file.
+//! Before calamine runs, only the zip directory is checked (by the caller:
+//! `zip_guard`: entry count, declared sizes, compression ratio,
+//! encryption), which bounds what any part can inflate to. What calamine
+//! then holds (the shared strings, the styles) and does is held by the
+//! sandbox it runs in (a child process on the server, the worker in the
+//! browser). As the cells come, one outside Excel's grid is a damaged
+//! file.
 //!
 //! calamine stops at an error value it does not know (Excel 365's
 //! `#SPILL!` and the like); the sheet is then scanned alongside it for
@@ -39,7 +23,7 @@ use calamine::{Reader, Xlsx};
 use quick_xml::events::Event;
 
 use super::builder::{RowBuilder, TextBudget};
-use super::cells::{catching_panics, value_ref, GROWTH, STRING_BYTES};
+use super::cells::{catching_panics, value_ref};
 use super::dates::DateSystem;
 use super::error::ReadError;
 use super::rows::{OpenedSheet, RowsRead};
@@ -47,33 +31,15 @@ use super::sheets::{choose, from_calamine};
 use super::value::Value;
 use super::xml::{decode_attr, get_attrs, raw_attr, raw_attrs, XmlPart};
 use super::zip_guard::{Package, MAX_EVENT_BYTES};
-use super::Request;
+use super::{Request, GRID_COLUMNS, GRID_ROWS};
 use crate::sheet::FileFormat;
 
-/// `calamine::Style` on a 64-bit machine.
-pub(crate) const STYLE_BYTES: u64 = 152;
-/// `calamine::Font` on a 64-bit machine.
-pub(crate) const FONT_BYTES: u64 = 56;
-/// A fill or a set of borders, generously.
-const FILL_OR_BORDER_BYTES: u64 = 128;
-/// A custom number format in calamine's map: two `String`s and the slot.
-const NUMBER_FORMAT_BYTES: u64 = 64;
-/// The longest built-in number format code calamine copies.
-const BUILTIN_FORMAT_CODE_BYTES: u64 = 64;
-/// The fewest bytes of XML a shared-string item can take (`<si/>`).
-const MIN_SHARED_STRING_XML: u64 = 5;
-/// Parts up to this size are not scanned through: what they can cost is
-/// bounded by their size.
-const SMALL_PART_BYTES: u64 = 4 * 1024 * 1024;
-
+/// Largest relationships and workbook parts the scan for unknown error
+/// values reads to find the sheet's part (real ones are kilobytes).
 const MAX_RELS_BYTES: u64 = 8 * 1024 * 1024;
 const MAX_WORKBOOK_BYTES: u64 = 16 * 1024 * 1024;
-const MAX_THEME_BYTES: u64 = 16 * 1024 * 1024;
-/// Most bytes of text calamine may collect for one cell.
+/// Most bytes of text the scan lets one cell take.
 const MAX_CELL_TEXT_BYTES: u64 = MAX_EVENT_BYTES;
-/// Excel's grid: 1,048,576 rows of 16,384 columns.
-const GRID_ROWS: u32 = 1_048_576;
-const GRID_COLUMNS: u32 = 16_384;
 
 fn damaged(what: impl std::fmt::Display) -> ReadError {
     ReadError::damaged(format!("xlsx: {what}"))
@@ -87,40 +53,14 @@ pub(crate) fn read(
     format: FileFormat,
     request: Request<'_>,
 ) -> Result<RowsRead, ReadError> {
-    let mut budget = TextBudget::new(request.limits);
-    let layout = Layout::read(package)?;
-    check_shared_strings(
-        package,
-        &format!("{}sharedStrings.xml", layout.dir),
-        &mut budget,
-    )?;
-    package.cap(&format!("{}theme/theme1.xml", layout.dir), MAX_THEME_BYTES)?;
-    check_styles(package, &format!("{}styles.xml", layout.dir), &mut budget)?;
+    let budget = TextBudget::new(request.limits);
 
     catching_panics("xlsx", move || {
         let mut xlsx: Xlsx<_> = Xlsx::new(Cursor::new(bytes))?;
         let sheets = xlsx.sheets_metadata().to_vec();
-        let same = sheets.len() == layout.sheets.len()
-            && sheets
-                .iter()
-                .zip(&layout.sheets)
-                .all(|(theirs, (ours, _))| theirs.name == *ours);
-        if !same {
-            return Err(damaged(
-                "the pre-flight check and calamine list different sheets",
-            ));
-        }
         let infos = from_calamine(&sheets);
         let (names, chosen) = choose(&infos, request.sheet)?;
         let name = sheets[chosen.location].name.clone();
-        // calamine reads the first sheet of that name.
-        let path = layout
-            .sheets
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, path)| path.clone())
-            .unwrap_or_default();
-        check_worksheet(package, &path)?;
         let system = if xlsx.has_1904_epoch() {
             DateSystem::Excel1904
         } else {
@@ -148,7 +88,7 @@ pub(crate) fn read(
                 Ok(None) => break,
                 Err(calamine::XlsxError::CellError(text)) => {
                     if let Some(package) = package_left.take() {
-                        unknown_errors = Some(UnknownErrors::open(package, &path)?);
+                        unknown_errors = Some(UnknownErrors::open(package, &name)?);
                     }
                     let (row, col) = match unknown_errors.as_mut() {
                         Some(scan) => scan.next(&text)?,
@@ -197,9 +137,18 @@ struct UnknownErrors<'z> {
 }
 
 impl<'z> UnknownErrors<'z> {
-    /// Opens the worksheet at `path` and reads up to `<sheetData>`, as
-    /// calamine's cell reader does.
-    fn open(package: &'z mut Package<'_>, path: &str) -> Result<UnknownErrors<'z>, ReadError> {
+    /// Opens the worksheet calamine reads for the sheet called `name` and
+    /// reads up to `<sheetData>`, as calamine's cell reader does.
+    fn open(package: &'z mut Package<'_>, name: &str) -> Result<UnknownErrors<'z>, ReadError> {
+        let layout = Layout::read(package)?;
+        // calamine reads the first sheet of that name.
+        let path = layout
+            .sheets
+            .into_iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, path)| path)
+            .ok_or_else(|| damaged("the sheet calamine read has no part"))?;
+        let path = path.as_str();
         let entry = package
             .reader(path)?
             .ok_or_else(|| damaged(format!("{path} is missing")))?;
@@ -338,12 +287,9 @@ fn unknown_error(xml: &mut XmlPart<'_>, name: &mut String) -> Result<Option<Stri
     }
 }
 
-/// Where calamine finds the workbook's parts, worked out as calamine does
-/// it (`Xlsx::new`): the folder and name of the workbook part, and each
-/// `<sheet>` with the part calamine reads for it.
+/// Where calamine finds the workbook's sheets, worked out as calamine does
+/// it (`Xlsx::new`): each `<sheet>` with the part calamine reads for it.
 struct Layout {
-    /// The workbook part's folder, with its trailing `/` (`xl/`).
-    dir: String,
     /// The sheets in workbook order: name, part path.
     sheets: Vec<(String, String)>,
 }
@@ -353,7 +299,7 @@ impl Layout {
         let (dir, name) = office_document(package)?;
         let rels = workbook_rels(package, &format!("{dir}_rels/{name}.rels"))?;
         let sheets = workbook_sheets(package, &format!("{dir}{name}"), &dir, &rels)?;
-        Ok(Layout { dir, sheets })
+        Ok(Layout { sheets })
     }
 }
 
@@ -503,182 +449,6 @@ fn digits(text: &str) -> Option<u64> {
     Some(text.bytes().fold(0u64, |n, b| {
         n.saturating_mul(10).saturating_add(u64::from(b - b'0'))
     }))
-}
-
-/// Scans the shared strings: refuses a declared count the part could not
-/// hold, and charges what calamine will hold to `budget`.
-fn check_shared_strings(
-    package: &mut Package<'_>,
-    path: &str,
-    budget: &mut TextBudget,
-) -> Result<(), ReadError> {
-    let Some(entry) = package.reader(path)? else {
-        return Ok(());
-    };
-    let size = entry.declared();
-    let most = size / MIN_SHARED_STRING_XML;
-    let mut xml = XmlPart::new(entry, path);
-    let mut declared: Option<u64> = None;
-    let mut seen_sst = false;
-    let mut items: u64 = 0;
-    let mut text: u64 = 0;
-    loop {
-        match xml.next()? {
-            Event::Start(e) => match e.local_name().as_ref() {
-                "sst" if !seen_sst => {
-                    seen_sst = true;
-                    if let Ok(Some(count)) = raw_attr(&e, "uniqueCount") {
-                        declared = digits(count);
-                        if declared.is_some_and(|n| n > most) {
-                            return Err(ReadError::suspicious(format!(
-                                "{path} declares {count} strings but can hold at most {most}"
-                            )));
-                        }
-                    }
-                    if size <= SMALL_PART_BYTES {
-                        // A small part is charged what it could hold at
-                        // most, without reading it all.
-                        items = most;
-                        text = size;
-                        break;
-                    }
-                }
-                "si" => items += 1,
-                _ => {}
-            },
-            Event::Text(t) => text += t.len() as u64,
-            Event::CData(t) => text += t.len() as u64,
-            Event::GeneralRef(r) => text += r.len() as u64 + 4,
-            Event::Eof => break,
-            _ => {}
-        }
-    }
-    let slots = declared
-        .unwrap_or(0)
-        .saturating_mul(STRING_BYTES)
-        .max(items.saturating_mul(STRING_BYTES * GROWTH));
-    budget.charge_text(slots.saturating_add(text.saturating_mul(GROWTH)))
-}
-
-/// Scans the styles and charges an upper bound of what calamine builds
-/// from them to `budget`: every `<xf>` (calamine makes a style of each
-/// one in `<cellXfs>`) with a copy of the longest font name seen and of
-/// its number format code; every font, fill, border and number format.
-fn check_styles(
-    package: &mut Package<'_>,
-    path: &str,
-    budget: &mut TextBudget,
-) -> Result<(), ReadError> {
-    let Some(entry) = package.reader(path)? else {
-        return Ok(());
-    };
-    let mut xml = XmlPart::new(entry, path);
-    // Custom number format id (raw, as calamine keys them) to code bytes.
-    let mut codes: HashMap<String, u64> = HashMap::new();
-    let mut longest_name: u64 = 0;
-    let mut xfs: u64 = 0;
-    // How many `<xf>`s name each number format id.
-    let mut uses: HashMap<String, u64> = HashMap::new();
-    loop {
-        match xml.next()? {
-            Event::Start(e) => match e.local_name().as_ref() {
-                "numFmt" => {
-                    if let Ok([Some(id), Some(code)]) = get_attrs(&e, ["numFmtId", "formatCode"]) {
-                        budget.charge_parsed(
-                            NUMBER_FORMAT_BYTES + id.len() as u64 + code.len() as u64,
-                        )?;
-                        let entry = codes.entry(id.to_string()).or_insert(0);
-                        *entry = (*entry).max(code.len() as u64);
-                    }
-                }
-                "font" => budget.charge_parsed(FONT_BYTES * GROWTH)?,
-                "name" => {
-                    let len = raw_attr(&e, "val").ok().flatten().map_or(0, str::len) as u64;
-                    budget.charge_parsed(len)?;
-                    longest_name = longest_name.max(len);
-                }
-                "fill" | "border" => budget.charge_parsed(FILL_OR_BORDER_BYTES * GROWTH)?,
-                "xf" => {
-                    budget.charge_parsed(STYLE_BYTES * GROWTH + 1)?;
-                    xfs += 1;
-                    // The number format ids calamine may look up for it:
-                    // its first `numFmtId`, and the one `get_attrs!`
-                    // settles on.
-                    let first = raw_attr(&e, "numFmtId").ok().flatten();
-                    let settled = get_attrs(&e, ["numFmtId", "fontId", "fillId", "borderId"])
-                        .ok()
-                        .and_then(|[id, _, _, _]| id);
-                    for id in [first, settled.filter(|s| Some(*s) != first)]
-                        .into_iter()
-                        .flatten()
-                    {
-                        match uses.get_mut(id) {
-                            Some(count) => *count += 1,
-                            None => {
-                                budget.charge_parsed(NUMBER_FORMAT_BYTES + id.len() as u64)?;
-                                uses.insert(id.to_string(), 1);
-                            }
-                        }
-                    }
-                }
-                _ => {}
-            },
-            Event::Eof => break,
-            _ => {}
-        }
-    }
-    // Each style's copies of its font's name and of its format code.
-    budget.charge_parsed(xfs.saturating_mul(longest_name + BUILTIN_FORMAT_CODE_BYTES))?;
-    for (id, count) in &uses {
-        let code = codes.get(id).copied().unwrap_or(0);
-        budget.charge_parsed(count.saturating_mul(code))?;
-    }
-    Ok(())
-}
-
-/// Scans the worksheet at `path` (when it is larger than 16 MB) as
-/// calamine's cell reader will read it: no event may span more than
-/// 16 MB, no cell value calamine collects
-/// (the text of a `<v>`, the runs of an inline string, which it gathers
-/// up to the element's end wherever that is) may exceed 16 MB, and every
-/// row number and cell reference must be inside Excel's grid (calamine's
-/// arithmetic on them wraps around, so `A99999999999` would land on some
-/// row in the middle of the sheet).
-fn check_worksheet(package: &mut Package<'_>, path: &str) -> Result<(), ReadError> {
-    let entry = package
-        .reader(path)?
-        .ok_or_else(|| damaged(format!("{path} is missing")))?;
-    if entry.declared() <= MAX_CELL_TEXT_BYTES {
-        // No event and no cell's text can be larger than the whole part;
-        // a cell reference outside the grid is caught as the cells come.
-        return Ok(());
-    }
-    let mut xml = XmlPart::new(entry, path);
-    // `XlsxCellReader::new` reads up to `<sheetData>`.
-    xml.skip_past_start("sheetData")?;
-    // `next_cell`, up to `</sheetData>`.
-    let mut name = String::new();
-    loop {
-        match xml.next()? {
-            Event::Start(e) if e.local_name().as_ref() == "row" => {
-                if let Ok(Some(r)) = raw_attr(&e, "r") {
-                    row_number(r)?;
-                }
-            }
-            Event::Start(e) if e.local_name().as_ref() == "c" => {
-                let [r, _, t] =
-                    get_attrs(&e, ["r", "s", "t"]).map_err(|()| damaged("a bad cell attribute"))?;
-                if let Some(r) = r {
-                    cell_reference(r)?;
-                }
-                let kind = value_kind(t);
-                cell(&mut xml, kind, &mut name)?;
-            }
-            Event::End(e) if e.local_name().as_ref() == "sheetData" => return Ok(()),
-            Event::Eof => return Err(xml.eof()),
-            _ => {}
-        }
-    }
 }
 
 /// How calamine reads a cell's `<v>`, by the cell's type (`t`).
@@ -873,11 +643,4 @@ mod tests {
         assert!(row_number("4294967296").is_err());
     }
 
-    #[test]
-    fn counts_are_read_like_calamine_reads_them() {
-        assert_eq!(digits("0042"), Some(42));
-        assert_eq!(digits("+42"), None);
-        assert_eq!(digits(""), None);
-        assert_eq!(digits("99999999999999999999999"), Some(u64::MAX));
-    }
 }

@@ -66,11 +66,6 @@ impl<'z> XmlPart<'z> {
         }
     }
 
-    /// How many bytes of the part have been consumed.
-    pub(crate) fn position(&self) -> u64 {
-        self.reader.buffer_position()
-    }
-
     /// The error for a part that ends too early.
     pub(crate) fn eof(&self) -> ReadError {
         ReadError::damaged(format!("{} ends too early", self.path))

@@ -160,18 +160,6 @@ impl<'a> Package<'a> {
         self.reader_at(index).map(Some)
     }
 
-    /// A counting reader over the entry named exactly `path`, if there is
-    /// one.
-    pub(crate) fn reader_exact(
-        &mut self,
-        path: &str,
-    ) -> Result<Option<EntryReader<'_>>, ReadError> {
-        let Some(&index) = self.exact.get(path) else {
-            return Ok(None);
-        };
-        self.reader_at(index).map(Some)
-    }
-
     fn reader_at(&mut self, index: usize) -> Result<EntryReader<'_>, ReadError> {
         let file = self.zip.by_index(index).map_err(zip_error)?;
         let declared = file.size();
