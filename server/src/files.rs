@@ -83,11 +83,15 @@ async fn check(
         tracing::warn!(%rejection, "the posted file could not be received");
         AppError::BadRequest("The file did not arrive whole. Try again.".into())
     })?;
-    let _slot = readers.slots.clone().try_acquire_owned().map_err(|_| AppError::Busy)?;
+    let slot = readers.slots.clone().try_acquire_owned().map_err(|_| AppError::Busy)?;
     let limits = state.limits;
     let reading = readers.clone();
+    // The slot moves into the blocking task: if the caller goes away, the
+    // child still holds it until it ends, so the bound on children holds.
     let read = tokio::task::spawn_blocking(move || {
-        reading.sandbox.read(&bytes, &name, None, HeaderRow::FIRST, &limits)
+        let answer = reading.sandbox.read(&bytes, &name, None, HeaderRow::FIRST, &limits);
+        drop(slot);
+        answer
     })
     .await;
     match read {
