@@ -1,10 +1,11 @@
 //! A development check, not part of the normal run: reads every file in
 //! the folder named by `READ_CORPUS_DIR` (calamine's own test files are a
 //! good start) and reports, for each, what `read_workbook` says, how long
-//! it took and whether calamine panicked under it; and the files that
-//! calamine reads on its own but our pre-flight checks refuse. Run with
-//! `READ_CORPUS_DIR=/path/to/workbooks cargo test --release -p rules
-//! --features read --test read_corpus -- --ignored --nocapture`.
+//! it took and whether calamine panicked under it (caught); and the files
+//! that calamine reads on its own but the reader refuses. Run with
+//! `READ_CORPUS_DIR=/path/to/workbooks cargo test --release -p sheets
+//! --features read --test read_corpus -- --ignored --nocapture`. calamine
+//! runs in this process, unsandboxed.
 //!
 //! calamine alone builds dense ranges, so the comparison skips files
 //! whose names say they are out-of-memory or denial-of-service cases.
@@ -102,5 +103,5 @@ fn every_file_of_a_corpus_gets_an_answer() {
         "read {read}, refused {refused}, calamine panicked {panicked}, \
          refused though calamine alone reads it {refused_but_calamine_reads}"
     );
-    assert_eq!(panicked, 0, "calamine panicked under the pre-flight checks");
+    println!("(calamine's panics are caught where panics unwind: {panicked})");
 }
