@@ -278,3 +278,24 @@ fn broken_xls_records_are_reported_as_damage() {
     let result = read(&bytes, "bad.xls");
     assert!(matches!(result, Err(ReadError::Damaged { .. })), "{result:?}");
 }
+
+#[test]
+fn an_excel_95_file_written_by_another_program_reads() {
+    // `biff5_write.xls` from calamine's tests (MIT), written by SheetJS as
+    // an Excel 5.0/95 workbook.
+    let bytes = include_bytes!("fixtures/excel-95-sheetjs.xls");
+    let workbook = read_ok(bytes, "sheetjs.xls");
+    assert_eq!(workbook.format, FileFormat::Xls);
+    assert_eq!(workbook.sheet.name, "SheetJS");
+    // Numbers, booleans, a date and text, under a header of numbers; the
+    // fourth column is right of the header and left out.
+    assert_eq!(workbook.sheet.headers, ["1", "2", "3"]);
+    assert_eq!(
+        all_texts(&workbook),
+        [
+            vec!["TRUE", "FALSE", ""],
+            vec!["foo", "bar", "2014-02-19 14:30:00"],
+            vec!["baz", "", "qux"],
+        ]
+    );
+}
