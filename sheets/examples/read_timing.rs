@@ -53,7 +53,15 @@ fn main() {
     println!("sheets read_workbook (every row kept): {collect:.3} s, {rows} rows");
     let (stream, rows) = best(repeats, || {
         let mut sink = Count(0);
-        read_rows(&bytes, name, None, HeaderRow::FIRST, &Limits::DEFAULT, &mut sink).expect("reads");
+        read_rows(
+            &bytes,
+            name,
+            None,
+            HeaderRow::FIRST,
+            &Limits::DEFAULT,
+            &mut sink,
+        )
+        .expect("reads");
         sink.0 as usize
     });
     println!("sheets read_rows (no row kept):        {stream:.3} s, {rows} rows");

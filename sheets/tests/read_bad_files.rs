@@ -564,7 +564,13 @@ fn check_contained(kind: &Kind, expect: &Expect) -> Result<String, String> {
     let sandbox = Sandbox::new(env!("CARGO_BIN_EXE_sheets-read"), CHILD_LIMITS);
     let start = Instant::now();
     let answer = sandbox
-        .read(&bytes, kind.file_name, None, HeaderRow::FIRST, &Limits::DEFAULT)
+        .read(
+            &bytes,
+            kind.file_name,
+            None,
+            HeaderRow::FIRST,
+            &Limits::DEFAULT,
+        )
         .map_err(|error| format!("{}: {error}", kind.file_name))?
         .answer;
     let report = format!(

@@ -62,7 +62,11 @@ const CHILD_LIMITS: ChildLimits = ChildLimits {
 /// by name; each answer must be rows or a plain sentence.
 fn read_any(bytes: &[u8]) {
     let sandbox = Sandbox::new(env!("CARGO_BIN_EXE_sheets-read"), CHILD_LIMITS);
-    for (name, sheet) in [("a.xlsx", None), ("a.csv", None), ("a.xlsx", Some("Contacts"))] {
+    for (name, sheet) in [
+        ("a.xlsx", None),
+        ("a.csv", None),
+        ("a.xlsx", Some("Contacts")),
+    ] {
         let answer = sandbox
             .read(bytes, name, sheet, HeaderRow::FIRST, &limits())
             .expect("the child runs")

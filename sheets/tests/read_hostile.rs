@@ -17,8 +17,8 @@ use counting::{read_measured, MIB};
 use read_support::{
     all_texts, biff, biff_cell, biff_string, compound_file, declare_size, header_and_rows, inline,
     mark_encrypted, minimal_xlsx, ods, ods_text, ods_with_content, read, record, wide, worksheet,
-    xls, xlsb, xlsb_with_names, xlsx_parts, xlsx_with_sheet, zip,
-    zip_with_filler, SheetSpec, MAIN_NS,
+    xls, xlsb, xlsb_with_names, xlsx_parts, xlsx_with_sheet, zip, zip_with_filler, SheetSpec,
+    MAIN_NS,
 };
 use sheets::read::{HeaderRow, ReadError, RowsRead};
 use sheets::sandbox::{ChildLimits, Sandbox};
@@ -225,11 +225,7 @@ fn a_million_tiny_shared_strings_cost_their_bytes_not_an_allocation_each() {
 fn xml_entities_from_a_dtd_are_never_expanded() {
     // Nine levels of ten references each: a billion "lol"s if expanded.
     let kind = corpus::find("billion-laughs.xlsx").expect("a corpus kind");
-    let (result, peak) = read_measured(
-        &kind.bytes(),
-        "lol.xlsx",
-        &Limits::DEFAULT,
-    );
+    let (result, peak) = read_measured(&kind.bytes(), "lol.xlsx", &Limits::DEFAULT);
     // calamine refuses a reference to an entity XML does not define.
     assert!(
         matches!(result, Err(ReadError::Damaged { .. })),
@@ -305,7 +301,11 @@ fn a_shared_string_count_the_part_cannot_hold_gets_an_answer_within_the_childs_l
         r#"<?xml version="1.0"?><sst xmlns="{MAIN_NS}" count="99999999999999" uniqueCount="99999999999999"><si><t>Email</t></si></sst>"#
     );
     let data = r#"<row r="1"><c r="A1" t="s"><v>0</v></c></row>"#;
-    answered_plainly(in_the_child(&xlsx_with_styles_and_strings(data, "", &sst), "counts.xlsx", &Limits::DEFAULT));
+    answered_plainly(in_the_child(
+        &xlsx_with_styles_and_strings(data, "", &sst),
+        "counts.xlsx",
+        &Limits::DEFAULT,
+    ));
 
     // A count the part could hold is only a hint.
     let sst = format!(
@@ -316,7 +316,8 @@ fn a_shared_string_count_the_part_cannot_hold_gets_an_answer_within_the_childs_l
 }
 
 #[test]
-fn a_style_table_that_would_copy_a_huge_font_name_into_every_format_gets_an_answer_within_the_childs_limits() {
+fn a_style_table_that_would_copy_a_huge_font_name_into_every_format_gets_an_answer_within_the_childs_limits(
+) {
     // calamine copies the cell format's font, name included, into each of
     // its 100,000 styles: 100 GB.
     let big_font = "F".repeat(1 << 20);
@@ -326,7 +327,11 @@ fn a_style_table_that_would_copy_a_huge_font_name_into_every_format_gets_an_answ
     );
     let sst = format!(r#"<?xml version="1.0"?><sst xmlns="{MAIN_NS}"/>"#);
     let data = r#"<row r="1"><c r="A1" t="inlineStr"><is><t>Email</t></is></c></row>"#;
-    answered_plainly(in_the_child(&xlsx_with_styles_and_strings(data, &styles, &sst), "fonts.xlsx", &Limits::DEFAULT));
+    answered_plainly(in_the_child(
+        &xlsx_with_styles_and_strings(data, &styles, &sst),
+        "fonts.xlsx",
+        &Limits::DEFAULT,
+    ));
 }
 
 #[test]
@@ -747,7 +752,8 @@ fn an_xlsb_record_claiming_256_mb_gets_an_answer_within_the_childs_limits() {
 }
 
 #[test]
-fn an_xlsb_defined_name_whose_text_would_take_hours_to_build_gets_an_answer_within_the_childs_limits() {
+fn an_xlsb_defined_name_whose_text_would_take_hours_to_build_gets_an_answer_within_the_childs_limits(
+) {
     // calamine builds each defined name's formula text when it opens the
     // workbook; each PtgParen inserts a bracket at the front of the text.
     let mut rgce = vec![0x1E, 1, 0];
@@ -816,7 +822,11 @@ fn ods_files_that_would_make_calamine_loop_forever_are_refused() {
 fn an_ods_cell_asking_for_a_billion_spaces_gets_an_answer_within_the_childs_limits() {
     // calamine writes `<text:s text:c="…"/>` out space by space.
     let tables = r#"<table:table table:name="Sheet1"><table:table-row><table:table-cell office:value-type="string"><text:p>A<text:s text:c="1000000000"/>B</text:p></table:table-cell></table:table-row></table:table>"#;
-    answered_plainly(in_the_child(&ods(tables, "", None), "spaces.ods", &Limits::DEFAULT));
+    answered_plainly(in_the_child(
+        &ods(tables, "", None),
+        "spaces.ods",
+        &Limits::DEFAULT,
+    ));
 }
 
 #[test]
@@ -828,5 +838,9 @@ fn an_ods_long_text_repeated_across_a_row_gets_an_answer_within_the_childs_limit
         r#"<table:table table:name="Sheet1"><table:table-row>{}</table:table-row><table:table-row><table:table-cell table:number-columns-repeated="16384" office:value-type="string" office:string-value="{long}"/></table:table-row></table:table>"#,
         ods_text("Email")
     );
-    answered_plainly(in_the_child(&ods(&tables, "", None), "wide.ods", &Limits::DEFAULT));
+    answered_plainly(in_the_child(
+        &ods(&tables, "", None),
+        "wide.ods",
+        &Limits::DEFAULT,
+    ));
 }

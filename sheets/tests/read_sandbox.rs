@@ -64,7 +64,9 @@ fn a_file_that_needs_more_memory_than_the_child_may_take_is_stopped() {
             cause: ReaderStop::Memory
         }
     );
-    assert!(error.to_string().starts_with("This file could not be read: "));
+    assert!(error
+        .to_string()
+        .starts_with("This file could not be read: "));
 }
 
 #[test]
@@ -121,7 +123,13 @@ fn every_kind_of_the_corpus_gets_rows_or_a_plain_sentence_in_the_child() {
         let bytes = kind.bytes();
         let start = std::time::Instant::now();
         let answer = sandbox
-            .read(&bytes, kind.file_name, None, HeaderRow::FIRST, &Limits::DEFAULT)
+            .read(
+                &bytes,
+                kind.file_name,
+                None,
+                HeaderRow::FIRST,
+                &Limits::DEFAULT,
+            )
             .expect("the child runs")
             .answer;
         let took = start.elapsed();

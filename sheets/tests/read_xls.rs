@@ -276,7 +276,10 @@ fn broken_xls_records_are_reported_as_damage() {
     sheet.extend(biff(0x0203, &[1, 0, 0, 0]));
     let bytes = xls(&[], &["Name"], &[("Sheet1", 0, sheet)]);
     let result = read(&bytes, "bad.xls");
-    assert!(matches!(result, Err(ReadError::Damaged { .. })), "{result:?}");
+    assert!(
+        matches!(result, Err(ReadError::Damaged { .. })),
+        "{result:?}"
+    );
 }
 
 #[test]

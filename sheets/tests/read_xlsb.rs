@@ -210,7 +210,10 @@ fn broken_xlsb_records_give_an_answer_and_no_panic_past_the_reader() {
         false,
     );
     let result = read(&bytes, "bad.xlsb");
-    assert!(matches!(result, Err(ReadError::Damaged { .. })), "{result:?}");
+    assert!(
+        matches!(result, Err(ReadError::Damaged { .. })),
+        "{result:?}"
+    );
 
     // A cell record too short for its value, and a string claiming more
     // characters than the record holds: calamine reads past the record

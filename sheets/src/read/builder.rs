@@ -46,7 +46,6 @@ impl TextBudget {
             Ok(())
         }
     }
-
 }
 
 /// Where the builder is in the sheet.

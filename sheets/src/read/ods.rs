@@ -91,5 +91,3 @@ fn is_error_text(text: &str) -> bool {
         .strip_prefix("Err:")
         .is_some_and(|code| !code.is_empty() && code.bytes().all(|b| b.is_ascii_digit()))
 }
-
-

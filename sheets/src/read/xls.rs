@@ -50,4 +50,3 @@ pub(crate) fn read(bytes: &[u8], request: Request<'_>) -> Result<RowsRead, ReadE
         builder.finish()
     })
 }
-

@@ -642,5 +642,4 @@ mod tests {
         assert!(row_number("0").is_err());
         assert!(row_number("4294967296").is_err());
     }
-
 }
