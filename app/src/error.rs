@@ -106,6 +106,7 @@ impl From<store::StoreError> for AppError {
             store::StoreError::KeyTaken => AppError::Conflict(
                 "Another contact now has this Contact ID or email, so nothing was saved. Use a different one.".into(),
             ),
+            store::StoreError::SearchTooLong(too_long) => AppError::Invalid(too_long.to_string()),
             other => {
                 tracing::error!(error = %other, "data layer failed");
                 AppError::Internal

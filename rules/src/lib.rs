@@ -18,6 +18,8 @@
 //!   up to date as the user edits cells and removes rows.
 //! - [`form`]: one contact typed into the contact form.
 //! - [`issue`]: the problems found, worded for the user.
+//! - [`search`]: the contacts list's sort keys and search text, and what a
+//!   search box's text asks for.
 //! - [`write`] (feature `write`): the template, example, export and error
 //!   report workbooks.
 
@@ -31,13 +33,14 @@ pub mod issue;
 pub mod merge;
 #[cfg(feature = "read")]
 pub mod read;
+pub mod search;
 pub mod sheet;
 pub mod size;
 pub mod validate;
 #[cfg(feature = "write")]
 pub mod write;
 
-pub use contact::{Category, ContactFields, ContactKind, ExistingContact};
+pub use contact::{Category, ContactFields, ContactKind, ExistingContact, ValidContact};
 pub use field::{Field, FieldSet};
 pub use issue::{Issue, Problem};
 pub use sheet::{Cell, FileFormat, Limits, Sheet, SheetRow};

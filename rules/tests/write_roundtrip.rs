@@ -23,7 +23,7 @@ fn check_file(bytes: &[u8], existing: Vec<ExistingContact>) -> ImportCheck {
 
 /// The example's contacts as the server stores them (normalised).
 fn stored(check: &ImportCheck) -> Vec<ContactFields> {
-    check.plans().map(|(_, plan)| plan.fields).collect()
+    check.plans().map(|(_, plan)| plan.contact.into_fields()).collect()
 }
 
 #[test]

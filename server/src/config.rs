@@ -29,6 +29,11 @@ pub struct Config {
     /// `IMPORT_MAX_COLUMNS`, `IMPORT_MAX_INFLATED_BYTES`), defaulting to the
     /// spec's 25 MB, 200,000 rows, 100 columns, 500 MB.
     pub limits: rules::Limits,
+    /// How long an import may stay open before it expires
+    /// (`IMPORT_EXPIRY_MINUTES`, default 1,440: a day), and how long the
+    /// uploaded rows of an import no longer open are kept
+    /// (`STAGING_RETENTION_MINUTES`, default 60).
+    pub retention: store::imports::housekeeping::Retention,
 }
 
 /// A setting that is missing or malformed, said plainly.
@@ -70,7 +75,16 @@ impl Config {
             max_columns: number_or("IMPORT_MAX_COLUMNS", defaults.max_columns)?,
             max_inflated_bytes: number_or("IMPORT_MAX_INFLATED_BYTES", defaults.max_inflated_bytes)?,
         };
-        Ok(Config { database_url, address, seed_demo, pool_size, site_root, public_origin, max_request_bytes, limits })
+        let default_retention = store::imports::housekeeping::Retention::DEFAULT;
+        let minutes = |name: &'static str, default: std::time::Duration| -> Result<std::time::Duration, ConfigError> {
+            let minutes: u64 = number_or(name, default.as_secs() / 60)?;
+            Ok(std::time::Duration::from_secs(minutes.saturating_mul(60)))
+        };
+        let retention = store::imports::housekeeping::Retention {
+            open_import: minutes("IMPORT_EXPIRY_MINUTES", default_retention.open_import)?,
+            staged_rows: minutes("STAGING_RETENTION_MINUTES", default_retention.staged_rows)?,
+        };
+        Ok(Config { database_url, address, seed_demo, pool_size, site_root, public_origin, max_request_bytes, limits, retention })
     }
 }
 

@@ -10,6 +10,7 @@ pub mod config;
 pub mod downloads;
 pub mod exports;
 pub mod files;
+pub mod maintenance;
 pub mod security;
 
 use app::server_context::AppState;
@@ -137,6 +138,7 @@ async fn seed_demo(pool: &sqlx::PgPool) -> Result<(), StartError> {
 /// Prepares everything and serves until the process is stopped.
 pub async fn start(config: Config) -> Result<(), StartError> {
     let state = prepare(&config).await?;
+    maintenance::spawn(state.pool.clone(), config.retention);
     let listener = tokio::net::TcpListener::bind(config.address)
         .await
         .map_err(|source| StartError::Listen { address: config.address, source })?;

@@ -170,6 +170,16 @@ impl Client {
         Ok((value, answer.took))
     }
 
+    /// Calls a server function that takes its arguments in postcard (the
+    /// import's row uploads) and decodes its JSON answer.
+    pub async fn call_postcard<T: DeserializeOwned>(&mut self, function: &str, args: &impl Serialize) -> Result<(T, Duration), Failure> {
+        let body = postcard::to_allocvec(args).map_err(|error| Failure::Body(error.to_string()))?;
+        let answer = self.expect_ok(Method::POST, &format!("/api/{function}"), Some("application/x-postcard"), body, false).await?;
+        let value = serde_json::from_slice(&answer.body)
+            .map_err(|error| Failure::Body(format!("{function}: {error}: {}", answer.text().chars().take(200).collect::<String>())))?;
+        Ok((value, answer.took))
+    }
+
     /// Signs in with the form the sign-in page posts.
     pub async fn sign_in(&mut self, email: &str, password: &str) -> Result<Duration, Failure> {
         let form = format!("email={}&password={}", encode(email), encode(password));

@@ -17,7 +17,6 @@ use store::model::{ContactPage, ContactQuery, ContactSort, ContactSummary, PageC
 use uuid::Uuid;
 
 use crate::error::AppError;
-use crate::format::thousands;
 use crate::url::encode_query_value;
 
 /// One page of the caller's contacts matching `query`.
@@ -188,11 +187,7 @@ pub fn ContactsPage() -> impl IntoView {
 /// The count, the contacts (a table, cards on narrow screens), the pager.
 #[component]
 fn ContactList(page: ContactPage, query: ContactQuery) -> impl IntoView {
-    let count = match page.total {
-        0 => "No contacts match.".to_string(),
-        1 => "1 contact".to_string(),
-        total => format!("{} contacts", thousands(total as usize)),
-    };
+    let count = page.total.sentence();
     let next = page.next.clone().map(|cursor| {
         let next_query = ContactQuery { after: Some(cursor), ..query.clone() };
         url_for(&next_query, true)

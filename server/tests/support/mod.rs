@@ -30,6 +30,7 @@ pub fn router_with_limits(pool: PgPool, limits: rules::Limits) -> Router {
         public_origin: None,
         max_request_bytes: 8 * 1024 * 1024,
         limits,
+        retention: store::imports::housekeeping::Retention::DEFAULT,
     };
     server::router(AppState { leptos_options: options, pool, limits }, &config)
 }
@@ -79,10 +80,19 @@ async fn send_now(app: &Router, method: Method, path: &str, cookie: Option<&str>
     Answer { status, body: String::from_utf8_lossy(&bytes).into_owned(), cookie }
 }
 
-/// Calls a JSON server function.
+/// Calls a server function with arguments described in JSON: sent as
+/// JSON, or, for `upload_rows` (which takes postcard, as the browser sends
+/// it), as the same arguments in postcard.
 pub async fn call(app: &Router, cookie: Option<&str>, path: &str, args: &Value) -> Answer {
+    if path == "/api/upload_rows" {
+        let args: app::import_api::UploadRows = serde_json::from_value(args.clone()).expect("upload_rows arguments");
+        return send(app, Method::POST, path, cookie, POSTCARD, postcard::to_allocvec(&args).expect("postcard")).await;
+    }
     send(app, Method::POST, path, cookie, "application/json", args.to_string()).await
 }
+
+/// The content type of a postcard body.
+pub const POSTCARD: &str = "application/x-postcard";
 
 /// Signs up a new account and returns its session cookie.
 pub async fn sign_up(app: &Router, organisation: &str, email: &str) -> String {
