@@ -889,6 +889,21 @@ proptest! {
     }
 }
 
+/// Rows of any texts, one per field in template order, from line 2 on.
+fn rows_of_texts(cells: Vec<Vec<String>>) -> Vec<ImportRow> {
+    cells
+        .into_iter()
+        .enumerate()
+        .map(|(index, texts)| {
+            let mut values = ContactFields::blank();
+            for (field, text) in Field::ALL.into_iter().zip(texts) {
+                values[field] = text;
+            }
+            ImportRow::new(index as u32 + 2, values)
+        })
+        .collect()
+}
+
 /// `rows` as the server keeps them ([`stage`]): normalised values, the same
 /// spreadsheet-error cells.
 fn restaged(rows: &[ImportRow], columns: &ImportColumns, mode: MergeMode) -> Vec<ImportRow> {
@@ -962,17 +977,7 @@ proptest! {
         cells in proptest::collection::vec(proptest::collection::vec(any::<String>(), Field::COUNT), 1..4),
         mode in prop_oneof![Just(KEEP), Just(OVERWRITE)],
     ) {
-        let rows: Vec<ImportRow> = cells
-            .into_iter()
-            .enumerate()
-            .map(|(index, texts)| {
-                let mut values = ContactFields::blank();
-                for (field, text) in Field::ALL.into_iter().zip(texts) {
-                    values[field] = text;
-                }
-                ImportRow::new(index as u32 + 2, values)
-            })
-            .collect();
+        let rows = rows_of_texts(cells);
         let columns = ImportColumns::template();
         let staged = restaged(&rows, &columns, mode);
         let original = ImportCheck::new(columns.clone(), rows, ExistingContacts::new(account()), mode);
@@ -986,17 +991,7 @@ proptest! {
         edit in (0..4usize, 0..Field::COUNT, any::<String>()),
         mode in prop_oneof![Just(KEEP), Just(OVERWRITE)],
     ) {
-        let rows: Vec<ImportRow> = cells
-            .into_iter()
-            .enumerate()
-            .map(|(index, texts)| {
-                let mut values = ContactFields::blank();
-                for (field, text) in Field::ALL.into_iter().zip(texts) {
-                    values[field] = text;
-                }
-                ImportRow::new(index as u32 + 2, values)
-            })
-            .collect();
+        let rows = rows_of_texts(cells);
         let mut check = ImportCheck::new(ImportColumns::template(), rows, ExistingContacts::new(account()), mode);
         let (row, field, text) = edit;
         check.set_cell(row, Field::ALL[field], &text);

@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use crate::fields_sql::{field_columns, fields_from_row};
 use crate::imports::locks::{lock_account_contacts, LockMode};
-use crate::listing::pending::queue_contact;
+use crate::listing::pending::{queue, Written};
 use crate::model::{AccountId, ContactRecord};
 use crate::StoreError;
 
@@ -52,7 +52,7 @@ async fn insert_with(connection: &mut PgConnection, account: AccountId, contact:
     }
     insert.push(")");
     insert.build().execute(&mut *connection).await.map_err(StoreError::from_write)?;
-    queue_contact(connection, account, id).await?;
+    queue(connection, account, Written::Contact(id)).await?;
     Ok(id)
 }
 
@@ -95,7 +95,7 @@ pub async fn update(
     if updated.rows_affected() == 0 {
         return Err(stale_or_missing(&mut transaction, account, id).await);
     }
-    queue_contact(&mut transaction, account, id).await?;
+    queue(&mut transaction, account, Written::Contact(id)).await?;
     transaction.commit().await?;
     get(pool, account, id).await
 }
@@ -114,7 +114,7 @@ pub async fn delete(pool: &PgPool, account: AccountId, id: Uuid, expected_versio
     if deleted.rows_affected() == 0 {
         return Err(stale_or_missing(&mut transaction, account, id).await);
     }
-    queue_contact(&mut transaction, account, id).await?;
+    queue(&mut transaction, account, Written::Contact(id)).await?;
     transaction.commit().await?;
     Ok(())
 }

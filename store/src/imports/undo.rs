@@ -25,7 +25,7 @@ use super::notifications::notify;
 use super::record::{self, mark_undone};
 use super::{planned_per_call, ImportError};
 use crate::fields_sql::{field_columns, fields_from_row, restored_values, written_columns, WRITTEN_COLUMNS};
-use crate::listing::pending::queue_import;
+use crate::listing::pending::{queue, Written};
 use crate::model::{AccountId, ImportStatus, NotificationKind, UndoOutcome};
 
 /// How many contact names a refused undo lists at most (the total is always
@@ -101,7 +101,7 @@ async fn run(pool: &PgPool, account: AccountId, import_id: Uuid) -> Result<UndoO
         }
         Err(error) => return Err(error),
     };
-    queue_import(&mut transaction, account, import_id).await?;
+    queue(&mut transaction, account, Written::Import(import_id)).await?;
     mark_undone(&mut transaction, account, import_id).await?;
     let message = format!(
         "The import of \u{201c}{}\u{201d} was undone: {restored} contacts put back as they were, {deleted} removed.",

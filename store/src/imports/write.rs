@@ -18,7 +18,7 @@ use uuid::Uuid;
 use super::hooks::{MergeHooks, MergeStep};
 use super::{planned_per_call, ImportError};
 use crate::fields_sql::written_columns;
-use crate::listing::pending::queue_import;
+use crate::listing::pending::{queue, Written};
 use crate::model::{AccountId, ImportCounts};
 
 /// The staged rows that create a contact: those no fact concerned.
@@ -53,7 +53,7 @@ pub(super) async fn apply(
     if created + updated > 0 {
         // The list finds these contacts through `contacts` until its indexes
         // have caught up with them.
-        queue_import(conn, account, import_id).await?;
+        queue(conn, account, Written::Import(import_id)).await?;
     }
     Ok(ImportCounts {
         created: u32::try_from(created).unwrap_or(u32::MAX),

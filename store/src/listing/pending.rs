@@ -31,31 +31,25 @@ pub(crate) fn push_pending_ids(sql: &mut QueryBuilder<'_, Postgres>, account: Ac
         .push(" AND q.import_id IS NOT NULL)");
 }
 
-/// Queues one contact that was just created, changed or deleted on `conn`
-/// (inside the write's transaction).
-pub(crate) async fn queue_contact(
-    conn: &mut PgConnection,
-    account: AccountId,
-    contact_id: Uuid,
-) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO search_queue (account_id, contact_id) VALUES ($1, $2)")
-        .bind(account)
-        .bind(contact_id)
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
+/// What a writer queues: the contacts it wrote.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Written {
+    /// One contact, created, changed or deleted.
+    Contact(Uuid),
+    /// Every contact an import (or its undo) wrote: its `import_changes`.
+    Import(Uuid),
 }
 
-/// Queues every contact import `import_id` wrote (its `import_changes`),
-/// after a merge or an undo on `conn` (inside its transaction).
-pub(crate) async fn queue_import(
-    conn: &mut PgConnection,
-    account: AccountId,
-    import_id: Uuid,
-) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO search_queue (account_id, import_id) VALUES ($1, $2)")
+/// Queues what was just written on `conn` (inside the write's transaction).
+pub(crate) async fn queue(conn: &mut PgConnection, account: AccountId, written: Written) -> Result<(), sqlx::Error> {
+    let (contact, import) = match written {
+        Written::Contact(id) => (Some(id), None),
+        Written::Import(id) => (None, Some(id)),
+    };
+    sqlx::query("INSERT INTO search_queue (account_id, contact_id, import_id) VALUES ($1, $2, $3)")
         .bind(account)
-        .bind(import_id)
+        .bind(contact)
+        .bind(import)
         .execute(&mut *conn)
         .await?;
     Ok(())
