@@ -11,10 +11,16 @@
 //! [`open_import`], [`upload_rows`] in chunks of at most
 //! [`MAX_ROWS_PER_UPLOAD`] rows ([`UPLOADS_IN_FLIGHT`] at a time, in
 //! postcard: a compact binary body), and [`confirm_import`]. Sending a chunk
-//! again, or confirming again (e.g. after a lost answer), is safe: each row
-//! is stored once, and an import applies once.
+//! again is safe: each row is stored once. Confirming again (e.g. after a
+//! lost answer, a second tab, on another server) is safe: it applies once,
+//! and every repeat answers the one result.
+//!
+//! The import's own steps use the bulk pool ([`bulk_caller`]); confirm and
+//! undo go through its admission (`store::imports::admission`): one per
+//! account at a time, waiting without holding a connection.
 //!
 //! [`caller`]: crate::server_context::caller
+//! [`bulk_caller`]: crate::server_context::bulk_caller
 
 use leptos::prelude::*;
 use leptos::server_fn::codec::{Json, Postcard};
@@ -58,10 +64,10 @@ pub async fn import_limits() -> Result<rules::Limits, AppError> {
 /// emails per call: send more in several calls.
 #[server(endpoint = "existing_contacts", input = Json)]
 pub async fn existing_contacts(keys: LookupKeys) -> Result<Vec<ExistingContact>, AppError> {
-    use crate::server_context::{caller, reply};
+    use crate::server_context::{bulk_caller, reply};
     reply(
         async {
-            let caller = caller().await?;
+            let caller = bulk_caller().await?;
             Ok(store::imports::existing_contacts(&caller.pool, caller.account, &keys).await?)
         }
         .await,
@@ -72,10 +78,10 @@ pub async fn existing_contacts(keys: LookupKeys) -> Result<Vec<ExistingContact>,
 /// rows will follow) and returns its id.
 #[server(endpoint = "open_import", input = Json)]
 pub async fn open_import(import: NewImport) -> Result<Uuid, AppError> {
-    use crate::server_context::{caller, reply};
+    use crate::server_context::{bulk_caller, reply};
     reply(
         async {
-            let caller = caller().await?;
+            let caller = bulk_caller().await?;
             Ok(store::imports::open(&caller.pool, caller.account, caller.user, &import, &caller.limits).await?)
         }
         .await,
@@ -89,10 +95,10 @@ pub async fn open_import(import: NewImport) -> Result<Uuid, AppError> {
 /// rows the import holds so far.
 #[server(endpoint = "upload_rows", input = Postcard)]
 pub async fn upload_rows(import_id: Uuid, rows: Vec<UploadedRow>) -> Result<u32, AppError> {
-    use crate::server_context::{caller, reply};
+    use crate::server_context::{bulk_caller, reply};
     reply(
         async {
-            let caller = caller().await?;
+            let caller = bulk_caller().await?;
             Ok(store::imports::upload_rows(&caller.pool, caller.account, import_id, rows).await?)
         }
         .await,
@@ -109,7 +115,7 @@ pub async fn confirm_import(import_id: Uuid) -> Result<ConfirmOutcome, AppError>
     reply(
         async {
             let caller = caller().await?;
-            Ok(store::imports::confirm(&caller.pool, caller.account, import_id).await?)
+            Ok(caller.bulk.confirm(caller.account, import_id).await?)
         }
         .await,
     )
@@ -151,7 +157,7 @@ pub async fn undo_import(import_id: Uuid) -> Result<UndoOutcome, AppError> {
     reply(
         async {
             let caller = caller().await?;
-            Ok(store::imports::undo(&caller.pool, caller.account, import_id).await?)
+            Ok(caller.bulk.undo(caller.account, import_id).await?)
         }
         .await,
     )
@@ -203,16 +209,36 @@ pub async fn mark_import_notices_read(import_id: Option<Uuid>) {
 #[cfg(feature = "ssr")]
 impl From<store::imports::ImportError> for AppError {
     fn from(error: store::imports::ImportError) -> Self {
+        AppError::from(&error)
+    }
+}
+
+/// By reference: one confirm's error is the answer to all its repeats.
+#[cfg(feature = "ssr")]
+impl From<&store::imports::ImportError> for AppError {
+    fn from(error: &store::imports::ImportError) -> Self {
         use store::imports::ImportError;
         match error {
             ImportError::NotFound => AppError::NotFound("import".into()),
-            ImportError::Invalid(sentence) => AppError::Invalid(sentence),
-            ImportError::Conflict(sentence) => AppError::Conflict(sentence),
+            ImportError::Invalid(sentence) => AppError::Invalid(sentence.clone()),
+            ImportError::Conflict(sentence) => AppError::Conflict(sentence.clone()),
             ImportError::Interrupted => {
                 tracing::error!("an import task stopped unexpectedly");
                 AppError::Internal
             }
             ImportError::Store(error) => error.into(),
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<store::imports::AdmissionError> for AppError {
+    fn from(error: store::imports::AdmissionError) -> Self {
+        use store::imports::AdmissionError;
+        match error {
+            AdmissionError::AccountBusy => AppError::AccountBusy,
+            AdmissionError::ServerBusy => AppError::Busy,
+            AdmissionError::Import(error) => AppError::from(&*error),
         }
     }
 }
@@ -225,3 +251,41 @@ const _: () = {
     assert!(MAX_ROWS_PER_UPLOAD == store::imports::MAX_ROWS_PER_UPLOAD);
     assert!(CHANGES_PER_PAGE == store::imports::CHANGES_PER_PAGE);
 };
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use std::sync::Arc;
+
+    use store::imports::{AdmissionError, ImportError};
+
+    use super::AppError;
+
+    /// What admission answers, as the user is told it: a sentence, and a
+    /// status that says "not now" rather than "broken".
+    #[test]
+    fn a_write_not_admitted_is_told_as_try_again_and_a_shared_error_as_itself() {
+        let cases = [
+            (AdmissionError::AccountBusy, AppError::AccountBusy, 409),
+            (AdmissionError::ServerBusy, AppError::Busy, 503),
+            (
+                AdmissionError::Import(Arc::new(ImportError::Conflict("This import was undone.".into()))),
+                AppError::Conflict("This import was undone.".into()),
+                409,
+            ),
+            (AdmissionError::Import(Arc::new(ImportError::NotFound)), AppError::NotFound("import".into()), 404),
+            (
+                AdmissionError::Import(Arc::new(ImportError::Store(store::StoreError::Database(
+                    sqlx::Error::PoolTimedOut,
+                )))),
+                AppError::Busy,
+                503,
+            ),
+        ];
+        for (admission, told, status) in cases {
+            let app = AppError::from(admission);
+            assert_eq!(app, told);
+            assert_eq!(app.status_code(), status, "{app}");
+            assert!(app.to_string().ends_with('.'), "a sentence: {app}");
+        }
+    }
+}

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
-use crate::auth::{current_user, SignOut};
+use crate::auth::{current_user, SignOut, SignOutEverywhere};
 
 /// Top bar, skip link and `<main>` around the routed page.
 #[component]
@@ -33,17 +33,34 @@ pub fn Layout(children: Children) -> impl IntoView {
     }
 }
 
-/// Navigation and the signed-in user's menu.
+/// Navigation, the account menu (who is signed in, and "sign out
+/// everywhere") and signing out.
 #[component]
 fn UserMenu(account_name: String, email: String) -> impl IntoView {
     let sign_out = ServerAction::<SignOut>::new();
+    let sign_out_everywhere = ServerAction::<SignOutEverywhere>::new();
     view! {
         <nav aria-label="Main">
             <a href="/contacts">"Contacts"</a>
             <a href="/imports">"Imports"</a>
         </nav>
         <div class="user-menu">
-            <span class="account-name" title=email>{account_name}</span>
+            <details class="menu account-menu">
+                <summary class="link-button" aria-label=format!("Account: {account_name}")>
+                    <span class="account-name">{account_name.clone()}</span>
+                </summary>
+                <div class="menu-items">
+                    <p class="account-email">{email}</p>
+                    <ActionForm action=sign_out_everywhere>
+                        <button type="submit" class="wide" aria-describedby="sign-out-everywhere-hint">
+                            "Sign out everywhere"
+                        </button>
+                    </ActionForm>
+                    <p id="sign-out-everywhere-hint" class="hint">
+                        "Ends every session of yours, on every device and browser, this one too."
+                    </p>
+                </div>
+            </details>
             <ActionForm action=sign_out>
                 <button type="submit" class="link-button">"Sign out"</button>
             </ActionForm>

@@ -23,6 +23,8 @@ pub mod server_context;
 pub mod toast;
 #[cfg(feature = "ssr")]
 pub mod password;
+#[cfg(feature = "ssr")]
+pub mod throttle;
 pub mod url;
 
 /// The HTML document the server sends; the app hydrates inside `<body>`.

@@ -1,5 +1,5 @@
 //! The shared rules run natively on each generated workbook: reading
-//! (calamine + the rules' reader) and checking every row, as the browser
+//! (calamine + the sheets crate's reader) and checking every row, as the browser
 //! does in wasm. Gives the wasm/native ratio, and checks the generator: the
 //! `-valid` files must have no row with issues.
 //!
@@ -14,7 +14,7 @@ use std::time::Instant;
 use rules::check::{lookup_keys, ExistingContacts, ImportCheck};
 use rules::headers::HeaderMapping;
 use rules::merge::MergeMode;
-use rules::read::read_workbook;
+use sheets::read::read_workbook;
 use rules::Limits;
 use serde_json::{json, Value};
 use worker::protocol::{decode, encode, RowChunk, ROWS_PER_CHUNK};

@@ -1,7 +1,7 @@
 //! Every kind of bad or odd file in the corpus, each built in code.
 //!
 //! What the reader must answer for each one is written down beside the
-//! reader's tests (`rules/tests/read_bad_files.rs`), not here: this crate
+//! reader's tests (`sheets/tests/read_bad_files.rs`), not here: this crate
 //! only makes files.
 
 use crate::build::*;

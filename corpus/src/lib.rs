@@ -5,7 +5,7 @@
 //! awkward sheet shapes.
 //!
 //! - [`KINDS`]: every kind, with its file name and how to make it. The
-//!   reader's tests (`rules/tests/read_bad_files.rs`) say what the reader
+//!   reader's tests (`sheets/tests/read_bad_files.rs`) say what the reader
 //!   must answer for each one; the end-to-end tests post a dozen of them
 //!   to the browser and to the server; the fuzzer starts from the small
 //!   ones.

@@ -29,7 +29,7 @@ test('sign up, sign out and sign in again', async ({ page }) => {
   await expect(page.getByText('Seaside Rentals')).toBeVisible();
 });
 
-test('a wrong password is refused, and repeated failures are throttled', async ({ page }) => {
+test('a wrong password is refused, and repeated failures back off for seconds, not a lock', async ({ page }) => {
   const { email, password } = await signUpNewAccount(page);
   await page.getByRole('button', { name: 'Sign out' }).click();
   await expect(page).toHaveURL(/\/login$/);
@@ -42,11 +42,35 @@ test('a wrong password is refused, and repeated failures are throttled', async (
     await expect(page.getByRole('alert')).toHaveText('The email or password is not right. Check them and try again.');
     await expect(page).toHaveURL(/\/login$/);
   }
-  // Even the right password is refused while throttled.
+  // Even the right password waits out the back-off, which is said in seconds.
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('alert')).toHaveText(/Too many failed sign-in attempts/);
+  await expect(page.getByRole('alert')).toHaveText(
+    /^Too many failed sign-in attempts\. Wait (\d+ seconds|a second), then try again\.$/,
+  );
   await expect(page).toHaveURL(/\/login$/);
+});
+
+test('sign out everywhere, from the account menu by keyboard, ends the other sessions too', async ({ page, browser }) => {
+  const { email, password } = await signUpNewAccount(page, 'Everywhere Lettings');
+  const other = await browser.newContext();
+  const otherPage = await other.newPage();
+  await signIn(otherPage, email, password);
+
+  await hydrated(page);
+  // The account menu opens with the keyboard and shows who is signed in.
+  await page.getByLabel('Account: Everywhere Lettings').focus();
+  await page.keyboard.press('Enter');
+  await expect(page.locator('.account-menu').getByText(email)).toBeVisible();
+  const everywhere = page.getByRole('button', { name: 'Sign out everywhere' });
+  await page.keyboard.press('Tab');
+  await expect(everywhere).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(/\/login$/);
+
+  await otherPage.goto('/contacts');
+  await expect(otherPage).toHaveURL(/\/login\?next=%2Fcontacts$/);
+  await other.close();
 });
 
 test('an unknown email gets the same answer as a wrong password', async ({ page }) => {

@@ -25,7 +25,7 @@ async function createContact(page: Page, fields: { first: string; last: string; 
 async function download(page: Page, name: string): Promise<string> {
   await page.goto('/contacts');
   await hydrated(page);
-  await page.locator('.menu summary').click();
+  await page.locator('summary', { hasText: 'Export' }).click();
   const [file] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name }).click()]);
   const path = test.info().outputPath(file.suggestedFilename());
   await file.saveAs(path);

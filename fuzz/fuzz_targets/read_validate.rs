@@ -1,5 +1,5 @@
 //! Read + validate: any bytes, under any of the readable file names, go
-//! through `rules::read::read_workbook`; a sheet that reads is then mapped
+//! through `sheets::read::read_workbook`; a sheet that reads is then mapped
 //! and checked as an import, as the import page does.
 //!
 //! The input: the first byte picks the file name (its extension), how the
@@ -33,7 +33,7 @@ use libfuzzer_sys::fuzz_target;
 use rules::check::{ExistingContacts, ImportCheck};
 use rules::headers::HeaderMapping;
 use rules::merge::MergeMode;
-use rules::read::{read_workbook, ReadError};
+use sheets::read::{read_workbook, ReadError};
 use rules::{ExistingContact, Limits};
 
 const NAMES: [&str; 6] = [

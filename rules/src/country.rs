@@ -8,6 +8,8 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+use crate::fold::fold_char;
+
 mod data;
 
 pub use data::COUNTRIES;
@@ -49,6 +51,19 @@ pub fn parse_country(text: &str) -> Option<&'static Country> {
 /// The country with alpha-2 code `code` (exact, upper case).
 pub fn country_by_code(code: &str) -> Option<&'static Country> {
     COUNTRIES.iter().find(|country| country.code == code)
+}
+
+/// Every spelling [`parse_country`] accepts (beyond alpha-2 codes) with the
+/// code it names: English names, ISO names, alpha-3 codes and aliases.
+pub(crate) fn spellings() -> impl Iterator<Item = (&'static str, &'static str)> {
+    COUNTRIES
+        .iter()
+        .map(|country| (country.code, country.name))
+        .chain(
+            data::ALIASES
+                .iter()
+                .flat_map(|(code, aliases)| aliases.iter().map(move |alias| (*code, *alias))),
+        )
 }
 
 /// The comparison key for a country spelling: accents folded, lower case,
@@ -120,43 +135,6 @@ impl Words<'_> {
         self.count += 1;
         word.clear();
     }
-}
-
-/// ASCII letters and digits, lower-cased, and the accented Latin letters that
-/// country names use, without their accents.
-fn fold_char(c: char) -> Option<&'static str> {
-    const LOWER: [&str; 26] = [
-        "a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "n", "o", "p", "q", "r",
-        "s", "t", "u", "v", "w", "x", "y", "z",
-    ];
-    const DIGITS: [&str; 10] = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
-    if c.is_ascii_alphabetic() {
-        return LOWER
-            .get(usize::from(c.to_ascii_lowercase() as u8 - b'a'))
-            .copied();
-    }
-    if c.is_ascii_digit() {
-        return DIGITS.get(usize::from(c as u8 - b'0')).copied();
-    }
-    Some(match c {
-        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' | 'À' | 'Á' | 'Â' | 'Ã' | 'Ä' | 'Å' | 'Ā' => {
-            "a"
-        }
-        'æ' | 'Æ' => "ae",
-        'ç' | 'Ç' | 'č' | 'Č' | 'ć' | 'Ć' => "c",
-        'è' | 'é' | 'ê' | 'ë' | 'ē' | 'È' | 'É' | 'Ê' | 'Ë' | 'Ē' => "e",
-        'ì' | 'í' | 'î' | 'ï' | 'ī' | 'Ì' | 'Í' | 'Î' | 'Ï' | 'Ī' | 'ı' | 'İ' => "i",
-        'ñ' | 'Ñ' => "n",
-        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' | 'Ò' | 'Ó' | 'Ô' | 'Õ' | 'Ö' | 'Ø' | 'Ō' => {
-            "o"
-        }
-        'ù' | 'ú' | 'û' | 'ü' | 'ū' | 'Ù' | 'Ú' | 'Û' | 'Ü' | 'Ū' => "u",
-        'ý' | 'ÿ' | 'Ý' => "y",
-        'š' | 'Š' | 'ş' | 'Ş' => "s",
-        'ž' | 'Ž' => "z",
-        'ß' => "ss",
-        _ => return None,
-    })
 }
 
 /// Every accepted spelling's key → index in `COUNTRIES`, built on first use.

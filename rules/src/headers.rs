@@ -1,24 +1,44 @@
-//! Matching the file's header row to contact fields, and turning the sheet's
+//! Matching the file's columns to contact fields, and turning the sheet's
 //! rows into import rows.
 //!
-//! Invariant: a [`HeaderMapping`] never maps two columns to the same field.
-//! Each column's field comes from the user's override when there is one, else
-//! from its header; when several headers name the same field, the column whose
-//! header is exactly the template's wins, else the leftmost, and the others are
-//! ignored as [`ColumnState::Duplicate`] (not an error: the user sees the note
-//! and can remap). The mapping is a pure function of the headers and the
-//! overrides, so the server rebuilds exactly the browser's mapping from
-//! [`HeaderMapping::overrides`].
+//! Invariant: in every row, each field's value comes from one source: the
+//! first filled of the field's sources, in a fixed order (and a row's address
+//! from one address block). A column's use is decided, in this order of
+//! precedence, by the user's override, a recognised app's layout
+//! ([`layouts`]: Google Contacts, Outlook, …), its header (case, spaces and
+//! punctuation ignored; synonyms), a "Name" column split into its parts, and
+//! last its values ([`values`]). When several headers name the same field,
+//! the column spelled as the template wins, else the leftmost, and the others
+//! are ignored as [`ColumnState::Duplicate`] (not an error: the user sees the
+//! note and can remap). The mapping is a pure function of the headers, the
+//! sample given to [`HeaderMapping::recognise_values`] and the overrides, so
+//! the server can rebuild exactly the browser's mapping.
+//!
+//! Also here: finding the header row under a title block ([`header_row`]),
+//! and counting the data that will not be imported ([`left_out`]).
 
 use serde::{Deserialize, Serialize};
 
 use crate::field::{Field, FieldSet};
 use crate::validate::clean;
+// The sheet types, in one place: they move to the `sheets` crate.
+use crate::{Cell, SheetRow};
 
+pub mod header_row;
 mod import_row;
+pub mod layouts;
+pub mod left_out;
+pub mod names;
+mod plan;
+mod resolve;
 mod synonyms;
+pub mod values;
 
+pub use header_row::{find_header_row, HeaderRowCandidate, HeaderRowChoice, HeaderRowConfidence};
 pub use import_row::{ImportColumns, ImportRow};
+pub use layouts::{known_layouts, AddressBlockName, Layout};
+pub use left_out::{LeftOut, LeftOutColumn, LeftOutTally};
+pub use names::{split_full_name, NameParts};
 
 /// The comparison form of a header: lower case, letters and digits only.
 /// `"E-mail Address"` → `"emailaddress"`, `"State / Region"` → `"stateregion"`.
@@ -93,10 +113,39 @@ pub struct MappingOverride {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum ColumnState {
-    /// The header names this field.
+    /// The header (or the recognised app's layout) names this field.
     Recognised { field: Field },
     /// The user chose this field for the column.
     Chosen { field: Field },
+    /// The header names nothing, but the column's values look like this
+    /// field (a column of email addresses under "Contact").
+    Guessed { field: Field },
+    /// Another source of `field`, used in the rows where the columns before
+    /// it (the first is `of_column`) are blank: Outlook's "Home Phone" after
+    /// "Business Phone", Google's "E-mail 2 - Value".
+    Fallback { field: Field, of_column: usize },
+    /// A whole name, split into Title, First Name and Last Name (or kept whole
+    /// as Company Name when it looks like a company's): `fields` are those it
+    /// may give.
+    FullName { fields: FieldSet },
+    /// A value whose label column decides its field: Google's "Phone 1 -
+    /// Value" is a Mobile when "Phone 1 - Type" says "Mobile", else a Phone.
+    Labelled {
+        fields: FieldSet,
+        label_column: Option<usize>,
+    },
+    /// One part of an address block; each row takes its whole address from
+    /// one block (the filled one; for a company its business address, for a
+    /// person the home address, when both are filled).
+    Address {
+        field: Field,
+        block: AddressBlockName,
+    },
+    /// Describes another column's values ("Phone 1 - Type"): not data itself.
+    Label { of_column: Option<usize> },
+    /// Repeats other columns ("File As", "Address 1 - Formatted"): only words
+    /// that are not imported elsewhere count as left out.
+    Repeats,
     /// The header names no field: the column is ignored.
     Unrecognised,
     /// The header names a field another column already provides: this column
@@ -107,14 +156,41 @@ pub enum ColumnState {
 }
 
 impl ColumnState {
-    /// The field the column provides, if it is used.
+    /// The field the column's values go to, if it is used; for a column that
+    /// may give several, the main one (a split name: First Name; a labelled
+    /// phone: Phone).
     pub fn field(self) -> Option<Field> {
         match self {
-            ColumnState::Recognised { field } | ColumnState::Chosen { field } => Some(field),
-            ColumnState::Unrecognised | ColumnState::Duplicate { .. } | ColumnState::Ignored => {
-                None
+            ColumnState::Recognised { field }
+            | ColumnState::Chosen { field }
+            | ColumnState::Guessed { field }
+            | ColumnState::Fallback { field, .. }
+            | ColumnState::Address { field, .. } => Some(field),
+            ColumnState::FullName { fields } if fields.contains(Field::FirstName) => {
+                Some(Field::FirstName)
             }
+            ColumnState::FullName { fields } | ColumnState::Labelled { fields, .. } => {
+                fields.iter().next()
+            }
+            ColumnState::Label { .. }
+            | ColumnState::Repeats
+            | ColumnState::Unrecognised
+            | ColumnState::Duplicate { .. }
+            | ColumnState::Ignored => None,
         }
+    }
+
+    /// Every field the column's values may go to.
+    pub fn fields(self) -> FieldSet {
+        match self {
+            ColumnState::FullName { fields } | ColumnState::Labelled { fields, .. } => fields,
+            other => other.field().into_iter().collect(),
+        }
+    }
+
+    /// Whether the column's values are imported (in at least some rows).
+    pub fn is_used(self) -> bool {
+        !self.fields().is_empty()
     }
 }
 
@@ -129,22 +205,32 @@ pub struct ColumnMapping {
     pub state: ColumnState,
 }
 
-/// The file's columns mapped to fields: at most one column per field.
+/// The file's columns mapped to fields.
 ///
 /// Not serialisable on purpose: the server rebuilds it from the file's
-/// headers and the user's [`MappingOverride`]s, never from a client's copy.
+/// headers (and sample) and the user's [`MappingOverride`]s, never from a
+/// client's copy.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HeaderMapping {
     columns: Vec<ColumnMapping>,
+    /// The headers in key form.
+    keys: Vec<String>,
+    /// The recognised app's layout, by index in the layout table.
+    layout: Option<usize>,
     /// What the header alone names, per column.
     header_fields: Vec<Option<Field>>,
+    /// What each column's values look like, per column.
+    guesses: Vec<Option<Field>>,
     /// The user's choice per column, if any (`Some(None)` = ignore).
     overrides: Vec<Option<Option<Field>>>,
+    /// How rows are read.
+    plan: plan::Plan,
 }
 
 impl HeaderMapping {
-    /// The mapping the headers alone give.
+    /// The mapping the headers alone give (a known app's layout included).
     pub fn new(headers: &[String]) -> HeaderMapping {
+        let keys: Vec<String> = headers.iter().map(|header| header_key(header)).collect();
         let mut mapping = HeaderMapping {
             columns: headers
                 .iter()
@@ -155,11 +241,15 @@ impl HeaderMapping {
                     state: ColumnState::Unrecognised,
                 })
                 .collect(),
+            layout: layouts::detect(&keys),
+            keys,
             header_fields: headers
                 .iter()
                 .map(|header| field_for_header(header))
                 .collect(),
+            guesses: vec![None; headers.len()],
             overrides: vec![None; headers.len()],
+            plan: plan::Plan::default(),
         };
         mapping.resolve();
         mapping
@@ -171,9 +261,15 @@ impl HeaderMapping {
     /// the later column is ignored.
     pub fn with_overrides(headers: &[String], overrides: &[MappingOverride]) -> HeaderMapping {
         let mut mapping = HeaderMapping::new(headers);
+        mapping.apply_overrides(overrides);
+        mapping
+    }
+
+    /// Applies the user's `overrides` (as [`HeaderMapping::with_overrides`]).
+    pub fn apply_overrides(&mut self, overrides: &[MappingOverride]) {
         let mut taken = FieldSet::EMPTY;
         for choice in overrides {
-            let Some(slot) = mapping.overrides.get_mut(choice.column) else {
+            let Some(slot) = self.overrides.get_mut(choice.column) else {
                 continue;
             };
             let field = choice.field.filter(|&field| !taken.contains(field));
@@ -182,8 +278,30 @@ impl HeaderMapping {
             }
             *slot = Some(field);
         }
-        mapping.resolve();
-        mapping
+        self.resolve();
+    }
+
+    /// Offers fields for the columns nothing else names, from their values in
+    /// `sample` (the sheet's first data rows; see
+    /// [`values::VALUE_SAMPLE_ROWS`]): a column of email addresses, phone
+    /// numbers, countries or postcodes. Never overrides a header, a layout or
+    /// a user's choice; calling it again with another sample replaces the
+    /// guesses.
+    pub fn recognise_values(&mut self, sample: &[SheetRow]) {
+        self.guesses = self
+            .columns
+            .iter()
+            .map(|column| {
+                let values = values::sample_values(sample, column.index);
+                values::field_for_values(&column.header, &values)
+            })
+            .collect();
+        self.resolve();
+    }
+
+    /// The recognised app whose export this file is, if any.
+    pub fn layout(&self) -> Option<&'static Layout> {
+        self.layout.and_then(layouts::layout)
     }
 
     /// The user's choices, in column order: what [`HeaderMapping::with_overrides`]
@@ -196,18 +314,33 @@ impl HeaderMapping {
             .collect()
     }
 
-    /// Uses `column` for `field`, or ignores it (`None`). A column that
-    /// provided `field` before is then ignored, so each field keeps at most
-    /// one column. Returns false (and changes nothing) for a column that does
-    /// not exist.
+    /// Uses `column` for `field` (all of the column, for that field alone),
+    /// or ignores it (`None`). The columns that gave `field` alone before are
+    /// then ignored, and columns that gave it among other fields (a split
+    /// name, a labelled phone) keep only the others, so the field comes from
+    /// this column only. Returns false (and changes nothing) for a column
+    /// that does not exist.
     pub fn set(&mut self, column: usize, field: Option<Field>) -> bool {
         if column >= self.columns.len() || column >= self.overrides.len() {
             return false;
         }
         if let Some(field) = field {
-            let holder = self.column_of(field).filter(|&holder| holder != column);
-            if let Some(slot) = holder.and_then(|holder| self.overrides.get_mut(holder)) {
-                *slot = Some(None);
+            let holders: Vec<usize> = self
+                .columns
+                .iter()
+                .filter(|other| other.index != column && other.state.field() == Some(field))
+                .filter(|other| other.state.fields() == FieldSet::EMPTY.with(field))
+                .map(|other| other.index)
+                .collect();
+            for holder in holders {
+                if let Some(slot) = self.overrides.get_mut(holder) {
+                    *slot = Some(None);
+                }
+            }
+            for other in self.overrides.iter_mut() {
+                if *other == Some(Some(field)) {
+                    *other = Some(None);
+                }
             }
         }
         if let Some(slot) = self.overrides.get_mut(column) {
@@ -230,58 +363,25 @@ impl HeaderMapping {
         }
     }
 
-    /// Recomputes every column's state from the headers and overrides.
+    /// Recomputes every column's state, and the plan, from the inputs.
     fn resolve(&mut self) {
-        let mut holder: [Option<usize>; Field::COUNT] = [None; Field::COUNT];
-        for (index, choice) in self.overrides.iter().enumerate() {
-            if let Some(Some(field)) = choice {
-                if holder[field.index()].is_none() {
-                    holder[field.index()] = Some(index);
-                }
-            }
-        }
-        // Header-named columns, exact template spellings first, then left to right.
-        let mut candidates: Vec<(usize, Field)> = self
-            .header_fields
+        let headers: Vec<String> = self
+            .columns
             .iter()
-            .enumerate()
-            .filter(|&(index, _)| self.overrides.get(index).is_some_and(Option::is_none))
-            .filter_map(|(index, field)| field.map(|field| (index, field)))
+            .map(|column| column.header.clone())
             .collect();
-        candidates.sort_by_key(|&(index, field)| {
-            let exact = self
-                .columns
-                .get(index)
-                .is_some_and(|c| is_template_header(&c.header, field));
-            (!exact, index)
+        let (states, plan) = resolve::resolve(&resolve::Inputs {
+            headers: &headers,
+            keys: &self.keys,
+            layout: self.layout(),
+            header_fields: &self.header_fields,
+            overrides: &self.overrides,
+            guesses: &self.guesses,
         });
-        let mut states: Vec<ColumnState> = self
-            .overrides
-            .iter()
-            .enumerate()
-            .map(|(index, choice)| match choice {
-                Some(Some(field)) if holder[field.index()] == Some(index) => {
-                    ColumnState::Chosen { field: *field }
-                }
-                Some(_) => ColumnState::Ignored,
-                None => ColumnState::Unrecognised,
-            })
-            .collect();
-        for (index, field) in candidates {
-            let state = match holder[field.index()] {
-                Some(kept_column) => ColumnState::Duplicate { field, kept_column },
-                None => {
-                    holder[field.index()] = Some(index);
-                    ColumnState::Recognised { field }
-                }
-            };
-            if let Some(slot) = states.get_mut(index) {
-                *slot = state;
-            }
-        }
         for (column, state) in self.columns.iter_mut().zip(states) {
             column.state = state;
         }
+        self.plan = plan;
     }
 
     /// Every column of the file, in order, with how it is used.
@@ -289,27 +389,35 @@ impl HeaderMapping {
         &self.columns
     }
 
-    /// The field `column` provides, if it is used.
+    /// The field whose value in every row is exactly `column`'s cell: the
+    /// column is the field's only source, read whole. This is what writing
+    /// an edited value back into the file's own column needs (the error
+    /// report); a column that is one of several sources, part of a split
+    /// name or a labelled pair, gives `None`, and its cell is kept as read.
+    /// For what a column is used for, see [`ColumnMapping::state`].
     pub fn field_of(&self, column: usize) -> Option<Field> {
-        self.columns.get(column).and_then(|c| c.state.field())
+        let field = self.columns.get(column)?.state.field()?;
+        let whole = plan::Alternative::whole(column);
+        (self.plan.alternatives[field.index()] == [whole]).then_some(field)
     }
 
-    /// The column that provides `field`, if any.
+    /// The column that provides `field` (the first of its sources), if any.
     pub fn column_of(&self, field: Field) -> Option<usize> {
-        self.columns
-            .iter()
-            .find(|c| c.state.field() == Some(field))
-            .map(|c| c.index)
+        self.plan
+            .columns_of(field)
+            .first()
+            .map(|&(column, _)| column)
     }
 
-    /// The columns that are used (recognised or chosen), in file order.
+    /// The columns that are used (in at least some rows), in file order.
     pub fn recognised(&self) -> impl Iterator<Item = &ColumnMapping> {
-        self.columns.iter().filter(|c| c.state.field().is_some())
+        self.columns.iter().filter(|c| c.state.is_used())
     }
 
-    /// The columns that are not used (unrecognised, duplicate or ignored).
+    /// The columns that are not used (unrecognised, duplicate, ignored, or
+    /// describing others).
     pub fn ignored(&self) -> impl Iterator<Item = &ColumnMapping> {
-        self.columns.iter().filter(|c| c.state.field().is_none())
+        self.columns.iter().filter(|c| !c.state.is_used())
     }
 
     /// The columns whose header names a field another column provides.
@@ -319,20 +427,19 @@ impl HeaderMapping {
             .filter(|c| matches!(c.state, ColumnState::Duplicate { .. }))
     }
 
-    /// The fields the file provides.
+    /// The fields the file provides (Contact Type too when it follows the
+    /// names, see [`ColumnState::FullName`] and the layouts).
     pub fn present(&self) -> FieldSet {
-        self.columns
-            .iter()
-            .filter_map(|c| c.state.field())
-            .collect()
+        self.plan.present()
     }
 
     /// The template's columns the file lacks. They are never changed by the
     /// import; this is information, not an error.
     pub fn missing(&self) -> FieldSet {
+        let present = self.present();
         Field::ALL
             .into_iter()
-            .filter(|&field| !self.present().contains(field))
+            .filter(|&field| !present.contains(field))
             .collect()
     }
 
@@ -354,19 +461,46 @@ impl HeaderMapping {
             .collect()
     }
 
-    /// The present fields and their headers as written in the file.
+    /// The present fields and what the file calls them: a column's header;
+    /// several sources' headers joined by " / "; a split name's part as
+    /// "First Name (from Name)". No columns are listed as left out yet (see
+    /// [`LeftOut::headers`]).
     pub fn import_columns(&self) -> ImportColumns {
-        let mut columns = ImportColumns::from_present(FieldSet::EMPTY);
-        for column in self.recognised() {
-            if let Some(field) = column.state.field() {
-                columns.present.insert(field);
-                let header = clean(&column.header);
-                if !header.is_empty() {
-                    columns.headers[field.index()] = header.to_string();
-                }
+        let mut columns = ImportColumns::from_present(self.present());
+        for field in self.present().iter() {
+            if let Some(header) = self.source_header(field) {
+                columns.headers[field.index()] = header;
             }
         }
         columns
+    }
+
+    /// How the file names `field`'s sources, if it has any with a header.
+    fn source_header(&self, field: Field) -> Option<String> {
+        /// The most headers named for one field; the rest are "…".
+        const MOST_NAMED: usize = 3;
+        let sources = self.plan.columns_of(field);
+        let header = |column: usize| {
+            self.columns
+                .get(column)
+                .map(|column| clean(&column.header))
+                .filter(|header| !header.is_empty())
+        };
+        if let [(column, plan::Read::Name(_))] = sources.as_slice() {
+            return header(*column).map(|name| format!("{} (from {name})", field.header()));
+        }
+        let mut names: Vec<&str> = sources
+            .iter()
+            .filter_map(|&(column, _)| header(column))
+            .collect();
+        if names.is_empty() {
+            return None;
+        }
+        if names.len() > MOST_NAMED {
+            names.truncate(MOST_NAMED);
+            names.push("…");
+        }
+        Some(names.join(" / "))
     }
 }
 

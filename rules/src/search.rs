@@ -17,8 +17,10 @@ use crate::contact::{ContactFields, ContactKind};
 use crate::field::Field;
 
 /// The longest search accepted, in characters: longer than any name, email
-/// or phone a contact can hold.
-pub const MAX_SEARCH_CHARS: usize = 100;
+/// or phone a contact can hold, and short enough that the database plans it
+/// quickly. The list's page and the export refuse a longer one before
+/// asking the store (`app::pages::contacts::check_query`).
+pub const MAX_SEARCH_CHARS: usize = 200;
 
 /// Searches shorter than this match the start of a word rather than
 /// anywhere: "an" finds Anna and van Andel, not Joanne.

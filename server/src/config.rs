@@ -1,6 +1,10 @@
 //! Server configuration, read once from the environment.
 
 use std::net::SocketAddr;
+use std::time::Duration;
+
+use store::imports::AdmissionSettings;
+use store::pools::{PoolSettings, SessionLimits};
 
 /// Everything the server needs to know at start-up.
 #[derive(Clone, Debug)]
@@ -12,8 +16,8 @@ pub struct Config {
     pub address: SocketAddr,
     /// Whether to create the demo account if it is missing (`SEED_DEMO=1`).
     pub seed_demo: bool,
-    /// Connections in the pool (`DATABASE_POOL_SIZE`, default 10).
-    pub pool_size: u32,
+    /// The two connection pools and the admission of bulk writes.
+    pub database: DatabaseConfig,
     /// The folder cargo-leptos built the site into (`LEPTOS_SITE_ROOT`,
     /// default `target/site`): `pkg/` with the wasm, JS and CSS, plus assets.
     pub site_root: String,
@@ -34,6 +38,87 @@ pub struct Config {
     /// uploaded rows of an import no longer open are kept
     /// (`STAGING_RETENTION_MINUTES`, default 60).
     pub retention: store::imports::housekeeping::Retention,
+    /// Sign-in's bounds and where the client address comes from.
+    pub sign_in: SignInConfig,
+}
+
+/// How many passwords are checked at once, how many sign-ins may wait for
+/// that, and which proxy header (if any) names the client.
+#[derive(Clone, Debug)]
+pub struct SignInConfig {
+    /// argon2 computations at once (`SIGN_IN_HASHING_SLOTS`, default: the
+    /// number of cores); each holds 19 MiB while it runs.
+    pub hashing_slots: usize,
+    /// Sign-ins that may wait for a slot (`SIGN_IN_QUEUE`, default 64);
+    /// beyond them the answer is 503 "busy".
+    pub hashing_queue: usize,
+    /// The header a trusted reverse proxy puts the client's address in
+    /// (`CLIENT_ADDRESS_HEADER`, e.g. `X-Forwarded-For`); unset: the
+    /// socket's peer address.
+    pub client_address_header: Option<http::HeaderName>,
+}
+
+impl SignInConfig {
+    /// The defaults for this machine.
+    pub fn default_for_this_machine() -> SignInConfig {
+        let cores = std::thread::available_parallelism().map_or(2, |count| count.get());
+        SignInConfig { hashing_slots: cores, hashing_queue: 64, client_address_header: None }
+    }
+}
+
+/// How the server uses Postgres: two pools that never lend each other
+/// connections, and the admission of confirms and undos.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DatabaseConfig {
+    /// Page loads, sign-ins, sessions (`DATABASE_POOL_SIZE`, default 10;
+    /// `DATABASE_STATEMENT_TIMEOUT_SECONDS`, default 15).
+    pub pages: PoolSettings,
+    /// Bulk work: an import's look-ups, uploads, confirm and undo, exports
+    /// (`DATABASE_BULK_POOL_SIZE`, default 4;
+    /// `DATABASE_BULK_STATEMENT_TIMEOUT_SECONDS`, default 300). Both pools
+    /// share `DATABASE_LOCK_TIMEOUT_SECONDS` (15) and
+    /// `DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_SECONDS` (60).
+    pub bulk: PoolSettings,
+    /// How long a confirm or undo waits for the account's other one, or for
+    /// a merge slot (`IMPORT_QUEUE_WAIT_SECONDS`, default 60; 0 answers at
+    /// once); merges at once: one fewer than the bulk pool's connections.
+    pub admission: AdmissionSettings,
+}
+
+impl Default for DatabaseConfig {
+    fn default() -> Self {
+        let bulk = PoolSettings::bulk(4);
+        DatabaseConfig {
+            pages: PoolSettings::pages(10),
+            bulk,
+            admission: AdmissionSettings::for_bulk_pool(bulk.max_connections),
+        }
+    }
+}
+
+impl DatabaseConfig {
+    fn from_env() -> Result<DatabaseConfig, ConfigError> {
+        let defaults = DatabaseConfig::default();
+        let mut pages = defaults.pages;
+        let mut bulk = defaults.bulk;
+        pages.max_connections = number_or("DATABASE_POOL_SIZE", pages.max_connections)?;
+        bulk.max_connections = number_or("DATABASE_BULK_POOL_SIZE", bulk.max_connections)?;
+        pages.limits.statement_timeout = seconds_or("DATABASE_STATEMENT_TIMEOUT_SECONDS", pages.limits.statement_timeout)?;
+        bulk.limits.statement_timeout =
+            seconds_or("DATABASE_BULK_STATEMENT_TIMEOUT_SECONDS", bulk.limits.statement_timeout)?;
+        let lock_timeout = seconds_or("DATABASE_LOCK_TIMEOUT_SECONDS", SessionLimits::PAGES.lock_timeout)?;
+        let idle_in_transaction = seconds_or(
+            "DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_SECONDS",
+            SessionLimits::PAGES.idle_in_transaction_timeout,
+        )?;
+        for limits in [&mut pages.limits, &mut bulk.limits] {
+            limits.lock_timeout = lock_timeout;
+            limits.idle_in_transaction_timeout = idle_in_transaction;
+        }
+        let mut admission = AdmissionSettings::for_bulk_pool(bulk.max_connections);
+        admission.queue_wait = seconds_or("IMPORT_QUEUE_WAIT_SECONDS", admission.queue_wait)?;
+        Ok(DatabaseConfig { pages, bulk, admission })
+    }
 }
 
 /// A setting that is missing or malformed, said plainly.
@@ -58,10 +143,7 @@ impl Config {
             _ => SocketAddr::from(([127, 0, 0, 1], 3000)),
         };
         let seed_demo = std::env::var("SEED_DEMO").is_ok_and(|value| value == "1");
-        let pool_size = match std::env::var("DATABASE_POOL_SIZE") {
-            Ok(size) => parse("DATABASE_POOL_SIZE", &size, "a number")?,
-            Err(_) => 10,
-        };
+        let database = DatabaseConfig::from_env()?;
         let site_root = std::env::var("LEPTOS_SITE_ROOT").unwrap_or_else(|_| "target/site".to_string());
         let public_origin = std::env::var("PUBLIC_ORIGIN").ok().filter(|origin| !origin.is_empty());
         let max_request_bytes = match std::env::var("MAX_REQUEST_BYTES") {
@@ -84,7 +166,16 @@ impl Config {
             open_import: minutes("IMPORT_EXPIRY_MINUTES", default_retention.open_import)?,
             staged_rows: minutes("STAGING_RETENTION_MINUTES", default_retention.staged_rows)?,
         };
-        Ok(Config { database_url, address, seed_demo, pool_size, site_root, public_origin, max_request_bytes, limits, retention })
+        let defaults = SignInConfig::default_for_this_machine();
+        let sign_in = SignInConfig {
+            hashing_slots: number_or("SIGN_IN_HASHING_SLOTS", defaults.hashing_slots)?,
+            hashing_queue: number_or("SIGN_IN_QUEUE", defaults.hashing_queue)?,
+            client_address_header: match std::env::var("CLIENT_ADDRESS_HEADER") {
+                Ok(name) if !name.is_empty() => Some(parse("CLIENT_ADDRESS_HEADER", &name, "a header name")?),
+                _ => None,
+            },
+        };
+        Ok(Config { database_url, address, seed_demo, database, site_root, public_origin, max_request_bytes, limits, sign_in, retention })
     }
 }
 
@@ -92,6 +183,14 @@ impl Config {
 fn number_or<T: std::str::FromStr>(name: &'static str, default: T) -> Result<T, ConfigError> {
     match std::env::var(name) {
         Ok(value) => parse(name, &value, "a whole number"),
+        Err(_) => Ok(default),
+    }
+}
+
+/// The whole seconds in variable `name`, or `default` when it is not set.
+fn seconds_or(name: &'static str, default: Duration) -> Result<Duration, ConfigError> {
+    match std::env::var(name) {
+        Ok(value) => parse(name, &value, "a whole number of seconds").map(Duration::from_secs),
         Err(_) => Ok(default),
     }
 }

@@ -2,10 +2,12 @@
 
 use std::sync::OnceLock;
 
-use axum::http::{header, StatusCode};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
+
+use app::error::AppError;
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
@@ -16,36 +18,39 @@ pub fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
         .route("/downloads/contacts-example.xlsx", get(example))
 }
 
-async fn template() -> Response {
+async fn template() -> Result<Response, AppError> {
     static TEMPLATE: OnceLock<Option<Vec<u8>>> = OnceLock::new();
-    let bytes = TEMPLATE.get_or_init(|| written("template", rules::write::template()));
-    xlsx(bytes.as_deref(), "contacts-template.xlsx")
+    let bytes = TEMPLATE.get_or_init(|| written("template", sheets::write::xlsx(&rules::workbooks::template())));
+    shared(bytes.as_deref(), "contacts-template.xlsx")
 }
 
-async fn example() -> Response {
+async fn example() -> Result<Response, AppError> {
     static EXAMPLE: OnceLock<Option<Vec<u8>>> = OnceLock::new();
-    let bytes = EXAMPLE.get_or_init(|| written("example", rules::write::example()));
-    xlsx(bytes.as_deref(), "contacts-example.xlsx")
+    let bytes = EXAMPLE.get_or_init(|| written("example", sheets::write::xlsx(&rules::workbooks::example())));
+    shared(bytes.as_deref(), "contacts-example.xlsx")
 }
 
-fn written(what: &str, result: Result<Vec<u8>, rules::write::WriteError>) -> Option<Vec<u8>> {
+/// A file that is the same for every user: browsers may keep it a while.
+fn shared(bytes: Option<&[u8]>, file_name: &str) -> Result<Response, AppError> {
+    let mut response = xlsx(bytes.ok_or(AppError::Internal)?.to_vec(), file_name);
+    response.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("private, max-age=300"));
+    Ok(response)
+}
+
+fn written(what: &str, result: Result<Vec<u8>, sheets::write::WriteError>) -> Option<Vec<u8>> {
     result
         .map_err(|error| tracing::error!(%error, what, "writing a download failed"))
         .ok()
 }
 
-/// An xlsx attachment, or a plain apology when it could not be written.
-pub fn xlsx(bytes: Option<&[u8]>, file_name: &str) -> Response {
-    match bytes {
-        Some(bytes) => (
-            [
-                (header::CONTENT_TYPE, XLSX.to_string()),
-                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file_name}\"")),
-                (header::CACHE_CONTROL, "private, max-age=300".to_string()),
-            ],
-            bytes.to_vec(),
-        )
-            .into_response(),
-        None => (StatusCode::INTERNAL_SERVER_ERROR, "The file could not be prepared. Please try again later.").into_response(),
-    }
+/// An xlsx attachment (the caller decides how long it may be kept).
+pub fn xlsx(bytes: Vec<u8>, file_name: &str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, XLSX.to_string()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file_name}\"")),
+        ],
+        bytes,
+    )
+        .into_response()
 }

@@ -1,16 +1,21 @@
 //! The contacts export: `/exports/contacts.xlsx` and `/exports/contacts.csv`,
 //! with the list's search, category and order (`?q=&category=&sort=`).
+//! Only for a signed-in caller, and never kept by a browser or proxy
+//! (`Cache-Control: no-store`): on a shared computer the next person must
+//! not get the last one's contacts.
 
-use axum::extract::{Query, State};
-use axum::http::{header, StatusCode};
+use std::collections::HashMap;
+
+use axum::extract::rejection::QueryRejection;
+use axum::extract::Query;
+use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use leptos_router::params::ParamsMap;
-use std::collections::HashMap;
-use tower_sessions::Session;
 
-use app::server_context::AppState;
+use app::error::AppError;
+use app::server_context::{AppState, Caller};
 
 /// The export routes (they need a session: the middleware sends visitors
 /// without one to sign in).
@@ -20,53 +25,48 @@ pub fn routes() -> Router<AppState> {
         .route("/exports/contacts.csv", get(csv))
 }
 
-async fn xlsx(state: State<AppState>, session: Session, query: Query<HashMap<String, String>>) -> Response {
-    let contacts = match contacts(&state, &session, &query).await {
-        Ok(contacts) => contacts,
-        Err(response) => return response,
-    };
-    let bytes = rules::write::contacts_workbook(&contacts)
-        .map_err(|error| tracing::error!(%error, "writing the export failed"))
-        .ok();
-    crate::downloads::xlsx(bytes.as_deref(), &file_name("xlsx"))
+type ListQuery = Result<Query<HashMap<String, String>>, QueryRejection>;
+
+async fn xlsx(caller: Caller, query: ListQuery) -> Result<Response, AppError> {
+    let contacts = contacts(&caller, query).await?;
+    let bytes = sheets::write::xlsx(&rules::workbooks::export(contacts)).map_err(|error| {
+        tracing::error!(%error, "writing the export failed");
+        AppError::Internal
+    })?;
+    Ok(private(crate::downloads::xlsx(bytes, &file_name("xlsx"))))
 }
 
-async fn csv(state: State<AppState>, session: Session, query: Query<HashMap<String, String>>) -> Response {
-    let contacts = match contacts(&state, &session, &query).await {
-        Ok(contacts) => contacts,
-        Err(response) => return response,
-    };
-    (
+async fn csv(caller: Caller, query: ListQuery) -> Result<Response, AppError> {
+    let contacts = contacts(&caller, query).await?;
+    let response = (
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
             (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{}\"", file_name("csv"))),
         ],
-        rules::write::contacts_csv(&contacts),
+        sheets::write::csv(&rules::workbooks::contacts_sheet(contacts)),
     )
-        .into_response()
+        .into_response();
+    Ok(private(response))
 }
 
-/// The signed-in account's contacts matching the list's query.
-async fn contacts(
-    state: &AppState,
-    session: &Session,
-    query: &HashMap<String, String>,
-) -> Result<Vec<rules::ContactFields>, Response> {
-    let signed_in = match app::auth::server::signed_in(session).await {
-        Ok(Some(signed_in)) => signed_in,
-        Ok(None) => return Err((StatusCode::UNAUTHORIZED, "Please sign in to continue.").into_response()),
-        Err(error) => return Err((StatusCode::INTERNAL_SERVER_ERROR, error.to_string()).into_response()),
-    };
+/// Marks an answer holding the caller's data as never to be stored.
+fn private(mut response: Response) -> Response {
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+/// The caller's contacts matching the list's query.
+async fn contacts(caller: &Caller, query: ListQuery) -> Result<Vec<rules::ContactFields>, AppError> {
+    let Query(query) = query.map_err(|_| AppError::BadRequest("The export's address is malformed. Export again from the contacts list.".into()))?;
     let mut params = ParamsMap::new();
     for (key, value) in query {
-        params.insert(key.clone(), value.clone());
+        params.insert(key, value);
     }
     let mut list_query = app::pages::contacts::query_from_url(&params);
     list_query.after = None;
-    store::contacts::export(&state.pool, signed_in.account, &list_query).await.map_err(|error| {
-        tracing::error!(%error, "reading contacts for the export failed");
-        (StatusCode::INTERNAL_SERVER_ERROR, "The export could not be prepared. Please try again.").into_response()
-    })
+    app::pages::contacts::check_query(&list_query)?;
+    // An export reads the whole list: bulk work, on the bulk pool.
+    Ok(store::contacts::export(caller.bulk.pool(), caller.account, &list_query).await?)
 }
 
 /// `contacts-2026-11-25.xlsx`.

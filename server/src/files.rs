@@ -7,25 +7,21 @@
 //! Reading runs on a blocking thread, one file at a time per core, and a
 //! panic in a reader is caught and answered as a damaged file.
 
-use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 
 use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, Query, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::extract::rejection::{BytesRejection, QueryRejection};
+use axum::extract::{Query, State};
 use axum::routing::post;
 use axum::{Json, Router};
 use rules::headers::HeaderMapping;
-use rules::read::{read_workbook, ReadError, Workbook};
-use rules::Limits;
+use sheets::read::{read_workbook, ReadError, Workbook};
 use serde::{Deserialize, Serialize};
 use tokio::sync::Semaphore;
-use tower_http::limit::RequestBodyLimitLayer;
-use tower_sessions::Session;
 
-use app::server_context::AppState;
+use app::error::{AppError, FileRefusal};
+use app::server_context::{AppState, Caller};
 
 /// What the server read in a file.
 #[derive(Debug, Serialize, Deserialize, PartialEq, Eq)]
@@ -38,56 +34,54 @@ pub struct FileSummary {
     pub ignored: Vec<String>,
 }
 
-/// A refusal, as a sentence for the user.
-#[derive(Debug, Serialize, Deserialize, PartialEq, Eq)]
-pub struct Refusal {
-    pub error: String,
+/// Longest file name accepted (what file systems allow).
+const MAX_FILE_NAME_CHARS: usize = 255;
+
+/// The query string: `?name=<file name>`.
+#[derive(Debug, Deserialize)]
+struct FileQuery {
+    name: Option<String>,
 }
 
-/// The route, with a body limit of the largest file allowed (plus a little),
+/// The route. Its body limit is the largest file's (see `body_limit`),
 /// wider than the rest of the API's.
-pub fn routes(limits: Limits) -> Router<AppState> {
-    let body_limit = usize::try_from(limits.max_file_bytes).unwrap_or(usize::MAX).saturating_add(64 * 1024);
+pub fn routes() -> Router<AppState> {
     let readers = Arc::new(Semaphore::new(std::thread::available_parallelism().map_or(2, |count| count.get())));
-    Router::new()
-        .route("/api/files/check", post(check))
-        .layer(axum::Extension(readers))
-        .layer(DefaultBodyLimit::max(body_limit))
-        .layer(RequestBodyLimitLayer::new(body_limit))
+    Router::new().route(crate::body_limit::FILE_CHECK, post(check)).layer(axum::Extension(readers))
 }
 
+/// The caller comes first: without a session the answer is 401 before the
+/// body is read.
 async fn check(
+    _caller: Caller,
     State(state): State<AppState>,
-    session: Session,
     axum::Extension(readers): axum::Extension<Arc<Semaphore>>,
-    Query(query): Query<HashMap<String, String>>,
-    bytes: Bytes,
-) -> Response {
-    match app::auth::server::signed_in(&session).await {
-        Ok(Some(_)) => {}
-        Ok(None) => return refuse(StatusCode::UNAUTHORIZED, "Please sign in to continue.".into()),
-        Err(error) => return refuse(StatusCode::INTERNAL_SERVER_ERROR, error.to_string()),
-    }
-    let Some(name) = query.get("name").filter(|name| !name.is_empty()).cloned() else {
-        return refuse(StatusCode::BAD_REQUEST, "Say the file's name: /api/files/check?name=contacts.xlsx".into());
-    };
-    let Ok(_permit) = readers.acquire().await else {
-        return refuse(StatusCode::SERVICE_UNAVAILABLE, "The server is shutting down. Try again in a moment.".into());
-    };
+    query: Result<Query<FileQuery>, QueryRejection>,
+    bytes: Result<Bytes, BytesRejection>,
+) -> Result<Json<FileSummary>, AppError> {
+    let say_the_name = || AppError::BadRequest("Add the file's name to the address (?name=contacts.xlsx) and send it again.".into());
+    let name = query.map_err(|_| say_the_name())?.0.name.filter(|name| !name.is_empty()).ok_or_else(say_the_name)?;
+    AppError::check_length("A file name", &name, MAX_FILE_NAME_CHARS)?;
+    let bytes = bytes.map_err(|rejection| {
+        tracing::warn!(%rejection, "the posted file could not be received");
+        AppError::BadRequest("The file did not arrive whole. Try again.".into())
+    })?;
+    let _permit = readers.acquire().await.map_err(|_| AppError::Busy)?;
     let limits = state.limits;
     let read = tokio::task::spawn_blocking(move || {
         std::panic::catch_unwind(AssertUnwindSafe(|| read_workbook(&bytes, &name, None, &limits)))
     })
     .await;
     match read {
-        Ok(Ok(Ok(workbook))) => Json(summary(workbook)).into_response(),
-        Ok(Ok(Err(error))) => refuse(status_for(&error), error.to_string()),
+        Ok(Ok(Ok(workbook))) => Ok(Json(summary(workbook))),
+        Ok(Ok(Err(error))) => Err(AppError::FileRefused { reason: refusal_for(&error), message: error.to_string() }),
         Ok(Err(_)) | Err(_) => {
             tracing::error!("the spreadsheet reader panicked on a posted file");
-            refuse(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "This file is damaged and could not be read. Open it in Excel, save it again as .xlsx, and try again.".into(),
-            )
+            Err(AppError::FileRefused {
+                reason: FileRefusal::Unreadable,
+                message: "This file is damaged and could not be read. Open it in Excel, save it again as .xlsx, and try again."
+                    .into(),
+            })
         }
     }
 }
@@ -104,16 +98,12 @@ fn summary(workbook: Workbook) -> FileSummary {
     }
 }
 
-/// 413 for a file over the size limit, 415 for what is not a spreadsheet,
-/// 422 for a spreadsheet that cannot be imported as it is.
-fn status_for(error: &ReadError) -> StatusCode {
+/// Over the size limit (413), not a spreadsheet (415), or a spreadsheet
+/// that cannot be imported as it is (422).
+fn refusal_for(error: &ReadError) -> FileRefusal {
     match error {
-        ReadError::FileTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-        ReadError::NotASpreadsheet { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-        _ => StatusCode::UNPROCESSABLE_ENTITY,
+        ReadError::FileTooLarge { .. } => FileRefusal::TooLarge,
+        ReadError::NotASpreadsheet { .. } => FileRefusal::NotASpreadsheet,
+        _ => FileRefusal::Unreadable,
     }
-}
-
-fn refuse(status: StatusCode, error: String) -> Response {
-    (status, Json(Refusal { error })).into_response()
 }

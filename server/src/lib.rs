@@ -6,11 +6,13 @@
 //! with `tower::ServiceExt::oneshot`.
 
 pub mod body_limit;
+pub mod client;
 pub mod config;
 pub mod downloads;
 pub mod exports;
 pub mod files;
 pub mod maintenance;
+pub mod housekeeping;
 pub mod security;
 
 use app::server_context::AppState;
@@ -21,7 +23,6 @@ use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes, ResponseOptions};
 use http::{header, HeaderValue};
 use tower_http::compression::CompressionLayer;
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_sessions::cookie::SameSite;
@@ -43,21 +44,39 @@ pub enum StartError {
     Listen { address: std::net::SocketAddr, source: std::io::Error },
 }
 
+/// The name of the session cookie: with the `__Host-` prefix whenever the
+/// app is served over https, so the browser only accepts it `Secure`, for
+/// the whole site and from this host alone (no `Domain`).
+pub fn session_cookie_name(config: &Config) -> &'static str {
+    if serves_https(config) {
+        "__Host-contacts_session"
+    } else {
+        "contacts_session"
+    }
+}
+
+fn serves_https(config: &Config) -> bool {
+    config.public_origin.as_deref().is_some_and(|origin| origin.starts_with("https://"))
+}
+
 /// The whole app as a router: pages, server functions, static files, and
-/// the middleware around them (outermost first): body size limit, security
-/// headers, cross-origin refusal, sessions, sign-in requirement.
+/// the middleware around them (outermost first): security headers,
+/// cross-origin refusal, the client's address, sessions, sign-in (who is
+/// calling, decided before any body is read), body size limit.
 pub fn router(state: AppState, config: &Config) -> Router {
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
+    let idle = tower_sessions::cookie::time::Duration::seconds(app::auth::server::SESSION_IDLE_SECONDS);
     let sessions = SessionManagerLayer::new(PostgresStore::new(state.pool.clone()))
-        .with_name("contacts_session")
+        .with_name(session_cookie_name(config))
+        .with_path("/")
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
-        .with_secure(config.public_origin.as_deref().is_some_and(|origin| origin.starts_with("https://")))
-        .with_expiry(Expiry::OnInactivity(tower_sessions::cookie::time::Duration::days(7)));
+        .with_secure(serves_https(config))
+        .with_expiry(Expiry::OnInactivity(idle));
     let origin = security::PublicOrigin(config.public_origin.clone());
-    // Every route has a body limit: the file check the largest file's, the
-    // rest (pages, server functions, which leptos reads itself) the API's.
+    let body_limits = body_limit::BodyLimits { request: config.max_request_bytes, file: config.limits.max_file_bytes };
+    let client_address = client::TrustedHeader(config.sign_in.client_address_header.clone());
     // The built wasm, JS and CSS: served with the .br / .gz files the build
     // writes beside them when the browser accepts those (the wasm shrinks
     // to about a third), and checked for changes on each visit.
@@ -68,23 +87,23 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .nest_service("/pkg", static_files("pkg"))
         .nest_service("/worker", static_files("worker"))
         .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-cache")));
-    let app = Router::new()
+    Router::new()
         .merge(assets)
+        .merge(files::routes())
         .merge(downloads::routes())
         .merge(exports::routes())
         .leptos_routes_with_context(&state, routes, set_page_csp, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
-        .layer(DefaultBodyLimit::max(config.max_request_bytes))
-        .layer(RequestBodyLimitLayer::new(config.max_request_bytes));
-    Router::new()
-        .merge(files::routes(config.limits))
-        .merge(app)
+        // Every route has a body limit (a layer, since leptos server
+        // functions bypass axum's extractor limit, which is off).
+        .layer(middleware::from_fn_with_state(body_limits, body_limit::limit_body))
+        .layer(DefaultBodyLimit::disable())
+        .layer(middleware::from_fn_with_state(state.clone(), security::require_sign_in))
         .with_state(state)
-        .layer(middleware::from_fn(security::require_sign_in))
         .layer(sessions)
+        .layer(middleware::from_fn_with_state(client_address, client::find_client_address))
         .layer(middleware::from_fn_with_state(origin, security::refuse_cross_origin))
         .layer(middleware::from_fn(security::security_headers))
-        .layer(middleware::from_fn(body_limit::explain_too_large))
         .layer(CompressionLayer::new())
 }
 
@@ -97,8 +116,12 @@ fn set_page_csp() {
     }
 }
 
-/// Connects to Postgres, applies the migrations, seeds the demo account when
-/// asked to, and returns the state the router needs.
+/// Connects to Postgres (the pages pool and the bulk pool, see
+/// [`config::DatabaseConfig`]), applies the migrations, seeds the demo
+/// account when asked to, and returns the state the router needs.
+///
+/// The start-up work holds the start-up lock ([`store::startup`]), so
+/// servers starting together on one database take turns at it.
 pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
     let leptos_options = LeptosOptions::builder()
         .output_name("contacts")
@@ -107,8 +130,10 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
         .site_addr(config.address)
         .env(leptos::config::Env::PROD)
         .build();
-    let pool = store::connect(&config.database_url, config.pool_size).await?;
-    store::MIGRATOR.run(&pool).await.map_err(store::StoreError::from)?;
+    let pool = store::pools::open_pool(&config.database_url, &config.database.pages).await?;
+    let bulk = store::pools::open_pool(&config.database_url, &config.database.bulk).await?;
+    let mut start_up = store::startup::StartUp::begin(&config.database_url).await?;
+    start_up.migrate().await?;
     PostgresStore::new(pool.clone())
         .migrate()
         .await
@@ -116,13 +141,19 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
     if config.seed_demo {
         seed_demo(&pool).await?;
     }
-    Ok(AppState { leptos_options, pool, limits: config.limits })
+    start_up.finish().await?;
+    let bulk = store::imports::Admission::new(bulk, config.database.admission);
+    let hashing = app::password::Hashing::new(config.sign_in.hashing_slots, config.sign_in.hashing_queue);
+    Ok(AppState { leptos_options, pool, bulk, limits: config.limits, hashing })
 }
 
 /// Creates the demo account once, and says how to sign in to it.
 async fn seed_demo(pool: &sqlx::PgPool) -> Result<(), StartError> {
     if store::seed::demo_account(pool).await?.is_none() {
-        let hash = app::password::hash_password(store::seed::DEMO_PASSWORD)
+        // On a thread of its own, which takes argon2's memory with it.
+        let hash = std::thread::spawn(|| app::password::hash_password(store::seed::DEMO_PASSWORD))
+            .join()
+            .map_err(|_| StartError::Seed("hashing the demo password panicked".into()))?
             .map_err(|error| StartError::Seed(error.to_string()))?;
         let outcome = store::seed::seed_demo(pool, &hash).await?;
         tracing::info!(?outcome, "demo account created");
@@ -138,12 +169,15 @@ async fn seed_demo(pool: &sqlx::PgPool) -> Result<(), StartError> {
 /// Prepares everything and serves until the process is stopped.
 pub async fn start(config: Config) -> Result<(), StartError> {
     let state = prepare(&config).await?;
-    maintenance::spawn(state.pool.clone(), config.retention);
+    maintenance::spawn(state.bulk.pool().clone(), config.retention);
     let listener = tokio::net::TcpListener::bind(config.address)
         .await
         .map_err(|source| StartError::Listen { address: config.address, source })?;
     println!("listening on http://{}", config.address);
-    axum::serve(listener, router(state, &config).into_make_service())
+    tokio::spawn(housekeeping::run(state.pool.clone()));
+    // The socket's peer address is the client's (see `client`).
+    let app = router(state, &config).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await
         .map_err(|source| StartError::Listen { address: config.address, source })

@@ -1,49 +1,69 @@
-//! The walls around the app: sign-in required for pages, cross-origin
-//! state changes refused, security headers on every response.
+//! The walls around the app: who is signed in (decided once per request,
+//! before any body is read), sign-in required for everything but the
+//! sign-in pages, static files and the public server functions,
+//! cross-origin state changes refused, security headers on every response.
 
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use tower_sessions::Session;
 
-/// Paths anyone may load: the sign-in pages and static files. Server
-/// functions (`/api/`) check the session themselves and answer 401.
-fn is_public(path: &str) -> bool {
-    matches!(path, "/login" | "/signup" | "/favicon.svg" | "/favicon.ico" | "/import-worker.js")
-        || path.starts_with("/pkg/")
-        || path.starts_with("/worker/")
-        || path.starts_with("/api/")
+use app::error::AppError;
+use app::server_context::AppState;
+
+/// The server functions anyone may call: signing in, up and out, and "who
+/// is signed in" (a visitor gets "nobody"). Every other one needs a session.
+pub const PUBLIC_SERVER_FUNCTIONS: [&str; 4] = ["/api/sign_in", "/api/sign_up", "/api/sign_out", "/api/current_user"];
+
+/// The built site's files: the same for everyone, so no session is looked up.
+fn is_static(path: &str) -> bool {
+    path.starts_with("/pkg/") || path.starts_with("/worker/")
 }
 
-/// Sends visitors without a session to `/login` (remembering where they were
-/// going), and signed-in users away from the sign-in pages.
-pub async fn require_sign_in(session: Session, request: Request, next: Next) -> Response {
-    let path = request.uri().path();
-    let signed_in = match app::auth::server::signed_in(&session).await {
-        Ok(signed_in) => signed_in.is_some(),
-        Err(error) => return unavailable(&error),
-    };
-    if signed_in && matches!(path, "/login" | "/signup") && request.method() == Method::GET {
-        return Redirect::to("/contacts").into_response();
-    }
-    if signed_in || is_public(path) {
+/// Paths anyone may load: the sign-in pages, static files and the public
+/// server functions.
+fn is_public(path: &str) -> bool {
+    matches!(path, "/login" | "/signup" | "/favicon.svg" | "/favicon.ico" | "/import-worker.js")
+        || is_static(path)
+        || PUBLIC_SERVER_FUNCTIONS.contains(&path)
+}
+
+/// Decides who is signed in (`app::auth::server::authenticate`, which also
+/// rolls the session forward) and puts the answer in the request, where
+/// `caller()` and the `Caller` extractor read it. Visitors without a
+/// session are sent to `/login` from pages (remembering where they were
+/// going) and answered 401 everywhere else, before their body is read;
+/// signed-in users are sent away from the sign-in pages.
+pub async fn require_sign_in(State(state): State<AppState>, session: Session, mut request: Request, next: Next) -> Response {
+    if is_static(request.uri().path()) {
         return next.run(request).await;
     }
-    if request.method() == Method::GET || request.method() == Method::HEAD {
+    let signed_in = match app::auth::server::authenticate(&state, &session).await {
+        Ok(signed_in) => signed_in,
+        // The store could not be read: "try again" (the cause is logged),
+        // never a trip to the sign-in page.
+        Err(error) => return error.into_response(),
+    };
+    let path = request.uri().path();
+    let is_get = request.method() == Method::GET || request.method() == Method::HEAD;
+    if let Some(signed_in) = signed_in {
+        if matches!(path, "/login" | "/signup") && is_get {
+            return Redirect::to("/contacts").into_response();
+        }
+        request.extensions_mut().insert(signed_in);
+        return next.run(request).await;
+    }
+    if is_public(path) {
+        return next.run(request).await;
+    }
+    if is_get && !path.starts_with("/api/") {
         let wanted = request.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/contacts");
         let location = format!("/login?next={}", app::url::encode_query_value(wanted));
         return Redirect::to(&location).into_response();
     }
-    (StatusCode::UNAUTHORIZED, "Please sign in to continue.").into_response()
-}
-
-/// The answer when the session store cannot be read: a plain "try again"
-/// (the cause is already logged), never a trip to the sign-in page.
-fn unavailable(error: &app::error::AppError) -> Response {
-    let status = StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    (status, error.to_string()).into_response()
+    AppError::NotSignedIn.into_response()
 }
 
 /// The origin this app is served from, as browsers name it in `Origin`.
@@ -74,7 +94,7 @@ pub async fn refuse_cross_origin(State(origin): State<PublicOrigin>, request: Re
     match (sent, expected) {
         (None, _) => next.run(request).await,
         (Some(sent), Some(expected)) if sent.eq_ignore_ascii_case(&expected) => next.run(request).await,
-        _ => (StatusCode::FORBIDDEN, "This request came from another site and was refused.").into_response(),
+        _ => AppError::CrossSite.into_response(),
     }
 }
 
@@ -109,7 +129,10 @@ pub const RESOURCE_CSP: &str = "default-src 'none'; frame-ancestors 'none'";
 /// may load (its JS and wasm from here).
 pub const WORKER_CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; frame-ancestors 'none'";
 
-/// Headers every response carries; a page's own CSP (with its nonce) wins.
+/// Headers every response carries; a page's own CSP (with its nonce) wins,
+/// and so does a route's own `Cache-Control` (static files, the template).
+/// Everything else (pages, API answers, exports) may hold one user's data,
+/// so no browser or proxy keeps a copy: `no-store`.
 pub async fn security_headers(request: Request<Body>, next: Next) -> Response {
     let is_worker = request.uri().path() == "/import-worker.js";
     let mut response = next.run(request).await;
@@ -118,6 +141,7 @@ pub async fn security_headers(request: Request<Body>, next: Next) -> Response {
     headers
         .entry(header::CONTENT_SECURITY_POLICY)
         .or_insert(HeaderValue::from_static(default_policy));
+    headers.entry(header::CACHE_CONTROL).or_insert(HeaderValue::from_static("no-store"));
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
@@ -136,11 +160,11 @@ mod tests {
     }
 
     #[test]
-    fn only_sign_in_pages_and_static_files_are_public() {
-        for path in ["/login", "/signup", "/pkg/contacts.wasm", "/worker/worker.js", "/api/sign_in"] {
+    fn only_the_sign_in_pages_static_files_and_public_server_functions_are_public() {
+        for path in ["/login", "/signup", "/pkg/contacts.wasm", "/worker/worker.js", "/api/sign_in", "/api/current_user"] {
             assert!(is_public(path), "{path}");
         }
-        for path in ["/", "/contacts", "/contacts/import", "/imports", "/contacts/123"] {
+        for path in ["/", "/contacts", "/contacts/import", "/imports", "/contacts/123", "/api/list_contacts", "/api/files/check"] {
             assert!(!is_public(path), "{path}");
         }
     }

@@ -189,7 +189,8 @@ async fn run(app: &Router, cookie: Option<&str>, cases: Vec<Case>) {
 /// Sends `case` through the router, announcing the body's length unless it
 /// is streamed.
 async fn deliver(app: &Router, case: Case, cookie: Option<&str>) -> Answer {
-    let mut request = Request::builder().method(case.method).uri(&case.path).header(header::HOST, "127.0.0.1:3000");
+    let request = Request::builder().method(case.method).uri(&case.path).header(header::HOST, "127.0.0.1:3000");
+    let mut request = support::from_client(request, support::CLIENT);
     if case.content_type != "none" {
         request = request.header(header::CONTENT_TYPE, case.content_type);
     }
@@ -202,7 +203,7 @@ async fn deliver(app: &Router, case: Case, cookie: Option<&str>) -> Answer {
     let response = app.clone().oneshot(request.body(case.payload.body()).expect("a request")).await.expect("an answer");
     let status = response.status();
     let bytes = response.into_body().collect().await.expect("a body").to_bytes();
-    Answer { status, body: String::from_utf8_lossy(&bytes).into_owned(), cookie: None }
+    Answer { status, body: String::from_utf8_lossy(&bytes).into_owned(), cookie: None, headers: Default::default() }
 }
 
 fn truncate(text: &str) -> String {

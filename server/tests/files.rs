@@ -22,12 +22,12 @@ async fn a_readable_workbook_gets_its_summary(pool: PgPool) {
     prepare(&pool).await;
     let app = router(pool.clone());
     let cookie = sign_up(&app, "Agency", "a%40a.example").await;
-    let example = rules::write::example().expect("the example");
+    let example = sheets::write::xlsx(&rules::workbooks::example()).expect("the example");
     let answer = send(&app, Method::POST, "/api/files/check?name=contacts-example.xlsx", Some(&cookie), OCTETS, example).await;
     assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
     let summary: Value = serde_json::from_str(&answer.body).expect("json");
     assert_eq!(summary["sheet"], "Contacts");
-    assert_eq!(summary["rows"], rules::write::example_contacts().len());
+    assert_eq!(summary["rows"], rules::workbooks::example_contacts().len());
     assert_eq!(summary["recognised"].as_array().map(Vec::len), Some(rules::Field::COUNT));
 }
 

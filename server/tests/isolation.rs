@@ -33,6 +33,9 @@ enum Call {
     Listing(fn() -> Value),
     /// Takes one of A's ids; B gets the same as for a random id.
     WithId(fn(&Ids) -> Value, fn(Uuid) -> Value),
+    /// Acts on the caller's own sessions only ("sign out everywhere"),
+    /// which `sessions.rs` shows leaves other users' alone.
+    OwnSessions,
 }
 
 /// A's ids, which B tries.
@@ -70,6 +73,7 @@ fn table() -> Vec<(&'static str, Call)> {
         ("/api/sign_up", Call::Public),
         ("/api/sign_out", Call::Public),
         ("/api/current_user", Call::Public),
+        ("/api/sign_out_everywhere", Call::OwnSessions),
         ("/api/import_limits", Call::Listing(|| json!({}))),
         ("/api/list_contacts", Call::Listing(|| json!({"query": {"search": "", "category": null, "sort": "name", "after": null}}))),
         ("/api/list_imports", Call::Listing(|| json!({}))),
@@ -175,7 +179,7 @@ async fn another_accounts_ids_get_the_answer_a_random_id_gets_and_change_nothing
 
     for (path, case) in table() {
         match case {
-            Call::Public => {}
+            Call::Public | Call::OwnSessions => {}
             Call::Listing(args) => {
                 let answer = call(&app, Some(&b), path, &args()).await;
                 assert!(answer.status.is_success(), "{path}: {} {}", answer.status, answer.body);
@@ -221,6 +225,7 @@ async fn without_a_session_server_functions_answer_401_and_pages_send_to_sign_in
     for (path, case) in table() {
         let args = match case {
             Call::Public => continue,
+            Call::OwnSessions => json!({}),
             Call::Listing(args) => args(),
             Call::WithId(theirs, _) => theirs(&ids),
         };
@@ -230,6 +235,47 @@ async fn without_a_session_server_functions_answer_401_and_pages_send_to_sign_in
     for page in ["/contacts", "/contacts/import", "/imports", "/exports/contacts.csv", "/downloads/contacts-template.xlsx"] {
         let answer = send(&app, Method::GET, page, None, "none", "").await;
         assert_eq!(answer.status, StatusCode::SEE_OTHER, "{page}");
+    }
+}
+
+#[test]
+fn the_public_server_functions_are_the_ones_the_sign_in_wall_lets_through() {
+    let public: BTreeSet<&str> = table().into_iter().filter(|(_, case)| matches!(case, Call::Public)).map(|(path, _)| path).collect();
+    assert_eq!(public, server::security::PUBLIC_SERVER_FUNCTIONS.into_iter().collect());
+}
+
+#[sqlx::test(migrator = "store::MIGRATOR")]
+async fn an_unauthenticated_25_mb_post_is_refused_before_it_is_read(pool: PgPool) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+    prepare(&pool).await;
+    let app = router(pool.clone());
+    const SIZE: usize = 25 * 1000 * 1000;
+    const CHUNK: usize = 64 * 1024;
+    let mut paths: Vec<String> = table()
+        .into_iter()
+        .filter(|(_, case)| !matches!(case, Call::Public))
+        .map(|(path, _)| path.to_string())
+        .collect();
+    paths.push("/api/files/check?name=contacts.csv".into());
+    for path in paths {
+        // A body that counts what is taken from it, made as it is read.
+        let taken = Arc::new(AtomicUsize::new(0));
+        let counter = taken.clone();
+        let chunks = futures::stream::iter((0..SIZE.div_ceil(CHUNK)).map(move |_| {
+            counter.fetch_add(CHUNK, Ordering::Relaxed);
+            Ok::<_, std::io::Error>(axum::body::Bytes::from(vec![b'{'; CHUNK]))
+        }));
+        let request = Request::builder()
+            .method(Method::POST)
+            .uri(&path)
+            .header(header::HOST, "127.0.0.1:3000")
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::CONTENT_LENGTH, SIZE);
+        let request = support::from_client(request, support::CLIENT).body(Body::from_stream(chunks)).expect("a request");
+        let response = app.clone().oneshot(request).await.expect("an answer");
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{path}");
+        assert_eq!(taken.load(Ordering::Relaxed), 0, "{path} read the body of a caller without a session");
     }
 }
 

@@ -11,6 +11,8 @@ pub struct UserCredentials {
     pub user_id: UserId,
     pub account_id: AccountId,
     pub password_hash: String,
+    /// Sessions carry it; see [`session_generation`].
+    pub session_generation: i32,
 }
 
 /// Creates an account and its first user in one transaction.
@@ -49,7 +51,7 @@ pub async fn create_account(
 
 /// The user signing in with `email` (any case), if there is one.
 pub async fn find_credentials(pool: &PgPool, email: &str) -> Result<Option<UserCredentials>, StoreError> {
-    let row = sqlx::query("SELECT id, account_id, password_hash FROM users WHERE lower(email) = lower($1)")
+    let row = sqlx::query("SELECT id, account_id, password_hash, session_generation FROM users WHERE lower(email) = lower($1)")
         .bind(email)
         .fetch_optional(pool)
         .await?;
@@ -58,60 +60,112 @@ pub async fn find_credentials(pool: &PgPool, email: &str) -> Result<Option<UserC
             user_id: row.try_get("id")?,
             account_id: row.try_get("account_id")?,
             password_hash: row.try_get("password_hash")?,
+            session_generation: row.try_get("session_generation")?,
         })
     })
     .transpose()
 }
 
-/// Failed sign-ins within the last `window_seconds`, for `email` (any case)
-/// and for `account` (all its addresses together).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Failed sign-ins from one client within the throttle's window: for one
+/// email (any case), and in all. Ages are whole seconds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct RecentFailures {
-    pub for_email: i64,
-    pub for_account: i64,
+    pub for_pair: i64,
+    pub newest_for_pair_seconds_ago: Option<i64>,
+    pub for_client: i64,
+    pub oldest_for_client_seconds_ago: Option<i64>,
 }
 
-/// Counts recent failed sign-ins (see [`RecentFailures`]).
-pub async fn recent_login_failures(
+/// Starts a sign-in attempt for `email` from `client`, atomically: with the
+/// client's attempts serialised (an advisory lock per client), counts its
+/// recent failures, asks `wait_before_attempt` whether this attempt may go
+/// ahead, and if so records it as a failure straight away, before the
+/// password is checked ([`sign_in_succeeded`] takes it back). So parallel
+/// attempts each see the ones before them and cannot exceed the budget.
+/// Returns `Err(seconds)` to wait when the attempt may not go ahead.
+pub async fn begin_sign_in_attempt(
     pool: &PgPool,
     email: &str,
-    account: Option<AccountId>,
+    client: &str,
     window_seconds: i64,
-) -> Result<RecentFailures, StoreError> {
+    wait_before_attempt: impl FnOnce(&RecentFailures) -> Option<u32>,
+) -> Result<Result<(), u32>, StoreError> {
+    let mut transaction = pool.begin().await?;
+    sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended('sign-in from ' || $1, 0))")
+        .bind(client)
+        .execute(&mut *transaction)
+        .await?;
     let row = sqlx::query(
         "SELECT
-           count(*) FILTER (WHERE lower(email) = lower($1)) AS for_email,
-           count(*) FILTER (WHERE account_id = $2) AS for_account
+           count(*) FILTER (WHERE lower(email) = lower($2)) AS for_pair,
+           floor(extract(epoch FROM now() - max(failed_at) FILTER (WHERE lower(email) = lower($2))))::bigint
+             AS newest_for_pair,
+           count(*) AS for_client,
+           floor(extract(epoch FROM now() - min(failed_at)))::bigint AS oldest_for_client
          FROM login_failures
-         WHERE failed_at > now() - make_interval(secs => $3)
-           AND (lower(email) = lower($1) OR account_id = $2)",
+         WHERE client = $1 AND failed_at > now() - make_interval(secs => $3)",
     )
+    .bind(client)
     .bind(email)
-    .bind(account)
     .bind(window_seconds as f64)
-    .fetch_one(pool)
+    .fetch_one(&mut *transaction)
     .await?;
-    Ok(RecentFailures { for_email: row.try_get("for_email")?, for_account: row.try_get("for_account")? })
+    let recent = RecentFailures {
+        for_pair: row.try_get("for_pair")?,
+        newest_for_pair_seconds_ago: row.try_get("newest_for_pair")?,
+        for_client: row.try_get("for_client")?,
+        oldest_for_client_seconds_ago: row.try_get("oldest_for_client")?,
+    };
+    if let Some(seconds) = wait_before_attempt(&recent) {
+        return Ok(Err(seconds));
+    }
+    sqlx::query("INSERT INTO login_failures (email, client) VALUES ($1, $2)")
+        .bind(email)
+        .bind(client)
+        .execute(&mut *transaction)
+        .await?;
+    transaction.commit().await?;
+    Ok(Ok(()))
 }
 
-/// Records a failed sign-in for `email` (and its account, when it has one).
-pub async fn record_login_failure(pool: &PgPool, email: &str, account: Option<AccountId>) -> Result<(), StoreError> {
-    sqlx::query("INSERT INTO login_failures (email, account_id) VALUES ($1, $2)")
+/// Forgets the failures of `email` from `client` once it signs in there
+/// (the attempt itself included); other clients' failures stay counted.
+pub async fn sign_in_succeeded(pool: &PgPool, email: &str, client: &str) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM login_failures WHERE lower(email) = lower($1) AND client = $2")
         .bind(email)
-        .bind(account)
-        .execute(pool)
-        .await?;
-    // Old failures only ever count inside the window; keep the table small.
-    sqlx::query("DELETE FROM login_failures WHERE failed_at < now() - interval '1 day'")
+        .bind(client)
         .execute(pool)
         .await?;
     Ok(())
 }
 
-/// Forgets the failed sign-ins of `email` after it signs in successfully.
-pub async fn clear_login_failures(pool: &PgPool, email: &str) -> Result<(), StoreError> {
-    sqlx::query("DELETE FROM login_failures WHERE lower(email) = lower($1)")
-        .bind(email)
+/// Deletes failed sign-ins older than `seconds` (they no longer count);
+/// returns how many.
+pub async fn purge_login_failures(pool: &PgPool, seconds: i64) -> Result<u64, StoreError> {
+    let done = sqlx::query("DELETE FROM login_failures WHERE failed_at < now() - make_interval(secs => $1)")
+        .bind(seconds as f64)
+        .execute(pool)
+        .await?;
+    Ok(done.rows_affected())
+}
+
+/// The user's session generation: a session made before the current one
+/// is no longer valid. `None` when the user no longer exists.
+pub async fn session_generation(pool: &PgPool, account: AccountId, user: UserId) -> Result<Option<i32>, StoreError> {
+    let generation = sqlx::query_scalar("SELECT session_generation FROM users WHERE account_id = $1 AND id = $2")
+        .bind(account)
+        .bind(user)
+        .fetch_optional(pool)
+        .await?;
+    Ok(generation)
+}
+
+/// Ends every session of the user ("sign out everywhere") by moving their
+/// session generation on.
+pub async fn end_all_sessions(pool: &PgPool, account: AccountId, user: UserId) -> Result<(), StoreError> {
+    sqlx::query("UPDATE users SET session_generation = session_generation + 1 WHERE account_id = $1 AND id = $2")
+        .bind(account)
+        .bind(user)
         .execute(pool)
         .await?;
     Ok(())

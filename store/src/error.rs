@@ -24,7 +24,26 @@ pub enum StoreError {
     Migration(#[from] sqlx::migrate::MigrateError),
 }
 
+/// SQLSTATE `lock_not_available`: a lock wait ran past `lock_timeout`.
+const LOCK_NOT_AVAILABLE: &str = "55P03";
+/// SQLSTATE `query_canceled`: a statement ran past `statement_timeout`.
+const QUERY_CANCELED: &str = "57014";
+
 impl StoreError {
+    /// Whether the database turned the request away for want of time or
+    /// connections (no free connection within the pool's wait, a lock or a
+    /// statement past its timeout), rather than failing: nothing was
+    /// changed, and the same request may well go through in a moment.
+    pub fn is_busy(&self) -> bool {
+        match self {
+            StoreError::Database(sqlx::Error::PoolTimedOut) => true,
+            StoreError::Database(sqlx::Error::Database(error)) => {
+                matches!(error.code().as_deref(), Some(LOCK_NOT_AVAILABLE | QUERY_CANCELED))
+            }
+            _ => false,
+        }
+    }
+
     /// A unique violation (a Contact ID or email taken meanwhile) becomes
     /// [`StoreError::KeyTaken`]; anything else stays a database error.
     pub(crate) fn from_write(error: sqlx::Error) -> StoreError {

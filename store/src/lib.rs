@@ -20,8 +20,11 @@ pub mod imports;
 mod fields_sql;
 #[cfg(feature = "postgres")]
 pub mod listing;
+pub mod pools;
 #[cfg(feature = "postgres")]
 pub mod seed;
+#[cfg(feature = "postgres")]
+pub mod startup;
 
 #[cfg(feature = "postgres")]
 pub use error::StoreError;
@@ -32,13 +35,10 @@ pub use model::{AccountId, UserId};
 #[cfg(feature = "postgres")]
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
 
-/// Opens a connection pool to `database_url`.
+/// Opens a connection pool to `database_url` for bulk work (the bulk
+/// pool's timeouts, see [`pools`]); the server opens its pools with
+/// [`pools::open_pool`].
 #[cfg(feature = "postgres")]
 pub async fn connect(database_url: &str, max_connections: u32) -> Result<sqlx::PgPool, StoreError> {
-    let pool = sqlx::postgres::PgPoolOptions::new()
-        .max_connections(max_connections)
-        .acquire_timeout(std::time::Duration::from_secs(10))
-        .connect(database_url)
-        .await?;
-    Ok(pool)
+    pools::open_pool(database_url, &pools::PoolSettings::bulk(max_connections)).await
 }

@@ -130,8 +130,8 @@ impl MatchCount {
         match self {
             MatchCount::Exactly(0) => "No contacts match.".to_string(),
             MatchCount::Exactly(1) => "1 contact".to_string(),
-            MatchCount::Exactly(count) => format!("{} contacts", rules::size::thousands(u64::from(count))),
-            MatchCount::MoreThan(cap) => format!("{}+ contacts", rules::size::thousands(u64::from(cap))),
+            MatchCount::Exactly(count) => format!("{} contacts", sheets::size::thousands(u64::from(count))),
+            MatchCount::MoreThan(cap) => format!("{}+ contacts", sheets::size::thousands(u64::from(cap))),
         }
     }
 }

@@ -16,10 +16,8 @@
 //!    import must have landed completely or not at all.
 
 use std::collections::{HashMap, HashSet};
-use std::io::Read;
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -32,6 +30,7 @@ use uuid::Uuid;
 use crate::data::{self, compare, contact, digest, mix};
 use crate::flow;
 use crate::http::{Client, Failure};
+use crate::server::{Launch, Server};
 use crate::stats::{self, ms, Recorder};
 
 /// The first half of the account contacts lock's advisory key
@@ -63,73 +62,15 @@ pub struct Settings {
 const PASSWORD: &str = "fault-test-password-2026";
 const EMAIL: &str = "faults@faults.example";
 
-/// The server binary, started and killed by this test.
-struct Server {
-    child: Child,
-    address: SocketAddr,
-}
-
-impl Server {
-    fn start(settings: &Settings) -> Result<(Server, Duration), String> {
-        let started = Instant::now();
-        let log = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&settings.log)
-            .map_err(|error| format!("opening {}: {error}", settings.log.display()))?;
-        let marker = std::fs::metadata(&settings.log).map(|meta| meta.len()).unwrap_or(0);
-        let address = SocketAddr::from(([127, 0, 0, 1], settings.port));
-        let child = Command::new(&settings.server_bin)
-            .env("DATABASE_URL", &settings.database_url)
-            .env("LEPTOS_SITE_ADDR", address.to_string())
-            .env("LEPTOS_SITE_ROOT", &settings.site_root)
-            .env("DATABASE_POOL_SIZE", "16")
-            .env_remove("SEED_DEMO")
-            .env_remove("PORT")
-            .stdin(Stdio::null())
-            .stdout(log.try_clone().map_err(|error| error.to_string())?)
-            .stderr(log)
-            .spawn()
-            .map_err(|error| format!("starting {}: {error}", settings.server_bin.display()))?;
-        let mut server = Server { child, address };
-        loop {
-            let mut text = String::new();
-            // A log that cannot be read yet is read again on the next turn;
-            // the time limit below ends the wait.
-            if let Ok(mut file) = std::fs::File::open(&settings.log) {
-                use std::io::Seek;
-                let _ = file.seek(std::io::SeekFrom::Start(marker));
-                let _ = file.read_to_string(&mut text);
-            }
-            if text.contains("listening on") {
-                return Ok((server, started.elapsed()));
-            }
-            if let Ok(Some(status)) = server.child.try_wait() {
-                return Err(format!("the server exited during start-up ({status}); see {}", settings.log.display()));
-            }
-            if started.elapsed() > Duration::from_secs(60) {
-                server.kill();
-                return Err("the server did not start listening within 60 s".into());
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    /// `kill -9`, then reaps the process. Both fail only when it has already
-    /// exited and been reaped, which is the state wanted anyway.
-    fn kill(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-
-    fn is_running(&mut self) -> bool {
-        matches!(self.child.try_wait(), Ok(None))
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        self.kill();
+/// How this test starts the server (again, after each kill).
+fn launch(settings: &Settings) -> Launch<'_> {
+    Launch {
+        server_bin: &settings.server_bin,
+        site_root: &settings.site_root,
+        database_url: &settings.database_url,
+        port: settings.port,
+        log: &settings.log,
+        env: &[("DATABASE_POOL_SIZE", "16")],
     }
 }
 
@@ -201,7 +142,7 @@ pub async fn run(settings: Settings, kill: bool, restart: bool) -> Result<bool, 
     let pool = data::connect(&settings.database_url, 3).await.map_err(|error| format!("connecting to the database: {error}"))?;
     let mut ok = true;
     let mut summary = Vec::new();
-    let (mut server, startup) = Server::start(&settings)?;
+    let (mut server, startup) = Server::start(&launch(&settings))?;
     println!("Server started in {} (fresh database, migrations applied)", ms(startup));
     let limit = Duration::from_secs(120);
     let mut owner = Client::new(server.address, limit);
@@ -333,7 +274,7 @@ async fn kill_during_merge(
         let (status, changes, notices) = import_state(pool, import_id).await?;
         let unchanged = after == before && status == "open" && changes == 0 && notices == 0 && left.count == 0;
         ok &= unchanged;
-        let (server_again, startup) = Server::start(settings)?;
+        let (server_again, startup) = Server::start(&launch(settings))?;
         server = server_again;
         lines.push(format!(
             "{} kill -9 while {}, {} after Confirm: the caller saw {}; the server's database sessions were gone {} later; contacts {} ({} contacts, digest {}), import still {status}, {changes} change records; server back in {}",

@@ -1,18 +1,21 @@
-//! A small HTTP/1.1 client for one simulated user: one keep-alive
-//! connection (opened again when the server closes it), the session cookie,
-//! and a time limit on every request so that a hang is seen as one.
+//! One simulated user's HTTP client (reqwest, plain HTTP over loopback): its
+//! keep-alive connections, its cookies (the session), and a time limit on
+//! every request so that a hang is seen as one. Redirects are not followed:
+//! the tests look at them.
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use http::{header, Method, Request, StatusCode};
-use http_body_util::{BodyExt, Full};
-use hyper::client::conn::http1::{self, SendRequest};
-use hyper_util::rt::TokioIo;
+use reqwest::cookie::{CookieStore, Jar};
+use reqwest::header::{CONTENT_TYPE, ORIGIN};
+use reqwest::{Method, StatusCode, Url};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use tokio::net::TcpStream;
+
+/// The session cookie's name (the server's).
+const SESSION_COOKIE: &str = "contacts_session";
 
 /// What went wrong with one request.
 #[derive(Debug)]
@@ -54,100 +57,98 @@ impl Answer {
     }
 }
 
-/// One user's connection to the server.
+/// One user's client for one server.
 pub struct Client {
-    address: SocketAddr,
-    host: String,
-    sender: Option<SendRequest<Full<Bytes>>>,
-    cookie: Option<String>,
+    /// `http://127.0.0.1:PORT/`: what requests are sent to, and the origin a
+    /// page of this server would name on a POST.
+    base: Url,
+    http: reqwest::Client,
+    /// The user's cookies. Cookies do not tell ports apart, so clients of two
+    /// servers on one host sharing a jar act as one browser behind a load
+    /// balancer.
+    jar: Arc<Jar>,
     limit: Duration,
 }
 
 impl Client {
     pub fn new(address: SocketAddr, limit: Duration) -> Client {
-        Client { address, host: address.to_string(), sender: None, cookie: None, limit }
+        Client::with_cookies(address, limit, Arc::new(Jar::default()))
+    }
+
+    /// A client of the server at `address` with this client's cookies (so
+    /// its session): the same browser, reaching another server.
+    pub fn on_server(&self, address: SocketAddr) -> Client {
+        Client::with_cookies(address, self.limit, self.jar.clone())
+    }
+
+    fn with_cookies(address: SocketAddr, limit: Duration, jar: Arc<Jar>) -> Client {
+        let http = reqwest::Client::builder()
+            .cookie_provider(jar.clone())
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(limit)
+            .tcp_nodelay(true)
+            .build()
+            // Building fails only for TLS or resolver set-up, neither of
+            // which a plain-HTTP client by address uses.
+            .expect("a plain HTTP client builds");
+        let base = Url::parse(&format!("http://{address}/")).expect("an address makes a URL");
+        Client { base, http, jar, limit }
     }
 
     /// Forgets the session (as after signing out).
     pub fn forget_session(&mut self) {
-        self.cookie = None;
+        self.jar.add_cookie_str(&format!("{SESSION_COOKIE}=; Max-Age=0; Path=/"), &self.base);
     }
 
     pub fn has_session(&self) -> bool {
-        self.cookie.is_some()
-    }
-
-    async fn connection(&mut self) -> Result<&mut SendRequest<Full<Bytes>>, String> {
-        let reusable = match self.sender.as_mut() {
-            Some(sender) => !sender.is_closed() && sender.ready().await.is_ok(),
-            None => false,
-        };
-        if !reusable {
-            let stream = TcpStream::connect(self.address).await.map_err(|error| error.to_string())?;
-            stream.set_nodelay(true).map_err(|error| error.to_string())?;
-            let (sender, connection) =
-                http1::handshake(TokioIo::new(stream)).await.map_err(|error| error.to_string())?;
-            tokio::spawn(async move {
-                // The connection ends when the server closes it or the
-                // sender is dropped; either is fine here.
-                let _ = connection.await;
-            });
-            self.sender = Some(sender);
-        }
-        self.sender.as_mut().ok_or_else(|| "no connection".to_string())
+        let Some(cookies) = self.jar.cookies(&self.base) else { return false };
+        cookies.to_str().unwrap_or_default().split("; ").any(|pair| {
+            pair.split_once('=').is_some_and(|(name, value)| name == SESSION_COOKIE && !value.is_empty())
+        })
     }
 
     /// Sends a request and returns the answer whatever its status.
-    pub async fn send(&mut self, method: Method, path: &str, content_type: Option<&str>, body: Vec<u8>) -> Result<Answer, Failure> {
-        let started = Instant::now();
-        let limit = self.limit;
-        match tokio::time::timeout(limit, self.send_now(method, path, content_type, body)).await {
-            Ok(Ok((status, body))) => Ok(Answer { status, body, took: started.elapsed() }),
-            Ok(Err(error)) => {
-                self.sender = None;
-                Err(Failure::Connection(error))
-            }
-            Err(_) => {
-                self.sender = None;
-                Err(Failure::Hang(limit))
-            }
-        }
-    }
-
-    async fn send_now(&mut self, method: Method, path: &str, content_type: Option<&str>, body: Vec<u8>) -> Result<(StatusCode, Bytes), String> {
-        let mut request = Request::builder().method(method.clone()).uri(path).header(header::HOST, &self.host);
+    pub async fn send(
+        &mut self,
+        method: Method,
+        path: &str,
+        content_type: Option<&str>,
+        body: Vec<u8>,
+    ) -> Result<Answer, Failure> {
+        let url = self.base.join(path).map_err(|error| Failure::Connection(format!("{path}: {error}")))?;
+        let mut request = self.http.request(method.clone(), url);
         if let Some(content_type) = content_type {
-            request = request.header(header::CONTENT_TYPE, content_type);
+            request = request.header(CONTENT_TYPE, content_type);
         }
         // A browser names the page's origin on every POST; the server refuses
         // one from another site, so send what a same-site page would.
         if method != Method::GET {
-            request = request.header(header::ORIGIN, format!("http://{}", self.host));
+            request = request.header(ORIGIN, self.base.origin().ascii_serialization());
         }
-        if let Some(cookie) = &self.cookie {
-            request = request.header(header::COOKIE, cookie);
+        let started = Instant::now();
+        let answer = async {
+            let response = request.body(body).send().await?;
+            let status = response.status();
+            let body = response.bytes().await?;
+            Ok::<_, reqwest::Error>((status, body))
         }
-        let request = request.body(Full::new(Bytes::from(body))).map_err(|error| error.to_string())?;
-        let sender = self.connection().await?;
-        let response = sender.send_request(request).await.map_err(|error| error.to_string())?;
-        let status = response.status();
-        if let Some(cookie) = response
-            .headers()
-            .get_all(header::SET_COOKIE)
-            .iter()
-            .filter_map(|value| value.to_str().ok())
-            .find(|value| value.starts_with("contacts_session="))
-        {
-            let pair = cookie.split(';').next().unwrap_or_default();
-            // An expired cookie (signing out) clears the session.
-            self.cookie = if cookie.contains("Max-Age=0") || pair == "contacts_session=" { None } else { Some(pair.to_string()) };
+        .await;
+        match answer {
+            Ok((status, body)) => Ok(Answer { status, body, took: started.elapsed() }),
+            Err(error) if error.is_timeout() => Err(Failure::Hang(self.limit)),
+            Err(error) => Err(Failure::Connection(error.to_string())),
         }
-        let body = response.into_body().collect().await.map_err(|error| error.to_string())?.to_bytes();
-        Ok((status, body))
     }
 
     /// Sends a request and expects a 2xx (or, with `redirect_ok`, a 3xx).
-    pub async fn expect_ok(&mut self, method: Method, path: &str, content_type: Option<&str>, body: Vec<u8>, redirect_ok: bool) -> Result<Answer, Failure> {
+    pub async fn expect_ok(
+        &mut self,
+        method: Method,
+        path: &str,
+        content_type: Option<&str>,
+        body: Vec<u8>,
+        redirect_ok: bool,
+    ) -> Result<Answer, Failure> {
         let answer = self.send(method, path, content_type, body).await?;
         if answer.status.is_success() || (redirect_ok && answer.status.is_redirection()) {
             Ok(answer)
@@ -161,12 +162,19 @@ impl Client {
         self.expect_ok(Method::GET, path, None, Vec::new(), false).await
     }
 
+    /// GET of a page with a query string; expects 200.
+    pub async fn page_with_query(&mut self, path: &str, query: &[(&str, &str)]) -> Result<Answer, Failure> {
+        let query = serde_urlencoded::to_string(query).map_err(|error| Failure::Body(error.to_string()))?;
+        self.page(&format!("{path}?{query}")).await
+    }
+
     /// Calls a JSON server function and decodes its answer.
     pub async fn call<T: DeserializeOwned>(&mut self, function: &str, args: &impl Serialize) -> Result<(T, Duration), Failure> {
         let body = serde_json::to_vec(args).map_err(|error| Failure::Body(error.to_string()))?;
         let answer = self.expect_ok(Method::POST, &format!("/api/{function}"), Some("application/json"), body, false).await?;
-        let value = serde_json::from_slice(&answer.body)
-            .map_err(|error| Failure::Body(format!("{function}: {error}: {}", answer.text().chars().take(200).collect::<String>())))?;
+        let value = serde_json::from_slice(&answer.body).map_err(|error| {
+            Failure::Body(format!("{function}: {error}: {}", answer.text().chars().take(200).collect::<String>()))
+        })?;
         Ok((value, answer.took))
     }
 
@@ -180,12 +188,15 @@ impl Client {
         Ok((value, answer.took))
     }
 
+    /// Posts a form as the page's forms do; a redirect is an answer too.
+    async fn post_form(&mut self, path: &str, form: &[(&str, &str)]) -> Result<Answer, Failure> {
+        let body = serde_urlencoded::to_string(form).map_err(|error| Failure::Body(error.to_string()))?;
+        self.expect_ok(Method::POST, path, Some("application/x-www-form-urlencoded"), body.into_bytes(), true).await
+    }
+
     /// Signs in with the form the sign-in page posts.
     pub async fn sign_in(&mut self, email: &str, password: &str) -> Result<Duration, Failure> {
-        let form = format!("email={}&password={}", encode(email), encode(password));
-        let answer = self
-            .expect_ok(Method::POST, "/api/sign_in", Some("application/x-www-form-urlencoded"), form.into_bytes(), true)
-            .await?;
+        let answer = self.post_form("/api/sign_in", &[("email", email), ("password", password)]).await?;
         if !self.has_session() {
             return Err(Failure::Body("signing in set no session cookie".into()));
         }
@@ -194,15 +205,8 @@ impl Client {
 
     /// Signs up a new account (and is signed in as its first user).
     pub async fn sign_up(&mut self, organisation: &str, email: &str, password: &str) -> Result<Duration, Failure> {
-        let form = format!(
-            "organisation={}&name=Load%20Tester&email={}&password={}",
-            encode(organisation),
-            encode(email),
-            encode(password)
-        );
-        let answer = self
-            .expect_ok(Method::POST, "/api/sign_up", Some("application/x-www-form-urlencoded"), form.into_bytes(), true)
-            .await?;
+        let form = [("organisation", organisation), ("name", "Load Tester"), ("email", email), ("password", password)];
+        let answer = self.post_form("/api/sign_up", &form).await?;
         if !self.has_session() {
             return Err(Failure::Body("signing up set no session cookie".into()));
         }
@@ -211,20 +215,8 @@ impl Client {
 
     /// Signs out.
     pub async fn sign_out(&mut self) -> Result<Duration, Failure> {
-        let answer = self.expect_ok(Method::POST, "/api/sign_out", Some("application/x-www-form-urlencoded"), Vec::new(), true).await?;
+        let answer = self.post_form("/api/sign_out", &[]).await?;
         self.forget_session();
         Ok(answer.took)
     }
-}
-
-/// Percent-encodes a form value.
-pub fn encode(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for byte in value.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(byte as char),
-            _ => out.push_str(&format!("%{byte:02X}")),
-        }
-    }
-    out
 }

@@ -257,7 +257,7 @@ async fn browse(index: usize, address: SocketAddr, email: String, recorder: Reco
             }
             55..=59 => {
                 let search = searches[next() as usize % searches.len()];
-                ("GET /contacts?q=", client.page(&format!("/contacts?q={}", crate::http::encode(search))).await.map(|_| ()))
+                ("GET /contacts?q=", client.page_with_query("/contacts", &[("q", search)]).await.map(|_| ()))
             }
             60..=69 => match pick(&contacts, next()) {
                 Some(id) => ("GET /contacts/:id", client.page(&format!("/contacts/{id}")).await.map(|_| ())),

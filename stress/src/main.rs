@@ -1,26 +1,29 @@
-//! `stress`: what scripts/load and scripts/faults run against a release
-//! server over loopback.
+//! `stress`: what scripts/load, scripts/faults and scripts/servers run
+//! against release servers over loopback.
 //!
 //! ```text
-//! stress load   --address 127.0.0.1:PORT --database-url URL [--seconds 60] [--smoke] …
-//! stress faults --server-bin PATH --site-root PATH --database-url URL --port PORT
-//!               [--restart-postgres 'COMMAND'] [--smoke] [--only kill|restart] …
+//! stress load     --address 127.0.0.1:PORT --database-url URL [--seconds 60] [--smoke] …
+//! stress fairness --address 127.0.0.1:PORT --database-url URL [--rows 100000] [--smoke] …
+//! stress faults   --server-bin PATH --site-root PATH --database-url URL --port PORT
+//!                 [--restart-postgres 'COMMAND'] [--smoke] [--only kill|restart] …
+//! stress servers  --server-bin PATH --site-root PATH --database-url URL --ports PORT,PORT
+//!                 [--rows 3000] [--log PATH]
 //! ```
 //!
-//! `--smoke` makes either a short version for scripts/test. Other settings
-//! (`--seconds`, `--browsers`, `--importers`, `--rows`, …) are read in
-//! [`load_settings`] and [`fault_settings`] below.
-//!
-//! ```text
-//! ```
+//! `--smoke` makes a short version for scripts/test. Other settings
+//! (`--seconds`, `--browsers`, `--importers`, `--rows`, …) are read in the
+//! `*_settings` functions below.
 //!
 //! Each prints a summary and exits non-zero when something failed.
 
 mod data;
+mod fairness;
 mod faults;
 mod flow;
 mod http;
 mod load;
+mod server;
+mod servers;
 mod stats;
 
 use std::collections::HashMap;
@@ -67,7 +70,7 @@ impl Args {
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some(command) = args.first().cloned() else {
-        eprintln!("usage: stress load|faults --help");
+        eprintln!("usage: stress load|fairness|faults|servers …");
         return ExitCode::from(2);
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
@@ -81,6 +84,8 @@ fn main() -> ExitCode {
         runtime.block_on(async move {
             match command.as_str() {
                 "load" => load::run(load_settings(&args)?).await,
+                "fairness" => fairness::run(fairness_settings(&args)?).await,
+                "servers" => servers::run(servers_settings(&args)?).await,
                 "faults" => {
                     let only = args.values.get("only").cloned().unwrap_or_default();
                     let (kill, restart) = match only.as_str() {
@@ -95,7 +100,7 @@ fn main() -> ExitCode {
                     }
                     faults::run(settings, kill, restart).await
                 }
-                other => Err(format!("unknown command {other:?}: use load or faults")),
+                other => Err(format!("unknown command {other:?}: use load, fairness, faults or servers")),
             }
         })
     });
@@ -123,6 +128,36 @@ fn load_settings(args: &Args) -> Result<load::Settings, String> {
         seed_rows: args.number("seed-rows", if smoke { 500 } else { 2_000 })?,
         chunk: args.number("chunk", 1_000)?,
         think: Duration::from_millis(args.number("think-ms", 200)?),
+    })
+}
+
+fn fairness_settings(args: &Args) -> Result<fairness::Settings, String> {
+    let smoke = args.flag("smoke");
+    let address = args.text("address")?.parse().map_err(|_| "--address is not an address like 127.0.0.1:3000".to_string())?;
+    Ok(fairness::Settings {
+        address,
+        database_url: args.text("database-url")?,
+        rows: args.number("rows", if smoke { 20_000 } else { 100_000 })?,
+        existing: args.number("existing", if smoke { 4_000 } else { 20_000 })?,
+        browsed: args.number("browsed", if smoke { 1_000 } else { 5_000 })?,
+        repeats: args.number("repeats", 12)?,
+        browsers: args.number("browsers", 2)?,
+        every: Duration::from_millis(args.number("every-ms", 100)?),
+        idle: Duration::from_secs(args.number("idle", if smoke { 3 } else { 10 })?),
+    })
+}
+
+fn servers_settings(args: &Args) -> Result<servers::Settings, String> {
+    let ports = args.text("ports")?;
+    let ports: Vec<u16> = ports.split(',').map(str::parse).collect::<Result<_, _>>().map_err(|_| format!("--ports {ports:?} is not two port numbers like 3101,3102"))?;
+    let ports: [u16; 2] = ports.try_into().map_err(|_| "--ports needs exactly two port numbers".to_string())?;
+    Ok(servers::Settings {
+        server_bin: PathBuf::from(args.text("server-bin")?),
+        site_root: PathBuf::from(args.text("site-root")?),
+        database_url: args.text("database-url")?,
+        ports,
+        rows: args.number("rows", 3_000)?,
+        log: PathBuf::from(args.values.get("log").cloned().unwrap_or_else(|| "stress-server.log".into())),
     })
 }
 

@@ -1,7 +1,7 @@
 //! The functions `public/import-worker.js` calls, compiled to wasm32.
 
 use js_sys::{Array, Function, Uint8Array};
-use rules::read::read_workbook_with_progress;
+use sheets::read::read_workbook_with_progress;
 use sha2::{Digest, Sha256};
 use wasm_bindgen::prelude::*;
 
@@ -47,7 +47,8 @@ pub fn write_error_report(request: &[u8]) -> Result<Uint8Array, JsValue> {
     let request: ReportRequest = decode(request).map_err(|error| JsValue::from_str(&error))?;
     let rows: Vec<(u32, Vec<String>, Vec<String>)> =
         request.rows.into_iter().map(|row| (row.line, row.cells, row.issues)).collect();
-    let bytes = rules::write::error_report(&request.headers, &rows).map_err(|error| JsValue::from_str(&error.to_string()))?;
+    let layout = rules::workbooks::error_report(&request.headers, rows);
+    let bytes = sheets::write::xlsx(&layout).map_err(|error| JsValue::from_str(&error.to_string()))?;
     Ok(bytes_to_js(&bytes))
 }
 

@@ -26,10 +26,26 @@ pub async fn list_contacts(query: ContactQuery) -> Result<ContactPage, AppError>
     reply(
         async {
             let caller = caller().await?;
+            check_query(&query)?;
             Ok(store::contacts::list(&caller.pool, caller.account, &query).await?)
         }
         .await,
     )
+}
+
+/// Longest search text the server searches: the rules' bound.
+pub const MAX_SEARCH_CHARS: usize = rules::search::MAX_SEARCH_CHARS;
+/// Longest page position (a sort value: a name, a company or a time).
+const MAX_CURSOR_CHARS: usize = 1000;
+
+/// Refuses a query whose text is longer than the server searches: the list
+/// and the export both ask this before searching.
+pub fn check_query(query: &ContactQuery) -> Result<(), AppError> {
+    AppError::check_length("The search", &query.search, MAX_SEARCH_CHARS)?;
+    match &query.after {
+        Some(after) => AppError::check_length("The page position", &after.key, MAX_CURSOR_CHARS),
+        None => Ok(()),
+    }
 }
 
 fn sort_key(sort: ContactSort) -> &'static str {
@@ -146,6 +162,7 @@ pub fn ContactsPage() -> impl IntoView {
                     type="search"
                     name="q"
                     autocomplete="off"
+                    maxlength=MAX_SEARCH_CHARS.to_string()
                     placeholder="Name, company, email or phone"
                     value=move || query.with(|query| query.search.clone())
                     on:input=on_search

@@ -1,78 +1,42 @@
-//! The sheet's rows as import rows: each used column's cell under its field.
+//! The sheet's rows as import rows: each field's value read through the
+//! mapping.
 //!
 //! Invariant: an [`ImportRow`] made from a sheet holds trimmed text only for
-//! the fields the mapping uses (every other field is `""`), and `error_cells`
-//! names exactly the used cells that held a spreadsheet error.
+//! the fields the mapping provides (every other field is `""`), and
+//! `error_cells` names exactly the fields whose value came from a cell that
+//! held a spreadsheet error.
 
 use serde::{Deserialize, Serialize};
 
-use super::HeaderMapping;
+use super::{HeaderMapping, SheetRow};
 use crate::contact::ContactFields;
 use crate::field::{Field, FieldSet};
-use crate::sheet::{Cell, SheetRow};
-use crate::validate::clean;
 
 impl HeaderMapping {
-    /// The import rows of `rows`: each used column's cell, trimmed, under its
-    /// field. Rows whose used cells are all blank are left out (there is
-    /// nothing to import from them, like an all-blank row).
+    /// The import rows of `rows`: each field's value read through the
+    /// mapping (trimmed). Rows whose used cells are all blank are left out
+    /// (there is nothing to import from them, like an all-blank row).
     pub fn import_rows(&self, rows: &[SheetRow]) -> Vec<ImportRow> {
-        rows.iter()
-            .filter_map(|row| self.import_row(row.line, |index| row.cells.get(index).cloned()))
-            .collect()
+        rows.iter().filter_map(|row| self.import_row(row)).collect()
     }
 
-    /// As [`HeaderMapping::import_rows`], taking the rows to avoid copying
-    /// every cell (a 200,000-row sheet is large in the browser).
+    /// As [`HeaderMapping::import_rows`], taking the rows (each is dropped
+    /// once read, so the sheet and the import rows are not both held whole).
     pub fn into_import_rows(&self, rows: Vec<SheetRow>) -> Vec<ImportRow> {
         rows.into_iter()
-            .filter_map(|mut row| {
-                let line = row.line;
-                self.import_row(line, |index| {
-                    row.cells
-                        .get_mut(index)
-                        .map(|cell| std::mem::replace(cell, Cell::Text(String::new())))
-                })
-            })
+            .filter_map(|row| self.import_row(&row))
             .collect()
     }
 
-    /// One row from its cells (`cell(index)` gives the cell of a column),
-    /// or `None` when every used cell is blank.
-    fn import_row(
-        &self,
-        line: u32,
-        mut cell: impl FnMut(usize) -> Option<Cell>,
-    ) -> Option<ImportRow> {
-        let mut row = ImportRow {
-            line,
-            values: ContactFields::blank(),
-            error_cells: FieldSet::EMPTY,
+    /// One row, or `None` when every used cell is blank.
+    pub fn import_row(&self, row: &SheetRow) -> Option<ImportRow> {
+        let read = self.plan.read_row(&row.cells, &mut ());
+        let row = ImportRow {
+            line: row.line,
+            values: read.values,
+            error_cells: read.error_cells,
         };
-        for column in self.recognised() {
-            let Some(field) = column.state.field() else {
-                continue;
-            };
-            match cell(column.index) {
-                Some(Cell::Text(text)) => row.values[field] = into_clean(text),
-                Some(Cell::Error(text)) => {
-                    row.values[field] = into_clean(text);
-                    row.error_cells.insert(field);
-                }
-                None => {}
-            }
-        }
         (!row.is_blank()).then_some(row)
-    }
-}
-
-/// `text` trimmed, reusing its allocation when nothing is trimmed.
-fn into_clean(text: String) -> String {
-    let cleaned = clean(&text);
-    if cleaned.len() == text.len() {
-        text
-    } else {
-        cleaned.to_string()
     }
 }
 
@@ -85,6 +49,11 @@ pub struct ImportColumns {
     /// Per field (indexed by `Field::index`), the header as written in the
     /// file; the template header when the file has no such column.
     pub headers: [String; Field::COUNT],
+    /// The headers of the file's columns whose data (some or all of it) was
+    /// not imported, for the import's history. Empty in imports stored before
+    /// it was recorded.
+    #[serde(default)]
+    pub left_out: Vec<String>,
 }
 
 impl ImportColumns {
@@ -94,6 +63,7 @@ impl ImportColumns {
         ImportColumns {
             present,
             headers: Field::ALL.map(|field| field.header().to_string()),
+            left_out: Vec::new(),
         }
     }
 

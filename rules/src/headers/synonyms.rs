@@ -2,7 +2,8 @@
 //! [`super::header_key`] produces (lower case, letters and digits only).
 //!
 //! Invariant (tested in `headers.rs`): every entry is in key form, no key names
-//! two fields, and each field's template header is listed.
+//! two fields, each field's template header is listed, and no full-name header
+//! names a field.
 
 use crate::field::Field;
 
@@ -99,6 +100,7 @@ pub(super) static SYNONYMS: &[(&str, Field)] = &[
     ("mobile", Field::Mobile),
     ("mobilephone", Field::Mobile),
     ("mobilenumber", Field::Mobile),
+    ("mobilephonenumber", Field::Mobile),
     ("mobileno", Field::Mobile),
     ("mobiletelephone", Field::Mobile),
     ("cell", Field::Mobile),
@@ -163,6 +165,7 @@ pub(super) static SYNONYMS: &[(&str, Field)] = &[
     // Country
     ("country", Field::Country),
     ("countrycode", Field::Country),
+    ("countryregion", Field::Country),
     ("countryname", Field::Country),
     ("nation", Field::Country),
     // Category
@@ -180,4 +183,20 @@ pub(super) static SYNONYMS: &[(&str, Field)] = &[
     ("remarks", Field::Notes),
     ("remark", Field::Notes),
     ("memo", Field::Notes),
+];
+
+/// Headers of a column holding a whole name, split into title, first and last
+/// name when no columns give those.
+pub(super) static FULL_NAME_HEADERS: &[&str] = &[
+    "name",
+    "fullname",
+    "contactname",
+    "displayname",
+    "nameofcontact",
+    "personname",
+    "customername",
+    "clientname",
+    "tenantname",
+    "ownername",
+    "landlordname",
 ];

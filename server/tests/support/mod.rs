@@ -20,19 +20,43 @@ pub fn router(pool: PgPool) -> Router {
 
 /// The app's router on `pool` with `limits`.
 pub fn router_with_limits(pool: PgPool, limits: rules::Limits) -> Router {
-    let options = LeptosOptions::builder().output_name("contacts").build();
-    let config = server::Config {
+    router_with(pool, config(limits))
+}
+
+/// The test configuration: the spec's limits unless told otherwise.
+pub fn config(limits: rules::Limits) -> server::Config {
+    server::Config {
         database_url: String::new(),
         address: "127.0.0.1:3000".parse().expect("an address"),
         seed_demo: false,
-        pool_size: 1,
+        database: server::config::DatabaseConfig::default(),
         site_root: "target/site".into(),
         public_origin: None,
         max_request_bytes: 8 * 1024 * 1024,
         limits,
+        sign_in: server::config::SignInConfig::default_for_this_machine(),
         retention: store::imports::housekeeping::Retention::DEFAULT,
-    };
-    server::router(AppState { leptos_options: options, pool, limits }, &config)
+    }
+}
+
+/// The app's router on `pool` with `config`.
+pub fn router_with(pool: PgPool, config: server::Config) -> Router {
+    let options = LeptosOptions::builder().output_name("contacts").build();
+    let hashing = app::password::Hashing::new(config.sign_in.hashing_slots, config.sign_in.hashing_queue);
+    let bulk = store::imports::Admission::new(pool.clone(), config.database.admission);
+    let state = AppState { leptos_options: options, pool, bulk, limits: config.limits, hashing };
+    server::router(state, &config)
+}
+
+/// The client address requests come from unless a test says otherwise
+/// (what the server's socket would report).
+pub const CLIENT: [u8; 4] = [192, 0, 2, 1];
+
+/// A request as it arrives from `client` (axum's connection info, which
+/// the server reads the client address from).
+pub fn from_client(request: axum::http::request::Builder, client: [u8; 4]) -> axum::http::request::Builder {
+    let address = std::net::SocketAddr::from((client, 40_000));
+    request.extension(axum::extract::ConnectInfo(address))
 }
 
 /// Creates the session table on a test database.
@@ -45,6 +69,14 @@ pub struct Answer {
     pub status: StatusCode,
     pub body: String,
     pub cookie: Option<String>,
+    pub headers: axum::http::HeaderMap,
+}
+
+impl Answer {
+    /// The value of header `name`, as text ("" when absent).
+    pub fn header(&self, name: impl axum::http::header::AsHeaderName) -> &str {
+        self.headers.get(name).and_then(|value| value.to_str().ok()).unwrap_or("")
+    }
 }
 
 /// How long one request may take before the test fails, naming it: a
@@ -53,15 +85,22 @@ const REQUEST_DEADLINE: std::time::Duration = std::time::Duration::from_secs(60)
 
 /// Sends a request through the router.
 pub async fn send(app: &Router, method: Method, path: &str, cookie: Option<&str>, content_type: &str, body: impl Into<Body>) -> Answer {
-    let what = format!("{method} {path}");
-    match tokio::time::timeout(REQUEST_DEADLINE, send_now(app, method, path, cookie, content_type, body.into())).await {
+    let request = Request::builder().method(method).uri(path).header(header::HOST, "127.0.0.1:3000");
+    deliver(app, from_client(request, CLIENT), cookie, content_type, body.into()).await
+}
+
+/// Sends `request` (with a cookie and a content type when given) and reads
+/// the whole answer, failing the test, naming the request, when it does
+/// not come in time.
+pub async fn deliver(app: &Router, request: axum::http::request::Builder, cookie: Option<&str>, content_type: &str, body: Body) -> Answer {
+    let what = format!("{} {}", request.method_ref().cloned().unwrap_or_default(), request.uri_ref().cloned().unwrap_or_default());
+    match tokio::time::timeout(REQUEST_DEADLINE, deliver_now(app, request, cookie, content_type, body)).await {
         Ok(answer) => answer,
         Err(_) => panic!("{what} did not answer within {REQUEST_DEADLINE:?}"),
     }
 }
 
-async fn send_now(app: &Router, method: Method, path: &str, cookie: Option<&str>, content_type: &str, body: Body) -> Answer {
-    let mut request = Request::builder().method(method).uri(path).header(header::HOST, "127.0.0.1:3000");
+async fn deliver_now(app: &Router, mut request: axum::http::request::Builder, cookie: Option<&str>, content_type: &str, body: Body) -> Answer {
     if content_type != "none" {
         request = request.header(header::CONTENT_TYPE, content_type);
     }
@@ -70,6 +109,7 @@ async fn send_now(app: &Router, method: Method, path: &str, cookie: Option<&str>
     }
     let response = app.clone().oneshot(request.body(body).expect("a request")).await.expect("an answer");
     let status = response.status();
+    let headers = response.headers().clone();
     let cookie = response
         .headers()
         .get(header::SET_COOKIE)
@@ -77,7 +117,7 @@ async fn send_now(app: &Router, method: Method, path: &str, cookie: Option<&str>
         .and_then(|value| value.split(';').next())
         .map(str::to_string);
     let bytes = response.into_body().collect().await.expect("a body").to_bytes();
-    Answer { status, body: String::from_utf8_lossy(&bytes).into_owned(), cookie }
+    Answer { status, body: String::from_utf8_lossy(&bytes).into_owned(), cookie, headers }
 }
 
 /// Calls a server function with arguments described in JSON: sent as
@@ -93,6 +133,21 @@ pub async fn call(app: &Router, cookie: Option<&str>, path: &str, args: &Value) 
 
 /// The content type of a postcard body.
 pub const POSTCARD: &str = "application/x-postcard";
+/// Signs in from `client` with a form as a browser sends it (so a success
+/// is a 302 to where `next` leads).
+pub async fn sign_in(app: &Router, client: [u8; 4], email: &str, password: &str, next: Option<&str>) -> Answer {
+    let mut form = vec![("email", email), ("password", password)];
+    if let Some(next) = next {
+        form.push(("next", next));
+    }
+    let form = serde_urlencoded::to_string(form).expect("a form");
+    let request = Request::builder()
+        .method(Method::POST)
+        .uri("/api/sign_in")
+        .header(header::HOST, "127.0.0.1:3000")
+        .header(header::ACCEPT, "text/html");
+    deliver(app, from_client(request, client), None, "application/x-www-form-urlencoded", Body::from(form)).await
+}
 
 /// Signs up a new account and returns its session cookie.
 pub async fn sign_up(app: &Router, organisation: &str, email: &str) -> String {

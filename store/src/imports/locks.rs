@@ -52,7 +52,13 @@ pub async fn lock_account_contacts(
 /// exclusive-or. Two accounts that fold to the same key only wait for each
 /// other now and then; they never see each other's data.
 pub fn account_lock_key(account: AccountId) -> i32 {
-    let bytes = account.0.as_bytes();
+    uuid_lock_key(account.0)
+}
+
+/// An id's 128 bits folded into 32 by exclusive-or: the second half of an
+/// advisory lock key about one record (an account, an import).
+pub fn uuid_lock_key(id: uuid::Uuid) -> i32 {
+    let bytes = id.as_bytes();
     let folded = bytes
         .chunks_exact(4)
         .fold(0u32, |key, chunk| key ^ u32::from_be_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]));

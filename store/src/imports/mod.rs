@@ -28,7 +28,11 @@
 //! - [`notifications`]: what the user is told when an import finishes.
 //! - [`housekeeping`]: open imports expire; staged rows go after a while.
 //! - [`locks`]: the per-account lock on contacts.
+//! - [`admission`]: who may run a confirm or an undo now (one per account
+//!   across servers, repeats of one confirm answered by its one run), with
+//!   no connection held while waiting.
 
+pub mod admission;
 mod codec;
 mod copy;
 pub mod existing;
@@ -45,6 +49,7 @@ pub mod undo;
 pub mod upload;
 mod write;
 
+pub use admission::{Admission, AdmissionError, AdmissionSettings};
 pub use existing::{existing_contacts, MAX_LOOKUP_KEYS};
 pub use history::{detail, list, CHANGES_PER_PAGE, HISTORY_LIMIT};
 pub use hooks::{MergeHooks, MergeStep, PausedMerge};

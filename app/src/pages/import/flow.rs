@@ -48,7 +48,7 @@ pub async fn load(context: ImportContext, file: web_sys::File, sheet: Option<Str
     // again at confirm anyway).
     let limits = crate::import_api::import_limits().await.unwrap_or(Limits::DEFAULT);
     if file.size() > limits.max_file_bytes as f64 {
-        return fail(context, rules::size::file_too_large(file.size() as u64, limits.max_file_bytes));
+        return fail(context, sheets::size::file_too_large(file.size() as u64, limits.max_file_bytes));
     }
     context.stage.set(Stage::Reading { file_name: file_name.clone(), rows: 0 });
     let (file_read, sheet_rows) = match read(&file, &file_name, sheet, limits, context).await {
