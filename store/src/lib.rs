@@ -20,6 +20,7 @@ pub mod imports;
 mod fields_sql;
 #[cfg(feature = "postgres")]
 pub mod listing;
+#[cfg(feature = "postgres")]
 pub mod pools;
 #[cfg(feature = "postgres")]
 pub mod seed;
