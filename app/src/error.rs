@@ -235,6 +235,7 @@ impl From<&store::StoreError> for AppError {
             store::StoreError::KeyTaken => AppError::Conflict(
                 "Another contact now has this Contact ID or email, so nothing was saved. Use a different one.".into(),
             ),
+            store::StoreError::SearchTooLong(too_long) => AppError::Invalid(too_long.to_string()),
             busy if busy.is_busy() => {
                 tracing::warn!(error = %busy, "the database turned a request away");
                 AppError::Busy

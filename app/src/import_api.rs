@@ -9,9 +9,11 @@
 //! The browser's sequence: [`existing_contacts`] (in chunks of at most
 //! [`MAX_LOOKUP_KEYS`] Contact IDs and as many emails) for the preview, then
 //! [`open_import`], [`upload_rows`] in chunks of at most
-//! [`MAX_ROWS_PER_UPLOAD`] rows, and [`confirm_import`]. Confirming again
-//! (e.g. after a lost answer, a second tab, on another server) is safe: it
-//! applies once, and every repeat answers the one result.
+//! [`MAX_ROWS_PER_UPLOAD`] rows ([`UPLOADS_IN_FLIGHT`] at a time, in
+//! postcard: a compact binary body), and [`confirm_import`]. Sending a chunk
+//! again is safe: each row is stored once. Confirming again (e.g. after a
+//! lost answer, a second tab, on another server) is safe: it applies once,
+//! and every repeat answers the one result.
 //!
 //! The import's own steps use the bulk pool ([`bulk_caller`]); confirm and
 //! undo go through its admission (`store::imports::admission`): one per
@@ -21,7 +23,7 @@
 //! [`bulk_caller`]: crate::server_context::bulk_caller
 
 use leptos::prelude::*;
-use leptos::server_fn::codec::Json;
+use leptos::server_fn::codec::{Json, Postcard};
 use rules::check::LookupKeys;
 use rules::ExistingContact;
 use store::model::{ConfirmOutcome, ImportDetail, ImportSummary, NewImport, Notification, UndoOutcome, UploadedRow};
@@ -34,13 +36,17 @@ use crate::error::AppError;
 pub const MAX_LOOKUP_KEYS: usize = 5_000;
 
 /// The most rows one [`upload_rows`] call accepts.
-pub const MAX_ROWS_PER_UPLOAD: usize = 2_000;
+pub const MAX_ROWS_PER_UPLOAD: usize = 10_000;
 
-/// The most JSON bytes the browser puts in one [`upload_rows`] call (it
+/// The most body bytes the browser puts in one [`upload_rows`] call (it
 /// splits by this as well as by rows): half the server's default request
-/// limit (`MAX_REQUEST_BYTES`, 8 MiB), which 2,000 rows of long notes in a
-/// many-byte script would exceed.
+/// limit (`MAX_REQUEST_BYTES`, 8 MiB), which 10,000 rows of long notes in a
+/// many-byte script would exceed. Typical rows take about 200 bytes.
 pub const MAX_UPLOAD_BYTES: usize = 4 * 1024 * 1024;
+
+/// How many [`upload_rows`] calls the browser keeps in flight at once: the
+/// server stages one chunk while the next travels.
+pub const UPLOADS_IN_FLIGHT: usize = 3;
 
 /// How many changed contacts one page of [`import_detail`] holds.
 pub const CHANGES_PER_PAGE: u32 = 200;
@@ -83,16 +89,17 @@ pub async fn open_import(import: NewImport) -> Result<Uuid, AppError> {
 }
 
 /// Stores a chunk of at most [`MAX_ROWS_PER_UPLOAD`] rows of an open import,
-/// as the user left them (each with what the preview matched it to).
-/// Sending a chunk again replaces those rows rather than adding them.
-/// Returns how many rows the import holds so far, for the progress bar.
-#[server(endpoint = "upload_rows", input = Json)]
+/// as the user left them (each with what the preview matched it to), sent
+/// in postcard. Each row is checked on its own as it arrives; sending a
+/// chunk again replaces those rows rather than adding them. Returns how many
+/// rows the import holds so far.
+#[server(endpoint = "upload_rows", input = Postcard)]
 pub async fn upload_rows(import_id: Uuid, rows: Vec<UploadedRow>) -> Result<u32, AppError> {
     use crate::server_context::{bulk_caller, reply};
     reply(
         async {
             let caller = bulk_caller().await?;
-            Ok(store::imports::upload_rows(&caller.pool, caller.account, import_id, &rows).await?)
+            Ok(store::imports::upload_rows(&caller.pool, caller.account, import_id, rows).await?)
         }
         .await,
     )

@@ -87,7 +87,7 @@ fn UnreadNotices() -> impl IntoView {
                     return;
                 }
                 for notice in &unread {
-                    let tone = if notice.kind == "import_failed" { Tone::Failure } else { Tone::Success };
+                    let tone = if notice.kind.is_failure() { Tone::Failure } else { Tone::Success };
                     let link = notice.import_id.map(|id| (format!("/imports/{id}"), "View import".to_string()));
                     toasts.show(notice.message.clone(), link, tone);
                 }

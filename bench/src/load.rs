@@ -1,16 +1,20 @@
 //! Fills one account with many contacts fast (one `COPY`), for the search
 //! and paging benchmark: realistic rows, normalised by the shared rules as
-//! an import would store them, with their match keys.
+//! an import would store them, with the match and list keys the store
+//! computes, and the list's indexes brought up to date as the server's
+//! background indexer would.
 
 use std::time::Instant;
 
-use rules::validate::normalise_cell;
-use rules::{ContactFields, Field};
+use rules::check::stage;
+use rules::headers::{ImportColumns, ImportRow};
+use rules::merge::MergeMode;
+use rules::ContactFields;
 use serde_json::{json, Value};
 use sqlx::{Executor, Row as _};
 
 use crate::data::{self, Spec};
-use crate::merge::copy_data;
+use crate::merge::push_copy_text;
 
 type Error = Box<dyn std::error::Error + Send + Sync>;
 
@@ -27,28 +31,38 @@ pub async fn run(url: &str, email: &str, rows: usize) -> Result<Value, Error> {
         .try_get(0)?;
 
     let generated = data::rows(Spec { rows, invalid_per_mille: 0, all_ids: false, seed: SEED });
+    // Each row as an import would create it: staged by the shared rules.
+    let template = ImportColumns::template();
     let mut contacts = Vec::with_capacity(rows);
-    for row in &generated {
-        let mut fields = ContactFields::blank();
-        for field in Field::ALL {
-            let text = row[field.index()].as_text();
-            let value = normalise_cell(field, &text).map_err(|problem| format!("{field:?} {text:?}: {problem:?}"))?;
-            fields.set(field, value);
-        }
-        if fields.get(Field::Kind).is_empty() {
-            fields.set(Field::Kind, "Person");
-        }
-        contacts.push(fields);
+    for (index, row) in generated.iter().enumerate() {
+        let values = ContactFields(std::array::from_fn(|field| row[field].as_text()));
+        let row = ImportRow::new(index as u32 + 2, values);
+        let contact = stage(&row, &template, MergeMode::KeepExisting)
+            .as_new
+            .ok_or_else(|| format!("row {} would not create a contact", row.line))?;
+        contacts.push(contact);
     }
-    let payload = copy_data(contacts.into_iter());
+    let mut payload = Vec::with_capacity(rows * 300);
+    for contact in &contacts {
+        push_copy_text(&mut payload, &uuid::Uuid::now_v7().to_string());
+        for value in store::contacts::written_values(contact) {
+            payload.push(b'\t');
+            push_copy_text(&mut payload, &value);
+        }
+        payload.push(b'\n');
+    }
 
-    let mut columns = vec!["reference_key", "email_key"];
-    columns.extend(Field::ALL.iter().map(|field| field.key()));
+    let mut columns = vec!["id"];
+    columns.extend(store::contacts::written_columns());
     let started = Instant::now();
     let mut transaction = pool.begin().await?;
     // The account id is a constant column of the copied rows: a default
     // set for this transaction's temporary table.
-    let definition = columns.iter().map(|name| format!("{name} text NOT NULL")).collect::<Vec<_>>().join(", ");
+    let definition = columns
+        .iter()
+        .map(|name| format!("{name} {} NOT NULL", if *name == "id" { "uuid" } else { "text" }))
+        .collect::<Vec<_>>()
+        .join(", ");
     transaction.execute(format!("CREATE TEMP TABLE load_in ({definition}) ON COMMIT DROP").as_str()).await?;
     let names = columns.join(", ");
     let mut copy = transaction.copy_in_raw(&format!("COPY load_in ({names}) FROM STDIN")).await?;
@@ -61,8 +75,17 @@ pub async fn run(url: &str, email: &str, rows: usize) -> Result<Value, Error> {
         .execute(&mut *transaction)
         .await?
         .rows_affected();
+    // What the background indexer would write for these contacts.
+    sqlx::query(
+        "INSERT INTO contact_search (account_id, contact_id, sort_name, company_key, updated_at, category, search_text)
+         SELECT account_id, id, sort_name, company_key, updated_at, category, search_text FROM contacts
+         WHERE account_id = $1 ON CONFLICT DO NOTHING",
+    )
+    .bind(account)
+    .execute(&mut *transaction)
+    .await?;
     transaction.commit().await?;
     let load_s = started.elapsed().as_secs_f64();
-    pool.execute("VACUUM ANALYZE contacts").await?;
+    pool.execute("VACUUM ANALYZE contacts, contact_search").await?;
     Ok(json!({ "rows": inserted, "load_s": load_s, "total_s": started.elapsed().as_secs_f64() }))
 }

@@ -254,7 +254,8 @@ test('an import that finishes while the user is elsewhere is announced on their 
   expect(opened.status()).toBe(200);
   const importId = await opened.json();
   const uploaded = await page.request.post('/api/upload_rows', {
-    data: { import_id: importId, rows: [{ row: { line: 2, values, error_cells: 0 }, preview: null }] },
+    headers: { 'Content-Type': 'application/x-postcard' },
+    data: uploadBody(importId, [{ line: 2, values }]),
   });
   expect(uploaded.status()).toBe(200);
   const confirmed = await page.request.post('/api/confirm_import', { data: { import_id: importId } });
@@ -270,3 +271,33 @@ test('an import that finishes while the user is elsewhere is announced on their 
   await page.waitForTimeout(500);
   await expect(page.getByRole('status').filter({ hasText: 'background.csv' })).toHaveCount(0);
 });
+
+/** `upload_rows`' arguments in postcard, as the app sends them: the import
+ * id (16 bytes), then each row's line, its 17 cells, no spreadsheet-error
+ * cells and no preview match. */
+function uploadBody(importId: string, rows: { line: number; values: string[] }[]): Buffer {
+  const bytes: number[] = [];
+  const varint = (value: number) => {
+    let rest = value;
+    while (rest >= 0x80) {
+      bytes.push((rest & 0x7f) | 0x80);
+      rest = Math.floor(rest / 0x80);
+    }
+    bytes.push(rest);
+  };
+  const text = (value: string) => {
+    const utf8 = Buffer.from(value, 'utf8');
+    varint(utf8.length);
+    bytes.push(...utf8);
+  };
+  varint(16);
+  for (const pair of importId.replace(/-/g, '').match(/../g) ?? []) bytes.push(parseInt(pair, 16));
+  varint(rows.length);
+  for (const row of rows) {
+    varint(row.line);
+    row.values.forEach(text);
+    varint(0);
+    bytes.push(0);
+  }
+  return Buffer.from(bytes);
+}

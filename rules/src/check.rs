@@ -28,24 +28,24 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::contact::ExistingContact;
 use crate::headers::{ImportColumns, ImportRow};
 use crate::issue::Issue;
-use crate::merge::{given_fields, plan, Action, MergeMode, Plan};
-use crate::validate::validate_row;
+use crate::merge::{Action, MergeMode, Plan};
 
 mod build;
 mod edit;
 mod existing;
 mod groups;
+mod judge;
 mod keys;
 mod verdict;
 
 pub use build::CheckBuilder;
 pub use existing::{match_key, same_key, ExistingContacts};
 use groups::Groups;
+pub use judge::{judge, plan_row, preview_outdated, stage, MatchKey, RowContext, StagedRow};
 pub use keys::{lookup_keys, LookupKeys};
-use keys::{Key, RowKeys};
+use keys::RowKeys;
 
 /// The verdict on one row: its issues (none = green check) and, when valid,
 /// what importing it does.
@@ -109,13 +109,6 @@ impl ImportCounts {
             None => {}
         }
     }
-}
-
-/// What a row matched.
-enum Match<'a> {
-    New,
-    Existing(&'a ExistingContact),
-    Unresolved,
 }
 
 /// The group memberships of one row.
@@ -283,15 +276,9 @@ impl ImportCheck {
             return None;
         }
         let row = self.rows.get(index)?;
-        let validated = validate_row(row, &self.columns);
         let keys = RowKeys::of(row);
-        let existing = match self.matching(&keys) {
-            Match::New => None,
-            Match::Existing(contact) => Some(contact),
-            Match::Unresolved => return None,
-        };
-        let given = given_fields(&validated.values, self.columns.present);
-        plan(&validated.values, given, existing, self.mode).ok()
+        let context = self.context(index, &keys);
+        judge::plan_valid_row(row, &self.columns, self.mode, &context)
     }
 
     /// `(index, plan)` for every valid row still in the import, in file order:
@@ -312,19 +299,6 @@ impl ImportCheck {
         LookupKeys {
             references: sorted(self.by_reference.keys().collect()),
             emails: sorted(self.by_email.keys().collect()),
-        }
-    }
-
-    /// What `keys` match among the existing contacts.
-    fn matching(&self, keys: &RowKeys<'_>) -> Match<'_> {
-        fn found(contact: Option<&ExistingContact>) -> Match<'_> {
-            contact.map_or(Match::New, Match::Existing)
-        }
-        match (&keys.reference, &keys.email) {
-            (Key::Valid(key), _) => found(self.existing.by_reference_key(key)),
-            (Key::Invalid, _) | (Key::Blank, Key::Invalid) => Match::Unresolved,
-            (Key::Blank, Key::Valid(key)) => found(self.existing.by_email_key(key)),
-            (Key::Blank, Key::Blank) => Match::New,
         }
     }
 }

@@ -101,6 +101,54 @@ impl IndexMut<Field> for ContactFields {
     }
 }
 
+/// A contact's values as the rules allow them to be stored: normalised, and
+/// checked (by merge planning for an import row, or by the contact form).
+/// Only this crate builds one, so a store that accepts only `ValidContact`
+/// writes only what the rules validated.
+///
+/// Serialisable for answers, never deserialisable: a client cannot send one.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(transparent)]
+pub struct ValidContact(ContactFields);
+
+impl ValidContact {
+    /// Wraps values the rules have just validated.
+    pub(crate) fn validated(fields: ContactFields) -> ValidContact {
+        ValidContact(fields)
+    }
+
+    /// The values.
+    pub fn fields(&self) -> &ContactFields {
+        &self.0
+    }
+
+    /// The values, taken out.
+    pub fn into_fields(self) -> ContactFields {
+        self.0
+    }
+
+    /// The value of `field`.
+    pub fn get(&self, field: Field) -> &str {
+        self.0.get(field)
+    }
+
+    /// The Contact ID's match key (`""` without one): what the store's
+    /// unique index and lookups compare.
+    pub fn reference_key(&self) -> String {
+        crate::check::match_key(self.0.get(Field::Reference))
+    }
+
+    /// The email's match key (`""` without one).
+    pub fn email_key(&self) -> String {
+        crate::check::match_key(self.0.get(Field::Email))
+    }
+
+    /// How the contacts list sorts and searches this contact.
+    pub fn listing_keys(&self) -> crate::search::ListingKeys {
+        crate::search::ListingKeys::of(&self.0)
+    }
+}
+
 /// Whether a contact is a person or a company.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum ContactKind {

@@ -5,7 +5,7 @@
 use uuid::Uuid;
 
 use crate::check::ExistingContacts;
-use crate::contact::ContactFields;
+use crate::contact::{ContactFields, ValidContact};
 use crate::field::Field;
 use crate::headers::{ImportColumns, ImportRow};
 use crate::issue::{Issue, Problem};
@@ -31,6 +31,15 @@ impl FormCheck {
     /// The issue on `field`, if any.
     pub fn issue(&self, field: Field) -> Option<&Issue> {
         self.issues.iter().find(|issue| issue.field == Some(field))
+    }
+
+    /// The contact to save, when it is valid; else its issues.
+    pub fn into_valid(self) -> Result<ValidContact, Vec<Issue>> {
+        if self.issues.is_empty() {
+            Ok(ValidContact::validated(self.values))
+        } else {
+            Err(self.issues)
+        }
     }
 }
 
@@ -102,6 +111,14 @@ mod tests {
         assert_eq!(check.values.get(Field::FirstName), "Ben");
         assert_eq!(check.values.get(Field::Country), "NZ");
         assert_eq!(check.values.get(Field::Category), "Tenant");
+    }
+
+    #[test]
+    fn only_a_valid_contact_can_be_saved() {
+        let valid = check_contact(&ContactFields::from_pairs([(Field::FirstName, "Bo"), (Field::LastName, "Li")]), None, &ExistingContacts::new(vec![]));
+        assert_eq!(valid.clone().into_valid().map(|contact| contact.into_fields()), Ok(valid.values));
+        let invalid = check_contact(&ContactFields::from_pairs([(Field::FirstName, "Bo")]), None, &ExistingContacts::new(vec![]));
+        assert_eq!(invalid.clone().into_valid(), Err(invalid.issues));
     }
 
     #[test]

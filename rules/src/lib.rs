@@ -25,6 +25,8 @@
 //!   up to date as the user edits cells and removes rows.
 //! - [`form`]: one contact typed into the contact form.
 //! - [`issue`]: the problems found, worded for the user.
+//! - [`search`]: the contacts list's sort keys and search text, and what a
+//!   search box's text asks for.
 //! - [`workbooks`]: the template, example, export and error report, as
 //!   layouts that the `sheets` crate's writer turns into files.
 
@@ -40,11 +42,12 @@ pub mod headers;
 pub mod issue;
 pub mod merge;
 pub mod phone;
+pub mod search;
 pub mod similar;
 pub mod validate;
 pub mod workbooks;
 
-pub use contact::{Category, ContactFields, ContactKind, ExistingContact};
+pub use contact::{Category, ContactFields, ContactKind, ExistingContact, ValidContact};
 pub use field::{Field, FieldSet};
 pub use issue::{Issue, Problem};
 // The sheet types the rules take and the callers of the rules pass along,

@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::check::same_key;
-use crate::contact::{ContactFields, ContactKind, ExistingContact};
+use crate::contact::{ContactFields, ContactKind, ExistingContact, ValidContact};
 use crate::field::{Field, FieldSet};
 use crate::issue::Problem;
 
@@ -88,13 +88,13 @@ impl Action {
 }
 
 /// A valid row's effect: the action and the contact's values afterwards.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Plan {
     /// What happens.
     pub action: Action,
     /// The contact's values after the import (normalised; Contact Type is
     /// always filled in for a new contact).
-    pub fields: ContactFields,
+    pub contact: ValidContact,
 }
 
 /// Read access to a row's values, so the whole-import check can plan rows
@@ -171,7 +171,7 @@ pub fn plan(
     };
     let action = merge.action()?;
     let fields = ContactFields(Field::ALL.map(|field| merge.after(field).to_string()));
-    Ok(Plan { action, fields })
+    Ok(Plan { action, contact: ValidContact::validated(fields) })
 }
 
 /// [`plan`]'s action alone, without building the resulting values.

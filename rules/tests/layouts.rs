@@ -219,7 +219,7 @@ fn each_apps_contacts_are_valid_and_store_the_expected_values() {
                 }
             }
             assert_eq!(
-                shown(&planned.fields),
+                shown(planned.contact.fields()),
                 shown(&stored),
                 "{name} row {}",
                 row.line

@@ -2,7 +2,8 @@
 
 use proptest::prelude::*;
 use rules::check::{
-    lookup_keys, ExistingContacts, ImportCheck, ImportCounts, LookupKeys, RowVerdict,
+    judge, lookup_keys, plan_row, stage, ExistingContacts, ImportCheck, ImportCounts, LookupKeys,
+    MatchKey, RowContext, RowVerdict,
 };
 use rules::headers::{ImportColumns, ImportRow};
 use rules::merge::{Action, FieldChange, MergeMode};
@@ -112,7 +113,7 @@ fn a_valid_new_row_gets_a_green_check_and_counts_as_new() {
     );
     assert!(check.is_ready());
     let plan = check.plan(0).unwrap();
-    assert_eq!(plan.fields.get(Field::Kind), "Person");
+    assert_eq!(plan.contact.get(Field::Kind), "Person");
 }
 
 #[test]
@@ -163,7 +164,7 @@ fn rows_match_by_contact_id_ignoring_case_else_by_email_ignoring_case() {
             }],
         })
     );
-    assert_eq!(check.plan(0).unwrap().fields.get(Field::Reference), "C-001");
+    assert_eq!(check.plan(0).unwrap().contact.get(Field::Reference), "C-001");
     assert_eq!(
         action(&check, 1),
         Some(Action::Unchanged {
@@ -175,7 +176,7 @@ fn rows_match_by_contact_id_ignoring_case_else_by_email_ignoring_case() {
         Some(Action::New),
         "a Contact ID that matches nothing creates a contact"
     );
-    assert_eq!(check.plan(2).unwrap().fields.get(Field::Reference), "C-002");
+    assert_eq!(check.plan(2).unwrap().contact.get(Field::Reference), "C-002");
     assert_eq!(action(&check, 3), Some(Action::New));
     assert_eq!(
         check.counts(),
@@ -616,10 +617,10 @@ fn plans_list_every_valid_row_with_its_resulting_values() {
     let check = check_with(rows, account(), KEEP);
     let plans: Vec<_> = check.plans().collect();
     assert_eq!(plans.len(), 2);
-    assert_eq!(plans[0].1.fields.get(Field::Country), "GB");
-    assert_eq!(plans[0].1.fields.get(Field::Email), "ana@example.com");
-    assert_eq!(plans[1].1.fields.get(Field::Kind), "Company");
-    assert_eq!(plans[1].1.fields.get(Field::Category), "Supplier");
+    assert_eq!(plans[0].1.contact.get(Field::Country), "GB");
+    assert_eq!(plans[0].1.contact.get(Field::Email), "ana@example.com");
+    assert_eq!(plans[1].1.contact.get(Field::Kind), "Company");
+    assert_eq!(plans[1].1.contact.get(Field::Category), "Supplier");
     assert_eq!(check.plan(5), None);
 }
 
@@ -888,8 +889,101 @@ proptest! {
     }
 }
 
+/// Rows of any texts, one per field in template order, from line 2 on.
+fn rows_of_texts(cells: Vec<Vec<String>>) -> Vec<ImportRow> {
+    cells
+        .into_iter()
+        .enumerate()
+        .map(|(index, texts)| {
+            let mut values = ContactFields::blank();
+            for (field, text) in Field::ALL.into_iter().zip(texts) {
+                values[field] = text;
+            }
+            ImportRow::new(index as u32 + 2, values)
+        })
+        .collect()
+}
+
+/// `rows` as the server keeps them ([`stage`]): normalised values, the same
+/// spreadsheet-error cells.
+fn restaged(rows: &[ImportRow], columns: &ImportColumns, mode: MergeMode) -> Vec<ImportRow> {
+    rows.iter()
+        .map(|row| {
+            let mut kept = ImportRow::new(row.line, stage(row, columns, mode).values);
+            kept.error_cells = row.error_cells;
+            kept
+        })
+        .collect()
+}
+
+#[test]
+fn canonical_spellings_survive_staging() {
+    let rows = vec![
+        row(2, &[(Field::Kind, " company "), (Field::CompanyName, "Acme"), (Field::Country, "u.k."), (Field::Category, "TENANT")]),
+        row(3, &[(Field::FirstName, "Bo"), (Field::LastName, "Li"), (Field::Country, "new zealand"), (Field::Phone, " 0412 345 678 ")]),
+        row(4, &[(Field::FirstName, "Cy"), (Field::LastName, "Wu"), (Field::Country, "Narnia"), (Field::Email, "cy@")]),
+    ];
+    for mode in [KEEP, OVERWRITE] {
+        let columns = ImportColumns::template();
+        let staged = restaged(&rows, &columns, mode);
+        assert_eq!(staged[0].values.get(Field::Country), "GB");
+        assert_eq!(staged[0].values.get(Field::Kind), "Company");
+        assert_eq!(staged[2].values.get(Field::Country), "Narnia");
+        let original = ImportCheck::new(columns.clone(), rows.clone(), ExistingContacts::new(account()), mode);
+        let again = ImportCheck::new(columns, staged, ExistingContacts::new(account()), mode);
+        assert_eq!(verdicts(&original), verdicts(&again));
+        assert_eq!(original.plans().collect::<Vec<_>>(), again.plans().collect::<Vec<_>>());
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1000))]
+
+    #[test]
+    fn a_staged_row_is_judged_exactly_as_the_row_it_was_staged_from(
+        rows in any_rows(), present in any_present(), mode in prop_oneof![Just(KEEP), Just(OVERWRITE)],
+    ) {
+        let columns = ImportColumns::from_present(present);
+        let staged = restaged(&rows, &columns, mode);
+        let original = ImportCheck::new(columns.clone(), rows, ExistingContacts::new(small_account()), mode);
+        let again = ImportCheck::new(columns, staged, ExistingContacts::new(small_account()), mode);
+        prop_assert_eq!(verdicts(&original), verdicts(&again));
+        prop_assert_eq!(original.plans().collect::<Vec<_>>(), again.plans().collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn a_row_staged_as_new_creates_what_it_would_alone(
+        row in any_row(2), present in any_present(), mode in prop_oneof![Just(KEEP), Just(OVERWRITE)],
+    ) {
+        let columns = ImportColumns::from_present(present);
+        let staged = stage(&row, &columns, mode);
+        let alone = RowContext::default();
+        let verdict = judge(&row, &columns, mode, &alone);
+        let unresolved = staged.match_key == MatchKey::Unresolved;
+        prop_assert_eq!(staged.as_new.is_some(), verdict.is_valid() && !unresolved);
+        if let Some(contact) = staged.as_new {
+            prop_assert_eq!(verdict.action, Some(Action::New));
+            prop_assert_eq!(plan_row(&row, &columns, mode, &alone).map(|plan| plan.contact), Some(contact));
+        }
+        prop_assert_eq!(staged.match_key, MatchKey::of(&row));
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn any_cell_text_staged_is_judged_as_the_original(
+        cells in proptest::collection::vec(proptest::collection::vec(any::<String>(), Field::COUNT), 1..4),
+        mode in prop_oneof![Just(KEEP), Just(OVERWRITE)],
+    ) {
+        let rows = rows_of_texts(cells);
+        let columns = ImportColumns::template();
+        let staged = restaged(&rows, &columns, mode);
+        let original = ImportCheck::new(columns.clone(), rows, ExistingContacts::new(account()), mode);
+        let again = ImportCheck::new(columns, staged, ExistingContacts::new(account()), mode);
+        prop_assert_eq!(verdicts(&original), verdicts(&again));
+    }
 
     #[test]
     fn no_cell_text_panics_the_check(
@@ -897,17 +991,7 @@ proptest! {
         edit in (0..4usize, 0..Field::COUNT, any::<String>()),
         mode in prop_oneof![Just(KEEP), Just(OVERWRITE)],
     ) {
-        let rows: Vec<ImportRow> = cells
-            .into_iter()
-            .enumerate()
-            .map(|(index, texts)| {
-                let mut values = ContactFields::blank();
-                for (field, text) in Field::ALL.into_iter().zip(texts) {
-                    values[field] = text;
-                }
-                ImportRow::new(index as u32 + 2, values)
-            })
-            .collect();
+        let rows = rows_of_texts(cells);
         let mut check = ImportCheck::new(ImportColumns::template(), rows, ExistingContacts::new(account()), mode);
         let (row, field, text) = edit;
         check.set_cell(row, Field::ALL[field], &text);

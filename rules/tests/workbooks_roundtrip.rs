@@ -30,7 +30,7 @@ fn check_file(bytes: &[u8], file_name: &str, existing: Vec<ExistingContact>) -> 
 
 /// The example's contacts as the server stores them (normalised).
 fn stored(check: &ImportCheck) -> Vec<ContactFields> {
-    check.plans().map(|(_, plan)| plan.fields).collect()
+    check.plans().map(|(_, plan)| plan.contact.into_fields()).collect()
 }
 
 #[test]

@@ -33,6 +33,11 @@ pub struct Config {
     /// `IMPORT_MAX_COLUMNS`, `IMPORT_MAX_INFLATED_BYTES`), defaulting to the
     /// spec's 25 MB, 200,000 rows, 100 columns, 500 MB.
     pub limits: rules::Limits,
+    /// How long an import may stay open before it expires
+    /// (`IMPORT_EXPIRY_MINUTES`, default 1,440: a day), and how long the
+    /// uploaded rows of an import no longer open are kept
+    /// (`STAGING_RETENTION_MINUTES`, default 60).
+    pub retention: store::imports::housekeeping::Retention,
     /// Sign-in's bounds and where the client address comes from.
     pub sign_in: SignInConfig,
     /// How `POST /api/files/check` reads files: in a child process, with
@@ -193,6 +198,15 @@ impl Config {
             max_columns: number_or("IMPORT_MAX_COLUMNS", defaults.max_columns)?,
             max_inflated_bytes: number_or("IMPORT_MAX_INFLATED_BYTES", defaults.max_inflated_bytes)?,
         };
+        let default_retention = store::imports::housekeeping::Retention::DEFAULT;
+        let minutes = |name: &'static str, default: std::time::Duration| -> Result<std::time::Duration, ConfigError> {
+            let minutes: u64 = number_or(name, default.as_secs() / 60)?;
+            Ok(std::time::Duration::from_secs(minutes.saturating_mul(60)))
+        };
+        let retention = store::imports::housekeeping::Retention {
+            open_import: minutes("IMPORT_EXPIRY_MINUTES", default_retention.open_import)?,
+            staged_rows: minutes("STAGING_RETENTION_MINUTES", default_retention.staged_rows)?,
+        };
         let defaults = SignInConfig::default_for_this_machine();
         let sign_in = SignInConfig {
             hashing_slots: number_or("SIGN_IN_HASHING_SLOTS", defaults.hashing_slots)?,
@@ -214,6 +228,7 @@ impl Config {
             limits,
             sign_in,
             file_check,
+            retention,
         })
     }
 }

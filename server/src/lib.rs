@@ -11,6 +11,7 @@ pub mod config;
 pub mod downloads;
 pub mod exports;
 pub mod files;
+pub mod maintenance;
 pub mod housekeeping;
 pub mod security;
 
@@ -168,6 +169,7 @@ async fn seed_demo(pool: &sqlx::PgPool) -> Result<(), StartError> {
 /// Prepares everything and serves until the process is stopped.
 pub async fn start(config: Config) -> Result<(), StartError> {
     let state = prepare(&config).await?;
+    maintenance::spawn(state.bulk.pool().clone(), config.retention);
     let listener = tokio::net::TcpListener::bind(config.address)
         .await
         .map_err(|source| StartError::Listen { address: config.address, source })?;

@@ -21,7 +21,7 @@ use serde_json::{json, Value};
 use sqlx::PgPool;
 use app::error::AppError;
 use store::model::{NewImport, UploadedRow};
-use support::{call, prepare, router, send, sign_up, Answer};
+use support::{call, prepare, router, send, sign_up, Answer, POSTCARD};
 use uuid::Uuid;
 
 /// The test router's body limit for everything but the file check.
@@ -120,9 +120,14 @@ fn new_import() -> Value {
     .expect("json")
 }
 
-fn row(line: u32, email: &str) -> Value {
+fn row(line: u32, email: &str) -> UploadedRow {
     let values = ContactFields::from_pairs([(Field::FirstName, "Ada"), (Field::LastName, "Row"), (Field::Email, email)]);
-    serde_json::to_value(UploadedRow { row: ImportRow::new(line, values), preview: None }).expect("json")
+    UploadedRow { row: ImportRow::new(line, values), preview: None }
+}
+
+/// An `upload_rows` body, in postcard as the browser sends it.
+fn upload(import_id: Uuid, rows: Vec<UploadedRow>) -> Vec<u8> {
+    postcard::to_allocvec(&app::import_api::UploadRows { import_id, rows }).expect("postcard")
 }
 
 /// `[[[[…1…]]]]`, `depth` deep.
@@ -207,7 +212,7 @@ fn truncate(text: &str) -> String {
 
 async fn written(pool: &PgPool) -> (i64, i64, i64) {
     sqlx::query_as(
-        "SELECT (SELECT count(*) FROM contacts), (SELECT count(*) FROM imports), (SELECT count(*) FROM import_rows)",
+        "SELECT (SELECT count(*) FROM contacts), (SELECT count(*) FROM imports), (SELECT count(*) FROM import_staging)",
     )
     .fetch_one(pool)
     .await
@@ -229,7 +234,7 @@ async fn oversized_bodies_get_413_on_every_kind_of_route(pool: PgPool) {
         let unread = if streamed { Expect::ClientError } else { too_large };
         cases.extend([
             case("JSON server function", "/api/list_contacts", JSON, payload(big_json(over)), too_large),
-            case("JSON server function, upload", "/api/upload_rows", JSON, payload(big_json(over)), too_large),
+            case("postcard server function, upload", "/api/upload_rows", POSTCARD, payload(vec![7u8; over]), too_large),
             case("form server function", "/api/sign_in", FORM, payload(big_form(over)), too_large),
             case("the file check", "/api/files/check?name=big.csv", OCTETS, payload(vec![b'a'; FILE_LIMIT + 1024]), too_large),
             case("a page", "/contacts", TEXT, payload(vec![b'a'; over]), unread),
@@ -276,7 +281,8 @@ async fn wrong_content_types_get_a_4xx(pool: PgPool) {
         function("JSON function sent as text", "/api/get_contact", TEXT, "id=123"),
         function("JSON function sent as octets", "/api/open_import", OCTETS, vec![0u8, 159, 146, 150, 1, 2, 3]),
         function("JSON function sent as multipart", "/api/confirm_import", "multipart/form-data; boundary=x", "--x\r\nContent-Disposition: form-data; name=\"import_id\"\r\n\r\nabc\r\n--x--\r\n"),
-        function("JSON function sent as XML", "/api/upload_rows", "application/xml", "<rows><row/></rows>"),
+        function("postcard function sent as XML", "/api/upload_rows", "application/xml", "<rows><row/></rows>"),
+        function("postcard function sent as JSON", "/api/upload_rows", JSON, r#"{"import_id": "5f0e2b7c-0000-4000-8000-000000000000", "rows": []}"#),
         function("form function sent as JSON", "/api/sign_in", JSON, r#"{"email": "a@a.example", "password": "wrong"}"#),
         function("form function sent as octets", "/api/sign_up", OCTETS, vec![0xff, 0xfe, 0x00, 0x41]),
         function("form function sent as multipart", "/api/sign_in", "multipart/form-data; boundary=x", "--x\r\nContent-Disposition: form-data; name=\"email\"\r\n\r\na\r\n--x--\r\n"),
@@ -301,13 +307,9 @@ async fn malformed_server_function_payloads_get_a_4xx_with_a_plain_sentence(pool
     let import: Uuid = serde_json::from_str(&opened.body).expect("an import id");
     let before = written(&pool).await;
 
-    let row_with_cells = |cells: usize| {
-        let mut value = row(2, "ada@a.example");
-        value["row"]["values"] = json!(vec!["x"; cells]);
-        value
-    };
     let body = |value: Value| value.to_string();
-    let many_rows: Vec<Value> = (0..2_001).map(|n| row(n + 2, &format!("r{n}@a.example"))).collect();
+    let many_rows: Vec<UploadedRow> =
+        (0..store::imports::MAX_ROWS_PER_UPLOAD as u32 + 1).map(|n| row(n + 2, &format!("r{n}@a.example"))).collect();
     let many_keys: Vec<String> = (0..5_001).map(|n| format!("k{n}")).collect();
     let many_ids: Vec<String> = (0..10_001).map(|_| Uuid::new_v4().to_string()).collect();
 
@@ -373,31 +375,42 @@ async fn malformed_server_function_payloads_get_a_4xx_with_a_plain_sentence(pool
             value["file_name"] = json!("   ");
             body(json!({"import": value}))
         }),
-        // Uploads: wrong cell counts, bad lines, too many rows.
-        function("a row with too few cells", "/api/upload_rows", JSON, body(json!({"import_id": import, "rows": [row_with_cells(Field::COUNT - 1)]}))),
-        function("a row with too many cells", "/api/upload_rows", JSON, body(json!({"import_id": import, "rows": [row_with_cells(Field::COUNT + 5)]}))),
-        function("a row with no cells", "/api/upload_rows", JSON, body(json!({"import_id": import, "rows": [row_with_cells(0)]}))),
-        function("a row that is a string", "/api/upload_rows", JSON, body(json!({"import_id": import, "rows": ["Ada,Row,ada@a.example"]}))),
-        function("rows that are an object", "/api/upload_rows", JSON, body(json!({"import_id": import, "rows": {"0": row(2, "a@a.example")}}))),
-        function("a row on line 0", "/api/upload_rows", JSON, body(json!({"import_id": import, "rows": [row(0, "a@a.example")]}))),
-        function("a row on line 1 (the header)", "/api/upload_rows", JSON, body(json!({"import_id": import, "rows": [row(1, "a@a.example")]}))),
-        function("the same line twice", "/api/upload_rows", JSON, body(json!({"import_id": import, "rows": [row(2, "a@a.example"), row(2, "b@a.example")]}))),
-        function("a line beyond u32", "/api/upload_rows", JSON, body(json!({"import_id": import, "rows": [{"row": {"line": 1u64 << 40}, "preview": null}]}))),
-        function("a cell longer than a spreadsheet's", "/api/upload_rows", JSON, {
-            let mut value = row(2, "a@a.example");
-            value["row"]["values"][Field::Notes.index()] = json!("n".repeat(40_000));
-            body(json!({"import_id": import, "rows": [value]}))
+        // Uploads (postcard): malformed bodies, bad lines, too many rows.
+        function("an empty upload", "/api/upload_rows", POSTCARD, ""),
+        function("a truncated upload", "/api/upload_rows", POSTCARD, {
+            let bytes = upload(import, vec![row(2, "a@a.example")]);
+            bytes[..bytes.len() / 2].to_vec()
         }),
-        function("more rows than the import was opened for", "/api/upload_rows", JSON, body(json!({"import_id": import, "rows": (0..4).map(|n| row(n + 2, &format!("m{n}@a.example"))).collect::<Vec<_>>()}))),
-        function("more rows than one upload takes", "/api/upload_rows", JSON, body(json!({"import_id": import, "rows": many_rows}))),
+        function("a row with too few cells", "/api/upload_rows", POSTCARD, {
+            let values: [String; Field::COUNT - 1] = std::array::from_fn(|_| "x".to_string());
+            postcard::to_allocvec(&(import, vec![(2u32, values, 0u32, None::<(Uuid, i32)>)])).expect("postcard")
+        }),
+        function("a line beyond u32", "/api/upload_rows", POSTCARD, {
+            let values: [String; Field::COUNT] = std::array::from_fn(|_| "x".to_string());
+            postcard::to_allocvec(&(import, vec![(1u64 << 40, values, 0u32, None::<(Uuid, i32)>)])).expect("postcard")
+        }),
+        function("a preview of the wrong shape", "/api/upload_rows", POSTCARD, {
+            let values: [String; Field::COUNT] = std::array::from_fn(|_| "x".to_string());
+            postcard::to_allocvec(&(import, vec![(2u32, values, 0u32, Some(("nope", "x")))])).expect("postcard")
+        }),
+        function("a row on line 0", "/api/upload_rows", POSTCARD, upload(import, vec![row(0, "a@a.example")])),
+        function("a row on line 1 (the header)", "/api/upload_rows", POSTCARD, upload(import, vec![row(1, "a@a.example")])),
+        function("the same line twice", "/api/upload_rows", POSTCARD, upload(import, vec![row(2, "a@a.example"), row(2, "b@a.example")])),
+        function("a cell longer than a spreadsheet's", "/api/upload_rows", POSTCARD, {
+            let mut long = row(2, "a@a.example");
+            long.row.values.set(Field::Notes, "n".repeat(40_000));
+            upload(import, vec![long])
+        }),
+        function("a cell holding a NUL character", "/api/upload_rows", POSTCARD, {
+            let mut nul = row(2, "a@a.example");
+            nul.row.values.set(Field::Notes, "before\0after");
+            upload(import, vec![nul])
+        }),
+        function("more rows than the import was opened for", "/api/upload_rows", POSTCARD, upload(import, (0..4).map(|n| row(n + 2, &format!("m{n}@a.example"))).collect())),
+        function("more rows than one upload takes", "/api/upload_rows", POSTCARD, upload(import, many_rows)),
         function("more lookup keys than one call takes", "/api/existing_contacts", JSON, body(json!({"keys": {"references": many_keys, "emails": []}}))),
         function("more notifications than one call marks", "/api/mark_notifications_read", JSON, body(json!({"ids": many_ids}))),
         function("confirm before the rows arrived", "/api/confirm_import", JSON, body(json!({"import_id": import}))),
-        function("a preview of the wrong shape", "/api/upload_rows", JSON, {
-            let mut value = row(2, "a@a.example");
-            value["preview"] = json!({"contact_id": "nope", "version": "x"});
-            body(json!({"import_id": import, "rows": [value]}))
-        }),
         // Form-encoded sign-in with broken encodings.
         function("a form with broken percent-encoding", "/api/sign_in", FORM, "email=%zz&password=%"),
         function("a form that is not UTF-8", "/api/sign_in", FORM, b"email=\xff\xfe&password=x".to_vec()),

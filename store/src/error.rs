@@ -13,6 +13,9 @@ pub enum StoreError {
     /// Another record of the account already has this Contact ID or email.
     #[error("Contact ID or email already used")]
     KeyTaken,
+    /// The search is longer than the list accepts (the sentence says so).
+    #[error(transparent)]
+    SearchTooLong(#[from] rules::search::SearchTooLong),
     /// The database failed or could not be reached.
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),

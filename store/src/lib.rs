@@ -19,6 +19,8 @@ pub mod imports;
 #[cfg(feature = "postgres")]
 mod fields_sql;
 #[cfg(feature = "postgres")]
+pub mod listing;
+#[cfg(feature = "postgres")]
 pub mod pools;
 #[cfg(feature = "postgres")]
 pub mod seed;

@@ -91,7 +91,49 @@ pub struct ContactPage {
     /// Where the next page starts; `None` on the last page.
     pub next: Option<PageCursor>,
     /// How many contacts match the search and filter in all.
-    pub total: i64,
+    pub total: MatchCount,
+}
+
+/// How many contacts match: counted exactly up to [`MatchCount::CAP`],
+/// beyond which the list says "10,000+" (counting further would cost every
+/// page a walk through every match).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum MatchCount {
+    /// This many, at most [`MatchCount::CAP`].
+    Exactly(u32),
+    /// More than [`MatchCount::CAP`].
+    MoreThan(u32),
+}
+
+impl Default for MatchCount {
+    fn default() -> Self {
+        MatchCount::Exactly(0)
+    }
+}
+
+impl MatchCount {
+    /// The largest count given exactly.
+    pub const CAP: u32 = 10_000;
+
+    /// The count of `counted` matches, where counting stopped at one past
+    /// [`MatchCount::CAP`].
+    pub fn of(counted: u64) -> MatchCount {
+        match u32::try_from(counted) {
+            Ok(count) if count <= MatchCount::CAP => MatchCount::Exactly(count),
+            _ => MatchCount::MoreThan(MatchCount::CAP),
+        }
+    }
+
+    /// As the list says it: "No contacts match.", "1 contact", "250
+    /// contacts", "10,000+ contacts".
+    pub fn sentence(self) -> String {
+        match self {
+            MatchCount::Exactly(0) => "No contacts match.".to_string(),
+            MatchCount::Exactly(1) => "1 contact".to_string(),
+            MatchCount::Exactly(count) => format!("{} contacts", sheets::size::thousands(u64::from(count))),
+            MatchCount::MoreThan(cap) => format!("{}+ contacts", sheets::size::thousands(u64::from(cap))),
+        }
+    }
 }
 
 /// A stored contact with its bookkeeping.
@@ -241,15 +283,74 @@ pub enum UndoOutcome {
     Refused { contacts: Vec<String>, total: u32 },
 }
 
+/// What a notification is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NotificationKind {
+    /// An import was applied.
+    ImportCommitted,
+    /// An import was refused at confirm; nothing was applied.
+    ImportFailed,
+    /// An applied import was undone.
+    ImportUndone,
+}
+
+impl NotificationKind {
+    /// Every kind.
+    pub const ALL: [NotificationKind; 3] =
+        [NotificationKind::ImportCommitted, NotificationKind::ImportFailed, NotificationKind::ImportUndone];
+
+    /// The stored (and sent) text: `import_committed`, …
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            NotificationKind::ImportCommitted => "import_committed",
+            NotificationKind::ImportFailed => "import_failed",
+            NotificationKind::ImportUndone => "import_undone",
+        }
+    }
+
+    /// The kind stored as `text`.
+    pub fn from_text(text: &str) -> Option<NotificationKind> {
+        NotificationKind::ALL.into_iter().find(|kind| kind.as_str() == text)
+    }
+
+    /// Whether it reports something that did not happen (shown as a failure).
+    pub fn is_failure(self) -> bool {
+        self == NotificationKind::ImportFailed
+    }
+}
+
 /// A message for the user about something that finished in the background.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Notification {
     pub id: Uuid,
     pub import_id: Option<Uuid>,
-    /// `import_committed`, `import_failed` or `import_undone`.
-    pub kind: String,
+    pub kind: NotificationKind,
     pub message: String,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
     pub read: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn notification_kinds_are_sent_as_their_stored_text() {
+        for kind in NotificationKind::ALL {
+            assert_eq!(serde_json::to_string(&kind).ok(), Some(format!("\"{}\"", kind.as_str())));
+            assert_eq!(NotificationKind::from_text(kind.as_str()), Some(kind));
+        }
+        assert_eq!(NotificationKind::from_text("import_exploded"), None);
+    }
+
+    #[test]
+    fn counts_past_the_cap_read_as_more_than_it() {
+        assert_eq!(MatchCount::of(0).sentence(), "No contacts match.");
+        assert_eq!(MatchCount::of(1).sentence(), "1 contact");
+        assert_eq!(MatchCount::of(10_000).sentence(), "10,000 contacts");
+        assert_eq!(MatchCount::of(10_001), MatchCount::MoreThan(10_000));
+        assert_eq!(MatchCount::of(10_001).sentence(), "10,000+ contacts");
+    }
 }

@@ -37,7 +37,7 @@ async fn another_accounts_import_is_invisible(pool: PgPool) {
         assert!(is_not_found(imports::detail(&pool, ours, id, 0).await));
         assert!(is_not_found(imports::confirm(&pool, ours, id).await));
         assert!(is_not_found(imports::undo(&pool, ours, id).await));
-        assert!(is_not_found(imports::upload_rows(&pool, ours, id, &chunk).await));
+        assert!(is_not_found(imports::upload_rows(&pool, ours, id, chunk.clone()).await));
     }
     assert!(imports::list(&pool, ours).await.unwrap().is_empty());
     assert!(imports::notifications::list(&pool, ours, our_user).await.unwrap().is_empty());
@@ -45,7 +45,7 @@ async fn another_accounts_import_is_invisible(pool: PgPool) {
     // Their data is untouched, and still theirs to use.
     assert_eq!(snapshot(&pool, theirs).await, their_contacts);
     assert_eq!(status(&pool, open).await, "open");
-    assert_eq!(rows_for(&pool, "import_rows", open).await, 1);
+    assert_eq!(rows_for(&pool, "import_staging", open).await, 1);
     assert_eq!(status(&pool, done).await, "committed");
     assert_eq!(imports::list(&pool, theirs).await.unwrap().len(), 1);
 
@@ -122,31 +122,34 @@ async fn uploads_are_checked_and_idempotent(pool: PgPool) {
 
     let too_many: Vec<UploadedRow> =
         (0..imports::MAX_ROWS_PER_UPLOAD as u32 + 1).map(|index| up(index + 2, "X")).collect();
-    assert!(invalid(imports::upload_rows(&pool, account, import_id, &too_many).await));
-    assert!(invalid(imports::upload_rows(&pool, account, import_id, &[up(1, "X")]).await));
-    assert!(invalid(imports::upload_rows(&pool, account, import_id, &[up(2, "X"), up(2, "Y")]).await));
+    assert!(invalid(imports::upload_rows(&pool, account, import_id, too_many).await));
+    assert!(invalid(imports::upload_rows(&pool, account, import_id, vec![up(1, "X")]).await));
+    assert!(invalid(imports::upload_rows(&pool, account, import_id, vec![up(2, "X"), up(2, "Y")]).await));
     let mut long = up(2, "X");
     long.row.values.set(Field::Notes, "n".repeat(imports::MAX_CELL_CHARS + 1));
-    assert!(invalid(imports::upload_rows(&pool, account, import_id, &[long]).await));
-    assert_eq!(rows_for(&pool, "import_rows", import_id).await, 0);
+    assert!(invalid(imports::upload_rows(&pool, account, import_id, vec![long]).await));
+    let mut nul = up(2, "X");
+    nul.row.values.set(Field::Notes, "a\0b");
+    assert!(invalid(imports::upload_rows(&pool, account, import_id, vec![nul]).await));
+    assert_eq!(rows_for(&pool, "import_staging", import_id).await, 0);
 
-    assert_eq!(imports::upload_rows(&pool, account, import_id, &[up(2, "A"), up(3, "B")]).await.unwrap(), 2);
+    assert_eq!(imports::upload_rows(&pool, account, import_id, vec![up(2, "A"), up(3, "B")]).await.unwrap(), 2);
     // The same chunk again (a retry): stored once, the latest copy kept.
-    assert_eq!(imports::upload_rows(&pool, account, import_id, &[up(2, "A"), up(3, "C")]).await.unwrap(), 2);
+    assert_eq!(imports::upload_rows(&pool, account, import_id, vec![up(2, "A"), up(3, "C")]).await.unwrap(), 2);
     // Confirming before every row has arrived is refused and changes nothing.
     assert!(matches!(imports::confirm(&pool, account, import_id).await, Err(ImportError::Invalid(_))));
     assert_eq!(status(&pool, import_id).await, "open");
     // Two more than announced: refused, nothing of the chunk stored.
-    assert!(invalid(imports::upload_rows(&pool, account, import_id, &[up(4, "D"), up(5, "E")]).await));
-    assert_eq!(rows_for(&pool, "import_rows", import_id).await, 2);
-    assert_eq!(imports::upload_rows(&pool, account, import_id, &[up(4, "D")]).await.unwrap(), 3);
-    assert_eq!(imports::upload_rows(&pool, account, import_id, &[]).await.unwrap(), 3);
+    assert!(invalid(imports::upload_rows(&pool, account, import_id, vec![up(4, "D"), up(5, "E")]).await));
+    assert_eq!(rows_for(&pool, "import_staging", import_id).await, 2);
+    assert_eq!(imports::upload_rows(&pool, account, import_id, vec![up(4, "D")]).await.unwrap(), 3);
+    assert_eq!(imports::upload_rows(&pool, account, import_id, vec![]).await.unwrap(), 3);
 
     let outcome = imports::confirm(&pool, account, import_id).await.unwrap();
     assert_eq!(committed(&outcome).created, 3);
     assert_eq!(by_reference(&pool, account, "R-3").await.fields.get(Field::LastName), "C");
     // Rows cannot change once confirmed.
-    let result = imports::upload_rows(&pool, account, import_id, &[up(4, "Z")]).await;
+    let result = imports::upload_rows(&pool, account, import_id, vec![up(4, "Z")]).await;
     assert!(matches!(result, Err(ImportError::Conflict(_))), "{result:?}");
 
     // A refused import confirmed again gives the same issues, and stays refused.

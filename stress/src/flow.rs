@@ -86,11 +86,18 @@ pub async fn upload(
             UploadedRow { row, preview }
         })
         .collect();
-    for part in uploaded.chunks(chunk.max(1)) {
+    for rows in uploaded.chunks(chunk.max(1)) {
         let (_stored, _): (u32, _) =
-            timed!(recorder, "upload_rows", client.call("upload_rows", &json!({ "import_id": import_id, "rows": part })).await)?;
+            timed!(recorder, "upload_rows", client.call_postcard("upload_rows", &UploadArgs { import_id, rows }).await)?;
     }
     Ok(Uploaded { import_id, matched })
+}
+
+/// `upload_rows`'s arguments, in the order its postcard body holds them.
+#[derive(serde::Serialize)]
+struct UploadArgs<'a> {
+    import_id: Uuid,
+    rows: &'a [UploadedRow],
 }
 
 /// Confirms an uploaded import.

@@ -178,6 +178,16 @@ impl Client {
         Ok((value, answer.took))
     }
 
+    /// Calls a server function that takes its arguments in postcard (the
+    /// import's row uploads) and decodes its JSON answer.
+    pub async fn call_postcard<T: DeserializeOwned>(&mut self, function: &str, args: &impl Serialize) -> Result<(T, Duration), Failure> {
+        let body = postcard::to_allocvec(args).map_err(|error| Failure::Body(error.to_string()))?;
+        let answer = self.expect_ok(Method::POST, &format!("/api/{function}"), Some("application/x-postcard"), body, false).await?;
+        let value = serde_json::from_slice(&answer.body)
+            .map_err(|error| Failure::Body(format!("{function}: {error}: {}", answer.text().chars().take(200).collect::<String>())))?;
+        Ok((value, answer.took))
+    }
+
     /// Posts a form as the page's forms do; a redirect is an answer too.
     async fn post_form(&mut self, path: &str, form: &[(&str, &str)]) -> Result<Answer, Failure> {
         let body = serde_urlencoded::to_string(form).map_err(|error| Failure::Body(error.to_string()))?;

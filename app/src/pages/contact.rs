@@ -49,13 +49,10 @@ pub async fn save_contact(id: Option<Uuid>, version: Option<i32>, fields: Contac
                 emails: vec![rules::check::match_key(fields.get(Field::Email))],
             };
             let others = store::imports::existing_contacts(&caller.pool, caller.account, &keys).await?;
-            let check = check_contact(&fields, id, &ExistingContacts::new(others));
-            if !check.is_valid() {
-                return Err(AppError::InvalidContact(check.issues));
-            }
+            let contact = check_contact(&fields, id, &ExistingContacts::new(others)).into_valid().map_err(AppError::InvalidContact)?;
             let saved = match (id, version) {
-                (None, _) => store::contacts::create(&caller.pool, caller.account, &check.values).await,
-                (Some(id), Some(version)) => store::contacts::update(&caller.pool, caller.account, id, version, &check.values).await,
+                (None, _) => store::contacts::create(&caller.pool, caller.account, &contact).await,
+                (Some(id), Some(version)) => store::contacts::update(&caller.pool, caller.account, id, version, &contact).await,
                 (Some(_), None) => return Err(AppError::Invalid("Reload the page and make your changes again.".into())),
             };
             saved.map_err(|error| match error {

@@ -17,7 +17,6 @@ use store::model::{ContactPage, ContactQuery, ContactSort, ContactSummary, PageC
 use uuid::Uuid;
 
 use crate::error::AppError;
-use crate::format::thousands;
 use crate::url::encode_query_value;
 
 /// One page of the caller's contacts matching `query`.
@@ -34,9 +33,8 @@ pub async fn list_contacts(query: ContactQuery) -> Result<ContactPage, AppError>
     )
 }
 
-/// Longest search text the server searches (longer than any field anyway,
-/// and a long one costs the database time to plan).
-pub const MAX_SEARCH_CHARS: usize = 200;
+/// Longest search text the server searches: the rules' bound.
+pub const MAX_SEARCH_CHARS: usize = rules::search::MAX_SEARCH_CHARS;
 /// Longest page position (a sort value: a name, a company or a time).
 const MAX_CURSOR_CHARS: usize = 1000;
 
@@ -206,11 +204,7 @@ pub fn ContactsPage() -> impl IntoView {
 /// The count, the contacts (a table, cards on narrow screens), the pager.
 #[component]
 fn ContactList(page: ContactPage, query: ContactQuery) -> impl IntoView {
-    let count = match page.total {
-        0 => "No contacts match.".to_string(),
-        1 => "1 contact".to_string(),
-        total => format!("{} contacts", thousands(total as usize)),
-    };
+    let count = page.total.sentence();
     let next = page.next.clone().map(|cursor| {
         let next_query = ContactQuery { after: Some(cursor), ..query.clone() };
         url_for(&next_query, true)

@@ -37,6 +37,7 @@ pub fn config(limits: rules::Limits) -> server::Config {
         sign_in: server::config::SignInConfig::default_for_this_machine(),
         // The server's own binary, as in production (it re-runs itself).
         file_check: server::config::FileCheckConfig::default_for_this_machine(env!("CARGO_BIN_EXE_server").into()),
+        retention: store::imports::housekeeping::Retention::DEFAULT,
     }
 }
 
@@ -121,11 +122,19 @@ async fn deliver_now(app: &Router, mut request: axum::http::request::Builder, co
     Answer { status, body: String::from_utf8_lossy(&bytes).into_owned(), cookie, headers }
 }
 
-/// Calls a JSON server function.
+/// Calls a server function with arguments described in JSON: sent as
+/// JSON, or, for `upload_rows` (which takes postcard, as the browser sends
+/// it), as the same arguments in postcard.
 pub async fn call(app: &Router, cookie: Option<&str>, path: &str, args: &Value) -> Answer {
+    if path == "/api/upload_rows" {
+        let args: app::import_api::UploadRows = serde_json::from_value(args.clone()).expect("upload_rows arguments");
+        return send(app, Method::POST, path, cookie, POSTCARD, postcard::to_allocvec(&args).expect("postcard")).await;
+    }
     send(app, Method::POST, path, cookie, "application/json", args.to_string()).await
 }
 
+/// The content type of a postcard body.
+pub const POSTCARD: &str = "application/x-postcard";
 /// Signs in from `client` with a form as a browser sends it (so a success
 /// is a 302 to where `next` leads).
 pub async fn sign_in(app: &Router, client: [u8; 4], email: &str, password: &str, next: Option<&str>) -> Answer {

@@ -1,6 +1,5 @@
 //! How import values are stored: mode and status as text, a contact's fields
-//! as a jsonb object keyed by field, a set of fields as a bit set, a row's
-//! cells as a text array in template order.
+//! as a jsonb object keyed by field, a set of fields as a bit set.
 //!
 //! Invariant: every `*_to_*` here has an inverse that gives back the same
 //! value, and the inverses never panic on what is in the database: an
@@ -9,7 +8,7 @@
 
 use rules::merge::MergeMode;
 use rules::{ContactFields, Field, FieldSet};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::model::ImportStatus;
 
@@ -20,6 +19,13 @@ use crate::model::ImportStatus;
 pub(crate) struct CodecError {
     what: &'static str,
     value: String,
+}
+
+impl CodecError {
+    /// `value`, found in `what`, is not one the code knows.
+    pub(crate) fn new(what: &'static str, value: impl Into<String>) -> CodecError {
+        CodecError { what, value: value.into() }
+    }
 }
 
 impl From<CodecError> for sqlx::Error {
@@ -66,15 +72,8 @@ pub(crate) fn status_from_text(text: &str) -> Result<ImportStatus, CodecError> {
     }
 }
 
-/// A contact's fields as a JSON object `{"reference": "...", "kind": ..., ...}`
-/// (every field, blank ones as `""`), as text ready for a `::jsonb` cast.
-pub(crate) fn fields_to_json(fields: &ContactFields) -> String {
-    let object: Map<String, Value> =
-        fields.iter().map(|(field, value)| (field.key().to_string(), Value::String(value.to_string()))).collect();
-    Value::Object(object).to_string()
-}
-
-/// The fields of a JSON object written by [`fields_to_json`]; a field the
+/// The fields of a JSON object `{"reference": "...", "kind": ..., ...}` as
+/// `import_changes` keeps them (written by `write::fields_json`); a field the
 /// object lacks (e.g. one added to the template later) is blank.
 pub(crate) fn fields_from_json(value: &Value) -> Result<ContactFields, CodecError> {
     let Value::Object(object) = value else {
@@ -101,25 +100,17 @@ pub(crate) fn field_set_from_bits(bits: i32) -> FieldSet {
     Field::ALL.into_iter().filter(|field| bits & (1 << field.index()) != 0).collect()
 }
 
-/// The values stored as `cells`, one per field in template order.
-pub(crate) fn fields_from_cells(cells: Vec<String>) -> Result<ContactFields, CodecError> {
-    let count = cells.len();
-    let cells: [String; Field::COUNT] =
-        cells.try_into().map_err(|_| CodecError { what: "import_rows.cells", value: format!("{count} cells") })?;
-    Ok(ContactFields(cells))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn fields_survive_json() {
+    fn fields_read_from_json_and_missing_ones_are_blank() {
+        let json: Value = serde_json::from_str(r#"{"email": "a@b.co", "notes": "say \"hi\"\n"}"#).unwrap();
         let fields = ContactFields::from_pairs([(Field::Email, "a@b.co"), (Field::Notes, "say \"hi\"\n")]);
-        let json: Value = serde_json::from_str(&fields_to_json(&fields)).unwrap();
-        assert_eq!(json["email"], "a@b.co");
         assert_eq!(fields_from_json(&json).unwrap(), fields);
         assert!(fields_from_json(&Value::Null).is_err());
+        assert!(fields_from_json(&serde_json::json!({"email": 3})).is_err());
     }
 
     #[test]
@@ -138,6 +129,5 @@ mod tests {
             assert_eq!(status_from_text(status_text(status)).unwrap(), status);
         }
         assert!(mode_from_text("merge").is_err());
-        assert!(fields_from_cells(vec![String::new(); 3]).is_err());
     }
 }

@@ -1,6 +1,5 @@
 //! The account's contacts whose Contact ID or email has one of an import's
-//! keys: what the browser's preview checks rows against, and what the merge
-//! re-checks them against (locked).
+//! keys: what the browser's preview checks rows against.
 //!
 //! Invariant: keys are compared in [`match_key`] form against the
 //! `reference_key` / `email_key` columns (which hold the same form), so the
@@ -33,24 +32,14 @@ pub async fn existing_contacts(
         )));
     }
     let mut conn = pool.acquire().await?;
-    Ok(load(&mut conn, account, keys, Locking::None).await?)
-}
-
-/// Whether [`load`] locks the contacts it reads.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Locking {
-    /// A plain read (the preview).
-    None,
-    /// `FOR UPDATE`: held until the transaction ends (the merge).
-    ForUpdate,
+    Ok(load(&mut conn, account, keys).await?)
 }
 
 /// The contacts matching `keys` (any number of them), read on `conn`.
-pub(crate) async fn load(
+async fn load(
     conn: &mut PgConnection,
     account: AccountId,
     keys: &LookupKeys,
-    locking: Locking,
 ) -> Result<Vec<ExistingContact>, sqlx::Error> {
     let normalise = |keys: &[String]| -> Vec<String> {
         let mut keys: Vec<String> = keys.iter().map(|key| match_key(key)).filter(|key| !key.is_empty()).collect();
@@ -64,10 +53,9 @@ pub(crate) async fn load(
         return Ok(Vec::new());
     }
     let sql = format!(
-        "SELECT id, version, {} FROM contacts WHERE account_id = $1 AND id IN ({}){}",
+        "SELECT id, version, {} FROM contacts WHERE account_id = $1 AND id IN ({})",
         field_columns(""),
         ids_with_keys("$1", "$2", "$3"),
-        if locking == Locking::ForUpdate { " FOR UPDATE" } else { "" },
     );
     let rows = planned_per_call(&sql).bind(account).bind(references).bind(emails).fetch_all(&mut *conn).await?;
     rows.iter()

@@ -12,8 +12,9 @@ use tokio::sync::oneshot;
 /// A point in the merge's write phase, all inside its one transaction.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum MergeStep {
-    /// Every row is re-checked and fine; nothing is written yet (the
-    /// contacts the import matches are locked, new keys are not).
+    /// Every row is re-checked and fine (the account's contacts lock is
+    /// held, the planned updates are in `import_plan`); no contact is
+    /// written yet.
     Checked,
     /// The new contacts are inserted; nothing else is written yet.
     ContactsInserted,

@@ -1,6 +1,7 @@
-//! Confirming an import: the server re-checks every stored row with the
-//! shared rules against the contacts as they are now, and merges them in one
-//! transaction, or writes nothing and returns the issues.
+//! Confirming an import: the server re-checks its staged rows with the
+//! shared rules against the contacts as they are now ([`super::recheck`]),
+//! and merges them set-based ([`super::write`]) in one transaction, or
+//! writes nothing and returns the issues.
 //!
 //! Invariants:
 //! - All or nothing: every contact write, the change records, the status and
@@ -12,25 +13,24 @@
 //! - Confirming a committed import returns its stored result and writes
 //!   nothing, so a repeated confirm applies once; confirming a refused one
 //!   returns the same issues again.
-//! - Under the account's exclusive contacts lock ([`super::locks`]), with the
-//!   matched contacts locked, concurrent imports serialise: each checks
-//!   against what the previous one left, and a row whose contact moved on
-//!   since the preview is reported, never overwritten.
+//! - Under the account's exclusive contacts lock ([`super::locks`]), which
+//!   every writer of contacts takes, concurrent imports serialise: each
+//!   checks against what the previous one left, and a row whose contact
+//!   moved on since the preview is reported, never overwritten.
+//! - Memory does not grow with the import: rows stay in Postgres and only
+//!   the rows the rules must judge pass through the server, a batch at a
+//!   time.
 
-use rules::check::{lookup_keys, ExistingContacts};
-use rules::headers::ImportRow;
 use sqlx::{PgConnection, PgPool, Row};
 use uuid::Uuid;
 
-use super::codec::{field_set_from_bits, fields_from_cells};
-use super::existing::{self, Locking};
 use super::hooks::{MergeHooks, MergeStep};
 use super::locks::{lock_account_contacts, LockMode};
-use super::notifications::{notify, NotificationKind};
-use super::recheck::{recheck, Recheck, StoredRows};
+use super::notifications::notify;
+use super::recheck::{recheck, Recheck};
 use super::record::{self, mark_committed, mark_failed, ImportRecord, Rejection};
 use super::{planned_per_call, write, ImportError};
-use crate::model::{AccountId, ConfirmOutcome, ImportCounts, ImportStatus, PreviewMatch};
+use crate::model::{AccountId, ConfirmOutcome, ImportCounts, ImportStatus, NotificationKind};
 
 /// How many issues a refused confirm returns (the first ones, row by row);
 /// the total is always given.
@@ -102,23 +102,17 @@ async fn run(
         }
     }
 
-    let rows = load_rows(&mut transaction, account, import_id).await?;
-    if rows.rows.len() != import.row_count as usize {
+    let staged = staged_rows(&mut transaction, account, import_id).await?;
+    if staged != i64::from(import.row_count) {
         return Err(ImportError::Invalid(format!(
-            "Only {} of the {} rows have arrived. Send the rest, then confirm again.",
-            rows.rows.len(),
+            "Only {staged} of the {} rows have arrived. Send the rest, then confirm again.",
             import.row_count
         )));
     }
 
     lock_account_contacts(&mut transaction, account, LockMode::Exclusive).await?;
-    let keys = lookup_keys(&rows.rows);
-    let existing = existing::load(&mut transaction, account, &keys, Locking::ForUpdate).await?;
-    let verdict =
-        recheck(import.columns.clone(), import.mode, rows, ExistingContacts::new(existing), MAX_ISSUES_RETURNED);
-
-    let plan = match verdict {
-        Recheck::Ready(plan) => plan,
+    let (updates, unchanged) = match recheck(&mut transaction, account, &import, MAX_ISSUES_RETURNED).await? {
+        Recheck::Ready { updates, unchanged } => (updates, unchanged),
         Recheck::Rejected { issues, total_issues, rows_with_issues } => {
             // Nothing has been written in this transaction: record the
             // failure in it, atomically with its notification.
@@ -129,7 +123,7 @@ async fn run(
             return Ok(ConfirmOutcome::Rejected { issues, total_issues });
         }
         Recheck::Unplanned => {
-            tracing::error!(%import_id, "the rules left a valid row without a plan");
+            tracing::error!(%import_id, "the rules left a row the facts concern without an issue or an update");
             return Err(ImportError::Conflict(
                 "Some rows could not be checked, so nothing was changed. Check the file again, then import it.".into(),
             ));
@@ -137,7 +131,7 @@ async fn run(
     };
 
     hooks.at(MergeStep::Checked, &mut transaction).await?;
-    let written = write::apply(&mut transaction, account, import_id, plan, &mut hooks).await;
+    let written = write::apply(&mut transaction, account, import_id, updates, unchanged, &mut hooks).await;
     let counts = match written {
         Ok(counts) => counts,
         Err(error) if error.is_unique_violation() => {
@@ -160,7 +154,7 @@ async fn run(
         account,
         import.user,
         import_id,
-        NotificationKind::Committed,
+        NotificationKind::ImportCommitted,
         &committed_sentence(&import.file_name, counts),
     )
     .await?;
@@ -180,7 +174,7 @@ async fn fail(
 ) -> Result<(), ImportError> {
     if mark_failed(conn, account, import.id, sentence, rejection).await? {
         let message = format!("The import of \u{201c}{}\u{201d} was not applied. {sentence}", import.file_name);
-        notify(conn, account, import.user, import.id, NotificationKind::Failed, &message).await?;
+        notify(conn, account, import.user, import.id, NotificationKind::ImportFailed, &message).await?;
     }
     Ok(())
 }
@@ -203,29 +197,12 @@ fn committed_sentence(file_name: &str, counts: ImportCounts) -> String {
     )
 }
 
-/// The import's stored rows, in file order.
-async fn load_rows(conn: &mut PgConnection, account: AccountId, import_id: Uuid) -> Result<StoredRows, sqlx::Error> {
-    let rows = planned_per_call(
-        "SELECT line, cells, error_cells, preview_contact, preview_version
-         FROM import_rows WHERE account_id = $1 AND import_id = $2 ORDER BY line",
-    )
-    .bind(account)
-    .bind(import_id)
-    .fetch_all(&mut *conn)
-    .await?;
-    let mut stored = StoredRows { rows: Vec::with_capacity(rows.len()), previews: Vec::with_capacity(rows.len()) };
-    for row in &rows {
-        let line: i32 = row.try_get("line")?;
-        let cells: Vec<String> = row.try_get("cells")?;
-        let error_cells: i32 = row.try_get("error_cells")?;
-        let contact: Option<Uuid> = row.try_get("preview_contact")?;
-        let version: Option<i32> = row.try_get("preview_version")?;
-        stored.rows.push(ImportRow {
-            line: u32::try_from(line).unwrap_or(0),
-            values: fields_from_cells(cells)?,
-            error_cells: field_set_from_bits(error_cells),
-        });
-        stored.previews.push(contact.map(|contact_id| PreviewMatch { contact_id, version: version.unwrap_or(0) }));
-    }
-    Ok(stored)
+/// How many rows of the import are staged.
+async fn staged_rows(conn: &mut PgConnection, account: AccountId, import_id: Uuid) -> Result<i64, sqlx::Error> {
+    planned_per_call("SELECT count(*) FROM import_staging WHERE account_id = $1 AND import_id = $2")
+        .bind(account)
+        .bind(import_id)
+        .fetch_one(&mut *conn)
+        .await?
+        .try_get(0)
 }

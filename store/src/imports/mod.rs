@@ -14,15 +14,19 @@
 //!   after, so undo can put them back.
 //!
 //! Modules, one job each:
-//! - [`mod@open`]: open an import and store uploaded rows (idempotent per line).
+//! - [`mod@open`]: open an import; [`upload`]: stage uploaded rows, checked
+//!   on their own, with `COPY` (idempotent per line); `copy` writes `COPY`
+//!   data.
 //! - [`existing`]: the account's contacts that an import's keys match.
 //! - [`merge`]: confirm (the merge), with [`hooks`] for tests; `recheck`
-//!   decides the server's verdict and `write` writes it set-based; `record`
-//!   locks the import's row and moves its status; `codec` is how values are
-//!   stored.
+//!   finds the facts about each staged row in SQL and has the rules judge
+//!   the rows they concern, and `write` writes the result set-based;
+//!   `record` locks the import's row and moves its status; `codec` is how
+//!   values are stored.
 //! - [`history`]: the list of imports and one import's changes.
 //! - [`mod@undo`]: undo a committed import.
 //! - [`notifications`]: what the user is told when an import finishes.
+//! - [`housekeeping`]: open imports expire; staged rows go after a while.
 //! - [`locks`]: the per-account lock on contacts.
 //! - [`admission`]: who may run a confirm or an undo now (one per account
 //!   across servers, repeats of one confirm answered by its one run), with
@@ -30,9 +34,11 @@
 
 pub mod admission;
 mod codec;
+mod copy;
 pub mod existing;
 pub mod history;
 pub mod hooks;
+pub mod housekeeping;
 pub mod locks;
 pub mod merge;
 pub mod notifications;
@@ -40,6 +46,7 @@ pub mod open;
 mod recheck;
 mod record;
 pub mod undo;
+pub mod upload;
 mod write;
 
 pub use admission::{Admission, AdmissionError, AdmissionSettings};
@@ -48,7 +55,8 @@ pub use history::{detail, list, CHANGES_PER_PAGE, HISTORY_LIMIT};
 pub use hooks::{MergeHooks, MergeStep, PausedMerge};
 pub use locks::{lock_account_contacts, LockMode};
 pub use merge::{confirm, confirm_with_hooks, MAX_ISSUES_RETURNED};
-pub use open::{open, upload_rows, MAX_CELL_CHARS, MAX_ROWS_PER_UPLOAD};
+pub use open::open;
+pub use upload::{upload_rows, MAX_CELL_CHARS, MAX_ROWS_PER_UPLOAD};
 pub use undo::{undo, MAX_REFUSED_NAMES};
 
 use crate::StoreError;

@@ -10,35 +10,14 @@ use sqlx::{PgConnection, PgPool, Row};
 use uuid::Uuid;
 
 use super::ImportError;
-use crate::model::{AccountId, Notification, UserId};
+use super::codec::CodecError;
+use crate::model::{AccountId, Notification, NotificationKind, UserId};
 
 /// How many notifications [`list`] returns at most.
 pub const NOTIFICATIONS_LIMIT: i64 = 50;
 
 /// The most ids one call to [`mark_read`] accepts.
 pub const MAX_MARK_READ: usize = 1_000;
-
-/// What a notification is about.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum NotificationKind {
-    /// An import was applied.
-    Committed,
-    /// An import was refused at confirm; nothing was applied.
-    Failed,
-    /// An applied import was undone.
-    Undone,
-}
-
-impl NotificationKind {
-    /// The stored (and sent) kind text.
-    pub(crate) fn as_str(self) -> &'static str {
-        match self {
-            NotificationKind::Committed => "import_committed",
-            NotificationKind::Failed => "import_failed",
-            NotificationKind::Undone => "import_undone",
-        }
-    }
-}
 
 /// Records a notification about import `import_id` for `user` (all of the
 /// account's users when `None`), on `conn` (the caller's transaction).
@@ -84,7 +63,11 @@ pub async fn list(pool: &PgPool, account: AccountId, user: UserId) -> Result<Vec
             Ok(Notification {
                 id: row.try_get("id")?,
                 import_id: row.try_get("import_id")?,
-                kind: row.try_get("kind")?,
+                kind: {
+                    let kind: String = row.try_get("kind")?;
+                    NotificationKind::from_text(&kind)
+                        .ok_or_else(|| sqlx::Error::from(CodecError::new("notifications.kind", kind)))?
+                },
                 message: row.try_get("message")?,
                 created_at: row.try_get("created_at")?,
                 read: row.try_get("read")?,

@@ -1,55 +1,47 @@
-//! The server's verdict on an import: every stored row re-checked with the
-//! shared rules against the contacts as they are now, plus a
-//! [`ChangedSincePreview`](rules::Problem::ChangedSincePreview) issue for each
-//! row whose match differs from what the browser's preview saw.
+//! The server's verdict on an import, over its staged rows: SQL groups and
+//! joins the keys the rules computed when each row arrived, to find the
+//! facts that concern each row (its match, the other rows sharing its keys,
+//! the owner of its email); the rules judge every row those facts concern,
+//! streamed in batches, and plan the changes, which go back to Postgres with
+//! `COPY` into a temporary table (`import_plan`) for the writes.
 //!
-//! Invariant: pure (no IO). The plan it returns covers every row exactly
-//! once, and only when no row has an issue; the updates carry the version
-//! each contact had when checked, and the contacts were read under the
-//! account lock, so the writes can insist on it.
+//! Invariants:
+//! - SQL decides nothing: it only compares and groups keys and values that
+//!   [`rules::check::stage`] computed. Every verdict, and every sentence, is
+//!   [`rules::check::judge`]'s (and [`rules::check::preview_outdated`]'s) on
+//!   the facts, which are exactly what [`rules::check::ImportCheck`] finds
+//!   in its groups (`store/tests/imports_agree.rs` holds the two to that).
+//! - A row the facts do not concern (no match, no other row sharing a key,
+//!   no owner of its email, no preview match, and no issue alone) is the new
+//!   contact its staging planned; only such rows are left to the writes'
+//!   set-based insert. A row the facts concern that would create a contact
+//!   without an issue cannot happen under the rules; it is refused
+//!   ([`Recheck::Unplanned`]) rather than written twice or skipped.
+//! - Memory does not grow with the import: rows are judged a batch at a
+//!   time, and at most `max_issues` issues are kept.
+//! - Reads and writes happen under the account's exclusive contacts lock,
+//!   which every writer of contacts takes (shared for single contacts), so
+//!   the contacts judged against cannot change before the writes: no row
+//!   locks are taken.
 
-use rules::check::{ExistingContacts, ImportCheck};
-use rules::headers::{ImportColumns, ImportRow};
-use rules::merge::{Action, MergeMode};
-use rules::{ContactFields, Field, Issue, Problem};
+use futures::TryStreamExt;
+use rules::check::{judge, plan_row, preview_outdated, RowContext};
+use rules::headers::ImportRow;
+use rules::merge::Action;
+use rules::{ContactFields, ExistingContact, Field, Issue};
+use sqlx::postgres::PgRow;
+use sqlx::{PgConnection, Row};
 use uuid::Uuid;
 
-use crate::model::PreviewMatch;
+use super::codec::field_set_from_bits;
+use super::copy::CopyData;
+use super::record::ImportRecord;
+use super::{planned_per_call, ImportError};
+use crate::fields_sql::{field_columns, written_columns, written_values};
+use crate::model::AccountId;
 
-/// An import's stored rows in file order, and what the preview matched each
-/// to (same length).
-#[derive(Clone, Debug, Default)]
-pub(super) struct StoredRows {
-    pub(super) rows: Vec<ImportRow>,
-    pub(super) previews: Vec<Option<PreviewMatch>>,
-}
-
-/// A row that creates a contact.
-#[derive(Clone, Debug)]
-pub(super) struct Created {
-    pub(super) line: u32,
-    pub(super) fields: ContactFields,
-}
-
-/// A row that changes an existing contact.
-#[derive(Clone, Debug)]
-pub(super) struct Updated {
-    pub(super) line: u32,
-    pub(super) contact_id: Uuid,
-    /// The version read (and locked) for the check.
-    pub(super) expected_version: i32,
-    pub(super) before: ContactFields,
-    pub(super) after: ContactFields,
-}
-
-/// Everything a clean import writes.
-#[derive(Clone, Debug, Default)]
-pub(super) struct MergePlan {
-    pub(super) created: Vec<Created>,
-    pub(super) updated: Vec<Updated>,
-    /// Rows that match a contact and change nothing: not written.
-    pub(super) unchanged: u32,
-}
+/// Rows judged per batch: what one round trip brings into memory.
+const JUDGED_PER_BATCH: i64 = 2_000;
 
 /// The verdict.
 #[derive(Clone, Debug)]
@@ -61,201 +53,275 @@ pub(super) enum Recheck {
         total_issues: u32,
         rows_with_issues: u32,
     },
-    /// Every row is fine: this is what to write.
-    Ready(MergePlan),
-    /// The rules gave a valid row no plan (a bug in the rules): refuse
-    /// rather than skip rows silently.
+    /// Every row is fine: the changes are in `import_plan` (the new
+    /// contacts stay in staging), and `unchanged` rows change nothing.
+    Ready { updates: u64, unchanged: u32 },
+    /// The rules gave a row the facts concern a new contact without an
+    /// issue (see the module's invariants): refuse rather than guess.
     Unplanned,
 }
 
-/// Re-checks `rows` against `existing` (the account's contacts matching the
-/// rows' keys, as they are now), keeping at most `max_issues` issues.
-pub(super) fn recheck(
-    columns: ImportColumns,
-    mode: MergeMode,
-    stored: StoredRows,
-    existing: ExistingContacts,
+/// Judges import `import` of `account` on `conn` (inside the merge's
+/// transaction, under the account lock), keeping at most `max_issues`
+/// issues. Leaves the temporary tables `import_judged` (the lines judged
+/// here) and `import_plan` (the changes) for the writes; both go when the
+/// transaction ends.
+pub(super) async fn recheck(
+    conn: &mut PgConnection,
+    account: AccountId,
+    import: &ImportRecord,
     max_issues: usize,
-) -> Recheck {
-    let StoredRows { rows, previews } = stored;
-    let check = ImportCheck::new(columns, rows, existing, mode);
+) -> Result<Recheck, ImportError> {
+    find_facts(conn, account, import.id).await?;
+    create_plan_table(conn).await?;
 
     let mut issues = Vec::new();
     let mut total_issues = 0u32;
     let mut rows_with_issues = 0u32;
-    let mut keep = |issue: Issue| {
-        total_issues = total_issues.saturating_add(1);
-        if issues.len() < max_issues {
-            issues.push(issue);
-        }
-    };
-    for (index, verdict) in check.verdicts() {
-        if !verdict.is_valid() {
-            rows_with_issues = rows_with_issues.saturating_add(1);
-            verdict.issues.iter().cloned().for_each(&mut keep);
-            continue;
-        }
-        let now = verdict.action.as_ref().map(|action| matched_now(action, check.existing()));
-        let preview = previews.get(index).copied().flatten();
-        if let (Some(now), Some(row)) = (now, check.row(index)) {
-            if now != preview {
-                rows_with_issues = rows_with_issues.saturating_add(1);
-                keep(changed_since_preview(row, check.columns()));
+    let mut unchanged = 0u32;
+    let mut updates = 0u64;
+    let mut plan = CopyData::with_capacity(1 << 20);
+    let mut after_line = 0i32;
+    loop {
+        let mut judged = 0i64;
+        let batch_sql = judged_rows_sql();
+        let mut rows = planned_per_call(&batch_sql)
+            .bind(account)
+            .bind(import.id)
+            .bind(after_line)
+            .bind(JUDGED_PER_BATCH)
+            .fetch(&mut *conn);
+        while let Some(row) = rows.try_next().await? {
+            judged += 1;
+            let facts = Facts::read(&row)?;
+            after_line = facts.line;
+            let row = facts.import_row();
+            let context = facts.context();
+            let verdict = judge(&row, &import.columns, import.mode, &context);
+            let mut row_issues = verdict.issues.clone();
+            if verdict.is_valid() {
+                row_issues.extend(preview_outdated(&row, &import.columns, &verdict, &context, facts.preview));
             }
+            if !row_issues.is_empty() {
+                rows_with_issues = rows_with_issues.saturating_add(1);
+                for issue in row_issues {
+                    total_issues = total_issues.saturating_add(1);
+                    if issues.len() < max_issues {
+                        issues.push(issue);
+                    }
+                }
+                continue;
+            }
+            match &verdict.action {
+                Some(Action::Unchanged { .. }) => unchanged = unchanged.saturating_add(1),
+                Some(Action::Update { contact_id, expected_version, .. }) => {
+                    let Some(planned) = plan_row(&row, &import.columns, import.mode, &context) else {
+                        return Ok(Recheck::Unplanned);
+                    };
+                    let mut copy = plan.row();
+                    copy.plain(facts.line).plain(contact_id).plain(expected_version);
+                    for value in written_values(&planned.contact) {
+                        copy.text(&value);
+                    }
+                    updates += 1;
+                }
+                Some(Action::New) | None => return Ok(Recheck::Unplanned),
+            }
+        }
+        drop(rows);
+        if total_issues == 0 && plan.rows() > 0 {
+            copy_plan(conn, &plan).await?;
+        }
+        plan.clear();
+        if judged < JUDGED_PER_BATCH {
+            break;
         }
     }
     if total_issues > 0 {
-        return Recheck::Rejected { issues, total_issues, rows_with_issues };
+        return Ok(Recheck::Rejected { issues, total_issues, rows_with_issues });
     }
-
-    let mut plan = MergePlan::default();
-    let mut planned = 0usize;
-    for (index, row_plan) in check.plans() {
-        planned += 1;
-        let line = check.row(index).map_or(0, |row| row.line);
-        match row_plan.action {
-            Action::New => plan.created.push(Created { line, fields: row_plan.fields }),
-            Action::Update { contact_id, expected_version, .. } => {
-                let Some(before) = check.existing().by_id(contact_id) else {
-                    return Recheck::Unplanned;
-                };
-                plan.updated.push(Updated {
-                    line,
-                    contact_id,
-                    expected_version,
-                    before: before.fields.clone(),
-                    after: row_plan.fields,
-                });
-            }
-            Action::Unchanged { .. } => plan.unchanged = plan.unchanged.saturating_add(1),
-        }
-    }
-    if planned != check.counts().rows {
-        return Recheck::Unplanned;
-    }
-    Recheck::Ready(plan)
+    // The writes join the plan to contacts: plan them on its real size.
+    planned_per_call("ANALYZE import_plan").execute(&mut *conn).await?;
+    Ok(Recheck::Ready { updates, unchanged })
 }
 
-/// The contact (and its version) a row's action matched now; `None` for a
-/// new contact. The same shape as the preview's [`PreviewMatch`].
-fn matched_now(action: &Action, existing: &ExistingContacts) -> Option<PreviewMatch> {
-    let contact_id = action.contact_id()?;
-    let version = match action {
-        Action::Update { expected_version, .. } => *expected_version,
-        // A contact the check matched is among `existing`; 0 never equals a
-        // real version, so a missing one reads as "changed".
-        Action::New | Action::Unchanged { .. } => existing.by_id(contact_id).map_or(0, |contact| contact.version),
+/// Fills the temporary table `import_judged` with the staged rows that
+/// facts concern, and those facts: the contact the row's match key finds,
+/// the owner of its email, and the first other row (by line) sharing its
+/// Contact ID, its email, or its matched contact. Only the keys and the
+/// match choice the rules staged are compared.
+async fn find_facts(conn: &mut PgConnection, account: AccountId, import_id: Uuid) -> Result<(), sqlx::Error> {
+    planned_per_call(
+        "CREATE TEMP TABLE import_judged (
+             line integer NOT NULL, matched_id uuid, owner_id uuid,
+             other_reference_line integer, other_email_line integer, other_contact_line integer
+         ) ON COMMIT DROP",
+    )
+    .execute(&mut *conn)
+    .await?;
+    // Hash (or merge) joins only: each side is read once, whatever the
+    // planner believes the sizes are. The staged rows are new, so their
+    // statistics are often missing or stale, and a nested loop chosen on
+    // "a few rows" over 100,000 of them would take hours.
+    planned_per_call("SET LOCAL enable_nestloop = off").execute(&mut *conn).await?;
+    planned_per_call(
+        "INSERT INTO import_judged
+         WITH staged AS MATERIALIZED (
+             SELECT line, reference_key, email_key, match_by, new_id IS NOT NULL AS alone_ok, preview_contact
+             FROM import_staging WHERE account_id = $1 AND import_id = $2),
+         matched AS MATERIALIZED (
+             SELECT s.line, coalesce(r.id, e.id) AS contact_id
+             FROM staged s
+             LEFT JOIN contacts r ON s.match_by = 'r' AND r.account_id = $1
+                  AND r.reference_key <> '' AND r.reference_key = s.reference_key
+             LEFT JOIN contacts e ON s.match_by = 'e' AND e.account_id = $1
+                  AND e.email_key <> '' AND e.email_key = s.email_key),
+         by_reference AS (
+             SELECT reference_key AS key, (array_agg(line ORDER BY line))[1:2] AS first_lines
+             FROM staged WHERE reference_key <> '' GROUP BY reference_key HAVING count(*) > 1),
+         by_email AS (
+             SELECT email_key AS key, (array_agg(line ORDER BY line))[1:2] AS first_lines
+             FROM staged WHERE email_key <> '' GROUP BY email_key HAVING count(*) > 1),
+         by_contact AS (
+             SELECT contact_id AS key, (array_agg(line ORDER BY line))[1:2] AS first_lines
+             FROM matched WHERE contact_id IS NOT NULL GROUP BY contact_id HAVING count(*) > 1),
+         owners AS (
+             SELECT s.line, o.id AS owner_id FROM staged s
+             JOIN contacts o ON o.account_id = $1 AND o.email_key <> '' AND o.email_key = s.email_key
+             WHERE s.email_key <> '')
+         SELECT s.line, m.contact_id AS matched_id, o.owner_id,
+                CASE WHEN br.first_lines[1] = s.line THEN br.first_lines[2] ELSE br.first_lines[1] END AS other_reference_line,
+                CASE WHEN be.first_lines[1] = s.line THEN be.first_lines[2] ELSE be.first_lines[1] END AS other_email_line,
+                CASE WHEN bc.first_lines[1] = s.line THEN bc.first_lines[2] ELSE bc.first_lines[1] END AS other_contact_line
+         FROM staged s
+         JOIN matched m ON m.line = s.line
+         LEFT JOIN by_reference br ON s.reference_key <> '' AND br.key = s.reference_key
+         LEFT JOIN by_email be ON s.email_key <> '' AND be.key = s.email_key
+         LEFT JOIN by_contact bc ON bc.key = m.contact_id
+         LEFT JOIN owners o ON o.line = s.line
+         WHERE m.contact_id IS NOT NULL OR NOT s.alone_ok OR s.preview_contact IS NOT NULL
+            OR br.key IS NOT NULL OR be.key IS NOT NULL OR o.owner_id IS NOT NULL",
+    )
+    .bind(account)
+    .bind(import_id)
+    .execute(&mut *conn)
+    .await?;
+    planned_per_call("SET LOCAL enable_nestloop = on").execute(&mut *conn).await?;
+    planned_per_call("CREATE UNIQUE INDEX ON import_judged (line)").execute(&mut *conn).await?;
+    planned_per_call("ANALYZE import_judged").execute(&mut *conn).await?;
+    Ok(())
+}
+
+/// One batch of judged rows after line `$3` (at most `$4`), in line order,
+/// with the staged values, the matched contact (`m_…`) and the email's
+/// owner when it is another contact (`o_…`).
+fn judged_rows_sql() -> String {
+    let aliased = |alias: &str| {
+        Field::ALL.iter().map(|field| format!("{alias}.{key} AS {alias}_{key}", key = field.key())).collect::<Vec<_>>().join(", ")
     };
-    Some(PreviewMatch { contact_id, version })
+    format!(
+        "SELECT j.line, j.matched_id, j.owner_id, j.other_reference_line, j.other_email_line, j.other_contact_line,
+                {staged}, s.error_cells, s.preview_contact, s.preview_version,
+                m.version AS m_version, {matched}, o.version AS o_version, {owner}
+         FROM import_judged j
+         JOIN import_staging s ON s.account_id = $1 AND s.import_id = $2 AND s.line = j.line
+         LEFT JOIN contacts m ON m.account_id = $1 AND m.id = j.matched_id
+         LEFT JOIN contacts o ON o.account_id = $1 AND o.id = j.owner_id AND j.owner_id IS DISTINCT FROM j.matched_id
+         WHERE j.line > $3 ORDER BY j.line LIMIT $4",
+        staged = field_columns("s."),
+        matched = aliased("m"),
+        owner = aliased("o"),
+    )
 }
 
-/// The issue for a row whose match changed after the preview, on the cell it
-/// is matched by (Contact ID, else email).
-fn changed_since_preview(row: &ImportRow, columns: &ImportColumns) -> Issue {
-    let field = if row.values.get(Field::Reference).trim().is_empty() && !row.values.get(Field::Email).trim().is_empty()
-    {
-        Field::Email
-    } else {
-        Field::Reference
-    };
-    Issue::cell(row.line, field, columns.header(field), row.values.get(field).trim(), Problem::ChangedSincePreview)
+/// The temporary table of planned updates: the file row, the contact, the
+/// version it was judged at, and every column the write sets.
+async fn create_plan_table(conn: &mut PgConnection) -> Result<(), sqlx::Error> {
+    let columns = written_columns().iter().map(|name| format!("{name} text NOT NULL")).collect::<Vec<_>>().join(", ");
+    planned_per_call(&format!(
+        "CREATE TEMP TABLE import_plan (line integer NOT NULL, contact_id uuid NOT NULL,
+                                        expected_version integer NOT NULL, {columns}) ON COMMIT DROP"
+    ))
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use rules::ExistingContact;
+/// Loads planned updates into `import_plan`.
+async fn copy_plan(conn: &mut PgConnection, plan: &CopyData) -> Result<(), sqlx::Error> {
+    let statement =
+        format!("COPY import_plan (line, contact_id, expected_version, {}) FROM STDIN", written_columns().join(", "));
+    let mut copy = conn.copy_in_raw(&statement).await?;
+    copy.send(plan.bytes()).await?;
+    copy.finish().await?;
+    Ok(())
+}
 
-    fn row(line: u32, pairs: &[(Field, &str)]) -> ImportRow {
-        ImportRow::new(line, ContactFields::from_pairs(pairs.iter().copied()))
-    }
+/// One judged row as read: the staged row and the facts about it.
+struct Facts {
+    line: i32,
+    values: ContactFields,
+    error_cells: i32,
+    preview: Option<(Uuid, i32)>,
+    matched: Option<ExistingContact>,
+    owner: Option<ExistingContact>,
+    owner_is_matched: bool,
+    other_reference_line: Option<i32>,
+    other_email_line: Option<i32>,
+    other_contact_line: Option<i32>,
+}
 
-    fn stored(rows: impl IntoIterator<Item = (ImportRow, Option<PreviewMatch>)>) -> StoredRows {
-        let (rows, previews) = rows.into_iter().unzip();
-        StoredRows { rows, previews }
-    }
-
-    fn ana(version: i32) -> ExistingContact {
-        ExistingContact {
-            id: Uuid::from_u128(7),
-            version,
-            fields: ContactFields::from_pairs([
-                (Field::Reference, "C-1"),
-                (Field::Kind, "Person"),
-                (Field::FirstName, "Ana"),
-                (Field::LastName, "Silva"),
-            ]),
-        }
-    }
-
-    fn ready(result: Recheck) -> MergePlan {
-        match result {
-            Recheck::Ready(plan) => plan,
-            other => panic!("expected a plan, got {other:?}"),
-        }
-    }
-
-    fn rejected(result: Recheck) -> Vec<Issue> {
-        match result {
-            Recheck::Rejected { issues, .. } => issues,
-            other => panic!("expected issues, got {other:?}"),
-        }
-    }
-
-    const ANA_ROW: &[(Field, &str)] =
-        &[(Field::Reference, "c-1"), (Field::FirstName, "Ana"), (Field::LastName, "Lima")];
-
-    #[test]
-    fn a_matching_preview_gives_a_plan() {
-        let preview = Some(PreviewMatch { contact_id: Uuid::from_u128(7), version: 3 });
-        let plan = ready(recheck(
-            ImportColumns::template(),
-            MergeMode::KeepExisting,
-            stored([(row(2, ANA_ROW), preview)]),
-            ExistingContacts::new(vec![ana(3)]),
-            10,
-        ));
-        assert_eq!(plan.updated.len(), 1);
-        assert_eq!(plan.updated[0].expected_version, 3);
-        assert_eq!(plan.updated[0].after.get(Field::LastName), "Lima");
-        assert_eq!(plan.updated[0].before.get(Field::LastName), "Silva");
-    }
-
-    #[test]
-    fn a_moved_version_a_vanished_contact_or_a_new_match_is_reported() {
-        let previews = [
-            // Edited since: version 3 then, 4 now.
-            (Some(PreviewMatch { contact_id: Uuid::from_u128(7), version: 3 }), Some(ana(4))),
-            // Gone since.
-            (Some(PreviewMatch { contact_id: Uuid::from_u128(7), version: 3 }), None),
-            // Created since: the preview saw a new contact.
-            (None, Some(ana(3))),
-        ];
-        for (preview, existing) in previews {
-            let issues = rejected(recheck(
-                ImportColumns::template(),
-                MergeMode::KeepExisting,
-                stored([(row(2, ANA_ROW), preview)]),
-                ExistingContacts::new(existing.into_iter().collect()),
-                10,
-            ));
-            assert_eq!(issues.len(), 1);
-            assert_eq!(issues[0].problem, Problem::ChangedSincePreview);
-            assert_eq!(issues[0].field, Some(Field::Reference));
-            assert_eq!(issues[0].line, 2);
-        }
-    }
-
-    #[test]
-    fn issues_are_capped_but_counted() {
-        let rows = stored((0..5).map(|index| (row(index + 2, &[(Field::Email, "not an email")]), None)));
-        match recheck(ImportColumns::template(), MergeMode::KeepExisting, rows, ExistingContacts::default(), 2) {
-            Recheck::Rejected { issues, total_issues, rows_with_issues } => {
-                assert_eq!(issues.len(), 2);
-                assert!(total_issues >= 5);
-                assert_eq!(rows_with_issues, 5);
+impl Facts {
+    fn read(row: &PgRow) -> Result<Facts, sqlx::Error> {
+        let contact = |id: Option<Uuid>, alias: &str| -> Result<Option<ExistingContact>, sqlx::Error> {
+            let version: Option<i32> = row.try_get(format!("{alias}_version").as_str())?;
+            let (Some(id), Some(version)) = (id, version) else {
+                return Ok(None);
+            };
+            let mut fields = ContactFields::blank();
+            for field in Field::ALL {
+                fields.set(field, row.try_get::<String, _>(format!("{alias}_{}", field.key()).as_str())?);
             }
-            other => panic!("expected issues, got {other:?}"),
+            Ok(Some(ExistingContact { id, version, fields }))
+        };
+        let matched_id: Option<Uuid> = row.try_get("matched_id")?;
+        let owner_id: Option<Uuid> = row.try_get("owner_id")?;
+        let mut values = ContactFields::blank();
+        for field in Field::ALL {
+            values.set(field, row.try_get::<String, _>(field.key())?);
+        }
+        let preview_contact: Option<Uuid> = row.try_get("preview_contact")?;
+        let preview_version: Option<i32> = row.try_get("preview_version")?;
+        Ok(Facts {
+            line: row.try_get("line")?,
+            values,
+            error_cells: row.try_get("error_cells")?,
+            preview: preview_contact.map(|contact| (contact, preview_version.unwrap_or(0))),
+            matched: contact(matched_id, "m")?,
+            owner: contact(owner_id, "o")?,
+            owner_is_matched: owner_id.is_some() && owner_id == matched_id,
+            other_reference_line: row.try_get("other_reference_line")?,
+            other_email_line: row.try_get("other_email_line")?,
+            other_contact_line: row.try_get("other_contact_line")?,
+        })
+    }
+
+    /// The row as staged (normalised values judge as the original did).
+    fn import_row(&self) -> ImportRow {
+        let mut row = ImportRow::new(u32::try_from(self.line).unwrap_or(0), self.values.clone());
+        row.error_cells = field_set_from_bits(self.error_cells);
+        row
+    }
+
+    /// The facts as the rules take them.
+    fn context(&self) -> RowContext<'_> {
+        let line = |line: Option<i32>| line.and_then(|line| u32::try_from(line).ok());
+        RowContext {
+            matched: self.matched.as_ref(),
+            other_row_with_reference: line(self.other_reference_line),
+            other_row_with_email: line(self.other_email_line),
+            other_row_with_contact: line(self.other_contact_line),
+            email_owner: if self.owner_is_matched { self.matched.as_ref() } else { self.owner.as_ref() },
         }
     }
 }

@@ -40,9 +40,9 @@ pub(crate) struct Rejection {
 }
 
 /// The import `id` of `account`, its row locked (`FOR UPDATE`) until the
-/// transaction ends, so confirms, uploads and undos of one import run one at
-/// a time. [`ImportError::NotFound`] when there is no such import in the
-/// account.
+/// transaction ends, so confirms and undos of one import run one at a time,
+/// after the uploads in flight (which hold the row in `KEY SHARE`).
+/// [`ImportError::NotFound`] when there is no such import in the account.
 pub(crate) async fn lock(conn: &mut PgConnection, account: AccountId, id: Uuid) -> Result<ImportRecord, ImportError> {
     let row = sqlx::query(
         "SELECT id, user_id, file_name, status, mode, columns, row_count,

@@ -21,11 +21,12 @@ use uuid::Uuid;
 use super::codec::fields_from_json;
 use super::existing::ids_with_keys;
 use super::locks::{lock_account_contacts, LockMode};
-use super::notifications::{notify, NotificationKind};
+use super::notifications::notify;
 use super::record::{self, mark_undone};
 use super::{planned_per_call, ImportError};
-use crate::fields_sql::{field_columns, fields_from_row};
-use crate::model::{AccountId, ImportStatus, UndoOutcome};
+use crate::fields_sql::{field_columns, fields_from_row, restored_values, written_columns, WRITTEN_COLUMNS};
+use crate::listing::pending::{queue, Written};
+use crate::model::{AccountId, ImportStatus, NotificationKind, UndoOutcome};
 
 /// How many contact names a refused undo lists at most (the total is always
 /// given).
@@ -100,12 +101,13 @@ async fn run(pool: &PgPool, account: AccountId, import_id: Uuid) -> Result<UndoO
         }
         Err(error) => return Err(error),
     };
+    queue(&mut transaction, account, Written::Import(import_id)).await?;
     mark_undone(&mut transaction, account, import_id).await?;
     let message = format!(
         "The import of \u{201c}{}\u{201d} was undone: {restored} contacts put back as they were, {deleted} removed.",
         import.file_name
     );
-    notify(&mut transaction, account, import.user, import_id, NotificationKind::Undone, &message).await?;
+    notify(&mut transaction, account, import.user, import_id, NotificationKind::ImportUndone, &message).await?;
     transaction.commit().await?;
     Ok(UndoOutcome::Undone { restored, deleted })
 }
@@ -142,7 +144,8 @@ async fn load_changes(
     Ok(changes)
 }
 
-/// The import's contacts as they are now (version and values), locked.
+/// The import's contacts as they are now (version and values). No row
+/// locks: the account's exclusive contacts lock keeps every other writer out.
 async fn lock_current(
     conn: &mut PgConnection,
     account: AccountId,
@@ -151,8 +154,7 @@ async fn lock_current(
     let sql = format!(
         "SELECT c.id, c.version, {} FROM contacts c
          WHERE c.account_id = $1 AND c.id IN
-               (SELECT contact_id FROM import_changes WHERE account_id = $1 AND import_id = $2)
-         FOR UPDATE",
+               (SELECT contact_id FROM import_changes WHERE account_id = $1 AND import_id = $2)",
         field_columns("c.")
     );
     let rows = planned_per_call(&sql).bind(account).bind(import_id).fetch_all(&mut *conn).await?;
@@ -221,38 +223,31 @@ async fn delete_created(conn: &mut PgConnection, account: AccountId, changes: &[
 async fn restore_updated(conn: &mut PgConnection, account: AccountId, changes: &[Change]) -> Result<u32, ImportError> {
     let mut ids = Vec::new();
     let mut versions = Vec::new();
-    let mut reference_keys = Vec::new();
-    let mut email_keys = Vec::new();
-    let mut columns: Vec<Vec<&str>> = (0..Field::COUNT).map(|_| Vec::new()).collect();
+    let mut columns: Vec<Vec<String>> = (0..WRITTEN_COLUMNS).map(|_| Vec::new()).collect();
     for change in changes {
         let Some(before) = &change.before else {
             continue;
         };
         ids.push(change.contact_id);
         versions.push(change.version_after);
-        reference_keys.push(match_key(before.get(Field::Reference)));
-        email_keys.push(match_key(before.get(Field::Email)));
-        for (column, (_, value)) in columns.iter_mut().zip(before.iter()) {
+        for (column, value) in columns.iter_mut().zip(restored_values(before)) {
             column.push(value);
         }
     }
     if ids.is_empty() {
         return Ok(0);
     }
-    let names: Vec<&str> = Field::ALL.iter().map(|field| field.key()).collect();
-    let params: Vec<String> = (0..Field::COUNT).map(|index| format!("${}::text[]", index + 6)).collect();
+    let names = written_columns();
+    let params: Vec<String> = (0..WRITTEN_COLUMNS).map(|index| format!("${}::text[]", index + 4)).collect();
     let sql = format!(
-        "UPDATE contacts AS c SET reference_key = u.reference_key, email_key = u.email_key, {assignments},
-                version = c.version + 1, updated_at = now()
-         FROM UNNEST($2::uuid[], $3::int4[], $4::text[], $5::text[], {params})
-              AS u(id, version_after, reference_key, email_key, {names})
+        "UPDATE contacts AS c SET {assignments}, version = c.version + 1, updated_at = now()
+         FROM UNNEST($2::uuid[], $3::int4[], {params}) AS u(id, version_after, {names})
          WHERE c.account_id = $1 AND c.id = u.id AND c.version = u.version_after",
         assignments = names.iter().map(|name| format!("{name} = u.{name}")).collect::<Vec<_>>().join(", "),
         params = params.join(", "),
         names = names.join(", "),
     );
-    let mut query =
-        planned_per_call(&sql).bind(account).bind(&ids).bind(versions).bind(reference_keys).bind(email_keys);
+    let mut query = planned_per_call(&sql).bind(account).bind(&ids).bind(versions);
     for column in columns {
         query = query.bind(column);
     }

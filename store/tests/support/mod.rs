@@ -7,7 +7,7 @@
 use rules::check::{lookup_keys, ExistingContacts, ImportCheck};
 use rules::headers::{ImportColumns, ImportRow};
 use rules::merge::{Action, MergeMode};
-use rules::{ContactFields, Field, Issue, Limits};
+use rules::{ContactFields, Field, Issue, Limits, ValidContact};
 use sqlx::{PgPool, Row};
 use store::imports;
 use store::model::{AccountId, ConfirmOutcome, ImportCounts, NewImport, PreviewMatch, UploadedRow, UserId};
@@ -29,6 +29,11 @@ pub fn row(line: u32, pairs: &[(Field, &str)]) -> ImportRow {
     ImportRow::new(line, fields(pairs))
 }
 
+/// `values` as the contact form would save them (they must be valid).
+pub fn valid(values: &ContactFields) -> ValidContact {
+    rules::form::check_contact(values, None, &ExistingContacts::default()).into_valid().expect("a valid contact")
+}
+
 /// Inserts a contact with these (valid, normalised) values; Contact Type
 /// defaults to Person.
 pub async fn add_contact(pool: &PgPool, account: AccountId, pairs: &[(Field, &str)]) -> Uuid {
@@ -36,7 +41,7 @@ pub async fn add_contact(pool: &PgPool, account: AccountId, pairs: &[(Field, &st
     if values.get(Field::Kind).is_empty() {
         values.set(Field::Kind, "Person");
     }
-    store::contacts::insert(pool, account, &values).await.unwrap()
+    store::contacts::insert(pool, account, &valid(&values)).await.unwrap()
 }
 
 /// One contact exactly as stored.
@@ -166,7 +171,7 @@ pub async fn open_and_upload(
         imports::open(pool, account, user, &new_import(columns, mode, rows.len()), &Limits::DEFAULT).await.unwrap();
     let mut stored = 0;
     for chunk in rows.chunks(imports::MAX_ROWS_PER_UPLOAD) {
-        stored = imports::upload_rows(pool, account, import_id, chunk).await.unwrap();
+        stored = imports::upload_rows(pool, account, import_id, chunk.to_vec()).await.unwrap();
     }
     assert_eq!(stored as usize, rows.len());
     import_id

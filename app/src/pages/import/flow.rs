@@ -5,6 +5,7 @@
 
 use std::collections::BTreeSet;
 
+use futures::StreamExt;
 use js_sys::{Array, Uint8Array};
 use leptos::prelude::*;
 use rules::check::{ImportCheck, LookupKeys};
@@ -31,9 +32,11 @@ const PREPARE_SLICE: usize = 10_000;
 const KEYS_PER_CALL: usize = crate::import_api::MAX_LOOKUP_KEYS;
 /// Rows per `upload_rows` call (the server's cap).
 const ROWS_PER_UPLOAD: usize = crate::import_api::MAX_ROWS_PER_UPLOAD;
-/// JSON bytes per `upload_rows` call: well below the server's request limit
+/// Body bytes per `upload_rows` call: well below the server's request limit
 /// even when every row carries long texts in a many-byte script.
 const BYTES_PER_UPLOAD: usize = crate::import_api::MAX_UPLOAD_BYTES;
+/// `upload_rows` calls in flight at once.
+const UPLOADS_IN_FLIGHT: usize = crate::import_api::UPLOADS_IN_FLIGHT;
 
 /// Reads `file` (its `sheet`, or the default one) and checks every row.
 pub async fn load(context: ImportContext, file: web_sys::File, sheet: Option<String>) {
@@ -233,11 +236,18 @@ pub async fn confirm(context: ImportContext) {
     context.stage.set(Stage::Uploading { sent: 0, total });
     let outcome = async {
         let import_id = open_import(new_import).await?;
+        // A few chunks in flight: the server stages one while the next
+        // travels. Each chunk is copied out only when its turn comes.
+        let rows = &rows;
+        let mut uploads = futures::stream::iter(super::session::upload_chunks(rows, ROWS_PER_UPLOAD, BYTES_PER_UPLOAD))
+            .map(|range| async move {
+                let count = range.len();
+                upload_rows(import_id, rows[range].to_vec()).await.map(|_| count)
+            })
+            .buffer_unordered(UPLOADS_IN_FLIGHT);
         let mut sent = 0;
-        for range in super::session::upload_chunks(&rows, ROWS_PER_UPLOAD, BYTES_PER_UPLOAD) {
-            let chunk = &rows[range];
-            upload_rows(import_id, chunk.to_vec()).await?;
-            sent += chunk.len();
+        while let Some(uploaded) = uploads.next().await {
+            sent += uploaded?;
             context.stage.set(Stage::Uploading { sent, total });
         }
         context.stage.set(Stage::Saving { rows: total });

@@ -210,18 +210,21 @@ pub fn check(columns: ImportColumns, rows: Vec<ImportRow>, contacts: Vec<Existin
 }
 
 /// Splits `rows` into consecutive uploads of at most `max_rows` rows and at
-/// most `max_bytes` of JSON each (a single row larger than that goes alone),
-/// so that rows with long texts never make one request larger than the
-/// server accepts.
+/// most `max_bytes` of body each (postcard, as `upload_rows` sends them; a
+/// single row larger than that goes alone), so that rows with long texts
+/// never make one request larger than the server accepts.
 pub fn upload_chunks(rows: &[UploadedRow], max_rows: usize, max_bytes: usize) -> Vec<std::ops::Range<usize>> {
     let mut chunks = Vec::new();
-    let (mut start, mut bytes) = (0, 0_usize);
+    // The body also holds the import id and the row count before the rows.
+    const HEADER_BYTES: usize = 32;
+    let (mut start, mut bytes) = (0, HEADER_BYTES);
     for (index, row) in rows.iter().enumerate() {
-        // Each row is followed by a comma in the array.
-        let size = json_size(row).saturating_add(1);
+        // Serialising plain data cannot fail; were it to, the row counts as
+        // too large to share a request.
+        let size = postcard::experimental::serialized_size(row).unwrap_or(usize::MAX);
         if index > start && (index - start >= max_rows || bytes.saturating_add(size) > max_bytes) {
             chunks.push(start..index);
-            (start, bytes) = (index, 0);
+            (start, bytes) = (index, HEADER_BYTES);
         }
         bytes = bytes.saturating_add(size);
     }
@@ -229,27 +232,6 @@ pub fn upload_chunks(rows: &[UploadedRow], max_rows: usize, max_bytes: usize) ->
         chunks.push(start..rows.len());
     }
     chunks
-}
-
-/// How many bytes `value` takes as JSON, without building the text.
-fn json_size(value: &impl serde::Serialize) -> usize {
-    struct Count(usize);
-    impl std::io::Write for Count {
-        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-            self.0 += bytes.len();
-            Ok(bytes.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    let mut count = Count(0);
-    // Serialising plain data into a counter cannot fail; were it to, the
-    // row counts as too large to share a request.
-    match serde_json::to_writer(&mut count, value) {
-        Ok(()) => count.0,
-        Err(_) => usize::MAX,
-    }
 }
 
 #[cfg(test)]
@@ -373,13 +355,13 @@ mod tests {
         assert_eq!(upload_chunks(&short, 10, 1 << 20), vec![0..5]);
         assert_eq!(upload_chunks(&[], 10, 1 << 20), Vec::<std::ops::Range<usize>>::new());
 
-        // 2,000 characters of emoji are 8,000 bytes: a few rows fill 20 kB.
+        // 2,000 characters of emoji are 8,000 bytes: two rows fill 20 kB.
         let long: Vec<UploadedRow> = (0..10).map(|n| uploaded(n + 2, &"\u{1F600}".repeat(2_000))).collect();
         let chunks = upload_chunks(&long, 2_000, 20_000);
         assert_eq!(chunks.iter().map(|chunk| chunk.len()).sum::<usize>(), 10);
         assert!(chunks.iter().all(|chunk| chunk.len() == 2), "{chunks:?}");
         for chunk in chunks {
-            let body = serde_json::to_vec(&long[chunk]).expect("json");
+            let body = postcard::to_allocvec(&(uuid::Uuid::nil(), long[chunk].to_vec())).expect("postcard");
             assert!(body.len() <= 20_000, "{}", body.len());
         }
         // A row larger than the budget still goes, on its own.

@@ -1,0 +1,332 @@
+//! The contacts list: one page of an account's contacts in a sort order,
+//! filtered by category and search text, and how many match.
+//!
+//! Invariant: the list is exact at every moment, although its indexes are
+//! brought up to date after writes commit. Contacts whose list keys
+//! `contact_search` holds are found through its indexes; contacts written
+//! since ("pending", see [`pending`]) are read from `contacts` itself, and
+//! their `contact_search` rows, stale or missing, are never used. The two
+//! sets are disjoint, so no contact is shown twice.
+//!
+//! Modules: [`pending`] names the pending contacts (and queues them), and
+//! [`index`] is the background step that brings `contact_search` up to date.
+
+pub mod index;
+pub(crate) mod pending;
+
+use rules::search::SearchText;
+use rules::ContactFields;
+use sqlx::postgres::PgRow;
+use sqlx::{PgPool, Postgres, QueryBuilder, Row};
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::fields_sql::{field_columns, fields_from_row};
+use crate::model::{AccountId, ContactPage, ContactQuery, ContactSort, ContactSummary, MatchCount, PageCursor};
+use crate::StoreError;
+
+/// How many contacts one page of the list holds.
+pub const PAGE_SIZE: i64 = 50;
+
+/// How many rows a search first looks through in the list's order before it
+/// collects every match instead: enough to fill a page when matches are
+/// common, cheap when they are not.
+pub const SEARCH_PREFIX_ROWS: i64 = 2_000;
+
+/// One page of the account's contacts matching `query`, and how many match
+/// (exactly up to [`MatchCount::CAP`]). A search longer than
+/// [`rules::search::MAX_SEARCH_CHARS`] is [`StoreError::SearchTooLong`].
+pub async fn list(pool: &PgPool, account: AccountId, query: &ContactQuery) -> Result<ContactPage, StoreError> {
+    let listing = Listing {
+        account,
+        category: query.category.map(|category| category.as_str()),
+        sort: query.sort,
+        after: query.after.as_ref(),
+        search: SearchText::parse(&query.search)?,
+    };
+    // The page and the count are independent: asking both at once makes a
+    // search cost the slower of the two rather than their sum.
+    let (rows, total) = tokio::try_join!(listing.page(pool), listing.count(pool))?;
+
+    let mut contacts = Vec::with_capacity(rows.len());
+    let mut next = None;
+    for (position, row) in rows.iter().enumerate() {
+        if position as i64 == PAGE_SIZE {
+            break;
+        }
+        let id: Uuid = row.try_get("id")?;
+        contacts.push(ContactSummary::from_fields(id, &fields_from_row(row)?));
+        if position as i64 == PAGE_SIZE - 1 && rows.len() as i64 > PAGE_SIZE {
+            next = Some(PageCursor { key: sort_key(row, query.sort)?, id });
+        }
+    }
+    Ok(ContactPage { contacts, next, total })
+}
+
+/// Every contact matching `query`'s search and category, in its sort order
+/// (its page cursor is ignored), for the export. Read from `contacts` alone:
+/// an export reads every match anyway.
+pub async fn export(pool: &PgPool, account: AccountId, query: &ContactQuery) -> Result<Vec<ContactFields>, StoreError> {
+    let listing = Listing {
+        account,
+        category: query.category.map(|category| category.as_str()),
+        sort: query.sort,
+        after: None,
+        search: SearchText::parse(&query.search)?,
+    };
+    let mut sql = QueryBuilder::<Postgres>::new(format!("SELECT {} FROM contacts c WHERE c.account_id = ", field_columns("c.")));
+    sql.push_bind(account);
+    listing.push_category(&mut sql, "c.");
+    listing.push_search(&mut sql, "c.search_text");
+    sql.push(listing.order_by("c.", "id"));
+    let rows = sql.build().persistent(false).fetch_all(pool).await?;
+    rows.iter().map(|row| Ok(fields_from_row(row)?)).collect()
+}
+
+/// How a page is found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Plan {
+    /// No search: the first contacts in the order.
+    Browse,
+    /// A search, first try: the matches among the first
+    /// [`SEARCH_PREFIX_ROWS`] contacts in the order.
+    Walk,
+    /// A search whose matches are too rare for a walk: every match, through
+    /// the trigram index, sorted.
+    Collect,
+}
+
+/// One list query, ready to be written as SQL.
+struct Listing<'a> {
+    account: AccountId,
+    category: Option<&'static str>,
+    sort: ContactSort,
+    after: Option<&'a PageCursor>,
+    search: Option<SearchText>,
+}
+
+impl Listing<'_> {
+    /// Up to one page and one more row (which tells whether there is a next
+    /// page).
+    ///
+    /// With a search, neither plan Postgres can choose is safe on its own:
+    /// walking the order and filtering is quick for common matches but reads
+    /// the whole account for rare ones (or ones that sort late), and
+    /// collecting every match through the trigram index then sorting is
+    /// quick for rare matches but slow for common ones. So the walk is
+    /// bounded: if the first rows in order hold a full page of matches,
+    /// those are the page; otherwise the matches are collected and sorted.
+    async fn page(&self, pool: &PgPool) -> Result<Vec<PgRow>, StoreError> {
+        if self.search.is_none() {
+            return self.fetch_page(pool, Plan::Browse).await;
+        }
+        let walked = self.fetch_page(pool, Plan::Walk).await?;
+        if walked.len() as i64 > PAGE_SIZE {
+            return Ok(walked);
+        }
+        self.fetch_page(pool, Plan::Collect).await
+    }
+
+    async fn fetch_page(&self, pool: &PgPool, plan: Plan) -> Result<Vec<PgRow>, StoreError> {
+        let mut sql = QueryBuilder::<Postgres>::new("WITH ");
+        pending::push_pending_ids(&mut sql, self.account);
+        sql.push(", candidates AS MATERIALIZED (");
+        match plan {
+            Plan::Browse => self.push_sources(&mut sql, Sources { search: false, after: true, limit: Some(PAGE_SIZE + 1) })?,
+            Plan::Walk => self.push_sources(&mut sql, Sources { search: false, after: true, limit: Some(SEARCH_PREFIX_ROWS) })?,
+            Plan::Collect => self.push_sources(&mut sql, Sources { search: true, after: true, limit: None })?,
+        }
+        sql.push("), page AS (SELECT id FROM (SELECT * FROM candidates")
+            .push(self.order_by("", "id"))
+            .push(" LIMIT ")
+            .push_bind(if plan == Plan::Walk { SEARCH_PREFIX_ROWS } else { PAGE_SIZE + 1 })
+            .push(") AS ordered WHERE true");
+        if plan == Plan::Walk {
+            self.push_search(&mut sql, "ordered.search_text");
+        }
+        sql.push(self.order_by("", "id"))
+            .push(" LIMIT ")
+            .push_bind(PAGE_SIZE + 1)
+            .push(format!(
+                ") SELECT id, sort_name, company_key, updated_at, {} FROM contacts WHERE account_id = ",
+                field_columns("")
+            ))
+            .push_bind(self.account)
+            .push(" AND id IN (SELECT id FROM page)")
+            .push(self.order_by("", "id"));
+        // Planned for this query's own values each time: a plan cached for
+        // some other search can be far off (a rare name vs two common letters).
+        Ok(sql.build().persistent(false).fetch_all(pool).await?)
+    }
+
+    /// How many contacts match, counting to one past [`MatchCount::CAP`].
+    async fn count(&self, pool: &PgPool) -> Result<MatchCount, StoreError> {
+        let limit = i64::from(MatchCount::CAP) + 1;
+        let mut sql = QueryBuilder::<Postgres>::new("");
+        if self.search.is_none() {
+            // Every contact is in `contacts`, pending or not.
+            sql.push("SELECT count(*) FROM (SELECT 1 FROM contacts c WHERE c.account_id = ").push_bind(self.account);
+            self.push_category(&mut sql, "c.");
+            sql.push(" LIMIT ").push_bind(limit).push(") AS counted");
+        } else {
+            sql.push("WITH ");
+            pending::push_pending_ids(&mut sql, self.account);
+            sql.push(" SELECT count(*) FROM (SELECT 1 FROM (");
+            self.push_sources(&mut sql, Sources { search: true, after: false, limit: None })?;
+            sql.push(") AS matches LIMIT ").push_bind(limit).push(") AS counted");
+        }
+        let counted: i64 = sql.build().persistent(false).fetch_one(pool).await?.try_get(0)?;
+        Ok(MatchCount::of(u64::try_from(counted).unwrap_or(0)))
+    }
+
+    /// The contacts the query may show, as `(id, sort_name, company_key,
+    /// updated_at, search_text)`: those `contact_search` indexes (not
+    /// pending), then the pending ones from `contacts`.
+    fn push_sources(&self, sql: &mut QueryBuilder<'_, Postgres>, sources: Sources) -> Result<(), StoreError> {
+        sql.push(
+            "SELECT * FROM (SELECT s.contact_id AS id, s.sort_name, s.company_key, s.updated_at, s.search_text
+             FROM contact_search s WHERE s.account_id = ",
+        )
+        .push_bind(self.account);
+        self.push_category(sql, "s.");
+        if sources.after {
+            self.push_after(sql, "s.", "contact_id")?;
+        }
+        if sources.search {
+            self.push_search(sql, "s.search_text");
+        }
+        sql.push(" AND NOT EXISTS (SELECT 1 FROM pending p WHERE p.id = s.contact_id)");
+        if let Some(limit) = sources.limit {
+            sql.push(self.order_by("s.", "contact_id")).push(" LIMIT ").push_bind(limit);
+        }
+        sql.push(
+            ") AS indexed UNION ALL SELECT * FROM (SELECT c.id, c.sort_name, c.company_key, c.updated_at, c.search_text
+             FROM contacts c WHERE c.account_id = ",
+        )
+        .push_bind(self.account)
+        .push(" AND c.id IN (SELECT id FROM pending)");
+        self.push_category(sql, "c.");
+        if sources.after {
+            self.push_after(sql, "c.", "id")?;
+        }
+        if sources.search {
+            self.push_search(sql, "c.search_text");
+        }
+        if let Some(limit) = sources.limit {
+            sql.push(self.order_by("c.", "id")).push(" LIMIT ").push_bind(limit);
+        }
+        sql.push(") AS fresh");
+        Ok(())
+    }
+
+    /// ` AND category = …` when filtered.
+    fn push_category(&self, sql: &mut QueryBuilder<'_, Postgres>, prefix: &str) {
+        if let Some(category) = self.category {
+            sql.push(format!(" AND {prefix}category = ")).push_bind(category);
+        }
+    }
+
+    /// ` AND` the search on `column`: LIKE patterns the trigram index can
+    /// serve (a word start pads the word with a blank, which gives it
+    /// trigrams).
+    fn push_search(&self, sql: &mut QueryBuilder<'_, Postgres>, column: &str) {
+        match &self.search {
+            None => {}
+            Some(SearchText::Anywhere(text)) => {
+                sql.push(format!(" AND {column} LIKE ")).push_bind(format!("%{}%", escape_like(text)));
+            }
+            Some(SearchText::WordStart(text)) => {
+                let escaped = escape_like(text);
+                sql.push(format!(" AND ({column} LIKE "))
+                    .push_bind(format!("{escaped}%"))
+                    .push(format!(" OR {column} LIKE "))
+                    .push_bind(format!("% {escaped}%"))
+                    .push(")");
+            }
+        }
+    }
+
+    /// ` ORDER BY` the sort, on columns with `prefix` and the id column `id`.
+    fn order_by(&self, prefix: &str, id: &str) -> String {
+        match self.sort {
+            ContactSort::Name => format!(" ORDER BY {prefix}sort_name, {prefix}{id}"),
+            ContactSort::Company => format!(" ORDER BY {prefix}company_key, {prefix}{id}"),
+            ContactSort::Updated => format!(" ORDER BY {prefix}updated_at DESC, {prefix}{id}"),
+        }
+    }
+
+    /// The keyset condition: strictly after the cursor in the sort order.
+    fn push_after(&self, sql: &mut QueryBuilder<'_, Postgres>, prefix: &str, id: &str) -> Result<(), StoreError> {
+        let Some(cursor) = self.after else {
+            return Ok(());
+        };
+        let column = match self.sort {
+            ContactSort::Name => "sort_name",
+            ContactSort::Company => "company_key",
+            ContactSort::Updated => {
+                // A cursor that does not parse is treated as "from the start".
+                let Ok(at) = OffsetDateTime::parse(&cursor.key, &Rfc3339) else {
+                    return Ok(());
+                };
+                sql.push(format!(" AND ({prefix}updated_at < "))
+                    .push_bind(at)
+                    .push(format!(" OR ({prefix}updated_at = "))
+                    .push_bind(at)
+                    .push(format!(" AND {prefix}{id} > "))
+                    .push_bind(cursor.id)
+                    .push("))");
+                return Ok(());
+            }
+        };
+        sql.push(format!(" AND ({prefix}{column}, {prefix}{id}) > ("))
+            .push_bind(cursor.key.clone())
+            .push(", ")
+            .push_bind(cursor.id)
+            .push(")");
+        Ok(())
+    }
+}
+
+/// Which parts of the query [`Listing::push_sources`] applies.
+#[derive(Clone, Copy, Debug)]
+struct Sources {
+    search: bool,
+    after: bool,
+    /// Only the first so many of each part, in the order.
+    limit: Option<i64>,
+}
+
+fn sort_key(row: &PgRow, sort: ContactSort) -> Result<String, StoreError> {
+    Ok(match sort {
+        ContactSort::Name => row.try_get("sort_name")?,
+        ContactSort::Company => row.try_get("company_key")?,
+        ContactSort::Updated => {
+            let at: OffsetDateTime = row.try_get("updated_at")?;
+            at.format(&Rfc3339).unwrap_or_default()
+        }
+    })
+}
+
+/// Escapes LIKE's wildcards so a search for "50%" finds the text "50%".
+pub(crate) fn escape_like(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for character in text.chars() {
+        if matches!(character, '%' | '_' | '\\') {
+            escaped.push('\\');
+        }
+        escaped.push(character);
+    }
+    escaped
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape_like;
+
+    #[test]
+    fn like_wildcards_are_escaped() {
+        assert_eq!(escape_like("50%_off\\"), "50\\%\\_off\\\\");
+        assert_eq!(escape_like("ana"), "ana");
+    }
+}

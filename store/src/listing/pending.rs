@@ -1,0 +1,56 @@
+//! Pending contacts: written since `contact_search` last caught up with
+//! them. A writer queues what it wrote in `search_queue`, in the same
+//! transaction as the write: one entry per contact, or one per import for
+//! every contact the import (or its undo) wrote, found through the import's
+//! `import_changes`, so an import of 100,000 rows adds one queue row.
+//!
+//! Invariant: in every snapshot, each contact of an account either has a
+//! `contact_search` row equal to its list keys, or is named (directly or
+//! through an import) by a `search_queue` entry. Writers queue in the write's
+//! own transaction; the indexer ([`super::index`]) removes only the entries
+//! it has read, in the transaction that writes what it read.
+
+use sqlx::{PgConnection, Postgres, QueryBuilder};
+use uuid::Uuid;
+
+use crate::model::AccountId;
+
+/// `pending AS MATERIALIZED (…)`: the ids of the account's pending contacts
+/// (for a `WITH` list). Contacts an import deleted are named too; they join
+/// nothing in `contacts`.
+pub(crate) fn push_pending_ids(sql: &mut QueryBuilder<'_, Postgres>, account: AccountId) {
+    sql.push("pending AS MATERIALIZED (SELECT q.contact_id AS id FROM search_queue q WHERE q.account_id = ")
+        .push_bind(account)
+        .push(
+            " AND q.contact_id IS NOT NULL
+             UNION SELECT ch.contact_id FROM search_queue q
+                   JOIN import_changes ch ON ch.account_id = q.account_id AND ch.import_id = q.import_id
+             WHERE q.account_id = ",
+        )
+        .push_bind(account)
+        .push(" AND q.import_id IS NOT NULL)");
+}
+
+/// What a writer queues: the contacts it wrote.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Written {
+    /// One contact, created, changed or deleted.
+    Contact(Uuid),
+    /// Every contact an import (or its undo) wrote: its `import_changes`.
+    Import(Uuid),
+}
+
+/// Queues what was just written on `conn` (inside the write's transaction).
+pub(crate) async fn queue(conn: &mut PgConnection, account: AccountId, written: Written) -> Result<(), sqlx::Error> {
+    let (contact, import) = match written {
+        Written::Contact(id) => (Some(id), None),
+        Written::Import(id) => (None, Some(id)),
+    };
+    sqlx::query("INSERT INTO search_queue (account_id, contact_id, import_id) VALUES ($1, $2, $3)")
+        .bind(account)
+        .bind(contact)
+        .bind(import)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
