@@ -6,26 +6,45 @@
 //               { id, kind: 'done', parts: [Uint8Array...] }   (read: meta, then row chunks)
 //               { id, kind: 'done', parts: [Uint8Array] }      (report: the xlsx bytes)
 //               { id, kind: 'error', message }
-import init, { read_file, write_error_report } from './worker/worker.js';
+//
+// The page starts this worker when the import page opens, so the reader's
+// wasm is fetched and compiled before a file is chosen; each worker serves
+// one request and is then ended. The error report's writer is a wasm of its
+// own, loaded only when a report is asked for. Both have a memory ceiling
+// (worker/build.rs): a file that makes the reader allocate past it, or
+// panic, ends in the catch below (or kills the worker, which the page
+// notices), never in a frozen tab.
+import init, { read_file } from './worker/worker.js';
 
-const ready = init({ module_or_path: new URL('./worker/worker_bg.wasm', import.meta.url) });
+const reader = init({ module_or_path: new URL('./worker/worker_bg.wasm', import.meta.url) });
+
+async function writer() {
+  const report = await import('./worker/report.js');
+  await report.default({ module_or_path: new URL('./worker/report_bg.wasm', import.meta.url) });
+  return report;
+}
 
 self.onmessage = async (event) => {
   const { id, kind } = event.data;
   try {
-    await ready;
     let parts;
     if (kind === 'read') {
+      await reader;
       const progress = (rows) => self.postMessage({ id, kind: 'progress', rows });
       parts = Array.from(read_file(event.data.bytes, event.data.request, progress));
     } else if (kind === 'report') {
+      const { write_error_report } = await writer();
       parts = [write_error_report(event.data.request)];
     } else {
       throw new Error(`unknown request ${kind}`);
     }
     self.postMessage({ id, kind: 'done', parts }, parts.map((part) => part.buffer));
   } catch (error) {
-    const message = typeof error === 'string' ? error : 'This file could not be read. Save it as .xlsx or .csv and try again.';
+    // A string is the reader's own sentence; anything else is a trap (a
+    // panic, or memory past the ceiling).
+    const message = typeof error === 'string'
+      ? error
+      : 'This file could not be read: the reader stopped unexpectedly. Save the file as .xlsx or .csv and try again.';
     self.postMessage({ id, kind: 'error', message });
   }
 };

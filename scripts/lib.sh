@@ -137,18 +137,33 @@ ensure_database() {
   [ "$exists" = 1 ] || { say "Creating database $1"; psql "$ADMIN_DATABASE_URL" -XAtqc "create database \"$1\"" >/dev/null; }
 }
 
-# Builds the browser worker (spreadsheet reader) into public/worker, where
-# cargo-leptos picks it up as an asset.
+# Builds the browser worker into public/worker, where cargo-leptos picks it
+# up as an asset: the reader (worker_bg.wasm, loaded when the import page
+# opens) and the error report's writer (report_bg.wasm, loaded only when a
+# report is asked for), each from the worker crate with its own feature.
 build_worker() {
   say "Building the import worker (wasm)"
-  cargo build -q -p worker --lib --features entry --target wasm32-unknown-unknown --profile worker-release
-  local wasm=target/wasm32-unknown-unknown/worker-release/worker.wasm
   local out=public/worker
   mkdir -p "$out"
-  if [ ! -f "$out/worker_bg.wasm" ] || [ "$wasm" -nt "$out/worker_bg.wasm" ]; then
-    wasm-bindgen --target web --no-typescript --out-dir "$out" "$wasm"
-    wasm-opt -O3 --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
-      "$out/worker_bg.wasm" -o "$out/worker_bg.wasm"
+  # The reader is built for speed, the writer (seldom loaded) for size.
+  build_worker_part entry worker worker-release -O3
+  build_worker_part report report wasm-release -Oz
+}
+
+# Builds the worker crate with feature $1 into public/worker/$2.js and
+# $2_bg.wasm, with cargo profile $3 and wasm-opt level $4 (the crate's one
+# output file is overwritten by each feature's build, so each is copied out
+# at once).
+build_worker_part() {
+  local feature=$1 name=$2 profile=$3 level=$4 out=public/worker
+  cargo build -q -p worker --lib --features "$feature" --target wasm32-unknown-unknown --profile "$profile"
+  local wasm=target/wasm32-unknown-unknown/$profile/worker.wasm
+  local built=target/wasm32-unknown-unknown/$profile/$name.wasm
+  if [ ! -f "$built" ] || ! cmp -s "$wasm" "$built"; then cp "$wasm" "$built"; fi
+  if [ ! -f "$out/${name}_bg.wasm" ] || [ "$built" -nt "$out/${name}_bg.wasm" ]; then
+    wasm-bindgen --target web --no-typescript --out-dir "$out" --out-name "$name" "$built"
+    wasm-opt "$level" --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
+      "$out/${name}_bg.wasm" -o "$out/${name}_bg.wasm"
   fi
 }
 

@@ -2,30 +2,8 @@
 // checked, fix in place, choose the merge mode, confirm, see the result,
 // undo it. Each test signs up its own account so imports never collide.
 import { test, expect, type Page } from '@playwright/test';
-import { writeFileSync } from 'node:fs';
 import { hydrated, signUpNewAccount } from './support';
-
-/** Writes `content` to a file in the test's output folder and returns its path. */
-function file(name: string, content: string | Buffer): string {
-  const path = test.info().outputPath(name);
-  writeFileSync(path, content);
-  return path;
-}
-
-async function openImport(page: Page) {
-  await page.goto('/contacts/import');
-  await hydrated(page);
-}
-
-async function choose(page: Page, path: string) {
-  await page.locator('#import-file').setInputFiles(path);
-}
-
-async function confirmImport(page: Page) {
-  await expect(page.getByRole('button', { name: 'Confirm import' })).toBeEnabled();
-  await page.getByRole('button', { name: 'Confirm import' }).click();
-  await expect(page.getByRole('heading', { name: 'Import complete' })).toBeVisible();
-}
+import { choose, confirmImport, file, openImport } from './importing';
 
 /** The contacts list's rows, as text, after searching for `search`. */
 async function contactRows(page: Page, search = '') {

@@ -5,9 +5,12 @@
 //! `entry` feature (`public/import-worker.js` loads it). Without `entry`
 //! only [`protocol`] remains: the page uses it to decode what the worker
 //! sends. Messages are postcard-encoded, and rows travel in chunks so the
-//! page can decode them a slice at a time.
+//! page can decode them a slice at a time. The error report's writer is
+//! built apart (the `report` feature) and loaded only when asked for.
 
 pub mod protocol;
 
 #[cfg(feature = "entry")]
 mod entry;
+#[cfg(feature = "report")]
+mod report;

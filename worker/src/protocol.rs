@@ -1,5 +1,6 @@
 //! The messages between the page and the import worker.
 
+use rules::headers::HeaderRowChoice;
 use rules::{FileFormat, Limits, SheetRow};
 use serde::{Deserialize, Serialize};
 
@@ -13,6 +14,54 @@ pub struct ReadRequest {
     /// The sheet the user chose, or `None` for the default sheet.
     pub sheet: Option<String>,
     pub limits: Limits,
+    /// Where the header row is.
+    pub header: HeaderRequest,
+}
+
+/// Which row of the sheet holds the column names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum HeaderRequest {
+    /// Find it (`rules::headers::find_header_row`): a title block above
+    /// the table is skipped.
+    Find,
+    /// The first non-blank row at or below this line (1 = the first), as
+    /// the user chose it.
+    Line(u32),
+}
+
+/// Most rows offered to the user as the header row.
+pub const HEADER_CHOICES: usize = 20;
+
+/// A row the user may choose as the header row: its number and the start
+/// of its text.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HeaderCandidate {
+    pub line: u32,
+    /// Its filled cells' text joined by ", ", cut to about 80 characters.
+    pub preview: String,
+}
+
+impl HeaderCandidate {
+    /// Most characters of a row shown in its preview.
+    const PREVIEW_CHARS: usize = 80;
+
+    /// `row` as the header-row choice shows it.
+    pub fn of(row: &SheetRow) -> HeaderCandidate {
+        let mut preview = String::new();
+        for text in row.cells.iter().map(|cell| cell.text().trim()).filter(|text| !text.is_empty()) {
+            if !preview.is_empty() {
+                preview.push_str(", ");
+            }
+            preview.push_str(text);
+            if preview.chars().count() > Self::PREVIEW_CHARS {
+                break;
+            }
+        }
+        if preview.chars().count() > Self::PREVIEW_CHARS {
+            preview = preview.chars().take(Self::PREVIEW_CHARS - 1).collect::<String>() + "…";
+        }
+        HeaderCandidate { line: row.line, preview }
+    }
 }
 
 /// What the worker read, apart from the rows (which follow in chunks).
@@ -31,6 +80,12 @@ pub struct FileRead {
     pub header_line: u32,
     pub headers: Vec<String>,
     pub blank_rows_skipped: u32,
+    /// How the header row was found (`None` when the user chose it, or the
+    /// sheet is blank).
+    pub header_found: Option<HeaderRowChoice>,
+    /// The first non-blank rows, any of which the user may choose as the
+    /// header row instead (empty when the user chose it).
+    pub header_candidates: Vec<HeaderCandidate>,
     /// How many data rows follow, in chunks of [`ROWS_PER_CHUNK`].
     pub row_count: u32,
 }
@@ -79,5 +134,15 @@ mod tests {
         let bytes = encode(&chunk).unwrap();
         assert_eq!(decode::<RowChunk>(&bytes).unwrap(), chunk);
         assert!(decode::<RowChunk>(&bytes[..bytes.len() - 1]).is_err());
+    }
+
+    #[test]
+    fn a_header_candidate_shows_the_start_of_its_filled_cells() {
+        let row = SheetRow { line: 4, cells: vec![Cell::Text(" First Name ".into()), Cell::Text(String::new()), Cell::Text("Email".into())] };
+        assert_eq!(HeaderCandidate::of(&row), HeaderCandidate { line: 4, preview: "First Name, Email".into() });
+        let long = SheetRow { line: 1, cells: vec![Cell::Text("Report exported by Harbour Property Management for the quarter ending 30 June 2026 (all tenants)".into())] };
+        let preview = HeaderCandidate::of(&long).preview;
+        assert_eq!(preview.chars().count(), 80);
+        assert!(preview.ends_with('…'));
     }
 }

@@ -1,8 +1,14 @@
 //! The browser side of importing (compiled only into the wasm): talking to
 //! the import worker, yielding to the page between slices of work, reading
 //! the chosen file, and saving downloads.
+//!
+//! Invariant: a worker serves one request and is then ended; a worker that
+//! fails or falls silent is ended too, and its request answered with a plain
+//! sentence, so nothing a file does to the reader can hold the page. One
+//! spare worker is kept started while the import page is open, so its wasm
+//! is compiled before the user has chosen a file.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use futures::channel::oneshot;
@@ -18,20 +24,106 @@ const WORKER_URL: &str = "/import-worker.js";
 const WORKER_FAILED: &str =
     "This file could not be read: the reader stopped unexpectedly. Save the file as .xlsx or .csv and try again.";
 
+/// What the user sees when the worker stops answering (a file that makes
+/// the reader loop).
+const WORKER_SILENT: &str =
+    "This file could not be read: the reader stopped responding. Save the file as .xlsx or .csv and try again.";
+
+/// How long a worker may go without a word before it is ended (the
+/// watchdog). A read reports progress every 2,000 rows, far more often;
+/// writing a report sends nothing until it is done, so it gets longer.
+#[derive(Clone, Copy, Debug)]
+pub enum Patience {
+    /// Reading a file.
+    Reading,
+    /// Writing the error report.
+    Writing,
+}
+
+impl Patience {
+    fn quiet_ms(self) -> f64 {
+        match self {
+            Patience::Reading => 30_000.0,
+            Patience::Writing => 120_000.0,
+        }
+    }
+}
+
+/// How often the watchdog looks.
+const WATCHDOG_EVERY_MS: i32 = 1_000;
+
+thread_local! {
+    /// A worker started ahead of need, its wasm loading and compiling, so a
+    /// chosen file is read at once.
+    static SPARE: RefCell<Option<Worker>> = const { RefCell::new(None) };
+    /// Whether the import page is open (it wants a spare worker).
+    static WANTED: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Starts a spare worker now, while the user is still choosing a file, and
+/// keeps one ready after each request until [`stop_spare_worker`].
+pub fn keep_spare_worker() {
+    WANTED.with(|wanted| wanted.set(true));
+    SPARE.with(|spare| {
+        let mut spare = spare.borrow_mut();
+        if spare.is_none() {
+            *spare = new_worker().ok();
+        }
+    });
+}
+
+/// Ends the spare worker (the import page is closing).
+pub fn stop_spare_worker() {
+    WANTED.with(|wanted| wanted.set(false));
+    if let Some(worker) = SPARE.with(|spare| spare.borrow_mut().take()) {
+        worker.terminate();
+    }
+}
+
+fn new_worker() -> Result<Worker, JsValue> {
+    let options = WorkerOptions::new();
+    options.set_type(WorkerType::Module);
+    Worker::new_with_options(WORKER_URL, &options)
+}
+
+/// The spare worker, or a new one.
+fn take_worker() -> Result<Worker, String> {
+    match SPARE.with(|spare| spare.borrow_mut().take()) {
+        Some(worker) => Ok(worker),
+        None => new_worker().map_err(|_| WORKER_FAILED.to_string()),
+    }
+}
+
 /// Sends one request to a fresh worker and waits for its answer: the parts
 /// it sends back, or a plain sentence. `on_progress` gets the rows read so
 /// far. A fresh worker per request means a file that crashes the reader
-/// cannot affect the next one.
-pub async fn ask_worker(message: Object, transfer: Array, on_progress: impl Fn(u32) + 'static) -> Result<Vec<Uint8Array>, String> {
-    let options = WorkerOptions::new();
-    options.set_type(WorkerType::Module);
-    let worker = Worker::new_with_options(WORKER_URL, &options).map_err(|_| WORKER_FAILED.to_string())?;
+/// cannot affect the next one; a worker that fails (its `error` or
+/// `messageerror` event) or says nothing for longer than `patience` allows
+/// is ended, and the answer is a sentence. The tab never waits on it.
+pub async fn ask_worker(
+    message: Object,
+    transfer: Array,
+    patience: Patience,
+    on_progress: impl Fn(u32) + 'static,
+) -> Result<Vec<Uint8Array>, String> {
+    let worker = take_worker()?;
     let (sender, receiver) = oneshot::channel::<Result<Vec<Uint8Array>, String>>();
     let sender = Rc::new(RefCell::new(Some(sender)));
+    let answer_with = {
+        let sender = sender.clone();
+        move |answer: Result<Vec<Uint8Array>, String>| {
+            if let Some(sender) = sender.borrow_mut().take() {
+                let _ = sender.send(answer);
+            }
+        }
+    };
+    let last_heard = Rc::new(Cell::new(js_sys::Date::now()));
 
     let on_message = {
-        let sender = sender.clone();
+        let answer_with = answer_with.clone();
+        let last_heard = last_heard.clone();
         Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+            last_heard.set(js_sys::Date::now());
             let data = event.data();
             let kind = Reflect::get(&data, &"kind".into()).ok().and_then(|kind| kind.as_string());
             let answer = match kind.as_deref() {
@@ -50,28 +142,43 @@ pub async fn ask_worker(message: Object, transfer: Array, on_progress: impl Fn(u
                     .unwrap_or_else(|| WORKER_FAILED.to_string())),
                 _ => Err(WORKER_FAILED.to_string()),
             };
-            if let Some(sender) = sender.borrow_mut().take() {
-                let _ = sender.send(answer);
+            answer_with(answer);
+        })
+    };
+    let on_failure = {
+        let answer_with = answer_with.clone();
+        Closure::<dyn FnMut(JsValue)>::new(move |_| answer_with(Err(WORKER_FAILED.to_string())))
+    };
+    let watchdog = {
+        let answer_with = answer_with.clone();
+        Closure::<dyn FnMut()>::new(move || {
+            if js_sys::Date::now() - last_heard.get() > patience.quiet_ms() {
+                answer_with(Err(WORKER_SILENT.to_string()));
             }
         })
     };
-    let on_error = {
-        let sender = sender.clone();
-        Closure::<dyn FnMut(JsValue)>::new(move |_| {
-            if let Some(sender) = sender.borrow_mut().take() {
-                let _ = sender.send(Err(WORKER_FAILED.to_string()));
-            }
-        })
-    };
+    let watchdog_id = web_sys::window().and_then(|window| {
+        window
+            .set_interval_with_callback_and_timeout_and_arguments_0(watchdog.as_ref().unchecked_ref(), WATCHDOG_EVERY_MS)
+            .ok()
+    });
     worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-    worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    worker.set_onerror(Some(on_failure.as_ref().unchecked_ref()));
+    worker.set_onmessageerror(Some(on_failure.as_ref().unchecked_ref()));
     let answer = match worker.post_message_with_transfer(&message, &transfer) {
         Ok(()) => receiver.await.unwrap_or_else(|_| Err(WORKER_FAILED.to_string())),
         Err(_) => Err(WORKER_FAILED.to_string()),
     };
     worker.terminate();
+    if let (Some(window), Some(id)) = (web_sys::window(), watchdog_id) {
+        window.clear_interval_with_handle(id);
+    }
     drop(on_message);
-    drop(on_error);
+    drop(on_failure);
+    drop(watchdog);
+    if WANTED.with(Cell::get) {
+        keep_spare_worker();
+    }
     answer
 }
 

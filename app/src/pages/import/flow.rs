@@ -14,9 +14,9 @@ use rules::merge::MergeMode;
 use rules::{ExistingContact, Field, Limits, SheetRow};
 use store::model::ConfirmOutcome;
 use wasm_bindgen::JsValue;
-use worker::protocol::{decode, encode, FileRead, ReadRequest, RowChunk};
+use worker::protocol::{decode, encode, FileRead, HeaderRequest, ReadRequest, RowChunk};
 
-use super::browser::{ask_worker, file_bytes, next_turn, save_download, worker_message};
+use super::browser::{ask_worker, file_bytes, next_turn, save_download, worker_message, Patience};
 use super::session::Session;
 use super::{thousands, ImportContext, Rejection, Stage};
 use crate::error::AppError;
@@ -30,6 +30,10 @@ const CHECK_SLICE: usize = 3_000;
 const PREPARE_SLICE: usize = 10_000;
 /// Keys per kind in one `existing_contacts` call (the server's cap).
 const KEYS_PER_CALL: usize = crate::import_api::MAX_LOOKUP_KEYS;
+/// `existing_contacts` calls in flight at once: each waits mostly on the
+/// network and Postgres, and the bulk pool (4 connections by default) is
+/// shared with every other account's imports, so two, not more.
+const LOOKUPS_AT_ONCE: usize = 2;
 /// Rows per `upload_rows` call (the server's cap).
 const ROWS_PER_UPLOAD: usize = crate::import_api::MAX_ROWS_PER_UPLOAD;
 /// Body bytes per `upload_rows` call: well below the server's request limit
@@ -38,8 +42,9 @@ const BYTES_PER_UPLOAD: usize = crate::import_api::MAX_UPLOAD_BYTES;
 /// `upload_rows` calls in flight at once.
 const UPLOADS_IN_FLIGHT: usize = crate::import_api::UPLOADS_IN_FLIGHT;
 
-/// Reads `file` (its `sheet`, or the default one) and checks every row.
-pub async fn load(context: ImportContext, file: web_sys::File, sheet: Option<String>) {
+/// Reads `file` (its `sheet`, or the default one; the header row found, or
+/// the one the user chose) and checks every row.
+pub async fn load(context: ImportContext, file: web_sys::File, sheet: Option<String>, header: HeaderRequest) {
     context.alert.set(None);
     context.rejection.set(None);
     context.file.set_value(Some(file.clone()));
@@ -51,18 +56,28 @@ pub async fn load(context: ImportContext, file: web_sys::File, sheet: Option<Str
         return fail(context, sheets::size::file_too_large(file.size() as u64, limits.max_file_bytes));
     }
     context.stage.set(Stage::Reading { file_name: file_name.clone(), rows: 0 });
-    let (file_read, sheet_rows) = match read(&file, &file_name, sheet, limits, context).await {
+    // The rows the user could choose as the header come with a read that
+    // looked for it; a read from the user's choice keeps the earlier ones.
+    let earlier = context.session.with_value(|session| {
+        session.as_ref().map(|session| (session.file.header_found, session.file.header_candidates.clone()))
+    });
+    let (mut file_read, sheet_rows) = match read(&file, &file_name, sheet, header, limits, context).await {
         Ok(read) => read,
         Err(message) => return fail(context, message),
     };
+    if let (HeaderRequest::Line(_), Some((found, candidates))) = (header, earlier) {
+        file_read.header_found = found;
+        file_read.header_candidates = candidates;
+    }
     let mapping = HeaderMapping::new(&file_read.headers);
     let rows = import_rows_in_slices(&mapping, &sheet_rows).await;
+    let left_out = super::left_out::count_in_slices(&mapping, &sheet_rows).await;
     let contacts = match fetch_existing(lookup_keys_in_slices(&rows).await).await {
         Ok(contacts) => contacts,
         Err(error) => return fail(context, format!("We couldn't check the file against your contacts: {error}")),
     };
     let check = check_in_slices(context, mapping.import_columns(), rows, contacts, context.mode.get_untracked()).await;
-    context.session.set_value(Some(Session { file: file_read, sheet_rows, mapping, check }));
+    context.session.set_value(Some(Session { file: file_read, sheet_rows, mapping, check, left_out }));
     refresh_all(context);
     context.stage.set(Stage::Review);
 }
@@ -72,17 +87,18 @@ async fn read(
     file: &web_sys::File,
     file_name: &str,
     sheet: Option<String>,
+    header: HeaderRequest,
     limits: Limits,
     context: ImportContext,
 ) -> Result<(FileRead, Vec<SheetRow>), String> {
     let bytes = file_bytes(file).await?;
-    let request = encode(&ReadRequest { file_name: file_name.to_string(), sheet, limits })?;
+    let request = encode(&ReadRequest { file_name: file_name.to_string(), sheet, limits, header })?;
     let request = Uint8Array::from(request.as_slice());
     let transfer = Array::of1(&bytes.buffer());
     let message = worker_message("read", &[("bytes", &JsValue::from(bytes)), ("request", &JsValue::from(request))]);
     let stage = context.stage;
     let name = file_name.to_string();
-    let parts = ask_worker(message, transfer, move |rows| {
+    let parts = ask_worker(message, transfer, Patience::Reading, move |rows| {
         stage.set(Stage::Reading { file_name: name.clone(), rows });
     })
     .await?;
@@ -122,21 +138,24 @@ async fn lookup_keys_in_slices(rows: &[ImportRow]) -> LookupKeys {
     LookupKeys { references: references.into_iter().collect(), emails: emails.into_iter().collect() }
 }
 
-/// Asks the server for the account's contacts with these keys, in chunks.
+/// Asks the server for the account's contacts with these keys, in chunks,
+/// [`LOOKUPS_AT_ONCE`] calls in flight (the answers' order does not matter:
+/// the check indexes them by key).
 async fn fetch_existing(keys: LookupKeys) -> Result<Vec<ExistingContact>, AppError> {
-    let mut contacts = Vec::new();
+    use futures::stream::{self, StreamExt, TryStreamExt};
     let chunks = keys.references.len().max(keys.emails.len()).div_ceil(KEYS_PER_CALL).max(1);
-    for chunk in 0..chunks {
-        let slice = |keys: &[String]| {
-            keys.iter().skip(chunk * KEYS_PER_CALL).take(KEYS_PER_CALL).cloned().collect::<Vec<_>>()
-        };
-        let part = LookupKeys { references: slice(&keys.references), emails: slice(&keys.emails) };
-        if part.references.is_empty() && part.emails.is_empty() {
-            continue;
-        }
-        contacts.extend(existing_contacts(part).await?);
-    }
-    Ok(contacts)
+    let parts: Vec<LookupKeys> = (0..chunks)
+        .map(|chunk| {
+            let slice = |keys: &[String]| {
+                keys.iter().skip(chunk * KEYS_PER_CALL).take(KEYS_PER_CALL).cloned().collect::<Vec<_>>()
+            };
+            LookupKeys { references: slice(&keys.references), emails: slice(&keys.emails) }
+        })
+        .filter(|part| !part.references.is_empty() || !part.emails.is_empty())
+        .collect();
+    let answers: Vec<Vec<ExistingContact>> =
+        stream::iter(parts).map(existing_contacts).buffer_unordered(LOOKUPS_AT_ONCE).try_collect().await?;
+    Ok(answers.into_iter().flatten().collect())
 }
 
 /// Checks `rows` a slice at a time, showing progress.
@@ -200,9 +219,11 @@ pub async fn remap(context: ImportContext, column: usize, field: Option<Field>) 
         Err(error) => return context.alert.set(Some(format!("We couldn't check the file against your contacts: {error}"))),
     };
     let check = check_in_slices(context, columns, rows, contacts, context.mode.get_untracked()).await;
+    let Some(left_out) = super::left_out::recount(context).await else { return };
     context.session.update_value(|session| {
         if let Some(session) = session {
             session.check = check;
+            session.left_out = left_out;
         }
     });
     refresh_all(context);
@@ -314,7 +335,7 @@ pub async fn download_report(context: ImportContext, busy: RwSignal<bool>) {
     let result = async {
         let request = encode(&request)?;
         let message = worker_message("report", &[("request", &JsValue::from(Uint8Array::from(request.as_slice())))]);
-        let parts = ask_worker(message, Array::new(), |_| {}).await?;
+        let parts = ask_worker(message, Array::new(), Patience::Writing, |_| {}).await?;
         let bytes = parts.into_iter().next().ok_or("The report could not be written. Please try again.")?;
         let stem = file_name.rsplit_once('.').map_or(file_name.as_str(), |(stem, _)| stem);
         save_download(

@@ -7,7 +7,8 @@
 //! never freezes.
 //!
 //! - [`session`]: the file, mapping and live check (plain logic, tested).
-//! - `flow` + `browser` (wasm only): reading, checking, confirming, downloads.
+//! - `flow` + `browser` (wasm only): reading, checking, confirming, downloads;
+//!   `left_out` (wasm only): counting the data the mapping leaves out.
 //! - [`picker`], [`review`], [`table`], [`progress`]: the screen's parts.
 
 use leptos::prelude::*;
@@ -23,6 +24,9 @@ pub use crate::format::thousands;
 mod browser;
 #[cfg(feature = "hydrate")]
 mod flow;
+mod header_row;
+#[cfg(feature = "hydrate")]
+mod left_out;
 mod picker;
 mod progress;
 mod review;
@@ -127,6 +131,13 @@ pub fn ImportPage() -> impl IntoView {
     let context = ImportContext::new();
     provide_context(context);
     let stage = context.stage;
+    // The reader's worker starts (and compiles its wasm) while the user is
+    // still choosing a file.
+    #[cfg(feature = "hydrate")]
+    {
+        Effect::new(|_| browser::keep_spare_worker());
+        on_cleanup(browser::stop_spare_worker);
+    }
     view! {
         <Title text="Import Contacts"/>
         <div class="page-head">

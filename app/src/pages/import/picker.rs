@@ -22,7 +22,7 @@ pub fn FilePicker() -> impl IntoView {
             let input: Option<web_sys::HtmlInputElement> =
                 _event.target().and_then(|target| target.dyn_into().ok());
             if let Some(file) = input.as_ref().and_then(|input| input.files()).and_then(|files| files.get(0)) {
-                leptos::task::spawn_local(super::flow::load(context, file, None));
+                leptos::task::spawn_local(super::flow::load(context, file, None, worker::protocol::HeaderRequest::Find));
             }
         }
     };
@@ -31,7 +31,7 @@ pub fn FilePicker() -> impl IntoView {
         dragging.set(false);
         #[cfg(feature = "hydrate")]
         if let Some(file) = event.data_transfer().and_then(|transfer| transfer.files()).and_then(|files| files.get(0)) {
-            leptos::task::spawn_local(super::flow::load(context, file, None));
+            leptos::task::spawn_local(super::flow::load(context, file, None, worker::protocol::HeaderRequest::Find));
         }
     };
     view! {

@@ -6,6 +6,7 @@ use rules::headers::ColumnState;
 use rules::merge::MergeMode;
 use rules::Field;
 
+use super::header_row::HeaderRowPicker;
 use super::table::RowsTable;
 use super::{thousands, ImportContext};
 
@@ -94,6 +95,7 @@ fn FileDetails() -> impl IntoView {
                             </dd>
                         </div>
                         <div><dt>"Rows found"</dt><dd>{rows_text}</dd></div>
+                        <div class="wide"><dt>"Header row"</dt><dd><HeaderRowPicker/></dd></div>
                         <div class="wide"><dt>"Columns recognised"</dt><dd>{list_or_none(recognised)}</dd></div>
                         <div class="wide"><dt>"Columns ignored"</dt><dd>{list_or_none(ignored)}</dd></div>
                         <div class="wide"><dt>"Template columns not in the file"</dt><dd>{list_or_none(missing.into_iter().map(String::from).collect())}</dd></div>
@@ -135,7 +137,7 @@ fn SheetChoice(names: Vec<String>, chosen: String) -> impl IntoView {
         {
             let sheet = event_target_value(&_event);
             if let Some(file) = context.file.get_value() {
-                leptos::task::spawn_local(super::flow::load(context, file, Some(sheet)));
+                leptos::task::spawn_local(super::flow::load(context, file, Some(sheet), worker::protocol::HeaderRequest::Find));
             }
         }
     };
@@ -373,8 +375,11 @@ fn ConfirmBar() -> impl IntoView {
         #[cfg(feature = "hydrate")]
         leptos::task::spawn_local(super::flow::confirm(context));
     };
+    // Nothing dropped silently: a notice, not a block.
+    let left_out = move || context.read(|session| session.left_out_notice()).flatten();
     view! {
         <div class="confirm-bar">
+            {move || left_out().map(|notice| view! { <p class="left-out-notice" role="note">{notice}</p> })}
             <p id="confirm-status" aria-live="polite">{status}</p>
             <button
                 type="button"

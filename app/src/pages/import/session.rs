@@ -3,7 +3,7 @@
 //! logic (no leptos, no browser APIs), so it is unit-tested natively.
 
 use rules::check::{ExistingContacts, ImportCheck, ImportCounts};
-use rules::headers::{HeaderMapping, ImportColumns, ImportRow};
+use rules::headers::{HeaderMapping, ImportColumns, ImportRow, LeftOut};
 use rules::merge::{Action, FieldChange, MergeMode};
 use rules::{ExistingContact, Field, Issue, SheetRow};
 use store::model::{NewImport, PreviewMatch, UploadedRow};
@@ -20,6 +20,9 @@ pub struct Session {
     pub mapping: HeaderMapping,
     /// Every row, as edited, with its verdict.
     pub check: ImportCheck,
+    /// The file's data that the mapping leaves out (counted over
+    /// `sheet_rows`, again after each remap).
+    pub left_out: LeftOut,
 }
 
 /// What a row says about itself, for the table.
@@ -71,6 +74,17 @@ impl Session {
     /// The header the file uses for `field`.
     pub fn header(&self, field: Field) -> String {
         self.check.columns().header(field).to_string()
+    }
+
+    /// The notice beside Confirm about columns with data that will not be
+    /// imported ("3 columns with data will not be imported: …"), if any.
+    pub fn left_out_notice(&self) -> Option<String> {
+        self.left_out.sentence()
+    }
+
+    /// "Headers from row 4": where the column names were taken from.
+    pub fn header_row_text(&self) -> String {
+        format!("Headers from row {}", self.file.header_line)
     }
 
     /// The counts for the summary.
@@ -158,7 +172,7 @@ impl Session {
             file_size: self.file.file_size as i64,
             sheet_name: self.file.sheet_name.clone(),
             mode: self.check.mode(),
-            columns: self.check.columns().clone(),
+            columns: ImportColumns { left_out: self.left_out.headers(), ..self.check.columns().clone() },
             row_count: self.check.counts().rows as u32,
         }
     }
@@ -254,6 +268,11 @@ mod tests {
         let mapping = HeaderMapping::new(&headers);
         let import_rows = rows_for(&mapping, &sheet_rows);
         let check = check(mapping.import_columns(), import_rows, existing, MergeMode::KeepExisting);
+        let left_out = {
+            let mut tally = mapping.left_out_tally();
+            tally.add_rows(&sheet_rows);
+            tally.report()
+        };
         let file = FileRead {
             file_name: "people.csv".into(),
             file_size: 100,
@@ -264,9 +283,11 @@ mod tests {
             header_line: 1,
             headers,
             blank_rows_skipped: 0,
+            header_found: None,
+            header_candidates: Vec::new(),
             row_count: sheet_rows.len() as u32,
         };
-        Session { file, sheet_rows, mapping, check }
+        Session { file, sheet_rows, mapping, check, left_out }
     }
 
     fn ana() -> ExistingContact {
@@ -341,6 +362,27 @@ mod tests {
         assert_eq!(report.rows[0].issues.len(), 1);
         assert_eq!(report.rows[1].cells, vec!["Benjamin", "Jones", "B2"]);
         assert!(report.rows[1].issues.is_empty());
+    }
+
+    #[test]
+    fn columns_with_data_left_out_are_named_beside_confirm_and_recorded_with_the_import() {
+        let session = session(
+            &["First Name", "Last Name", "Birthday", "Shoe size"],
+            vec![vec!["Ana", "Silva", "1 May", ""], vec!["Ben", "Jones", "2 June", ""]],
+            vec![],
+        );
+        let notice = session.left_out_notice().expect("a notice");
+        assert!(notice.starts_with("1 column with data will not be imported: Birthday"), "{notice}");
+        assert!(!notice.contains("Shoe size"), "an empty column holds no data: {notice}");
+        assert_eq!(session.new_import().columns.left_out, vec!["Birthday".to_string()]);
+        assert_eq!(session.header_row_text(), "Headers from row 1");
+    }
+
+    #[test]
+    fn a_file_whose_every_column_is_imported_has_no_notice() {
+        let session = session(&["First Name", "Last Name"], vec![vec!["Ana", "Silva"]], vec![]);
+        assert_eq!(session.left_out_notice(), None);
+        assert!(session.new_import().columns.left_out.is_empty());
     }
 
     fn uploaded(line: u32, notes: &str) -> UploadedRow {
