@@ -53,6 +53,11 @@ pub enum ReadError {
     },
     /// The text the sheet holds is more than the reader's text budget.
     TooMuchText { max: u64 },
+    /// A vCard file whose card starting on `line` has no `END:VCARD`
+    /// before the file ends (the file was cut off).
+    VcardCutOff { line: u32 },
+    /// A vCard file (named `.vcf`) with no `BEGIN:VCARD` card in it.
+    NoVcards,
 }
 
 impl fmt::Display for ReadError {
@@ -128,6 +133,14 @@ impl fmt::Display for ReadError {
                 f,
                 "This sheet holds more than {} of text, which is more than we can read at once. Split it into smaller files.",
                 megabytes(*max, Round::Down)
+            ),
+            ReadError::VcardCutOff { line } => write!(
+                f,
+                "The contact card that starts on line {} of this vCard file has no end (no END:VCARD line), so the file looks cut off. Export the contacts again and import the new file.",
+                thousands(u64::from(*line))
+            ),
+            ReadError::NoVcards => f.write_str(
+                "This vCard file holds no contact cards (no BEGIN:VCARD line). Export the contacts again as a vCard (.vcf) file, or save them as .csv, and try again.",
             ),
         }
     }
