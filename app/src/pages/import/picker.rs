@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use super::ImportContext;
 
 /// The formats the reader understands, for the file dialog's filter.
-const ACCEPTED: &str = ".xlsx,.xlsm,.xlsb,.xls,.ods,.csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,application/vnd.ms-excel,text/csv";
+const ACCEPTED: &str = ".xlsx,.xlsm,.xlsb,.xls,.ods,.csv,.vcf,text/vcard,text/x-vcard,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,application/vnd.ms-excel,text/csv";
 
 /// "Select File to Import", or drop a file on the zone.
 #[component]
