@@ -52,7 +52,7 @@ pub fn FilePicker() -> impl IntoView {
             <label class="button primary file-button" for="import-file">"Select File to Import"</label>
             <input id="import-file" class="visually-hidden" type="file" accept=ACCEPTED on:change=on_change/>
             <p class="hint">
-                "Excel (.xlsx, .xlsm, .xlsb, .xls), OpenDocument (.ods) or CSV. Up to 25 MB and 200,000 rows. "
+                "Excel (.xlsx, .xlsm, .xlsb, .xls), OpenDocument (.ods), CSV or vCard (.vcf). Up to 25 MB and 200,000 rows. "
                 "The file is checked here in your browser; nothing is saved until you confirm."
             </p>
         </section>
