@@ -312,8 +312,9 @@ fn read_vcard(text: &[u8], file_name: &str, request: Request<'_>) -> Result<Rows
         name: file_name.to_string(),
     };
     let budget = TextBudget::new(request.limits);
+    let max_columns = request.limits.max_columns;
     let mut builder = RowBuilder::new(opened, budget, request);
-    vcard::read(text, &mut builder)?;
+    vcard::read(text, file_name, max_columns, &mut builder)?;
     builder.finish()
 }
 

@@ -20,7 +20,8 @@
 //! Invariant: every value of a property the columns name reaches a cell
 //! (a card's second e-mail, its fax, its third address), so whatever the
 //! import leaves out is counted by the rules, not dropped here; memory is
-//! the text plus one card's properties; rows, columns and text are bounded
+//! the text plus one card's properties (a card is refused once its
+//! columns pass the limit, so it holds no more); rows, columns and text are bounded
 //! by the builder as for every format. Properties with no column (photos,
 //! keys, UIDs, revision dates, vendors' `X-` extensions other than iPhone's
 //! `X-ABLabel`) are not contact data and are skipped.
@@ -259,43 +260,114 @@ fn apple_label(label: &str) -> String {
         .to_string()
 }
 
-/// Calls `each` with every card of `text`, in order.
+/// What a card may hold before it is refused: its columns must fit the
+/// limit, so a card of a million `TEL` lines costs no more than the limit.
+struct CardBounds<'a> {
+    sheet: &'a str,
+    max_columns: u32,
+}
+
+/// The card being read: where it starts, how deep in nested cards the
+/// reader is, and the properties kept (those with a column: the first of
+/// each single one, every repeated one).
+struct OpenCard {
+    line: u32,
+    depth: u32,
+    properties: Vec<Property>,
+    /// Columns the card needs for its repeated properties.
+    repeated_columns: u32,
+    /// iPhone labels seen.
+    labels: u32,
+}
+
+impl OpenCard {
+    fn keep(&mut self, property: Property, bounds: &CardBounds<'_>) -> Result<(), ReadError> {
+        let name = property.name.as_str();
+        let columns = match name {
+            "EMAIL" | "TEL" => 2,
+            "ADR" => 1 + ADDRESS_PARTS.len() as u32,
+            "X-ABLABEL" => {
+                // One per labelled item at most matters; the items are
+                // bounded by the columns, so more labels than columns are
+                // not kept.
+                self.labels = self.labels.saturating_add(1);
+                if self.labels <= bounds.max_columns {
+                    self.properties.push(property);
+                }
+                return Ok(());
+            }
+            _ => {
+                let has_column = FIXED.iter().any(|(_, fixed, _)| *fixed == name);
+                let first = !self.properties.iter().any(|kept| kept.name == name);
+                if has_column && first {
+                    self.properties.push(property);
+                }
+                return Ok(());
+            }
+        };
+        self.repeated_columns = self.repeated_columns.saturating_add(columns);
+        let needed = (Columns::EMAILS as u32).saturating_add(self.repeated_columns);
+        if needed > bounds.max_columns {
+            return Err(ReadError::TooManyColumns {
+                sheet: bounds.sheet.to_string(),
+                columns: needed,
+                max: bounds.max_columns,
+            });
+        }
+        self.properties.push(property);
+        Ok(())
+    }
+}
+
+/// Calls `each` with every card of `text`, in order, until it returns
+/// `false`.
 ///
 /// A nested `BEGIN` (2.1's `AGENT` card inside a card) is skipped to its
 /// `END`; lines outside cards are ignored. A card with no `END` before the
 /// file ends is [`ReadError::VcardCutOff`]; a file with no card at all,
-/// [`ReadError::NoVcards`].
+/// [`ReadError::NoVcards`]; a card needing more columns than the limit,
+/// [`ReadError::TooManyColumns`].
 fn each_card(
     text: &[u8],
+    bounds: &CardBounds<'_>,
     mut each: impl FnMut(Card) -> Result<bool, ReadError>,
 ) -> Result<(), ReadError> {
-    let mut open: Option<(u32, usize, Vec<Property>)> = None;
+    let mut open: Option<OpenCard> = None;
     let mut cards = 0u32;
     for line in Lines::new(text) {
         let Some(property) = Property::parse(&line.text) else {
             continue;
         };
-        let is_vcard = property.text().trim().eq_ignore_ascii_case("VCARD");
+        let envelope = matches!(property.name.as_str(), "BEGIN" | "END");
+        let is_vcard = envelope && property.text().trim().eq_ignore_ascii_case("VCARD");
         match (&mut open, property.name.as_str()) {
-            (None, "BEGIN") if is_vcard => open = Some((line.line, 0, Vec::new())),
+            (None, "BEGIN") if is_vcard => {
+                open = Some(OpenCard {
+                    line: line.line,
+                    depth: 0,
+                    properties: Vec::new(),
+                    repeated_columns: 0,
+                    labels: 0,
+                });
+            }
             (None, _) => {}
-            (Some((_, depth, _)), "BEGIN") => *depth += 1,
-            (Some((_, depth, _)), "END") if *depth > 0 => *depth -= 1,
+            (Some(card), "BEGIN") => card.depth = card.depth.saturating_add(1),
+            (Some(card), "END") if card.depth > 0 => card.depth -= 1,
             (Some(_), "END") => {
-                let Some((_, _, properties)) = open.take() else {
+                let Some(card) = open.take() else {
                     continue;
                 };
                 cards = cards.saturating_add(1);
-                if !each(Card::new(properties))? {
+                if !each(Card::new(card.properties))? {
                     return Ok(());
                 }
             }
-            (Some((_, 0, properties)), _) => properties.push(property),
+            (Some(card), _) if card.depth == 0 => card.keep(property, bounds)?,
             (Some(_), _) => {}
         }
     }
-    if let Some((line, ..)) = open {
-        return Err(ReadError::VcardCutOff { line });
+    if let Some(card) = open {
+        return Err(ReadError::VcardCutOff { line: card.line });
     }
     if cards == 0 {
         return Err(ReadError::NoVcards);
@@ -303,11 +375,17 @@ fn each_card(
     Ok(())
 }
 
-/// Reads the vCard `text` into `builder`: the header row, then a row per
-/// card.
-pub(crate) fn read(text: &[u8], builder: &mut RowBuilder<'_>) -> Result<(), ReadError> {
+/// Reads the vCard `text` (of the sheet `sheet`, read within
+/// `max_columns`) into `builder`: the header row, then a row per card.
+pub(crate) fn read(
+    text: &[u8],
+    sheet: &str,
+    max_columns: u32,
+    builder: &mut RowBuilder<'_>,
+) -> Result<(), ReadError> {
+    let bounds = CardBounds { sheet, max_columns };
     let mut columns = Columns::default();
-    each_card(text, |card| {
+    each_card(text, &bounds, |card| {
         columns.widen(&card);
         Ok(true)
     })?;
@@ -316,7 +394,7 @@ pub(crate) fn read(text: &[u8], builder: &mut RowBuilder<'_>) -> Result<(), Read
         builder.push(0, column, Value::Text(Cow::Owned(header)))?;
     }
     let mut row = 0u32;
-    each_card(text, |card| {
+    each_card(text, &bounds, |card| {
         row = row.saturating_add(1);
         for (column, text) in card.cells(&columns) {
             let column = u32::try_from(column).unwrap_or(u32::MAX);

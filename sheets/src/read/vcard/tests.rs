@@ -7,7 +7,7 @@ use crate::sheet::{FileFormat, Limits, Sheet};
 
 fn sheet(text: &str) -> Result<Sheet, ReadError> {
     collect_sheet("contacts.vcf", &Limits::DEFAULT, HeaderRow::FIRST, |builder| {
-        read(text.as_bytes(), builder)
+        read(text.as_bytes(), "contacts.vcf", Limits::DEFAULT.max_columns, builder)
     })
 }
 
@@ -260,11 +260,18 @@ fn the_limits_hold_for_vcards_as_for_every_format() {
         read_workbook(many.as_bytes(), "a.vcf", None, &limits).unwrap_err(),
         ReadError::TooManyRows { max: 10, .. }
     ));
-    // A card with 60 phone numbers needs more columns than the limit.
+    // A card with 60 phone numbers needs more columns than the limit; one
+    // with a million is refused as soon as it does, holding no more.
     let phones: String = (0..60).map(|n| format!("TEL:{n}\n")).collect();
     let wide = format!("BEGIN:VCARD\nVERSION:3.0\n{phones}END:VCARD\n");
     assert!(matches!(
         read_workbook(wide.as_bytes(), "a.vcf", None, &Limits::DEFAULT).unwrap_err(),
+        ReadError::TooManyColumns { max: 100, .. }
+    ));
+    let million: String = "TEL:1\n".repeat(1_000_000);
+    let huge = format!("BEGIN:VCARD\nVERSION:3.0\n{million}END:VCARD\n");
+    assert!(matches!(
+        read_workbook(huge.as_bytes(), "a.vcf", None, &Limits::DEFAULT).unwrap_err(),
         ReadError::TooManyColumns { max: 100, .. }
     ));
     let small = Limits {
