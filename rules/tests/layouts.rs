@@ -3,7 +3,10 @@
 //! the app recognised, every contact's values field by field, what a new
 //! contact stores, and the columns whose data is left out with the notice.
 //!
-//! Each `NAME.csv` has a `NAME.expected.json` beside it, so the end-to-end
+//! vCard files (`NAME.vcf`) are read by the `sheets` reader, which writes
+//! their header row; CSV files as the reader gives them.
+//!
+//! Each `NAME.csv` (or `.vcf`) has a `NAME.expected.json` beside it, so the end-to-end
 //! tests can upload the same files and check the same values in Postgres:
 //! `contacts[].values` are the import rows (what the preview shows), and
 //! `values` changed by `contacts[].stored` are what a new contact stores.
@@ -21,14 +24,16 @@ fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/layouts")
 }
 
-/// Every `.csv` fixture, by name without the extension.
+/// Every `.csv` and `.vcf` fixture, by name without the extension.
 fn fixture_names() -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(fixtures())
         .expect("the fixtures folder")
         .filter_map(|entry| entry.ok())
         .filter_map(|entry| {
             let name = entry.file_name().to_string_lossy().to_string();
-            name.strip_suffix(".csv").map(str::to_string)
+            name.strip_suffix(".csv")
+                .or_else(|| name.strip_suffix(".vcf"))
+                .map(str::to_string)
         })
         .collect();
     names.sort();
@@ -36,8 +41,20 @@ fn fixture_names() -> Vec<String> {
 }
 
 /// The file's non-blank rows as the reader gives them: cells trimmed, the
-/// row number as Excel shows it.
+/// row number as Excel shows it (a vCard's header row first, as the
+/// reader writes it).
 fn sheet_rows(name: &str) -> Vec<SheetRow> {
+    let vcard = fixtures().join(format!("{name}.vcf"));
+    if vcard.exists() {
+        let bytes = std::fs::read(&vcard).expect("the fixture");
+        let workbook = sheets::read::read_workbook(&bytes, &format!("{name}.vcf"), None, &Default::default())
+            .expect("a readable vCard");
+        let header = SheetRow {
+            line: workbook.sheet.header_line,
+            cells: workbook.sheet.headers.iter().cloned().map(Cell::Text).collect(),
+        };
+        return std::iter::once(header).chain(workbook.sheet.rows).collect();
+    }
     let text =
         std::fs::read_to_string(fixtures().join(format!("{name}.csv"))).expect("the fixture");
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);

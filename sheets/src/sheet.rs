@@ -64,17 +64,20 @@ pub enum FileFormat {
     Xls,
     Ods,
     Csv,
+    /// vCard (`.vcf`): contact cards, read as one row per card.
+    Vcf,
 }
 
 impl FileFormat {
     /// Every readable format.
-    pub const ALL: [FileFormat; 6] = [
+    pub const ALL: [FileFormat; 7] = [
         FileFormat::Xlsx,
         FileFormat::Xlsm,
         FileFormat::Xlsb,
         FileFormat::Xls,
         FileFormat::Ods,
         FileFormat::Csv,
+        FileFormat::Vcf,
     ];
 
     /// The usual file extension, without the dot.
@@ -86,6 +89,7 @@ impl FileFormat {
             FileFormat::Xls => "xls",
             FileFormat::Ods => "ods",
             FileFormat::Csv => "csv",
+            FileFormat::Vcf => "vcf",
         }
     }
 

@@ -11,7 +11,7 @@ mod read_support;
 use std::ops::ControlFlow;
 
 use read_support::{
-    CONTACTS_CSV, CONTACTS_ODS, CONTACTS_XLS, CONTACTS_XLSX, WORKBOOK_ODS, WORKBOOK_XLS,
+    CONTACTS_CSV, CONTACTS_ODS, CONTACTS_VCF, CONTACTS_XLS, CONTACTS_XLSX, WORKBOOK_ODS, WORKBOOK_XLS,
     WORKBOOK_XLSX,
 };
 use rust_xlsxwriter::Workbook as XlsxBook;
@@ -100,6 +100,7 @@ fn readable_files() -> Vec<(String, Vec<u8>, Option<&'static str>)> {
         ("contacts.xlsx".to_string(), CONTACTS_XLSX.to_vec(), None),
         ("contacts.xls".to_string(), CONTACTS_XLS.to_vec(), None),
         ("contacts.ods".to_string(), CONTACTS_ODS.to_vec(), None),
+        ("contacts.vcf".to_string(), CONTACTS_VCF.to_vec(), None),
     ];
     for (name, bytes) in [
         ("workbook.xlsx", WORKBOOK_XLSX),

@@ -240,6 +240,10 @@ pub struct ImportSummary {
     pub committed_at: Option<OffsetDateTime>,
     #[serde(with = "time::serde::rfc3339::option")]
     pub undone_at: Option<OffsetDateTime>,
+    /// The headers of the file's columns whose data (some or all of it) the
+    /// import did not take, as written; at most the column limit.
+    #[serde(default)]
+    pub left_out: Vec<String>,
 }
 
 /// Whether an import created a contact or changed one.

@@ -113,3 +113,41 @@ async fn notifications_tell_the_user_and_can_be_marked_read(pool: PgPool) {
     assert_eq!((list[0].import_id, list[0].read), (Some(first), false));
     assert_eq!((list[1].import_id, list[1].read), (Some(second), true));
 }
+
+/// The history records which of the file's columns held data the import
+/// did not take (the headers as written), and refuses more of them than a
+/// file can have columns, storing nothing.
+#[sqlx::test(migrator = "store::MIGRATOR")]
+async fn the_history_records_the_columns_left_out(pool: PgPool) {
+    let (account, user) = new_account(&pool, "manager@example.com").await;
+    let mut columns = ImportColumns::template();
+    columns.left_out = vec!["E-mail 2".to_string(), "Job Title".to_string(), "Téléphone 3".to_string()];
+    let (import_id, outcome) =
+        import(&pool, account, user, &columns, MergeMode::KeepExisting, vec![person(2, "N-1", "Ned", "Kay", "")]).await;
+    committed(&outcome);
+    let list = imports::list(&pool, account).await.unwrap();
+    assert_eq!(list[0].left_out, ["E-mail 2", "Job Title", "Téléphone 3"]);
+    let detail = imports::detail(&pool, account, import_id, 0).await.unwrap();
+    assert_eq!(detail.summary.left_out, list[0].left_out);
+
+    let mut too_many = ImportColumns::template();
+    too_many.left_out = (1..=101).map(|n| format!("Column {n}")).collect();
+    let refused = imports::open(
+        &pool,
+        account,
+        user,
+        &new_import(&too_many, MergeMode::KeepExisting, 1),
+        &rules::Limits::DEFAULT,
+    )
+    .await;
+    assert!(matches!(refused, Err(imports::ImportError::Invalid(_))), "{refused:?}");
+    let mut too_long = ImportColumns::template();
+    too_long.left_out = vec!["x".repeat(1_001)];
+    let refused =
+        imports::open(&pool, account, user, &new_import(&too_long, MergeMode::KeepExisting, 1), &rules::Limits::DEFAULT)
+            .await;
+    assert!(matches!(refused, Err(imports::ImportError::Invalid(_))), "{refused:?}");
+    let imports_stored: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM imports WHERE account_id = $1").bind(account).fetch_one(&pool).await.unwrap();
+    assert_eq!(imports_stored, 1);
+}

@@ -39,6 +39,12 @@
 //!   `START_HERE_HUBSPOT_IMPORT.md` (columns of
 //!   `hubspot-crm-exports-all-contacts-….csv`).
 //!
+//! - vCard (`.vcf`: iPhone, Android, Google, Outlook): the `sheets` reader
+//!   writes the header row itself ("vCard Version", "Full Name", "Last
+//!   Name", …, "E-mail {n}", "Phone {n} - Type", "Work Address - Street",
+//!   "Address {n} - Type"), so the layout is recognised by its "vCard
+//!   Version" column, which no other app writes.
+//!
 //! Not here, for want of a published header row: Buildium, AppFolio and
 //! Rentec exports (their APIs are documented, their CSV headers are not),
 //! Zoho CRM's export, and Apple/iCloud (which exports vCard only).
@@ -620,8 +626,106 @@ static HUBSPOT: Layout = Layout {
     ],
 };
 
+/// Address parts as the `sheets` vCard reader heads them, per block.
+macro_rules! vcard_address {
+    ($name:expr, $person:expr, $company:expr, $prefix:literal) => {
+        AddressBlock {
+            name: $name,
+            person_rank: $person,
+            company_rank: $company,
+            street: &[concat!($prefix, "street")],
+            more_lines: &[
+                concat!($prefix, "extendedaddress"),
+                concat!($prefix, "pobox"),
+            ],
+            city: &[concat!($prefix, "city")],
+            region: &[concat!($prefix, "region")],
+            postcode: &[concat!($prefix, "postalcode")],
+            country: &[concat!($prefix, "country")],
+            repeats: &[],
+        }
+    };
+}
+
+/// vCard files, as the `sheets` reader lays their cards out: `N` in its
+/// parts, `FN` when `N` is blank, the preferred (else first) e-mail, phones
+/// by their type (cell → mobile, fax and pager left out), the work address
+/// for a company and the home address for a person (else another one).
+static VCARD: Layout = Layout {
+    name: "vCard",
+    markers: &[
+        "vcardversion",
+        "fullname",
+        "nameprefix",
+        "namesuffix",
+        "organization",
+        "department",
+        "email{n}",
+        "email{n}type",
+        "phone{n}",
+        "phone{n}type",
+        "workaddressstreet",
+        "homeaddressstreet",
+        "address{n}type",
+    ],
+    min_markers: 1,
+    required: &["vcardversion"],
+    rules: &[
+        Rule::Field {
+            field: Field::Title,
+            headers: &["nameprefix"],
+            read: Read::Whole,
+        },
+        Rule::Field {
+            field: Field::FirstName,
+            headers: &["firstname"],
+            read: Read::Whole,
+        },
+        Rule::Field {
+            field: Field::LastName,
+            headers: &["lastname"],
+            read: Read::Whole,
+        },
+        Rule::FullName(&["fullname"]),
+        Rule::Field {
+            field: Field::CompanyName,
+            headers: &["organization"],
+            read: Read::Whole,
+        },
+        Rule::Field {
+            field: Field::Email,
+            headers: &["email{n}"],
+            read: Read::Whole,
+        },
+        Rule::Labelled {
+            values: "phone{n}",
+            labels: &["phone{n}type"],
+            by_label: PHONE_LABELS,
+            otherwise: Some(Field::Phone),
+            read: Read::Whole,
+        },
+        Rule::Addresses(&[
+            vcard_address!(AddressBlockName::Business, 1, 0, "workaddress"),
+            vcard_address!(AddressBlockName::Home, 0, 1, "homeaddress"),
+            vcard_address!(AddressBlockName::Numbered(0), 2, 2, "address{n}"),
+        ]),
+        Rule::Field {
+            field: Field::Notes,
+            headers: &["note"],
+            read: Read::Whole,
+        },
+        Rule::Field {
+            field: Field::Category,
+            headers: &["categories"],
+            read: Read::Categories,
+        },
+        Rule::Label(&["vcardversion", "email{n}type", "address{n}type"]),
+        Rule::KindFromNames,
+    ],
+};
+
 /// Every known layout, most specific first.
-pub(super) static LAYOUTS: &[&Layout] = &[&GOOGLE, &OUTLOOK, &THUNDERBIRD, &SALESFORCE, &HUBSPOT];
+pub(super) static LAYOUTS: &[&Layout] = &[&VCARD, &GOOGLE, &OUTLOOK, &THUNDERBIRD, &SALESFORCE, &HUBSPOT];
 
 /// The layouts the import recognises, for lists such as "Exports from Google
 /// Contacts, Outlook, … are recognised".

@@ -58,6 +58,11 @@ pub enum ReadError {
     /// (a child process on the server, the worker in the browser) ended it
     /// for taking more memory or time than one file may, or it crashed.
     ReaderStopped { cause: ReaderStop },
+    /// A vCard file whose card starting on `line` has no `END:VCARD`
+    /// before the file ends (the file was cut off).
+    VcardCutOff { line: u32 },
+    /// A vCard file (named `.vcf`) with no `BEGIN:VCARD` card in it.
+    NoVcards,
 }
 
 /// Why the sandbox ended a read.
@@ -151,6 +156,14 @@ impl fmt::Display for ReadError {
                 ReaderStop::Time => "This file could not be read: reading it took longer than one file may take. Split it into smaller files, or open it in Excel, save it again as .xlsx (Excel Workbook) and try again.",
                 ReaderStop::Crash => "This file could not be read: it made our reader fail. Open it in Excel, save it again as .xlsx (Excel Workbook) and try again.",
             }),
+            ReadError::VcardCutOff { line } => write!(
+                f,
+                "The contact card that starts on line {} of this vCard file has no end (no END:VCARD line), so the file looks cut off. Export the contacts again and import the new file.",
+                thousands(u64::from(*line))
+            ),
+            ReadError::NoVcards => f.write_str(
+                "This vCard file holds no contact cards (no BEGIN:VCARD line). Export the contacts again as a vCard (.vcf) file, or save them as .csv, and try again.",
+            ),
         }
     }
 }

@@ -5,9 +5,11 @@
 //!
 //! Formats are recognised by content, not by name: a zip package is xlsx,
 //! xlsm, xlsb or ods (by its parts); an OLE2 compound file is xls (or an
-//! encrypted xlsx: "password-protected"); text is CSV, whatever it is
-//! called. Anything else (a PDF, a picture, a web page saved as .xls, an
-//! Excel 2–4 file) gets a plain error saying what to do.
+//! encrypted xlsx: "password-protected"); text is a vCard when it starts
+//! with `BEGIN:VCARD` or is named `.vcf` (the one place a name decides: a
+//! `.vcf` is never read as CSV), else CSV, whatever it is called. Anything
+//! else (a PDF, a picture, a web page saved as .xls, an Excel 2–4 file)
+//! gets a plain error saying what to do.
 //!
 //! calamine reads the workbooks (xlsx, xlsm, xlsb, xls, ods) and the `csv`
 //! crate reads CSV; the code here decides the format, makes the cheap
@@ -22,7 +24,7 @@
 //! `sheets` (which sheet), `builder` (cells to rows, the header,
 //! limits), `rows` (the streaming API: [`RowSink`], [`HeaderRow`]),
 //! `collect` (the sink behind [`read_workbook`]), `value`,
-//! `number_text`, `dates` (cell text), `error` ([`ReadError`]).
+//! `vcard` (contact cards as rows), `number_text`, `dates` (cell text), `error` ([`ReadError`]).
 //!
 //! # Hostile input
 //!
@@ -108,6 +110,7 @@ mod ooxml;
 mod rows;
 mod sheets;
 mod value;
+mod vcard;
 mod xls;
 mod xlsb;
 mod xlsx;
@@ -239,6 +242,9 @@ pub(crate) struct Request<'a> {
 
 fn read_csv(bytes: &[u8], file_name: &str, request: Request<'_>) -> Result<RowsRead, ReadError> {
     let text = csv::decode(bytes)?;
+    if vcard::is_vcard(&text, file_name) {
+        return read_vcard(&text, file_name, request);
+    }
     let opened = OpenedSheet {
         format: FileFormat::Csv,
         sheet_names: vec![file_name.to_string()],
@@ -247,6 +253,21 @@ fn read_csv(bytes: &[u8], file_name: &str, request: Request<'_>) -> Result<RowsR
     let budget = TextBudget::new(request.limits);
     let mut builder = RowBuilder::new(opened, budget, request);
     csv::read(&text, &mut builder)?;
+    builder.finish()
+}
+
+/// A vCard file (by its first line or its name), as one sheet named
+/// after the file.
+fn read_vcard(text: &[u8], file_name: &str, request: Request<'_>) -> Result<RowsRead, ReadError> {
+    let opened = OpenedSheet {
+        format: FileFormat::Vcf,
+        sheet_names: vec![file_name.to_string()],
+        name: file_name.to_string(),
+    };
+    let budget = TextBudget::new(request.limits);
+    let max_columns = request.limits.max_columns;
+    let mut builder = RowBuilder::new(opened, budget, request);
+    vcard::read(text, file_name, max_columns, &mut builder)?;
     builder.finish()
 }
 

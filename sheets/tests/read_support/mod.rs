@@ -13,6 +13,8 @@ use sheets::{Limits, SheetRow};
 /// The checked-in files LibreOffice made from `fixtures/contacts.csv` and
 /// `fixtures/workbook.fods` (see `scripts/make-fixtures`).
 pub const CONTACTS_CSV: &[u8] = include_bytes!("../fixtures/contacts.csv");
+/// Two contact cards, as an iPhone (3.0) and Android (2.1) write them.
+pub const CONTACTS_VCF: &[u8] = include_bytes!("../fixtures/contacts.vcf");
 pub const CONTACTS_XLSX: &[u8] = include_bytes!("../fixtures/contacts-libreoffice.xlsx");
 pub const CONTACTS_XLS: &[u8] = include_bytes!("../fixtures/contacts-libreoffice.xls");
 pub const CONTACTS_ODS: &[u8] = include_bytes!("../fixtures/contacts-libreoffice.ods");

@@ -32,8 +32,8 @@ pub async fn open(
     let columns = serde_json::to_value(&import.columns).map_err(|error| sqlx::Error::Encode(Box::new(error)))?;
     let id = Uuid::now_v7();
     sqlx::query(
-        "INSERT INTO imports (id, account_id, user_id, file_name, file_sha256, file_size, sheet_name, mode, columns, row_count)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        "INSERT INTO imports (id, account_id, user_id, file_name, file_sha256, file_size, sheet_name, mode, columns, row_count, left_out)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
     )
     .bind(id)
     .bind(account)
@@ -45,6 +45,7 @@ pub async fn open(
     .bind(mode_text(import.mode))
     .bind(columns)
     .bind(as_i32(import.row_count))
+    .bind(&import.columns.left_out)
     .execute(pool)
     .await?;
     Ok(id)
@@ -59,6 +60,7 @@ fn check_new_import(import: &NewImport, limits: &Limits) -> Result<String, Impor
     }
     if import.sheet_name.chars().count() > MAX_NAME_CHARS
         || import.columns.headers.iter().any(|header| header.chars().count() > MAX_NAME_CHARS)
+        || import.columns.left_out.iter().any(|header| header.chars().count() > MAX_NAME_CHARS)
     {
         return invalid("The sheet name or a column header is too long. Shorten it in the file and choose it again.");
     }
@@ -68,6 +70,9 @@ fn check_new_import(import: &NewImport, limits: &Limits) -> Result<String, Impor
     }
     if import.file_size < 0 {
         return invalid("The file size is not valid. Choose the file again.");
+    }
+    if import.columns.left_out.len() > limits.max_columns as usize {
+        return invalid("The file has more columns left out than it can have. Choose the file again.");
     }
     if import.row_count == 0 {
         return invalid("The file has no rows to import.");

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use super::ImportContext;
 
 /// The formats the reader understands, for the file dialog's filter.
-const ACCEPTED: &str = ".xlsx,.xlsm,.xlsb,.xls,.ods,.csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,application/vnd.ms-excel,text/csv";
+const ACCEPTED: &str = ".xlsx,.xlsm,.xlsb,.xls,.ods,.csv,.vcf,text/vcard,text/x-vcard,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,application/vnd.ms-excel,text/csv";
 
 /// "Select File to Import", or drop a file on the zone.
 #[component]
@@ -52,7 +52,7 @@ pub fn FilePicker() -> impl IntoView {
             <label class="button primary file-button" for="import-file">"Select File to Import"</label>
             <input id="import-file" class="visually-hidden" type="file" accept=ACCEPTED on:change=on_change/>
             <p class="hint">
-                "Excel (.xlsx, .xlsm, .xlsb, .xls), OpenDocument (.ods) or CSV. Up to 25 MB and 200,000 rows. "
+                "Excel (.xlsx, .xlsm, .xlsb, .xls), OpenDocument (.ods), CSV or vCard (.vcf). Up to 25 MB and 200,000 rows. "
                 "The file is checked here in your browser; nothing is saved until you confirm."
             </p>
         </section>
