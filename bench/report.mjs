@@ -67,7 +67,7 @@ function tableOf(folder) {
     rows.push({ section: current, measure, value: typeof value === 'string' ? { text: value, amount: null } : value, detail, ratio, target, status });
   const missing = (measure, why) => {
     failures.push(`${measure}: ${why}`);
-    row(measure, 'NOT MEASURED', why);
+    row(measure, 'FAILED', `not measured: ${why}`);
   };
   const nativeBy = Object.fromEntries((native?.files ?? []).map((file) => [file.name, file]));
 
