@@ -1,6 +1,7 @@
 // Screenshots of the import review with a file that exercises what users
 // meet with other apps' exports (a title block above the table, a column
-// recognised by its values, a column left out), at desktop and phone widths:
+// recognised by its values, a column left out), and the account menu, at
+// desktop and phone widths:
 // node tools/review-shots.mjs http://127.0.0.1:3000 <email> <password>
 import { chromium } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
@@ -29,6 +30,10 @@ for (const [label, viewport] of [['desktop', { width: 1280, height: 800 }], ['ph
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL(/\/contacts/);
+  await page.waitForSelector('body[data-hydrated]');
+  await page.locator('.account-menu summary').click();
+  await page.screenshot({ path: `${outDir}${label}_account_menu.png` });
+  console.log(`${outDir}${label}_account_menu.png`);
   await page.goto(`${base}/contacts/import`);
   await page.waitForSelector('body[data-hydrated]');
   await page.locator('input[type=file]').setInputFiles({ name: 'tenant-report.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
