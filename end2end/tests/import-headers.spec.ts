@@ -98,6 +98,29 @@ test('columns with data that will not be imported are named beside Confirm, and 
   expect(JSON.stringify(saved)).not.toContain('B12');
 });
 
+test('a column of emails under a header nobody knows is recognised by its values, shown as such, and imported as Email', async ({ page }) => {
+  await signUpNewAccount(page);
+  await openImport(page);
+  await choose(page, file('by-values.csv', [
+    'First Name,Last Name,Reach me at',
+    'Ana,Silva,ana.silva@example.com',
+    'Ben,Okafor,ben.okafor@example.com',
+    'Cleo,Park,cleo.park@example.com',
+  ].join('\n')));
+
+  await expect(page.locator('.count.ok')).toContainText('3 valid');
+  await expect(page.locator('.left-out-notice')).toHaveCount(0);
+  await page.getByText('Match columns to contact fields').click();
+  const row = page.locator('tr', { has: page.getByText('Reach me at', { exact: true }) });
+  await expect(row.getByText('Recognised by its values')).toBeVisible();
+  await expect(row.locator('select')).toHaveValue('email');
+  await confirmImport(page);
+
+  const saved = await savedContacts(page);
+  expect(saved.length).toBe(3);
+  expect(saved.find((contact) => contact['First Name'] === 'Ben')).toMatchObject({ Email: 'ben.okafor@example.com' });
+});
+
 test('a file whose every column is imported shows no left-out notice', async ({ page }) => {
   await signUpNewAccount(page);
   await openImport(page);

@@ -9,6 +9,7 @@ use futures::StreamExt;
 use js_sys::{Array, Uint8Array};
 use leptos::prelude::*;
 use rules::check::{ImportCheck, LookupKeys};
+use rules::headers::values::VALUE_SAMPLE_ROWS;
 use rules::headers::{HeaderMapping, ImportColumns, ImportRow};
 use rules::merge::MergeMode;
 use rules::{ExistingContact, Field, Limits, SheetRow};
@@ -69,7 +70,11 @@ pub async fn load(context: ImportContext, file: web_sys::File, sheet: Option<Str
         file_read.header_found = found;
         file_read.header_candidates = candidates;
     }
-    let mapping = HeaderMapping::new(&file_read.headers);
+    let mut mapping = HeaderMapping::new(&file_read.headers);
+    // Columns the headers leave unnamed may still be recognised by what
+    // they hold (a column of emails under "Contact"): the user sees the
+    // guess in the mapping and can change it.
+    mapping.recognise_values(&sheet_rows[..sheet_rows.len().min(VALUE_SAMPLE_ROWS)]);
     let rows = import_rows_in_slices(&mapping, &sheet_rows).await;
     let left_out = super::left_out::count_in_slices(&mapping, &sheet_rows).await;
     let contacts = match fetch_existing(lookup_keys_in_slices(&rows).await).await {

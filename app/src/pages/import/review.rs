@@ -216,6 +216,7 @@ fn MappingRow(index: usize, header: String, state: ColumnState, sample: String) 
         ColumnState::Duplicate { .. } => Some("Same field as an earlier column"),
         _ => None,
     };
+    let guessed = matches!(state, ColumnState::Guessed { .. }).then_some("Recognised by its values");
     let id = format!("map-column-{index}");
     let label = if header.is_empty() { format!("Column {}", index + 1) } else { header.clone() };
     let on_change = move |_event: leptos::ev::Event| {
@@ -227,7 +228,7 @@ fn MappingRow(index: usize, header: String, state: ColumnState, sample: String) 
     };
     view! {
         <tr class:unrecognised=note.is_some()>
-            <th scope="row"><label for=id.clone()>{label}</label>{note.map(|note| view! { <span class="tag warn">{note}</span> })}</th>
+            <th scope="row"><label for=id.clone()>{label}</label>{note.map(|note| view! { <span class="tag warn">{note}</span> })}{guessed.map(|note| view! { <span class="tag">{note}</span> })}</th>
             <td class="sample">{sample}</td>
             <td>
                 <select id=id on:change=on_change>
