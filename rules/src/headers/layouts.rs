@@ -109,6 +109,15 @@ pub(super) enum Rule {
     KindFromNames,
 }
 
+/// `field` is the first filled of `headers`, read whole: what most rules say.
+const fn whole(field: Field, headers: &'static [&'static str]) -> Rule {
+    Rule::Field {
+        field,
+        headers,
+        read: Read::Whole,
+    }
+}
+
 /// Which address block a column belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -193,21 +202,9 @@ static GOOGLE: Layout = Layout {
     min_markers: 2,
     required: &[],
     rules: &[
-        Rule::Field {
-            field: Field::Title,
-            headers: &["nameprefix"],
-            read: Read::Whole,
-        },
-        Rule::Field {
-            field: Field::FirstName,
-            headers: &["givenname", "firstname"],
-            read: Read::Whole,
-        },
-        Rule::Field {
-            field: Field::LastName,
-            headers: &["familyname", "lastname"],
-            read: Read::Whole,
-        },
+        whole(Field::Title, &["nameprefix"]),
+        whole(Field::FirstName, &["givenname", "firstname"]),
+        whole(Field::LastName, &["familyname", "lastname"]),
         Rule::FullName(&["name"]),
         Rule::Field {
             field: Field::CompanyName,
@@ -238,11 +235,7 @@ static GOOGLE: Layout = Layout {
             country: &["address{n}country"],
             repeats: &["address{n}formatted"],
         }]),
-        Rule::Field {
-            field: Field::Notes,
-            headers: &["notes"],
-            read: Read::Whole,
-        },
+        whole(Field::Notes, &["notes"]),
         Rule::Field {
             field: Field::Category,
             headers: &["labels", "groupmembership"],
@@ -301,34 +294,14 @@ static OUTLOOK: Layout = Layout {
     min_markers: 3,
     required: &[],
     rules: &[
-        Rule::Field {
-            field: Field::Title,
-            headers: &["title"],
-            read: Read::Whole,
-        },
-        Rule::Field {
-            field: Field::FirstName,
-            headers: &["firstname"],
-            read: Read::Whole,
-        },
-        Rule::Field {
-            field: Field::LastName,
-            headers: &["lastname"],
-            read: Read::Whole,
-        },
-        Rule::Field {
-            field: Field::CompanyName,
-            headers: &["company"],
-            read: Read::Whole,
-        },
-        Rule::Field {
-            field: Field::Email,
-            headers: &["emailaddress", "email{n}address"],
-            read: Read::Whole,
-        },
-        Rule::Field {
-            field: Field::Phone,
-            headers: &[
+        whole(Field::Title, &["title"]),
+        whole(Field::FirstName, &["firstname"]),
+        whole(Field::LastName, &["lastname"]),
+        whole(Field::CompanyName, &["company"]),
+        whole(Field::Email, &["emailaddress", "email{n}address"]),
+        whole(
+            Field::Phone,
+            &[
                 "primaryphone",
                 "businessphone",
                 "businessphone{n}",
@@ -337,13 +310,8 @@ static OUTLOOK: Layout = Layout {
                 "companymainphone",
                 "otherphone",
             ],
-            read: Read::Whole,
-        },
-        Rule::Field {
-            field: Field::Mobile,
-            headers: &["mobilephone"],
-            read: Read::Whole,
-        },
+        ),
+        whole(Field::Mobile, &["mobilephone"]),
         Rule::Addresses(&[
             AddressBlock {
                 name: AddressBlockName::Business,
@@ -382,11 +350,7 @@ static OUTLOOK: Layout = Layout {
                 repeats: &[],
             },
         ]),
-        Rule::Field {
-            field: Field::Notes,
-            headers: &["notes"],
-            read: Read::Whole,
-        },
+        whole(Field::Notes, &["notes"]),
         Rule::Field {
             field: Field::Category,
             headers: &["categories"],
@@ -433,37 +397,13 @@ static THUNDERBIRD: Layout = Layout {
     min_markers: 3,
     required: &[],
     rules: &[
-        Rule::Field {
-            field: Field::FirstName,
-            headers: &["firstname"],
-            read: Read::Whole,
-        },
-        Rule::Field {
-            field: Field::LastName,
-            headers: &["lastname"],
-            read: Read::Whole,
-        },
+        whole(Field::FirstName, &["firstname"]),
+        whole(Field::LastName, &["lastname"]),
         Rule::FullName(&["displayname"]),
-        Rule::Field {
-            field: Field::CompanyName,
-            headers: &["organization"],
-            read: Read::Whole,
-        },
-        Rule::Field {
-            field: Field::Email,
-            headers: &["primaryemail", "secondaryemail"],
-            read: Read::Whole,
-        },
-        Rule::Field {
-            field: Field::Phone,
-            headers: &["workphone", "homephone"],
-            read: Read::Whole,
-        },
-        Rule::Field {
-            field: Field::Mobile,
-            headers: &["mobilenumber"],
-            read: Read::Whole,
-        },
+        whole(Field::CompanyName, &["organization"]),
+        whole(Field::Email, &["primaryemail", "secondaryemail"]),
+        whole(Field::Phone, &["workphone", "homephone"]),
+        whole(Field::Mobile, &["mobilenumber"]),
         Rule::Addresses(&[
             AddressBlock {
                 name: AddressBlockName::Business,
@@ -490,11 +430,7 @@ static THUNDERBIRD: Layout = Layout {
                 repeats: &[],
             },
         ]),
-        Rule::Field {
-            field: Field::Notes,
-            headers: &["notes"],
-            read: Read::Whole,
-        },
+        whole(Field::Notes, &["notes"]),
         Rule::KindFromNames,
     ],
 };
@@ -520,42 +456,14 @@ static SALESFORCE: Layout = Layout {
     min_markers: 3,
     required: &[],
     rules: &[
-        Rule::Field {
-            field: Field::Title,
-            headers: &["salutation"],
-            read: Read::Whole,
-        },
+        whole(Field::Title, &["salutation"]),
         Rule::NotAField(&["title"]),
-        Rule::Field {
-            field: Field::FirstName,
-            headers: &["firstname"],
-            read: Read::Whole,
-        },
-        Rule::Field {
-            field: Field::LastName,
-            headers: &["lastname"],
-            read: Read::Whole,
-        },
-        Rule::Field {
-            field: Field::CompanyName,
-            headers: &["accountname"],
-            read: Read::Whole,
-        },
-        Rule::Field {
-            field: Field::Email,
-            headers: &["email"],
-            read: Read::Whole,
-        },
-        Rule::Field {
-            field: Field::Phone,
-            headers: &["phone", "homephone", "otherphone"],
-            read: Read::Whole,
-        },
-        Rule::Field {
-            field: Field::Mobile,
-            headers: &["mobilephone"],
-            read: Read::Whole,
-        },
+        whole(Field::FirstName, &["firstname"]),
+        whole(Field::LastName, &["lastname"]),
+        whole(Field::CompanyName, &["accountname"]),
+        whole(Field::Email, &["email"]),
+        whole(Field::Phone, &["phone", "homephone", "otherphone"]),
+        whole(Field::Mobile, &["mobilephone"]),
         Rule::Addresses(&[
             AddressBlock {
                 name: AddressBlockName::Mailing,
@@ -582,11 +490,7 @@ static SALESFORCE: Layout = Layout {
                 repeats: &[],
             },
         ]),
-        Rule::Field {
-            field: Field::Notes,
-            headers: &["description"],
-            read: Read::Whole,
-        },
+        whole(Field::Notes, &["description"]),
     ],
 };
 
@@ -608,21 +512,9 @@ static HUBSPOT: Layout = Layout {
     required: &["recordid"],
     rules: &[
         // Every other column is named as the generic synonyms know it.
-        Rule::Field {
-            field: Field::Reference,
-            headers: &["recordid"],
-            read: Read::Whole,
-        },
-        Rule::Field {
-            field: Field::Mobile,
-            headers: &["mobilephonenumber"],
-            read: Read::Whole,
-        },
-        Rule::Field {
-            field: Field::Country,
-            headers: &["countryregion"],
-            read: Read::Whole,
-        },
+        whole(Field::Reference, &["recordid"]),
+        whole(Field::Mobile, &["mobilephonenumber"]),
+        whole(Field::Country, &["countryregion"]),
     ],
 };
 
@@ -671,32 +563,12 @@ static VCARD: Layout = Layout {
     min_markers: 1,
     required: &["vcardversion"],
     rules: &[
-        Rule::Field {
-            field: Field::Title,
-            headers: &["nameprefix"],
-            read: Read::Whole,
-        },
-        Rule::Field {
-            field: Field::FirstName,
-            headers: &["firstname"],
-            read: Read::Whole,
-        },
-        Rule::Field {
-            field: Field::LastName,
-            headers: &["lastname"],
-            read: Read::Whole,
-        },
+        whole(Field::Title, &["nameprefix"]),
+        whole(Field::FirstName, &["firstname"]),
+        whole(Field::LastName, &["lastname"]),
         Rule::FullName(&["fullname"]),
-        Rule::Field {
-            field: Field::CompanyName,
-            headers: &["organization"],
-            read: Read::Whole,
-        },
-        Rule::Field {
-            field: Field::Email,
-            headers: &["email{n}"],
-            read: Read::Whole,
-        },
+        whole(Field::CompanyName, &["organization"]),
+        whole(Field::Email, &["email{n}"]),
         Rule::Labelled {
             values: "phone{n}",
             labels: &["phone{n}type"],
@@ -709,11 +581,7 @@ static VCARD: Layout = Layout {
             vcard_address!(AddressBlockName::Home, 0, 1, "homeaddress"),
             vcard_address!(AddressBlockName::Numbered(0), 2, 2, "address{n}"),
         ]),
-        Rule::Field {
-            field: Field::Notes,
-            headers: &["note"],
-            read: Read::Whole,
-        },
+        whole(Field::Notes, &["note"]),
         Rule::Field {
             field: Field::Category,
             headers: &["categories"],
@@ -725,7 +593,14 @@ static VCARD: Layout = Layout {
 };
 
 /// Every known layout, most specific first.
-pub(super) static LAYOUTS: &[&Layout] = &[&VCARD, &GOOGLE, &OUTLOOK, &THUNDERBIRD, &SALESFORCE, &HUBSPOT];
+pub(super) static LAYOUTS: &[&Layout] = &[
+    &VCARD,
+    &GOOGLE,
+    &OUTLOOK,
+    &THUNDERBIRD,
+    &SALESFORCE,
+    &HUBSPOT,
+];
 
 /// The layouts the import recognises, for lists such as "Exports from Google
 /// Contacts, Outlook, … are recognised".
