@@ -215,6 +215,12 @@ async fn find_facts(conn: &mut PgConnection, account: AccountId, import_id: Uuid
 /// One batch of judged rows after line `$3` (at most `$4`), in line order,
 /// with the staged values, the matched contact (`m_…`) and the email's
 /// owner when it is another contact (`o_…`).
+///
+/// The line bound is given on both sides of the join: on `import_judged`
+/// alone, each batch read the staged rows from the import's first line up
+/// to its own (the planner cannot carry the bound across the join), so the
+/// batches together read the import quadratically (measured: 0.05 s for
+/// the first batch of 100,000 rows, 0.3 s for the fortieth).
 fn judged_rows_sql() -> String {
     let aliased = |alias: &str| {
         Field::ALL.iter().map(|field| format!("{alias}.{key} AS {alias}_{key}", key = field.key())).collect::<Vec<_>>().join(", ")
@@ -224,7 +230,7 @@ fn judged_rows_sql() -> String {
                 {staged}, s.error_cells, s.preview_contact, s.preview_version,
                 m.version AS m_version, {matched}, o.version AS o_version, {owner}
          FROM import_judged j
-         JOIN import_staging s ON s.account_id = $1 AND s.import_id = $2 AND s.line = j.line
+         JOIN import_staging s ON s.account_id = $1 AND s.import_id = $2 AND s.line = j.line AND s.line > $3
          LEFT JOIN contacts m ON m.account_id = $1 AND m.id = j.matched_id
          LEFT JOIN contacts o ON o.account_id = $1 AND o.id = j.owner_id AND j.owner_id IS DISTINCT FROM j.matched_id
          WHERE j.line > $3 ORDER BY j.line LIMIT $4",
