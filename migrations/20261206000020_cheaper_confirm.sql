@@ -15,3 +15,12 @@ ALTER TABLE import_changes
         ARRAY[coalesce(before->>'reference', ''), coalesce(before->>'kind', ''), coalesce(before->>'title', ''), coalesce(before->>'first_name', ''), coalesce(before->>'last_name', ''), coalesce(before->>'company_name', ''), coalesce(before->>'email', ''), coalesce(before->>'phone', ''), coalesce(before->>'mobile', ''), coalesce(before->>'address_line1', ''), coalesce(before->>'address_line2', ''), coalesce(before->>'city', ''), coalesce(before->>'region', ''), coalesce(before->>'postcode', ''), coalesce(before->>'country', ''), coalesce(before->>'category', ''), coalesce(before->>'notes', '')] END,
     ALTER COLUMN after TYPE text[] USING
         ARRAY[coalesce(after->>'reference', ''), coalesce(after->>'kind', ''), coalesce(after->>'title', ''), coalesce(after->>'first_name', ''), coalesce(after->>'last_name', ''), coalesce(after->>'company_name', ''), coalesce(after->>'email', ''), coalesce(after->>'phone', ''), coalesce(after->>'mobile', ''), coalesce(after->>'address_line1', ''), coalesce(after->>'address_line2', ''), coalesce(after->>'city', ''), coalesce(after->>'region', ''), coalesce(after->>'postcode', ''), coalesce(after->>'country', ''), coalesce(after->>'category', ''), coalesce(after->>'notes', '')];
+
+-- Whether a staged row is unchanged when the contact it matches holds
+-- exactly its values and nothing else concerns it (computed by the rules as
+-- the row arrives: rules::check::StagedRow::unchanged_when_equal). Confirm
+-- then counts such a row unchanged by comparing values in SQL, and does not
+-- send it to be judged again (store::imports::recheck). Rows staged before
+-- this migration read false and are judged as before. A constant default:
+-- no rewrite of the table.
+ALTER TABLE import_staging ADD COLUMN unchanged_when_equal boolean NOT NULL DEFAULT false;
