@@ -967,6 +967,24 @@ proptest! {
         }
         prop_assert_eq!(staged.match_key, MatchKey::of(&row));
     }
+
+    #[test]
+    fn a_row_staged_unchanged_when_equal_is_judged_unchanged_against_a_contact_holding_its_values(
+        row in any_row(2), present in any_present(), mode in prop_oneof![Just(KEEP), Just(OVERWRITE)],
+    ) {
+        let columns = ImportColumns::from_present(present);
+        let staged = stage(&row, &columns, mode);
+        let stored = ExistingContact { id: Uuid::from_u128(42), version: 7, fields: staged.values.clone() };
+        let context = RowContext {
+            matched: Some(&stored),
+            email_owner: staged.email_key.as_ref().map(|_| &stored),
+            ..RowContext::default()
+        };
+        let verdict = judge(&row, &columns, mode, &context);
+        let matches = matches!(staged.match_key, MatchKey::Reference(_) | MatchKey::Email(_));
+        let unchanged = verdict.is_valid() && matches!(verdict.action, Some(Action::Unchanged { .. }));
+        prop_assert_eq!(staged.unchanged_when_equal, matches && unchanged);
+    }
 }
 
 proptest! {

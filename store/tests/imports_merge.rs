@@ -197,6 +197,38 @@ async fn an_email_owned_by_another_contact_is_rejected(pool: PgPool) {
     assert_eq!(status(&pool, import_id).await, "failed");
 }
 
+/// A row holding exactly its contact's stored values is counted unchanged
+/// by comparing values in SQL (the rules staged it as unchanged in that
+/// case); the same row beside another with its Contact ID is still judged,
+/// and refused as a duplicate.
+#[sqlx::test(migrator = "store::MIGRATOR")]
+async fn a_row_equal_to_its_contact_is_unchanged_unless_another_row_shares_its_key(pool: PgPool) {
+    let (account, user) = new_account(&pool, "a@example.com").await;
+    add_contact(&pool, account, ANA).await;
+    let before = snapshot(&pool, account).await;
+    let stored = before[0].fields.clone();
+    let columns = ImportColumns::template();
+
+    let rows = vec![rules::headers::ImportRow::new(2, stored.clone())];
+    let (import_id, outcome) = import(&pool, account, user, &columns, MergeMode::OverwriteAll, rows).await;
+    assert_eq!(committed(&outcome), ImportCounts { created: 0, updated: 0, unchanged: 1 });
+    assert_eq!(snapshot(&pool, account).await, before);
+    assert_eq!(rows_for(&pool, "import_changes", import_id).await, 0);
+    let staged_unchanged: bool =
+        sqlx::query_scalar("SELECT unchanged_when_equal FROM import_staging WHERE import_id = $1 AND line = 2")
+            .bind(import_id)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert!(staged_unchanged, "the rules staged the row as unchanged when equal");
+
+    let rows = vec![rules::headers::ImportRow::new(2, stored.clone()), rules::headers::ImportRow::new(3, stored)];
+    let (_, outcome) = import(&pool, account, user, &columns, MergeMode::KeepExisting, rows).await;
+    let problems: Vec<Problem> = rejected(&outcome).into_iter().map(|issue| issue.problem).collect();
+    assert!(problems.contains(&Problem::DuplicateReference { other_line: 3 }), "{problems:?}");
+    assert_eq!(snapshot(&pool, account).await, before);
+}
+
 /// Rows that would change nothing are counted unchanged and not written:
 /// version and updated_at stay, and no change is recorded for them.
 #[sqlx::test(migrator = "store::MIGRATOR")]

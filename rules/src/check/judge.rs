@@ -279,6 +279,13 @@ pub struct StagedRow {
     /// no other row shares its keys; `None` when such a row would still
     /// have issues (then it is judged with the rest, and refused).
     pub as_new: Option<ValidContact>,
+    /// Whether the row, when its match key finds a contact whose stored
+    /// values are exactly `values` (the email, if any, that contact's own)
+    /// and no other row shares its keys, is valid and changes nothing
+    /// ([`Action::Unchanged`]). Then nothing about the contact but its
+    /// equality to `values` can change the verdict, so the server counts
+    /// such a row unchanged by comparing values, without judging it again.
+    pub unchanged_when_equal: bool,
 }
 
 /// Stages `row` of an import with `columns` in `mode`.
@@ -291,13 +298,28 @@ pub fn stage(row: &ImportRow, columns: &ImportColumns, mode: MergeMode) -> Stage
     } else {
         None
     };
-    let match_key = MatchOn::of(&keys).into();
+    let match_key: MatchKey = MatchOn::of(&keys).into();
+    let values = ContactFields(normalised.values.clone().map(Cow::into_owned));
+    let unchanged_when_equal = match match_key {
+        MatchKey::Reference(_) | MatchKey::Email(_) => {
+            let itself = ExistingContact { id: Uuid::nil(), version: 0, fields: values.clone() };
+            let context = RowContext {
+                matched: Some(&itself),
+                email_owner: keys.email.valid().map(|_| &itself),
+                ..RowContext::default()
+            };
+            let verdict = judge_normalised(row, &normalised, columns, mode, &context);
+            verdict.issues.is_empty() && matches!(verdict.action, Some(Action::Unchanged { .. }))
+        }
+        MatchKey::New | MatchKey::Unresolved => false,
+    };
     StagedRow {
         reference_key: keys.reference.valid().map(str::to_string),
         email_key: keys.email.valid().map(str::to_string),
         match_key,
         as_new,
-        values: ContactFields(normalised.values.map(Cow::into_owned)),
+        unchanged_when_equal,
+        values,
     }
 }
 

@@ -1,15 +1,14 @@
 //! How import values are stored: mode and status as text, a contact's fields
-//! as a jsonb object keyed by field, a set of fields as a bit set.
+//! as a text array in template order ([`Field::ALL`]), a set of fields as a
+//! bit set.
 //!
 //! Invariant: every `*_to_*` here has an inverse that gives back the same
 //! value, and the inverses never panic on what is in the database: an
-//! unknown text or a short array is a [`CodecError`], a missing field in a
-//! jsonb object reads as blank.
+//! unknown text or an array longer than the template is a [`CodecError`],
+//! fields missing from the end of a shorter array read as blank.
 
 use rules::merge::MergeMode;
 use rules::{ContactFields, Field, FieldSet};
-use serde_json::Value;
-
 use crate::model::ImportStatus;
 
 /// A stored value the code does not understand (the schema and the code
@@ -72,20 +71,16 @@ pub(crate) fn status_from_text(text: &str) -> Result<ImportStatus, CodecError> {
     }
 }
 
-/// The fields of a JSON object `{"reference": "...", "kind": ..., ...}` as
-/// `import_changes` keeps them (written by `write::fields_json`); a field the
-/// object lacks (e.g. one added to the template later) is blank.
-pub(crate) fn fields_from_json(value: &Value) -> Result<ContactFields, CodecError> {
-    let Value::Object(object) = value else {
-        return Err(CodecError { what: "contact fields", value: value.to_string() });
-    };
+/// The fields of a text array in template order, as `import_changes`
+/// keeps them (written by `write::fields_array`); fields past the array's
+/// end (added to the template after it was written) are blank.
+pub(crate) fn fields_from_array(values: &[String]) -> Result<ContactFields, CodecError> {
+    if values.len() > Field::COUNT {
+        return Err(CodecError { what: "contact fields", value: format!("{} values", values.len()) });
+    }
     let mut fields = ContactFields::blank();
-    for field in Field::ALL {
-        match object.get(field.key()) {
-            Some(Value::String(text)) => fields.set(field, text.as_str()),
-            None | Some(Value::Null) => {}
-            Some(other) => return Err(CodecError { what: field.key(), value: other.to_string() }),
-        }
+    for (field, value) in Field::ALL.into_iter().zip(values) {
+        fields.set(field, value.as_str());
     }
     Ok(fields)
 }
@@ -105,12 +100,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn fields_read_from_json_and_missing_ones_are_blank() {
-        let json: Value = serde_json::from_str(r#"{"email": "a@b.co", "notes": "say \"hi\"\n"}"#).unwrap();
+    fn fields_read_from_an_array_in_template_order_and_missing_ones_are_blank() {
+        let mut values = vec![String::new(); Field::COUNT];
+        values[Field::Email.index()] = "a@b.co".into();
+        values[Field::Notes.index()] = "say \"hi\"\n".into();
         let fields = ContactFields::from_pairs([(Field::Email, "a@b.co"), (Field::Notes, "say \"hi\"\n")]);
-        assert_eq!(fields_from_json(&json).unwrap(), fields);
-        assert!(fields_from_json(&Value::Null).is_err());
-        assert!(fields_from_json(&serde_json::json!({"email": 3})).is_err());
+        assert_eq!(fields_from_array(&values).unwrap(), fields);
+        let short = vec!["C-1".to_string()];
+        assert_eq!(fields_from_array(&short).unwrap(), ContactFields::from_pairs([(Field::Reference, "C-1")]));
+        assert!(fields_from_array(&vec![String::new(); Field::COUNT + 1]).is_err());
     }
 
     #[test]

@@ -9,7 +9,7 @@ use sqlx::postgres::PgRow;
 use sqlx::{PgPool, Row};
 use uuid::Uuid;
 
-use super::codec::{fields_from_json, mode_from_text, status_from_text, status_text};
+use super::codec::{fields_from_array, mode_from_text, status_from_text, status_text};
 use super::record::{count, counts_from_row};
 use super::{planned_per_call, ImportError};
 use crate::model::{AccountId, ChangeAction, ContactChange, ImportDetail, ImportStatus, ImportSummary};
@@ -104,13 +104,13 @@ fn summary_from_row(row: &PgRow) -> Result<ImportSummary, sqlx::Error> {
 
 fn change_from_row(row: &PgRow) -> Result<ContactChange, sqlx::Error> {
     let action: String = row.try_get("action")?;
-    let before: Option<serde_json::Value> = row.try_get("before")?;
-    let after: serde_json::Value = row.try_get("after")?;
+    let before: Option<Vec<String>> = row.try_get("before")?;
+    let after: Vec<String> = row.try_get("after")?;
     Ok(ContactChange {
         contact_id: row.try_get("contact_id")?,
         line: count(row, "line")?,
         action: if action == "created" { ChangeAction::Created } else { ChangeAction::Updated },
-        before: before.as_ref().map(fields_from_json).transpose()?,
-        after: fields_from_json(&after)?,
+        before: before.as_deref().map(fields_from_array).transpose()?,
+        after: fields_from_array(&after)?,
     })
 }

@@ -111,6 +111,7 @@ async fn run(
     }
 
     lock_account_contacts(&mut transaction, account, LockMode::Exclusive).await?;
+    planned_per_call(MERGE_WORK_MEM).execute(&mut *transaction).await?;
     let (updates, unchanged) = match recheck(&mut transaction, account, &import, MAX_ISSUES_RETURNED).await? {
         Recheck::Ready { updates, unchanged } => (updates, unchanged),
         Recheck::Rejected { issues, total_issues, rows_with_issues } => {
@@ -196,6 +197,14 @@ fn committed_sentence(file_name: &str, counts: ImportCounts) -> String {
         counts.created, counts.updated, counts.unchanged
     )
 }
+
+/// The memory each sort or hash of the merge's statements may use before it
+/// spills to disk, for this transaction only. At Postgres's default (4 MB)
+/// the key groupings and the update's joins over 100,000 rows were each
+/// written to temporary files and read back; 64 MB holds them. At most one
+/// merge per account, and fewer than the bulk pool's connections in all,
+/// run at once (see `admission`), so this cannot multiply without bound.
+const MERGE_WORK_MEM: &str = "SET LOCAL work_mem = '64MB'";
 
 /// How many rows of the import are staged.
 async fn staged_rows(conn: &mut PgConnection, account: AccountId, import_id: Uuid) -> Result<i64, sqlx::Error> {

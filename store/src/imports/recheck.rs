@@ -11,6 +11,12 @@
 //!   [`rules::check::judge`]'s (and [`rules::check::preview_outdated`]'s) on
 //!   the facts, which are exactly what [`rules::check::ImportCheck`] finds
 //!   in its groups (`store/tests/imports_agree.rs` holds the two to that).
+//! - A row whose only fact is its match, a contact holding exactly its
+//!   staged values at the version its preview saw (and owning its email,
+//!   if any), is unchanged when the rules said so as it arrived
+//!   ([`rules::check::StagedRow::unchanged_when_equal`]): SQL compares the
+//!   values and counts it, and it is not judged again (the rules' verdict
+//!   on such a row depends on nothing else).
 //! - A row the facts do not concern (no match, no other row sharing a key,
 //!   no owner of its email, no preview match, and no issue alone) is the new
 //!   contact its staging planned; only such rows are left to the writes'
@@ -78,7 +84,7 @@ pub(super) async fn recheck(
     let mut issues = Vec::new();
     let mut total_issues = 0u32;
     let mut rows_with_issues = 0u32;
-    let mut unchanged = 0u32;
+    let mut unchanged = count_unchanged(conn).await?;
     let mut updates = 0u64;
     let mut plan = CopyData::with_capacity(1 << 20);
     let mut after_line = 0i32;
@@ -154,7 +160,8 @@ async fn find_facts(conn: &mut PgConnection, account: AccountId, import_id: Uuid
     planned_per_call(
         "CREATE TEMP TABLE import_judged (
              line integer NOT NULL, matched_id uuid, owner_id uuid,
-             other_reference_line integer, other_email_line integer, other_contact_line integer
+             other_reference_line integer, other_email_line integer, other_contact_line integer,
+             unchanged boolean NOT NULL DEFAULT false
          ) ON COMMIT DROP",
     )
     .execute(&mut *conn)
@@ -206,15 +213,51 @@ async fn find_facts(conn: &mut PgConnection, account: AccountId, import_id: Uuid
     .bind(import_id)
     .execute(&mut *conn)
     .await?;
+    mark_unchanged(conn, account, import_id).await?;
     planned_per_call("SET LOCAL enable_nestloop = on").execute(&mut *conn).await?;
     planned_per_call("CREATE UNIQUE INDEX ON import_judged (line)").execute(&mut *conn).await?;
     planned_per_call("ANALYZE import_judged").execute(&mut *conn).await?;
     Ok(())
 }
 
-/// One batch of judged rows after line `$3` (at most `$4`), in line order,
-/// with the staged values, the matched contact (`m_…`) and the email's
+/// Marks `unchanged` the judged rows whose only fact is a matched contact
+/// holding exactly their staged values, at the version their preview saw
+/// (and owning their email, if any), among those the rules staged as
+/// unchanged in that case. Only values are compared: the verdict is the
+/// one the rules gave the row as it arrived.
+async fn mark_unchanged(conn: &mut PgConnection, account: AccountId, import_id: Uuid) -> Result<(), sqlx::Error> {
+    let sql = format!(
+        "UPDATE import_judged j SET unchanged = true
+         FROM import_staging s, contacts c
+         WHERE s.account_id = $1 AND s.import_id = $2 AND s.line = j.line AND s.unchanged_when_equal
+           AND c.account_id = $1 AND c.id = j.matched_id
+           AND j.other_reference_line IS NULL AND j.other_email_line IS NULL AND j.other_contact_line IS NULL
+           AND (j.owner_id IS NULL OR j.owner_id = j.matched_id)
+           AND s.preview_contact = c.id AND s.preview_version = c.version
+           AND ({staged}) = ({stored})",
+        staged = field_columns("s."),
+        stored = field_columns("c."),
+    );
+    planned_per_call(&sql).bind(account).bind(import_id).execute(&mut *conn).await?;
+    Ok(())
+}
+
+/// How many judged rows [`mark_unchanged`] marked.
+async fn count_unchanged(conn: &mut PgConnection) -> Result<u32, sqlx::Error> {
+    let count: i64 =
+        planned_per_call("SELECT count(*) FROM import_judged WHERE unchanged").fetch_one(&mut *conn).await?.try_get(0)?;
+    Ok(u32::try_from(count).unwrap_or(u32::MAX))
+}
+
+/// One batch of judged rows after line `$3` (at most `$4`), in line order
+/// (leaving out those found unchanged), with the staged values, the matched contact (`m_…`) and the email's
 /// owner when it is another contact (`o_…`).
+///
+/// The line bound is given on both sides of the join: on `import_judged`
+/// alone, each batch read the staged rows from the import's first line up
+/// to its own (the planner cannot carry the bound across the join), so the
+/// batches together read the import quadratically (measured: 0.05 s for
+/// the first batch of 100,000 rows, 0.3 s for the fortieth).
 fn judged_rows_sql() -> String {
     let aliased = |alias: &str| {
         Field::ALL.iter().map(|field| format!("{alias}.{key} AS {alias}_{key}", key = field.key())).collect::<Vec<_>>().join(", ")
@@ -224,10 +267,10 @@ fn judged_rows_sql() -> String {
                 {staged}, s.error_cells, s.preview_contact, s.preview_version,
                 m.version AS m_version, {matched}, o.version AS o_version, {owner}
          FROM import_judged j
-         JOIN import_staging s ON s.account_id = $1 AND s.import_id = $2 AND s.line = j.line
+         JOIN import_staging s ON s.account_id = $1 AND s.import_id = $2 AND s.line = j.line AND s.line > $3
          LEFT JOIN contacts m ON m.account_id = $1 AND m.id = j.matched_id
          LEFT JOIN contacts o ON o.account_id = $1 AND o.id = j.owner_id AND j.owner_id IS DISTINCT FROM j.matched_id
-         WHERE j.line > $3 ORDER BY j.line LIMIT $4",
+         WHERE j.line > $3 AND NOT j.unchanged ORDER BY j.line LIMIT $4",
         staged = field_columns("s."),
         matched = aliased("m"),
         owner = aliased("o"),

@@ -18,7 +18,7 @@ use rules::{ContactFields, Field};
 use sqlx::{PgConnection, PgPool, Row};
 use uuid::Uuid;
 
-use super::codec::fields_from_json;
+use super::codec::fields_from_array;
 use super::existing::ids_with_keys;
 use super::locks::{lock_account_contacts, LockMode};
 use super::notifications::notify;
@@ -130,13 +130,13 @@ async fn load_changes(
         .iter()
         .map(|row| {
             let action: String = row.try_get("action")?;
-            let before: Option<serde_json::Value> = row.try_get("before")?;
-            let after: serde_json::Value = row.try_get("after")?;
+            let before: Option<Vec<String>> = row.try_get("before")?;
+            let after: Vec<String> = row.try_get("after")?;
             Ok(Change {
                 contact_id: row.try_get("contact_id")?,
                 created: action == "created",
-                before: before.as_ref().map(fields_from_json).transpose()?,
-                after: fields_from_json(&after)?,
+                before: before.as_deref().map(fields_from_array).transpose()?,
+                after: fields_from_array(&after)?,
                 version_after: row.try_get("version_after")?,
             })
         })

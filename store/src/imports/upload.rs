@@ -169,7 +169,8 @@ async fn copy_rows(conn: &mut PgConnection, data: &CopyData) -> Result<u64, sqlx
 fn staging_columns() -> String {
     format!(
         "account_id, import_id, line, {}, error_cells, reference_key, email_key, match_by,
-         preview_contact, preview_version, new_id, new_kind, sort_name, company_key, search_text",
+         preview_contact, preview_version, new_id, new_kind, sort_name, company_key, search_text,
+         unchanged_when_equal",
         field_columns("")
     )
 }
@@ -228,6 +229,7 @@ fn push_staged(
             copy.null().null().null().null().null();
         }
     }
+    copy.plain(staged.unchanged_when_equal);
 }
 
 /// Refuses a malformed chunk before touching the database.
