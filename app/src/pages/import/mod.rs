@@ -31,6 +31,7 @@ mod picker;
 mod progress;
 mod review;
 pub mod session;
+pub mod session_fixes;
 mod table;
 
 use session::Session;
