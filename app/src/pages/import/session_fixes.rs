@@ -94,7 +94,7 @@ pub struct CellChange {
 }
 
 /// "3 cells" / "1 cell".
-fn cells(count: usize) -> String {
+pub fn cells(count: usize) -> String {
     format!("{} {}", thousands(count), if count == 1 { "cell" } else { "cells" })
 }
 

@@ -252,6 +252,10 @@ fn EditableCell(
             session.check.set_cell(index, field, &value);
         }, false);
     };
+    // For "apply to all rows with this value" once the cell is fixed.
+    let fixes = expect_context::<super::fixes::ColumnFixes>();
+    let on_focus = move |_| fixes.started(context, index, field);
+    let on_change = move |_| fixes.finished(context, index, field);
     let label = format!("Row {line}, {header}");
     let invalid = move || if issues().0.is_empty() { "false" } else { "true" };
     // A text input drops line breaks from its value, so a multi-line cell
@@ -265,6 +269,8 @@ fn EditableCell(
                 aria-invalid=invalid
                 aria-describedby=message_id.clone()
                 on:input=on_input
+                on:focus=on_focus
+                on:change=on_change
                 prop:value=text
             ></textarea>
         }
@@ -278,6 +284,8 @@ fn EditableCell(
                 aria-invalid=invalid
                 aria-describedby=message_id.clone()
                 on:input=on_input
+                on:focus=on_focus
+                on:change=on_change
             />
         }
         .into_any()
