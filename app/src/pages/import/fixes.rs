@@ -73,12 +73,7 @@ pub fn FindReplacePanel() -> impl IntoView {
     let open = RwSignal::new(false);
     let columns = Memo::new(move |_| {
         context.generation.track();
-        context.session.with_value(|session| {
-            session
-                .as_ref()
-                .map(|session| session.displayed_fields().into_iter().map(|field| (field, session.header(field))).collect::<Vec<_>>())
-                .unwrap_or_default()
-        })
+        context.session.with_value(|session| session.as_ref().map(Session::displayed_columns).unwrap_or_default())
     });
     let chosen_field = RwSignal::new(None::<Field>);
     let field = move || chosen_field.get().or_else(|| columns.with(|columns| columns.first().map(|(field, _)| *field)));

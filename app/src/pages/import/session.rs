@@ -75,6 +75,11 @@ impl Session {
         self.check.columns().present.iter().collect()
     }
 
+    /// The displayed fields, each with the header the file uses for it.
+    pub fn displayed_columns(&self) -> Vec<(Field, String)> {
+        self.displayed_fields().into_iter().map(|field| (field, self.header(field))).collect()
+    }
+
     /// The header the file uses for `field`.
     pub fn header(&self, field: Field) -> String {
         self.check.columns().header(field).to_string()

@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 use rules::Field;
 
+use super::session::Session;
 use super::{thousands, ImportContext};
 
 /// Every row is this tall, so the row at a scroll offset is a division away.
@@ -53,12 +54,7 @@ pub fn RowsTable() -> impl IntoView {
     });
     let fields = Memo::new(move |_| {
         context.generation.track();
-        context.session.with_value(|session| {
-            session
-                .as_ref()
-                .map(|session| session.displayed_fields().into_iter().map(|field| (field, session.header(field))).collect::<Vec<_>>())
-                .unwrap_or_default()
-        })
+        context.session.with_value(|session| session.as_ref().map(Session::displayed_columns).unwrap_or_default())
     });
     let scroll_top = RwSignal::new(0.0_f64);
     let viewport = RwSignal::new(640.0_f64);
@@ -110,6 +106,9 @@ pub fn RowsTable() -> impl IntoView {
                             <div class="grid-window" style=move || format!("transform: translateY({}px)", window.with(|(first, _)| *first) as f64 * ROW_HEIGHT)>
                                 <For
                                     each=move || {
+                                        // A new generation recreates the rows even when the
+                                        // same ones are listed (a fix rewrote their cells).
+                                        context.generation.track();
                                         let (first, rows) = window.get();
                                         rows.into_iter().enumerate().map(move |(offset, index)| (first + offset, index)).collect::<Vec<_>>()
                                     }

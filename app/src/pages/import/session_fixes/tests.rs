@@ -181,3 +181,26 @@ fn a_cell_read_as_a_spreadsheet_error_comes_back_as_one_on_undo() {
     session.undo_fix().unwrap();
     assert_eq!(session.check, before);
 }
+
+/// Prints how long a find and replace over every email of 100,000 rows, and
+/// its undo, take (`cargo test -p app --lib --release timing -- --ignored
+/// --nocapture`); speed is shown, not asserted.
+#[test]
+#[ignore]
+fn timing_of_a_fix_and_its_undo_over_100k_rows() {
+    use std::time::Instant;
+    let emails: Vec<String> = (0..100_000).map(|i| format!("person{i}@gmial.com")).collect();
+    let rows: Vec<Vec<&str>> = emails.iter().map(|email| vec!["Ana", "Silva", email.as_str(), "Perth", "Tenant"]).collect();
+    let mut session = session(HEADERS, rows, vec![]);
+    let domain = fix(Field::Email, "@gmial.com", "@gmail.com", false);
+    let started = Instant::now();
+    let planned = session.plan_find_replace(&domain).map(|batch| batch.len());
+    let preview = started.elapsed();
+    let started = Instant::now();
+    assert_eq!(session.find_replace(&domain), planned);
+    let applied = started.elapsed();
+    let started = Instant::now();
+    assert_eq!(session.undo_fix().map(|undone| undone.restored), planned.ok());
+    let undone = started.elapsed();
+    println!("100,000 emails: preview {preview:?}, apply and re-check {applied:?}, undo {undone:?}");
+}
