@@ -5,6 +5,7 @@ use rules::check::{
     judge, lookup_keys, plan_row, stage, ExistingContacts, ImportCheck, ImportCounts, LookupKeys,
     MatchKey, RowContext, RowVerdict,
 };
+use rules::column_fix::CellEdit;
 use rules::headers::{ImportColumns, ImportRow};
 use rules::merge::{Action, FieldChange, MergeMode};
 use rules::{ContactFields, ContactKind, ExistingContact, Field, FieldSet, Problem};
@@ -536,6 +537,22 @@ fn editing_an_error_cell_clears_the_error() {
 }
 
 #[test]
+fn cells_set_together_and_restored_come_back_with_their_spreadsheet_errors() {
+    let mut bad = row(2, &with(ANA, &[(Field::City, "#N/A")]));
+    bad.error_cells.insert(Field::City);
+    let good = row(3, &with(ANA, &[(Field::Email, "ana2@example.com"), (Field::City, "Perht")]));
+    let mut check = check_with(vec![bad, good], vec![], KEEP);
+    let before = check.clone();
+    let cell = |row: usize, value: &str| CellEdit { row, field: Field::City, value: value.to_string() };
+    assert_eq!(check.set_cells(&[cell(0, "Perth"), cell(1, "Perth")]), vec![0]);
+    assert_eq!(problems(&check), vec![]);
+    assert_eq!(check.row(1).unwrap().values.get(Field::City), "Perth");
+    // Position 0 of the old values held a spreadsheet error.
+    check.restore_cells(&[cell(0, "#N/A"), cell(1, "Perht")], &[0]);
+    assert_eq!(check, before);
+}
+
+#[test]
 fn contacts_fetched_later_re_check_the_rows_they_concern() {
     let rows = vec![
         row(2, &[(Field::Reference, "C-777"), (Field::City, "Perth")]),
@@ -664,6 +681,8 @@ fn kept_rows_are_the_edited_rows_still_in_the_import() {
 #[derive(Clone, Debug)]
 enum Edit {
     Set(usize, Field, &'static str),
+    /// Several cells at once (a whole-column fix, or its undo).
+    SetMany(Vec<(usize, Field, &'static str)>),
     Remove(usize),
     Restore(usize),
     Mode(MergeMode),
@@ -806,6 +825,13 @@ fn any_edit() -> impl Strategy<Value = Edit> {
             let options = pool(field);
             Edit::Set(row, field, options[value % options.len()])
         }),
+        2 => proptest::collection::vec((0..10usize, 0..7usize, 0..7usize), 1..8).prop_map(|cells| {
+            Edit::SetMany(cells.into_iter().map(|(row, field, value)| {
+                let field = EDITED[field];
+                let options = pool(field);
+                (row, field, options[value % options.len()])
+            }).collect())
+        }),
         2 => (0..10usize).prop_map(Edit::Remove),
         1 => (0..10usize).prop_map(Edit::Restore),
         1 => prop_oneof![Just(KEEP), Just(OVERWRITE)].prop_map(Edit::Mode),
@@ -854,6 +880,9 @@ proptest! {
             let before = verdicts(&check);
             let changed = match edit.clone() {
                 Edit::Set(row, field, value) => check.set_cell(row, field, value),
+                Edit::SetMany(cells) => check.set_cells(
+                    &cells.iter().map(|&(row, field, value)| CellEdit { row, field, value: value.to_string() }).collect::<Vec<_>>(),
+                ),
                 Edit::Remove(row) => check.remove_row(row),
                 Edit::Restore(row) => check.restore_row(row),
                 Edit::Mode(mode) => check.set_mode(mode),

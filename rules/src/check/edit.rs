@@ -8,6 +8,7 @@
 
 use super::existing::match_key;
 use super::{ImportCheck, Links};
+use crate::column_fix::CellEdit;
 use crate::contact::{ContactFields, ExistingContact};
 use crate::field::Field;
 use crate::merge::MergeMode;
@@ -28,6 +29,47 @@ impl ImportCheck {
             if let Some(row) = check.rows.get_mut(index) {
                 row.values[field] = clean(text).to_string();
                 row.error_cells = row.error_cells.without(field);
+            }
+        })
+    }
+
+    /// Sets every cell `edits` names, as [`ImportCheck::set_cell`] does one
+    /// (a whole-column fix), re-checking each affected row once: the work is
+    /// linear in the edits and the rows they affect. Edits of removed rows or
+    /// bad indexes are skipped. Returns the rows whose verdict changed.
+    pub fn set_cells(&mut self, edits: &[CellEdit]) -> Vec<usize> {
+        self.write_cells(edits, &[])
+    }
+
+    /// Puts back cells a [`ImportCheck::set_cells`] changed: `old` their
+    /// values before, and `spreadsheet_errors` the positions in `old`
+    /// (ascending) of those that held a spreadsheet error (which setting them cleared), so
+    /// the rows are again as they were read. Returns the rows whose verdict
+    /// changed.
+    pub fn restore_cells(&mut self, old: &[CellEdit], spreadsheet_errors: &[usize]) -> Vec<usize> {
+        self.write_cells(old, spreadsheet_errors)
+    }
+
+    fn write_cells(&mut self, edits: &[CellEdit], spreadsheet_errors: &[usize]) -> Vec<usize> {
+        let mut targets: Vec<usize> = edits
+            .iter()
+            .map(|edit| edit.row)
+            .filter(|&index| index < self.rows.len() && !self.is_removed(index))
+            .collect();
+        targets.sort_unstable();
+        targets.dedup();
+        self.update(&targets, |check| {
+            for (position, edit) in edits.iter().enumerate() {
+                if check.is_removed(edit.row) {
+                    continue;
+                }
+                let Some(row) = check.rows.get_mut(edit.row) else { continue };
+                row.values[edit.field] = clean(&edit.value).to_string();
+                row.error_cells = if spreadsheet_errors.binary_search(&position).is_ok() {
+                    row.error_cells.with(edit.field)
+                } else {
+                    row.error_cells.without(edit.field)
+                };
             }
         })
     }
@@ -98,12 +140,15 @@ impl ImportCheck {
         })
     }
 
-    /// Unlinks `targets` from their groups, applies `change`, links them
-    /// again, and re-checks every row that may be affected.
+    /// Unlinks `targets` (sorted) from their groups, applies `change`, links
+    /// them again, and re-checks every row that may be affected.
     fn update(&mut self, targets: &[usize], change: impl FnOnce(&mut ImportCheck)) -> Vec<usize> {
         let mut affected: Vec<usize> = targets.to_vec();
         let old: Vec<Links> = targets.iter().map(|&index| self.links(index)).collect();
-        for (&index, links) in targets.iter().zip(&old) {
+        // Last row first: a row leaving a group from its end affects no
+        // other row (only one of the first two does, see `Groups::remove`),
+        // so a fix moving a whole large group out stays linear.
+        for (&index, links) in targets.iter().zip(&old).rev() {
             if let Some(key) = &links.reference {
                 self.by_reference.remove(key, index, &mut affected);
             }

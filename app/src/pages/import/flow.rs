@@ -82,7 +82,7 @@ pub async fn load(context: ImportContext, file: web_sys::File, sheet: Option<Str
         Err(error) => return fail(context, format!("We couldn't check the file against your contacts: {error}")),
     };
     let check = check_in_slices(context, mapping.import_columns(), rows, contacts, context.mode.get_untracked()).await;
-    context.session.set_value(Some(Session { file: file_read, sheet_rows, mapping, check, left_out }));
+    context.session.set_value(Some(Session { file: file_read, sheet_rows, mapping, check, left_out, fixes: Default::default() }));
     refresh_all(context);
     context.stage.set(Stage::Review);
 }
@@ -229,6 +229,8 @@ pub async fn remap(context: ImportContext, column: usize, field: Option<Field>) 
         if let Some(session) = session {
             session.check = check;
             session.left_out = left_out;
+            // The rows are rebuilt from the file: no fix is left to undo.
+            session.fixes.clear();
         }
     });
     refresh_all(context);

@@ -9,7 +9,8 @@
 //! - [`session`]: the file, mapping and live check (plain logic, tested).
 //! - `flow` + `browser` (wasm only): reading, checking, confirming, downloads;
 //!   `left_out` (wasm only): counting the data the mapping leaves out.
-//! - [`picker`], [`review`], [`table`], [`progress`]: the screen's parts.
+//! - [`session_fixes`]: whole-column fixes and their undo (plain logic, tested).
+//! - [`picker`], [`review`], [`table`], [`progress`], [`fixes`]: the screen's parts.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -24,6 +25,7 @@ pub use crate::format::thousands;
 mod browser;
 #[cfg(feature = "hydrate")]
 mod flow;
+mod fixes;
 mod header_row;
 #[cfg(feature = "hydrate")]
 mod left_out;
@@ -31,6 +33,7 @@ mod picker;
 mod progress;
 mod review;
 pub mod session;
+pub mod session_fixes;
 mod table;
 
 use session::Session;
@@ -71,8 +74,8 @@ pub struct ImportContext {
     pub session: StoredValue<Option<Session>>,
     /// Bumped whenever any row's cells or verdict may have changed.
     pub revision: RwSignal<u64>,
-    /// Bumped when the rows are rebuilt (new file, sheet or mapping): row
-    /// components are recreated.
+    /// Bumped when the rows are rebuilt (new file, sheet or mapping) or a
+    /// whole-column fix rewrites cells: row components are recreated.
     pub generation: RwSignal<u64>,
     /// Bumped when the list of rows to show must be recomputed.
     pub listing: RwSignal<u64>,

@@ -6,6 +6,7 @@ use rules::headers::ColumnState;
 use rules::merge::MergeMode;
 use rules::Field;
 
+use super::fixes::{ColumnFixes, FindReplacePanel, FixesBar};
 use super::header_row::HeaderRowPicker;
 use super::table::RowsTable;
 use super::{thousands, ImportContext};
@@ -13,12 +14,14 @@ use super::{thousands, ImportContext};
 /// Everything between reading the file and confirming.
 #[component]
 pub fn Review() -> impl IntoView {
+    ColumnFixes::provide();
     view! {
         <FileDetails/>
         <RejectionBanner/>
         <MappingStep/>
         <ModeChoice/>
         <Summary/>
+        <FindReplacePanel/>
         <RowsTable/>
         <ConfirmBar/>
     }
@@ -381,6 +384,7 @@ fn ConfirmBar() -> impl IntoView {
     view! {
         <div class="confirm-bar">
             {move || left_out().map(|notice| view! { <p class="left-out-notice" role="note">{notice}</p> })}
+            <FixesBar/>
             <p id="confirm-status" aria-live="polite">{status}</p>
             <button
                 type="button"

@@ -9,6 +9,8 @@ use rules::{ExistingContact, Field, Issue, SheetRow};
 use store::model::{NewImport, PreviewMatch, UploadedRow};
 use worker::protocol::{FileRead, ReportRequest, ReportRow};
 
+use super::session_fixes::FixHistory;
+
 /// One import in progress in the browser.
 #[derive(Clone, Debug)]
 pub struct Session {
@@ -23,6 +25,8 @@ pub struct Session {
     /// The file's data that the mapping leaves out (counted over
     /// `sheet_rows`, again after each remap).
     pub left_out: LeftOut,
+    /// The whole-column fixes made so far, to undo (see `session_fixes`).
+    pub fixes: FixHistory,
 }
 
 /// What a row says about itself, for the table.
@@ -69,6 +73,11 @@ impl Session {
     /// The fields the table shows as columns: the file's, in template order.
     pub fn displayed_fields(&self) -> Vec<Field> {
         self.check.columns().present.iter().collect()
+    }
+
+    /// The displayed fields, each with the header the file uses for it.
+    pub fn displayed_columns(&self) -> Vec<(Field, String)> {
+        self.displayed_fields().into_iter().map(|field| (field, self.header(field))).collect()
     }
 
     /// The header the file uses for `field`.
@@ -249,7 +258,7 @@ pub fn upload_chunks(rows: &[UploadedRow], max_rows: usize, max_bytes: usize) ->
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use rules::{Cell, ContactFields, FileFormat};
     use uuid::Uuid;
@@ -258,7 +267,7 @@ mod tests {
         Cell::Text(value.to_string())
     }
 
-    fn session(headers: &[&str], rows: Vec<Vec<&str>>, existing: Vec<ExistingContact>) -> Session {
+    pub(in crate::pages::import) fn session(headers: &[&str], rows: Vec<Vec<&str>>, existing: Vec<ExistingContact>) -> Session {
         let headers: Vec<String> = headers.iter().map(|header| header.to_string()).collect();
         let sheet_rows: Vec<SheetRow> = rows
             .into_iter()
@@ -287,7 +296,7 @@ mod tests {
             header_candidates: Vec::new(),
             row_count: sheet_rows.len() as u32,
         };
-        Session { file, sheet_rows, mapping, check, left_out }
+        Session { file, sheet_rows, mapping, check, left_out, fixes: FixHistory::default() }
     }
 
     fn ana() -> ExistingContact {

@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 use rules::Field;
 
+use super::session::Session;
 use super::{thousands, ImportContext};
 
 /// Every row is this tall, so the row at a scroll offset is a division away.
@@ -53,12 +54,7 @@ pub fn RowsTable() -> impl IntoView {
     });
     let fields = Memo::new(move |_| {
         context.generation.track();
-        context.session.with_value(|session| {
-            session
-                .as_ref()
-                .map(|session| session.displayed_fields().into_iter().map(|field| (field, session.header(field))).collect::<Vec<_>>())
-                .unwrap_or_default()
-        })
+        context.session.with_value(|session| session.as_ref().map(Session::displayed_columns).unwrap_or_default())
     });
     let scroll_top = RwSignal::new(0.0_f64);
     let viewport = RwSignal::new(640.0_f64);
@@ -110,6 +106,9 @@ pub fn RowsTable() -> impl IntoView {
                             <div class="grid-window" style=move || format!("transform: translateY({}px)", window.with(|(first, _)| *first) as f64 * ROW_HEIGHT)>
                                 <For
                                     each=move || {
+                                        // A new generation recreates the rows even when the
+                                        // same ones are listed (a fix rewrote their cells).
+                                        context.generation.track();
                                         let (first, rows) = window.get();
                                         rows.into_iter().enumerate().map(move |(offset, index)| (first + offset, index)).collect::<Vec<_>>()
                                     }
@@ -252,6 +251,10 @@ fn EditableCell(
             session.check.set_cell(index, field, &value);
         }, false);
     };
+    // For "apply to all rows with this value" once the cell is fixed.
+    let fixes = expect_context::<super::fixes::ColumnFixes>();
+    let on_focus = move |_| fixes.started(context, index, field);
+    let on_change = move |_| fixes.finished(context, index, field);
     let label = format!("Row {line}, {header}");
     let invalid = move || if issues().0.is_empty() { "false" } else { "true" };
     // A text input drops line breaks from its value, so a multi-line cell
@@ -265,6 +268,8 @@ fn EditableCell(
                 aria-invalid=invalid
                 aria-describedby=message_id.clone()
                 on:input=on_input
+                on:focus=on_focus
+                on:change=on_change
                 prop:value=text
             ></textarea>
         }
@@ -278,6 +283,8 @@ fn EditableCell(
                 aria-invalid=invalid
                 aria-describedby=message_id.clone()
                 on:input=on_input
+                on:focus=on_focus
+                on:change=on_change
             />
         }
         .into_any()
