@@ -62,8 +62,10 @@ test('find and replace fixes every matching cell at once, undo puts them back in
   await expect(cell(page, 2, 'Category')).toHaveValue('Tenant');
   await expect(cell(page, 4, 'Category')).toHaveValue('Tenant');
   await expect(page.locator('.fix-latest')).toContainText('Replaced “tennant” with “Tenant” in 3 Category cells.');
-  // Nothing left to find.
-  await expect(panel.locator('.fix-preview')).toHaveText('No Category cell is “tennant”. Nothing was changed. Check the spelling, or choose another column.');
+  // The form still describes the fix just made: it says what that did, not
+  // that nothing matches any more.
+  await expect(panel.locator('.fix-preview')).toHaveText('Replaced in 3 cells. You can undo it until you confirm.');
+  await expect(panel.locator('.fix-preview')).not.toHaveClass(/bad/);
 
   await describeFix(page, 'Email', '@gmial.com', '@gmail.com', false);
   await expect(panel.locator('.fix-preview')).toHaveText('3 cells will change.');

@@ -100,11 +100,16 @@ pub fn FindReplacePanel() -> impl IntoView {
     });
     // Before anything is typed, the rule's "nothing to find" is a hint.
     let waiting_for_text = move || find.with(String::is_empty) && !whole_cell.get();
+    // The fix just made and how many cells it changed: while the form still
+    // describes it, "no cell contains …" is its result, not a refusal.
+    let just_applied = RwSignal::new(None::<(FindReplace, usize)>);
+    let applied_count = move || just_applied.with(|applied| applied.as_ref().filter(|(applied, _)| Some(applied) == fix().as_ref()).map(|(_, count)| *count));
     let on_replace = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         let Some(fix) = fix() else { return };
-        if let Some(Ok(_)) = apply(context, |session| session.find_replace(&fix)) {
+        if let Some(Ok(count)) = apply(context, |session| session.find_replace(&fix)) {
             fixes.undone.set(None);
+            just_applied.set(Some((fix, count)));
         }
     };
 
@@ -144,11 +149,12 @@ pub fn FindReplacePanel() -> impl IntoView {
                             "Match case"
                         </label>
                     </div>
-                    <p class="fix-preview" class:bad=move || matches!(preview.get(), Some(Err(_))) && !waiting_for_text() role="status">
-                        {move || match preview.get() {
-                            Some(Ok(count)) => format!("{} will change.", cells(count)),
-                            Some(Err(sentence)) => sentence,
-                            None => String::new(),
+                    <p class="fix-preview" class:bad=move || matches!(preview.get(), Some(Err(_))) && !waiting_for_text() && applied_count().is_none() role="status">
+                        {move || match (preview.get(), applied_count()) {
+                            (Some(Ok(count)), _) => format!("{} will change.", cells(count)),
+                            (Some(Err(_)), Some(count)) => format!("Replaced in {}. You can undo it until you confirm.", cells(count)),
+                            (Some(Err(sentence)), None) => sentence,
+                            (None, _) => String::new(),
                         }}
                     </p>
                     <button type="submit" class="primary" disabled=move || !matches!(preview.get(), Some(Ok(_)))>
