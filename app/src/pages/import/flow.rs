@@ -82,7 +82,9 @@ pub async fn load(context: ImportContext, file: web_sys::File, sheet: Option<Str
         Err(error) => return fail(context, format!("We couldn't check the file against your contacts: {error}")),
     };
     let check = check_in_slices(context, mapping.import_columns(), rows, contacts, context.mode.get_untracked()).await;
-    context.session.set_value(Some(Session { file: file_read, sheet_rows, mapping, check, left_out }));
+    let mut session = Session { file: file_read, sheet_rows, mapping, check, left_out, values: Default::default() };
+    session.find_value_choices(Default::default());
+    context.session.set_value(Some(session));
     refresh_all(context);
     context.stage.set(Stage::Review);
 }
@@ -229,6 +231,8 @@ pub async fn remap(context: ImportContext, column: usize, field: Option<Field>) 
         if let Some(session) = session {
             session.check = check;
             session.left_out = left_out;
+            let earlier = std::mem::take(&mut session.values);
+            session.find_value_choices(earlier);
         }
     });
     refresh_all(context);

@@ -9,7 +9,8 @@
 //! - [`session`]: the file, mapping and live check (plain logic, tested).
 //! - `flow` + `browser` (wasm only): reading, checking, confirming, downloads;
 //!   `left_out` (wasm only): counting the data the mapping leaves out.
-//! - [`picker`], [`review`], [`table`], [`progress`]: the screen's parts.
+//! - [`picker`], [`review`], [`table`], [`progress`], [`values`]: the
+//!   screen's parts.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -32,6 +33,7 @@ mod progress;
 mod review;
 pub mod session;
 mod table;
+mod values;
 
 use session::Session;
 

@@ -17,6 +17,7 @@ pub fn Review() -> impl IntoView {
         <FileDetails/>
         <RejectionBanner/>
         <MappingStep/>
+        <super::values::ValueChoicesPanel/>
         <ModeChoice/>
         <Summary/>
         <RowsTable/>

@@ -9,6 +9,9 @@ use rules::{ExistingContact, Field, Issue, SheetRow};
 use store::model::{NewImport, PreviewMatch, UploadedRow};
 use worker::protocol::{FileRead, ReportRequest, ReportRow};
 
+mod value_choices;
+pub use value_choices::{choice_label, ChoiceOrigin, ValueChoices, ValueColumnView, ValueView};
+
 /// One import in progress in the browser.
 #[derive(Clone, Debug)]
 pub struct Session {
@@ -23,6 +26,8 @@ pub struct Session {
     /// The file's data that the mapping leaves out (counted over
     /// `sheet_rows`, again after each remap).
     pub left_out: LeftOut,
+    /// Unknown Contact Type, Category and Country values and their choices.
+    pub values: ValueChoices,
 }
 
 /// What a row says about itself, for the table.
@@ -258,7 +263,7 @@ mod tests {
         Cell::Text(value.to_string())
     }
 
-    fn session(headers: &[&str], rows: Vec<Vec<&str>>, existing: Vec<ExistingContact>) -> Session {
+    pub(super) fn session(headers: &[&str], rows: Vec<Vec<&str>>, existing: Vec<ExistingContact>) -> Session {
         let headers: Vec<String> = headers.iter().map(|header| header.to_string()).collect();
         let sheet_rows: Vec<SheetRow> = rows
             .into_iter()
@@ -287,7 +292,7 @@ mod tests {
             header_candidates: Vec::new(),
             row_count: sheet_rows.len() as u32,
         };
-        Session { file, sheet_rows, mapping, check, left_out }
+        Session { file, sheet_rows, mapping, check, left_out, values: ValueChoices::default() }
     }
 
     fn ana() -> ExistingContact {
