@@ -113,3 +113,47 @@ test('a value left unmapped stays an issue with its sentence, Confirm stays disa
   await confirmImport(page);
   expect(storedChoices(email)).toEqual({ Ana: { category: 'Tenant', country: 'AU' } });
 });
+
+test('the next file with the same headers gets the mapping remembered from the last import, shown as such and changeable', async ({ page }) => {
+  const { email } = await signUpNewAccount(page);
+  const headers = 'First Name,Last Name,Email,Role';
+  // "Role" names no field: the user imports it as Category, and says what
+  // "Hausmeister" means.
+  await openImport(page);
+  await choose(page, file('first.csv', [headers, 'Ana,Silva,ana.silva@example.com,Hausmeister'].join('\n')));
+  await expect(page.locator('.remembered-notice')).toHaveCount(0);
+  await page.getByText('Match columns to contact fields').click();
+  await page.getByLabel('Role', { exact: true }).selectOption('category');
+  await choice(page, 'Role', 'Hausmeister').locator('select').selectOption({ label: 'Supplier' });
+  await expect(page.locator('.count.bad')).toContainText('0 with issues');
+  await confirmImport(page);
+
+  // Another file with the same headers (written another way).
+  await openImport(page);
+  await choose(page, file('second.csv', [
+    'first name,LAST NAME,E-mail,role',
+    'Ben,Okafor,ben.okafor@example.com,Hausmeister',
+    'Cleo,Park,cleo.park@example.com,Mieter',
+  ].join('\n')));
+  await expect(page.locator('.remembered-notice')).toContainText('Mapping remembered from your last import');
+  await page.getByText('Match columns to contact fields').click();
+  await expect(page.getByLabel('role', { exact: true })).toHaveValue('category');
+  const hausmeister = choice(page, 'role', 'Hausmeister');
+  await expect(hausmeister.locator('select')).toHaveValue('=Supplier');
+  await expect(hausmeister.getByText('Remembered from your last import')).toBeVisible();
+  // Changeable: Ben is an agent this time.
+  await hausmeister.locator('select').selectOption({ label: 'Agent' });
+  await expect(page.locator('.count.bad')).toContainText('0 with issues');
+  await confirmImport(page);
+  expect(storedChoices(email)).toEqual({
+    Ana: { category: 'Supplier', country: '' },
+    Ben: { category: 'Agent', country: '' },
+    Cleo: { category: 'Tenant', country: '' },
+  });
+
+  // A file with other headers gets the automatic mapping.
+  await openImport(page);
+  await choose(page, file('third.csv', ['First Name,Last Name,Email', 'Dev,Rao,dev.rao@example.com'].join('\n')));
+  await expect(page.locator('.count.ok')).toContainText('1 valid');
+  await expect(page.locator('.remembered-notice')).toHaveCount(0);
+});

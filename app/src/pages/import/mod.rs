@@ -9,8 +9,8 @@
 //! - [`session`]: the file, mapping and live check (plain logic, tested).
 //! - `flow` + `browser` (wasm only): reading, checking, confirming, downloads;
 //!   `left_out` (wasm only): counting the data the mapping leaves out.
-//! - [`picker`], [`review`], [`table`], [`progress`], [`values`]: the
-//!   screen's parts.
+//! - [`picker`], [`review`], [`table`], [`progress`], [`values`],
+//!   [`remembered`]: the screen's parts.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -30,6 +30,7 @@ mod header_row;
 mod left_out;
 mod picker;
 mod progress;
+mod remembered;
 mod review;
 pub mod session;
 mod table;

@@ -16,6 +16,7 @@ pub fn Review() -> impl IntoView {
     view! {
         <FileDetails/>
         <RejectionBanner/>
+        <super::remembered::RememberedNotice/>
         <MappingStep/>
         <super::values::ValueChoicesPanel/>
         <ModeChoice/>

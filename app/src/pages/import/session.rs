@@ -28,6 +28,8 @@ pub struct Session {
     pub left_out: LeftOut,
     /// Unknown Contact Type, Category and Country values and their choices.
     pub values: ValueChoices,
+    /// Whether the mapping was remembered from the account's last import.
+    pub remembered: bool,
 }
 
 /// What a row says about itself, for the table.
@@ -292,7 +294,7 @@ mod tests {
             header_candidates: Vec::new(),
             row_count: sheet_rows.len() as u32,
         };
-        Session { file, sheet_rows, mapping, check, left_out, values: ValueChoices::default() }
+        Session { file, sheet_rows, mapping, check, left_out, values: ValueChoices::default(), remembered: false }
     }
 
     fn ana() -> ExistingContact {

@@ -19,6 +19,7 @@ use rules::choices::{
 };
 use rules::column_fix::EditBatch;
 use rules::country::COUNTRIES;
+use store::model::RememberedMapping;
 
 use super::Session;
 
@@ -233,6 +234,16 @@ impl Session {
                 (!row.error_cells.contains(field)).then(|| (index, row.values.get(field).to_string()))
             })
             .collect()
+    }
+
+    /// What the account remembers of this import's mapping once it is
+    /// confirmed: the file's headers, the columns chosen by hand and the
+    /// value choices in force. `None` when there is nothing of either.
+    pub fn mapping_to_remember(&self) -> Option<(Vec<String>, RememberedMapping)> {
+        let columns = self.mapping.overrides();
+        let values = self.values.mapping.clone();
+        (!columns.is_empty() || !values.is_empty())
+            .then(|| (self.file.headers.clone(), RememberedMapping { columns, values }))
     }
 
     /// The unknown values, per column that has any, with their choices.

@@ -203,3 +203,21 @@ fn a_spreadsheet_error_in_a_choice_column_is_not_a_value_to_map() {
     assert_eq!(category(&session, 0), "#N/A");
     assert!(!session.check.verdict(0).unwrap().is_valid(), "the error is still an issue");
 }
+
+#[test]
+fn what_is_remembered_is_the_columns_chosen_by_hand_and_the_value_choices_in_force() {
+    let mut plain = session(&["First Name", "Last Name"], vec![vec!["Ana", "Silva"]], vec![]);
+    plain.find_value_choices(ValueChoices::default());
+    assert_eq!(plain.mapping_to_remember(), None, "nothing chosen, nothing to remember");
+
+    let mut session = session(&["First Name", "Last Name", "Role"], vec![vec!["Ana", "Silva", "Hausmeister"]], vec![]);
+    session.mapping.set(2, Some(Field::Category));
+    let rows = super::super::rows_for(&session.mapping, &session.sheet_rows);
+    session.check = super::super::check(session.mapping.import_columns(), rows, vec![], session.check.mode());
+    session.find_value_choices(ValueChoices::default());
+    session.choose_value(ChoiceField::Category, "Hausmeister", Some("Supplier")).expect("a choice");
+    let (headers, remembered) = session.mapping_to_remember().expect("something to remember");
+    assert_eq!(headers, vec!["First Name", "Last Name", "Role"]);
+    assert_eq!(remembered.columns, vec![rules::headers::MappingOverride { column: 2, field: Some(Field::Category) }]);
+    assert_eq!(remembered.values.get(ChoiceField::Category, "hausmeister").map(|choice| choice.value()), Some("Supplier"));
+}
