@@ -57,6 +57,7 @@ test('unknown values are listed once with their guesses, a choice changes every 
   await expect(hausmeister.locator('select')).toHaveValue('keep');
   await expect(page.locator('.count.bad')).toContainText('1 with issues');
   await expect(page.locator('.grid-row.has-issues .cell-issue').filter({ hasText: '“Hausmeister” is not a category.' })).toBeVisible();
+  await panel.screenshot({ path: test.info().outputPath('values-panel-desktop.png') });
   // The guessed rows already show what they will be saved as.
   await expect(page.getByLabel('Row 2, Category', { exact: true })).toHaveValue('Tenant');
 
@@ -81,6 +82,21 @@ test('unknown values are listed once with their guesses, a choice changes every 
     Cleo: { category: 'Tenant', country: 'DE' },
     Dev: { category: 'Supplier', country: 'GB' },
   });
+});
+
+test('the values panel is legible on a 360 px phone', async ({ page }) => {
+  await page.setViewportSize({ width: 360, height: 740 });
+  await signUpNewAccount(page);
+  await openImport(page);
+  await choose(page, file('values.csv', MIXED));
+  const panel = page.locator('.value-choices');
+  await expect(panel.getByRole('heading', { name: 'Values to match' })).toBeVisible();
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+  const select = choice(page, 'Country', 'Deutschland').locator('select');
+  await select.scrollIntoViewIfNeeded();
+  await expect(select).toBeInViewport({ ratio: 1 });
+  await panel.screenshot({ path: test.info().outputPath('values-panel-360.png') });
 });
 
 test('a value left unmapped stays an issue with its sentence, Confirm stays disabled, and nothing is saved until the row is dealt with', async ({ page }) => {
@@ -123,7 +139,7 @@ test('the next file with the same headers gets the mapping remembered from the l
   await choose(page, file('first.csv', [headers, 'Ana,Silva,ana.silva@example.com,Hausmeister'].join('\n')));
   await expect(page.locator('.remembered-notice')).toHaveCount(0);
   await page.getByText('Match columns to contact fields').click();
-  await page.getByLabel('Role', { exact: true }).selectOption('category');
+  await page.locator('#map-column-3').selectOption('category');
   await choice(page, 'Role', 'Hausmeister').locator('select').selectOption({ label: 'Supplier' });
   await expect(page.locator('.count.bad')).toContainText('0 with issues');
   await confirmImport(page);
@@ -137,7 +153,7 @@ test('the next file with the same headers gets the mapping remembered from the l
   ].join('\n')));
   await expect(page.locator('.remembered-notice')).toContainText('Mapping remembered from your last import');
   await page.getByText('Match columns to contact fields').click();
-  await expect(page.getByLabel('role', { exact: true })).toHaveValue('category');
+  await expect(page.locator('#map-column-3')).toHaveValue('category');
   const hausmeister = choice(page, 'role', 'Hausmeister');
   await expect(hausmeister.locator('select')).toHaveValue('=Supplier');
   await expect(hausmeister.getByText('Remembered from your last import')).toBeVisible();

@@ -110,6 +110,8 @@ pub fn RowsTable() -> impl IntoView {
                             <div class="grid-window" style=move || format!("transform: translateY({}px)", window.with(|(first, _)| *first) as f64 * ROW_HEIGHT)>
                                 <For
                                     each=move || {
+                                        // A new generation re-keys every row, so each is built again.
+                                        context.generation.track();
                                         let (first, rows) = window.get();
                                         rows.into_iter().enumerate().map(move |(offset, index)| (first + offset, index)).collect::<Vec<_>>()
                                     }
