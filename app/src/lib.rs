@@ -18,6 +18,7 @@ pub mod format;
 pub mod import_api;
 mod layout;
 pub mod pages;
+pub mod remembered_api;
 #[cfg(feature = "ssr")]
 pub mod server_context;
 pub mod toast;

@@ -78,7 +78,7 @@ test('bad rows show red crosses with their messages, and fixing the cells in pla
   await choose(page, file('bad.csv', [
     'First Name,Last Name,E-mail,Phone,Country,Category',
     'Ana,Silva,ana@example.com,0412 345 678,AU,Tenant',
-    'Bob,,bob@,123,Narnia,Tenants',
+    'Bob,,bob@,123,Narnia,Tenancy',
   ].join('\n')));
 
   await expect(page.locator('.count.bad')).toContainText('1 with issues');
@@ -95,7 +95,7 @@ test('bad rows show red crosses with their messages, and fixing the cells in pla
   await expect(bad.locator('.cell-issue').filter({ hasText: '“bob@” is not a valid email address.' })).toBeVisible();
   await expect(bad.locator('.cell-issue').filter({ hasText: '“123” has 3 digits; a phone number has 6 to 15.' })).toBeVisible();
   await expect(bad.locator('.cell-issue').filter({ hasText: '“Narnia” is not a country we recognise.' })).toBeVisible();
-  await expect(bad.locator('.cell-issue').filter({ hasText: '“Tenants” is not a category.' })).toBeVisible();
+  await expect(bad.locator('.cell-issue').filter({ hasText: '“Tenancy” is not a category.' })).toBeVisible();
 
   // Only rows with issues.
   await page.getByLabel('Show only rows with issues').check();
@@ -204,7 +204,7 @@ test('the screen with issues is legible on a 360 px phone', async ({ page }) => 
   await page.setViewportSize({ width: 360, height: 740 });
   await signUpNewAccount(page);
   await openImport(page);
-  await choose(page, file('phone.csv', GOOD_CSV + '\nBob,,bob@,123,Narnia,Tenants'));
+  await choose(page, file('phone.csv', GOOD_CSV + '\nBob,,bob@,123,Narnia,Tenancy'));
   await expect(page.locator('.count.bad')).toContainText('1 with issues');
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   expect(overflow).toBeLessThanOrEqual(0);

@@ -49,6 +49,13 @@ pub fn header_key(text: &str) -> String {
         .collect()
 }
 
+/// What makes two files' header rows "the same headers" for a remembered
+/// mapping: each header's [`header_key`], in order (`"E-mail"` and
+/// `"Email"` are the same; a column more or fewer, or moved, is not).
+pub fn header_signature(headers: &[String]) -> String {
+    headers.iter().map(|header| header_key(header)).collect::<Vec<_>>().join("|")
+}
+
 /// The field a header names, ignoring case, spaces and punctuation and knowing
 /// common synonyms (`E-mail`, `Surname`, `Zip Code`, `Mobile Phone`, …).
 /// Also tried, in order: the header without bracketed parts

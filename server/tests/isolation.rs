@@ -79,6 +79,11 @@ fn table() -> Vec<(&'static str, Call)> {
         ("/api/list_imports", Call::Listing(|| json!({}))),
         ("/api/notifications", Call::Listing(|| json!({}))),
         ("/api/open_import", Call::Listing(|| json!({"import": new_import("b.csv")}))),
+        ("/api/remembered_mapping", Call::Listing(|| json!({"headers": ["Role"]}))),
+        (
+            "/api/remember_mapping",
+            Call::Listing(|| json!({"headers": ["Role"], "mapping": {"columns": [], "values": [{"field": "category", "from": "Owner", "to": "Landlord"}]}})),
+        ),
         (
             "/api/existing_contacts",
             Call::WithId(
@@ -115,6 +120,8 @@ async fn snapshot(pool: &PgPool) -> Vec<String> {
         "SELECT concat_ws('|', id, version, first_name, last_name, email) FROM contacts
          UNION ALL SELECT concat_ws('|', id, status, row_count, created_count) FROM imports
          UNION ALL SELECT concat_ws('|', id, read_at IS NULL) FROM notifications
+         UNION ALL SELECT concat_ws('|', account_id, encode(header_signature, 'hex'), columns, choices, updated_at)
+           FROM remembered_mappings WHERE choices::text LIKE '%Secret%'
          ORDER BY 1",
     )
     .fetch_all(pool)
@@ -123,8 +130,8 @@ async fn snapshot(pool: &PgPool) -> Vec<String> {
     rows.into_iter().map(|(row,)| row).collect()
 }
 
-/// Account A with a contact, a committed import (and its notification) and
-/// an open import; returns A's ids.
+/// Account A with a contact, a committed import (and its notification), an
+/// open import and a remembered mapping; returns A's ids.
 async fn account_a(app: &Router, pool: &PgPool, cookie: &str) -> Ids {
     let saved = call(
         app,
@@ -154,6 +161,14 @@ async fn account_a(app: &Router, pool: &PgPool, cookie: &str) -> Ids {
     let confirmed = call(app, Some(cookie), "/api/confirm_import", &json!({"import_id": committed_import})).await;
     assert!(confirmed.body.contains("Committed"), "{}", confirmed.body);
     let open_import = open("a-open.csv").await;
+    let remembered = call(
+        app,
+        Some(cookie),
+        "/api/remember_mapping",
+        &json!({"headers": ["Role"], "mapping": {"columns": [{"column": 0, "field": "category"}], "values": [{"field": "category", "from": "Secret owner", "to": "Landlord"}]}}),
+    )
+    .await;
+    assert_eq!(remembered.status, StatusCode::OK, "{}", remembered.body);
     let notification: Uuid = sqlx::query_scalar("SELECT id FROM notifications LIMIT 1").fetch_one(pool).await.expect("a notification");
     Ids { contact, committed_import, open_import, notification }
 }

@@ -23,6 +23,8 @@ pub mod listing;
 #[cfg(feature = "postgres")]
 pub mod pools;
 #[cfg(feature = "postgres")]
+pub mod remembered;
+#[cfg(feature = "postgres")]
 pub mod seed;
 #[cfg(feature = "postgres")]
 pub mod startup;

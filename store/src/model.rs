@@ -358,3 +358,13 @@ mod tests {
         assert_eq!(MatchCount::of(10_001).sentence(), "10,000+ contacts");
     }
 }
+
+/// How an account last mapped a file with given headers: the columns it
+/// chose by hand (by index in the header row) and its choices for unknown
+/// Contact Type, Category and Country values. Reading one back checks every
+/// value choice again (`ValueMapping`'s deserialiser).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RememberedMapping {
+    pub columns: Vec<rules::headers::MappingOverride>,
+    pub values: rules::choices::ValueMapping,
+}

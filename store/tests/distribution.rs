@@ -38,6 +38,7 @@ const TABLES: &[(&str, Placement)] = &[
     ("import_staging", Distributed),
     ("import_changes", Distributed),
     ("notifications", Distributed),
+    ("remembered_mappings", Distributed),
 ];
 
 fn placement(table: &str) -> Option<Placement> {

@@ -1416,3 +1416,12 @@ fn a_column_is_its_fields_alone_only_when_it_is_read_whole_and_nothing_else_give
     assert_eq!(named.field_of(1), Some(Field::Email));
     assert_eq!(named.field_of(7), None);
 }
+
+#[test]
+fn headers_written_another_way_have_one_signature_and_other_columns_another() {
+    let signature = header_signature(&headers(&["First Name", "E-mail", "Role", ""]));
+    assert_eq!(signature, "firstname|email|role|");
+    assert_eq!(header_signature(&headers(&["first name", "EMAIL", " role ", ""])), signature);
+    assert_ne!(header_signature(&headers(&["First Name", "E-mail", "Role"])), signature, "a column fewer");
+    assert_ne!(header_signature(&headers(&["E-mail", "First Name", "Role", ""])), signature, "columns moved");
+}

@@ -18,10 +18,11 @@ use wasm_bindgen::JsValue;
 use worker::protocol::{decode, encode, FileRead, HeaderRequest, ReadRequest, RowChunk};
 
 use super::browser::{ask_worker, file_bytes, next_turn, save_download, worker_message, Patience};
-use super::session::Session;
+use super::session::{Session, ValueChoices};
 use super::{thousands, ImportContext, Rejection, Stage};
 use crate::error::AppError;
 use crate::import_api::{confirm_import, existing_contacts, open_import, upload_rows};
+use crate::remembered_api::{remember_mapping, remembered_mapping};
 use crate::toast::Tone;
 
 /// Rows checked between turns given back to the page.
@@ -75,6 +76,13 @@ pub async fn load(context: ImportContext, file: web_sys::File, sheet: Option<Str
     // they hold (a column of emails under "Contact"): the user sees the
     // guess in the mapping and can change it.
     mapping.recognise_values(&sheet_rows[..sheet_rows.len().min(VALUE_SAMPLE_ROWS)]);
+    // How the account mapped a file with these headers last time, applied
+    // before the rows are built. Not being able to ask only means the
+    // automatic mapping is shown, which the user can change.
+    let remembered = remembered_mapping(file_read.headers.clone()).await.ok().flatten();
+    if let Some(remembered) = &remembered {
+        mapping.apply_overrides(&remembered.columns);
+    }
     let rows = import_rows_in_slices(&mapping, &sheet_rows).await;
     let left_out = super::left_out::count_in_slices(&mapping, &sheet_rows).await;
     let contacts = match fetch_existing(lookup_keys_in_slices(&rows).await).await {
@@ -82,7 +90,9 @@ pub async fn load(context: ImportContext, file: web_sys::File, sheet: Option<Str
         Err(error) => return fail(context, format!("We couldn't check the file against your contacts: {error}")),
     };
     let check = check_in_slices(context, mapping.import_columns(), rows, contacts, context.mode.get_untracked()).await;
-    context.session.set_value(Some(Session { file: file_read, sheet_rows, mapping, check, left_out, fixes: Default::default() }));
+    let mut session = Session { file: file_read, sheet_rows, mapping, check, left_out, fixes: Default::default(), values: Default::default(), remembered: remembered.is_some() };
+    session.find_value_choices(remembered.map(|remembered| ValueChoices::remembered(remembered.values)).unwrap_or_default());
+    context.session.set_value(Some(session));
     refresh_all(context);
     context.stage.set(Stage::Review);
 }
@@ -231,6 +241,8 @@ pub async fn remap(context: ImportContext, column: usize, field: Option<Field>) 
             session.left_out = left_out;
             // The rows are rebuilt from the file: no fix is left to undo.
             session.fixes.clear();
+            let earlier = std::mem::take(&mut session.values);
+            session.find_value_choices(earlier);
         }
     });
     refresh_all(context);
@@ -253,9 +265,11 @@ pub async fn change_mode(context: ImportContext, mode: MergeMode) {
 
 /// Sends the rows, asks the server to confirm, and reports the outcome.
 pub async fn confirm(context: ImportContext) {
-    let Some((new_import, rows, file_name)) =
-        context.session.with_value(|session| session.as_ref().map(|session| (session.new_import(), session.uploaded_rows(), session.file.file_name.clone())))
-    else {
+    let Some((new_import, rows, file_name, to_remember)) = context.session.with_value(|session| {
+        session.as_ref().map(|session| {
+            (session.new_import(), session.uploaded_rows(), session.file.file_name.clone(), session.mapping_to_remember())
+        })
+    }) else {
         return;
     };
     context.alert.set(None);
@@ -285,6 +299,14 @@ pub async fn confirm(context: ImportContext) {
     let toasts = context.toasts;
     match outcome {
         Ok(ConfirmOutcome::Committed { import_id, counts }) => {
+            // Before the page moves on, so that leaving it at once cannot
+            // cut the request off. Were remembering to fail, the next file
+            // with these headers would only be mapped automatically again.
+            if let Some((headers, mapping)) = to_remember {
+                if let Err(error) = remember_mapping(headers, mapping).await {
+                    leptos::logging::warn!("the mapping was not remembered: {error}");
+                }
+            }
             toasts.show(
                 format!(
                     "Import complete: {} created, {} updated, {} unchanged.",

@@ -10,7 +10,8 @@
 //! - `flow` + `browser` (wasm only): reading, checking, confirming, downloads;
 //!   `left_out` (wasm only): counting the data the mapping leaves out.
 //! - [`session_fixes`]: whole-column fixes and their undo (plain logic, tested).
-//! - [`picker`], [`review`], [`table`], [`progress`], [`fixes`]: the screen's parts.
+//! - [`picker`], [`review`], [`table`], [`progress`], [`fixes`], [`values`],
+//!   [`remembered`]: the screen's parts.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -31,10 +32,12 @@ mod header_row;
 mod left_out;
 mod picker;
 mod progress;
+mod remembered;
 mod review;
 pub mod session;
 pub mod session_fixes;
 mod table;
+mod values;
 
 use session::Session;
 

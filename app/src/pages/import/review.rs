@@ -18,7 +18,9 @@ pub fn Review() -> impl IntoView {
     view! {
         <FileDetails/>
         <RejectionBanner/>
+        <super::remembered::RememberedNotice/>
         <MappingStep/>
+        <super::values::ValueChoicesPanel/>
         <ModeChoice/>
         <Summary/>
         <FindReplacePanel/>

@@ -10,6 +10,8 @@ use store::model::{NewImport, PreviewMatch, UploadedRow};
 use worker::protocol::{FileRead, ReportRequest, ReportRow};
 
 use super::session_fixes::FixHistory;
+mod value_choices;
+pub use value_choices::{choice_label, ChoiceOrigin, ValueChoices, ValueColumnView, ValueView};
 
 /// One import in progress in the browser.
 #[derive(Clone, Debug)]
@@ -27,6 +29,10 @@ pub struct Session {
     pub left_out: LeftOut,
     /// The whole-column fixes made so far, to undo (see `session_fixes`).
     pub fixes: FixHistory,
+    /// Unknown Contact Type, Category and Country values and their choices.
+    pub values: ValueChoices,
+    /// Whether the mapping was remembered from the account's last import.
+    pub remembered: bool,
 }
 
 /// What a row says about itself, for the table.
@@ -296,7 +302,7 @@ pub(super) mod tests {
             header_candidates: Vec::new(),
             row_count: sheet_rows.len() as u32,
         };
-        Session { file, sheet_rows, mapping, check, left_out, fixes: FixHistory::default() }
+        Session { file, sheet_rows, mapping, check, left_out, fixes: FixHistory::default(), values: ValueChoices::default(), remembered: false }
     }
 
     fn ana() -> ExistingContact {

@@ -106,8 +106,8 @@ pub fn RowsTable() -> impl IntoView {
                             <div class="grid-window" style=move || format!("transform: translateY({}px)", window.with(|(first, _)| *first) as f64 * ROW_HEIGHT)>
                                 <For
                                     each=move || {
-                                        // A new generation recreates the rows even when the
-                                        // same ones are listed (a fix rewrote their cells).
+                                        // A new generation re-keys every row, so each is built
+                                        // again (a fix or a value choice rewrote their cells).
                                         context.generation.track();
                                         let (first, rows) = window.get();
                                         rows.into_iter().enumerate().map(move |(offset, index)| (first + offset, index)).collect::<Vec<_>>()

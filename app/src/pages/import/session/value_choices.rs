@@ -1,0 +1,284 @@
+//! Dropdown values mapped: the values of Contact Type, Category and Country
+//! that the rules do not know, listed once each with what the user chose
+//! they mean, and the edits that choice made to every row with the value.
+//!
+//! Invariant: every cell a choice changed is recorded with the text it had
+//! (the choice's `EditBatch`), so choosing another value or "leave as is"
+//! first puts back exactly the cells that still hold what the choice wrote
+//! (a cell typed over by hand since is left alone), and the rows end up as
+//! if only the latest choice had been made. Changed rows are re-checked by
+//! `ImportCheck::set_cell` as they change, so their verdicts are current
+//! the moment a choice returns. The list itself is taken once, when the
+//! rows are built, so a value stays listed (and its choice changeable)
+//! after its cells were rewritten.
+
+use std::collections::BTreeMap;
+
+use rules::choices::{
+    choice_key, unknown_values, Choice, ChoiceField, GuessReason, MappingError, UnknownValues, ValueMapping,
+};
+use rules::column_fix::EditBatch;
+use rules::country::COUNTRIES;
+use store::model::RememberedMapping;
+
+use super::Session;
+
+/// Where a value's choice came from.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum ChoiceOrigin {
+    /// The rules' guess, not yet looked at by the user.
+    Guess(GuessReason),
+    /// The user chose it.
+    Chosen,
+    /// The account chose it in an earlier import of a file like this one.
+    Remembered,
+}
+
+/// The unknown values of the import and what was chosen for each.
+#[derive(Clone, Debug, Default)]
+pub struct ValueChoices {
+    /// The unknown values as the rows had them when built, per column.
+    found: Vec<UnknownValues>,
+    /// The choice in force for each value.
+    mapping: ValueMapping,
+    /// Where each choice in `mapping` came from, by column and value key.
+    origins: BTreeMap<(ChoiceField, String), ChoiceOrigin>,
+    /// The edits each choice made (with the texts they replaced), by
+    /// column and value key.
+    applied: BTreeMap<(ChoiceField, String), EditBatch>,
+}
+
+impl ValueChoices {
+    /// Choices remembered from an earlier import, to apply to a new one.
+    pub fn remembered(mapping: ValueMapping) -> ValueChoices {
+        let origins = mapping
+            .entries()
+            .map(|entry| ((entry.field, choice_key(&entry.from)), ChoiceOrigin::Remembered))
+            .collect();
+        ValueChoices { mapping, origins, ..ValueChoices::default() }
+    }
+
+    /// The choices in force (guesses the user left included), as the
+    /// account would remember them.
+    pub fn mapping(&self) -> &ValueMapping {
+        &self.mapping
+    }
+}
+
+/// One column's unknown values as the panel lists them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ValueColumnView {
+    pub field: ChoiceField,
+    /// The column's header in the file.
+    pub header: String,
+    pub values: Vec<ValueView>,
+    /// Different unknown values not listed (beyond the most a column lists).
+    pub more: usize,
+}
+
+/// One unknown value and its choice.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ValueView {
+    /// The value as the file first wrote it.
+    pub text: String,
+    /// How many rows have it.
+    pub rows: usize,
+    /// The value it is imported as (`""` for blank), or `None`: left as is.
+    pub chosen: Option<&'static str>,
+    pub origin: Option<ChoiceOrigin>,
+}
+
+impl ValueView {
+    /// Why the choice was filled in, when the user has not made it:
+    /// "Our guess: a word for Tenant".
+    pub fn note(&self) -> Option<String> {
+        let chosen = self.chosen?;
+        let shown = if chosen.is_empty() { "blank".to_string() } else { chosen.to_string() };
+        match self.origin? {
+            ChoiceOrigin::Guess(GuessReason::Synonym) => Some(format!("Our guess: a word for {shown}")),
+            ChoiceOrigin::Guess(GuessReason::Similar { spelling, .. }) => {
+                Some(format!("Our guess: close to {spelling}"))
+            }
+            ChoiceOrigin::Guess(GuessReason::Known) | ChoiceOrigin::Chosen => None,
+            ChoiceOrigin::Remembered => Some("Remembered from your last import".to_string()),
+        }
+    }
+}
+
+/// How a choice reads in the list: `Tenant`, `GB — United Kingdom`, or
+/// `(blank)`.
+pub fn choice_label(choice: Choice) -> String {
+    let value = choice.value();
+    if value.is_empty() {
+        return "(blank)".to_string();
+    }
+    match choice.field() {
+        ChoiceField::Country => COUNTRIES
+            .iter()
+            .find(|country| country.code == value)
+            .map_or_else(|| value.to_string(), |country| format!("{value} — {}", country.name)),
+        ChoiceField::Kind | ChoiceField::Category => value.to_string(),
+    }
+}
+
+impl Session {
+    /// Lists the unknown values of the rows as they are now and fills in a
+    /// choice for each: the one `earlier` made for the same value (kept with
+    /// its origin: the user's, or remembered), else the rules' guess. Call it
+    /// whenever the rows are built from the file.
+    pub fn find_value_choices(&mut self, earlier: ValueChoices) {
+        let found: Vec<UnknownValues> = ChoiceField::ALL
+            .into_iter()
+            .map(|field| {
+                let cells = self.choice_cells(field);
+                unknown_values(field, cells.iter().map(|(_, text)| text.as_str()), &earlier.mapping)
+            })
+            .collect();
+        self.values = ValueChoices { found, ..ValueChoices::default() };
+        let fills: Vec<(ChoiceField, String, &'static str, ChoiceOrigin)> = self
+            .values
+            .found
+            .iter()
+            .flat_map(|column| {
+                column.values.iter().filter_map(|value| {
+                    let key = (column.field, choice_key(&value.text));
+                    let fill = match (value.mapped, value.guess) {
+                        (Some(choice), _) => {
+                            (choice, earlier.origins.get(&key).copied().unwrap_or(ChoiceOrigin::Chosen))
+                        }
+                        (None, Some(guess)) => (guess.choice, ChoiceOrigin::Guess(guess.reason)),
+                        (None, None) => return None,
+                    };
+                    Some((column.field, value.text.clone(), fill.0.value(), fill.1))
+                })
+            })
+            .collect();
+        for (field, text, to, origin) in fills {
+            // Each is a known choice for an unknown value, so it cannot be
+            // refused; were it, the value is simply left as it is.
+            let _ = self.apply_value_choice(field, &text, Some(to), origin);
+        }
+    }
+
+    /// The user's choice for unknown value `text` of `field`: `Some(value)`
+    /// imports every row with it as `value` (a stored spelling, `""` for
+    /// blank), `None` leaves those rows as the file has them. Returns the
+    /// rows whose cell changed. A value the column does not accept is
+    /// refused with a typed error and changes nothing.
+    pub fn choose_value(&mut self, field: ChoiceField, text: &str, to: Option<&str>) -> Result<Vec<usize>, MappingError> {
+        self.apply_value_choice(field, text, to, ChoiceOrigin::Chosen)
+    }
+
+    fn apply_value_choice(
+        &mut self,
+        field: ChoiceField,
+        text: &str,
+        to: Option<&str>,
+        origin: ChoiceOrigin,
+    ) -> Result<Vec<usize>, MappingError> {
+        // Check the new choice before anything changes.
+        let mut single = ValueMapping::new();
+        match to {
+            Some(to) => single.set(field, text, to).map(|_| ())?,
+            None if choice_key(text).is_empty() => return Err(MappingError::BlankValue { field }),
+            None => {}
+        }
+        let key = (field, choice_key(text));
+        let mut changed = Vec::new();
+        if let Some(earlier) = self.values.applied.remove(&key) {
+            changed.extend(self.undo_value_edits(field, &earlier));
+        }
+        self.values.mapping.remove(field, text);
+        self.values.origins.remove(&key);
+        let Some(to) = to else {
+            return Ok(sorted(changed));
+        };
+        self.values.mapping.set(field, text, to)?;
+        self.values.origins.insert(key.clone(), origin);
+        let batch = single.edits(field, self.choice_cells(field).iter().map(|(row, text)| (*row, text.as_str())));
+        for edit in &batch.edits {
+            self.check.set_cell(edit.row, edit.field, &edit.value);
+            changed.push(edit.row);
+        }
+        self.values.applied.insert(key, batch);
+        Ok(sorted(changed))
+    }
+
+    /// Puts back the cells of `batch` that still hold what it wrote, in
+    /// the rows still in the import.
+    fn undo_value_edits(&mut self, field: ChoiceField, batch: &EditBatch) -> Vec<usize> {
+        let mut changed = Vec::new();
+        for (edit, before) in batch.edits.iter().zip(&batch.inverse) {
+            let untouched = !self.check.is_removed(edit.row)
+                && self
+                    .check
+                    .row(edit.row)
+                    .is_some_and(|row| row.values.get(field.field()) == rules::validate::clean(&edit.value));
+            if untouched {
+                self.check.set_cell(before.row, before.field, &before.value);
+                changed.push(before.row);
+            }
+        }
+        changed
+    }
+
+    /// `(row index, text)` of `field` in every row still in the import,
+    /// but for cells holding a spreadsheet error (`#N/A`): those are an
+    /// issue of their own, not a value to map.
+    fn choice_cells(&self, field: ChoiceField) -> Vec<(usize, String)> {
+        let field = field.field();
+        self.check
+            .verdicts()
+            .filter_map(|(index, _)| {
+                let row = self.check.row(index)?;
+                (!row.error_cells.contains(field)).then(|| (index, row.values.get(field).to_string()))
+            })
+            .collect()
+    }
+
+    /// What the account remembers of this import's mapping once it is
+    /// confirmed: the file's headers, the columns chosen by hand and the
+    /// value choices in force. `None` when there is nothing of either.
+    pub fn mapping_to_remember(&self) -> Option<(Vec<String>, RememberedMapping)> {
+        let columns = self.mapping.overrides();
+        let values = self.values.mapping.clone();
+        (!columns.is_empty() || !values.is_empty())
+            .then(|| (self.file.headers.clone(), RememberedMapping { columns, values }))
+    }
+
+    /// The unknown values, per column that has any, with their choices.
+    pub fn value_choices_view(&self) -> Vec<ValueColumnView> {
+        self.values
+            .found
+            .iter()
+            .filter(|column| !column.values.is_empty())
+            .map(|column| ValueColumnView {
+                field: column.field,
+                header: self.header(column.field.field()),
+                values: column
+                    .values
+                    .iter()
+                    .map(|value| {
+                        let key = (column.field, choice_key(&value.text));
+                        ValueView {
+                            text: value.text.clone(),
+                            rows: value.rows,
+                            chosen: self.values.mapping.get(column.field, &value.text).map(Choice::value),
+                            origin: self.values.origins.get(&key).copied(),
+                        }
+                    })
+                    .collect(),
+                more: column.more,
+            })
+            .collect()
+    }
+}
+
+fn sorted(mut rows: Vec<usize>) -> Vec<usize> {
+    rows.sort_unstable();
+    rows.dedup();
+    rows
+}
+
+#[cfg(test)]
+mod tests;
