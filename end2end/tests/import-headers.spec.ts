@@ -75,7 +75,7 @@ test('the user can choose another row as the header row and the file is read aga
   expect((await savedContacts(page)).length).toBe(2);
 });
 
-test('columns with data that will not be imported are named beside Confirm, and the rest imports', async ({ page }) => {
+test('columns with data that will not be imported are named beside Confirm, the rest imports, and the import\'s history names them', async ({ page }) => {
   await signUpNewAccount(page);
   await openImport(page);
   await choose(page, file('with-extras.csv', [
@@ -96,6 +96,11 @@ test('columns with data that will not be imported are named beside Confirm, and 
   const ana = saved.find((contact) => contact['First Name'] === 'Ana');
   expect(ana).toMatchObject({ 'Last Name': 'Silva', Email: 'ana.silva@example.com', Notes: '' });
   expect(JSON.stringify(saved)).not.toContain('B12');
+
+  // The import's history says which columns were left out.
+  await page.goto('/imports');
+  await page.getByRole('link', { name: 'with-extras.csv' }).click();
+  await expect(page.locator('.file-details div', { hasText: 'Columns with data not imported' }).locator('dd')).toHaveText('Birthday, Locker');
 });
 
 test('a column of emails under a header nobody knows is recognised by its values, shown as such, and imported as Email', async ({ page }) => {

@@ -167,6 +167,9 @@ fn ImportDetailView(detail: ImportDetail, page: u32, undone: RwSignal<u32>) -> i
                 <div class="wide"><dt>"Result"</dt><dd>{counts_text(&detail.summary)}</dd></div>
                 {detail.summary.undone_at.map(|at| view! { <div class="wide"><dt>"Undone"</dt><dd>{date_time(at)}</dd></div> })}
                 {detail.summary.failure.clone().map(|failure| view! { <div class="wide"><dt>"Why it failed"</dt><dd>{failure}</dd></div> })}
+                {(!detail.summary.left_out.is_empty()).then(|| view! {
+                    <div class="wide"><dt>"Columns with data not imported"</dt><dd>{detail.summary.left_out.join(", ")}</dd></div>
+                })}
                 <div class="wide"><dt>"File SHA-256"</dt><dd class="hash">{detail.summary.file_sha256.clone()}</dd></div>
             </dl>
         </section>
