@@ -26,7 +26,6 @@ pub mod toast;
 pub mod password;
 #[cfg(feature = "ssr")]
 pub mod throttle;
-pub mod url;
 
 /// The HTML document the server sends; the app hydrates inside `<body>`.
 pub fn shell(options: LeptosOptions) -> impl IntoView {

@@ -60,7 +60,7 @@ pub async fn require_sign_in(State(state): State<AppState>, session: Session, mu
     }
     if is_get && !path.starts_with("/api/") {
         let wanted = request.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/contacts");
-        let location = format!("/login?next={}", app::url::encode_query_value(wanted));
+        let location = format!("/login?{}", url::form_urlencoded::Serializer::new(String::new()).append_pair("next", wanted).finish());
         return Redirect::to(&location).into_response();
     }
     AppError::NotSignedIn.into_response()

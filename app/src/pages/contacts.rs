@@ -17,7 +17,6 @@ use store::model::{ContactPage, ContactQuery, ContactSort, ContactSummary, PageC
 use uuid::Uuid;
 
 use crate::error::AppError;
-use crate::url::encode_query_value;
 
 /// One page of the caller's contacts matching `query`.
 #[server(endpoint = "list_contacts", input = Json)]
@@ -78,20 +77,20 @@ pub fn query_from_url(map: &ParamsMap) -> ContactQuery {
 /// The query string for `query` (without the leading `?`), leaving out
 /// defaults; `with_page` keeps the page cursor.
 pub fn query_string(query: &ContactQuery, with_page: bool) -> String {
-    let mut parts = Vec::new();
+    let mut pairs = url::form_urlencoded::Serializer::new(String::new());
     if !query.search.trim().is_empty() {
-        parts.push(format!("q={}", encode_query_value(&query.search)));
+        pairs.append_pair("q", &query.search);
     }
     if let Some(category) = query.category {
-        parts.push(format!("category={}", category.as_str().to_lowercase()));
+        pairs.append_pair("category", &category.as_str().to_lowercase());
     }
     if query.sort != ContactSort::Name {
-        parts.push(format!("sort={}", sort_key(query.sort)));
+        pairs.append_pair("sort", sort_key(query.sort));
     }
     if let (true, Some(after)) = (with_page, &query.after) {
-        parts.push(format!("after={}&after_id={}", encode_query_value(&after.key), after.id));
+        pairs.append_pair("after", &after.key).append_pair("after_id", &after.id.to_string());
     }
-    parts.join("&")
+    pairs.finish()
 }
 
 fn url_for(query: &ContactQuery, with_page: bool) -> String {
@@ -269,12 +268,11 @@ mod tests {
         let text = query_string(&query, true);
         assert_eq!(
             text,
-            "q=ana%20silva&category=tenant&sort=updated&after=silva%20ana&after_id=00000000-0000-0000-0000-000000000005"
+            "q=ana+silva&category=tenant&sort=updated&after=silva+ana&after_id=00000000-0000-0000-0000-000000000005"
         );
         let mut map = ParamsMap::new();
-        for pair in text.split('&') {
-            let (key, value) = pair.split_once('=').unwrap();
-            map.insert(key.to_string(), value.replace("%20", " "));
+        for (key, value) in url::form_urlencoded::parse(text.as_bytes()) {
+            map.insert(key.into_owned(), value.into_owned());
         }
         assert_eq!(query_from_url(&map), query);
         assert_eq!(query_string(&ContactQuery::default(), true), "");
