@@ -161,10 +161,14 @@ impl Session {
             let mut by_value: HashMap<String, usize> = HashMap::new();
             for (edit, old) in column_batch.edits.into_iter().zip(column_batch.inverse) {
                 let value_key = choice_key(&old.value);
-                let at = *by_value.entry(value_key.clone()).or_insert_with(|| {
-                    batches.push(((field, value_key), EditBatch::default()));
-                    batches.len() - 1
-                });
+                let at = match by_value.get(&value_key) {
+                    Some(&at) => at,
+                    None => {
+                        batches.push(((field, value_key.clone()), EditBatch::default()));
+                        by_value.insert(value_key, batches.len() - 1);
+                        batches.len() - 1
+                    }
+                };
                 if let Some((_, batch)) = batches.get_mut(at) {
                     batch.push(edit, old);
                 }
