@@ -202,7 +202,7 @@ fn only_the_spreadsheet_errors_put_back_come_back_as_errors() {
     assert!(session.check.row(4).unwrap().error_cells.contains(Field::City), "put back: an error again");
 }
 
-/// Three tenants written "Mieter" (one later fixed by hand) and a landlord,
+/// Three tenants written "Mieter" three ways and a landlord,
 /// the guess "Mieter" → Tenant applied as the rows are built.
 fn mieter() -> Session {
     let mut session = session(
