@@ -183,3 +183,28 @@ test('a fix that matches nothing or cannot be made whole says why and changes no
   await expect(page.locator('.count.bad')).toContainText('3 with issues');
   await expect(page.locator('.fix-latest')).toHaveCount(0);
 });
+
+test('Undo keeps the last 30 fixes and says plainly when an older one can no longer be undone', async ({ page }) => {
+  await signUpNewAccount(page);
+  await openImport(page);
+  await chooseTypos(page);
+  const panel = await openFindReplace(page);
+  // 31 fixes, back and forth: Welington → Wellington, then back, …
+  for (let step = 0; step < 31; step++) {
+    const [from, to] = step % 2 === 0 ? ['Welington', 'Wellington'] : ['Wellington', 'Welington'];
+    await describeFix(page, 'City', from, to, true);
+    await panel.getByRole('button', { name: 'Replace in 3 cells' }).click();
+    await expect(cell(page, 2, 'City')).toHaveValue(to);
+  }
+  await expect(page.locator('.fix-latest')).toContainText('29 earlier fixes can be undone after it.');
+  await expect(page.locator('.fix-forgotten')).toHaveText(
+    '1 earlier fix can no longer be undone: Undo keeps the last 30 fixes, and no more than 100,000 changed cells before the newest.',
+  );
+  // Undo all 30 kept: the cities are as the first fix left them, not as read.
+  for (let step = 0; step < 30; step++) {
+    await page.locator('.fix-latest').getByRole('button', { name: 'Undo' }).click();
+  }
+  await expect(page.locator('.fix-latest')).toHaveCount(0);
+  await expect(cell(page, 2, 'City')).toHaveValue('Wellington');
+  await expect(page.locator('.fix-forgotten')).toBeVisible();
+});

@@ -50,6 +50,9 @@ test('unknown values are listed once with their guesses, a choice changes every 
   await expect(choice(page, 'Category', 'Owner').locator('select')).toHaveValue('=Landlord');
   await expect(choice(page, 'Country', 'Royaume-Uni').locator('select')).toHaveValue('=GB');
   await expect(choice(page, 'Country', 'Deutschland').locator('select')).toHaveValue('=DE');
+  // A guessed country is called by its name, not its code.
+  await expect(choice(page, 'Country', 'Royaume-Uni').getByText('Our guess: a word for United Kingdom')).toBeVisible();
+  await expect(choice(page, 'Country', 'Deutschland').getByText('Our guess: a word for Germany')).toBeVisible();
   // U.K. and GB are countries the rules read: not listed.
   await expect(panel.getByText('“U.K.”')).toHaveCount(0);
   // Hausmeister has no guess: left as is, and its row has the issue.

@@ -42,6 +42,26 @@ impl EditBatch {
         self.edits.is_empty()
     }
 
+    /// The positions of the edits whose cell still holds what they wrote,
+    /// `now` giving a cell's text at present (`None` for a row no longer in
+    /// the import): the cells an undo may put back. Any other cell was
+    /// changed since (by hand, or by a later fix) and is left as it is.
+    pub fn still_as_written<'t>(&self, mut now: impl FnMut(usize, Field) -> Option<&'t str>) -> Vec<usize> {
+        self.edits
+            .iter()
+            .enumerate()
+            .filter(|(_, edit)| now(edit.row, edit.field).is_some_and(|text| clean(text) == clean(&edit.value)))
+            .map(|(position, _)| position)
+            .collect()
+    }
+
+    /// Adds one cell's edit and the edit undoing it (to split or join
+    /// batches; the caller keeps them a real change).
+    pub fn push(&mut self, edit: CellEdit, undo: CellEdit) {
+        self.edits.push(edit);
+        self.inverse.push(undo);
+    }
+
     /// Records that cell (`row`, `field`) goes from `old` to `new`, unless
     /// that changes nothing once trimmed.
     pub(crate) fn change(&mut self, row: usize, field: Field, old: &str, new: String) {

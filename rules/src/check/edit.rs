@@ -37,7 +37,7 @@ impl ImportCheck {
     /// (a whole-column fix), re-checking each affected row once: the work is
     /// linear in the edits and the rows they affect. Edits of removed rows or
     /// bad indexes are skipped. Returns the rows whose verdict changed.
-    pub fn set_cells(&mut self, edits: &[CellEdit]) -> Vec<usize> {
+    pub fn set_cells<'e>(&mut self, edits: impl IntoIterator<Item = &'e CellEdit> + Clone) -> Vec<usize> {
         self.write_cells(edits, &[])
     }
 
@@ -46,20 +46,29 @@ impl ImportCheck {
     /// (ascending) of those that held a spreadsheet error (which setting them cleared), so
     /// the rows are again as they were read. Returns the rows whose verdict
     /// changed.
-    pub fn restore_cells(&mut self, old: &[CellEdit], spreadsheet_errors: &[usize]) -> Vec<usize> {
+    pub fn restore_cells<'e>(
+        &mut self,
+        old: impl IntoIterator<Item = &'e CellEdit> + Clone,
+        spreadsheet_errors: &[usize],
+    ) -> Vec<usize> {
         self.write_cells(old, spreadsheet_errors)
     }
 
-    fn write_cells(&mut self, edits: &[CellEdit], spreadsheet_errors: &[usize]) -> Vec<usize> {
+    fn write_cells<'e>(
+        &mut self,
+        edits: impl IntoIterator<Item = &'e CellEdit> + Clone,
+        spreadsheet_errors: &[usize],
+    ) -> Vec<usize> {
         let mut targets: Vec<usize> = edits
-            .iter()
+            .clone()
+            .into_iter()
             .map(|edit| edit.row)
             .filter(|&index| index < self.rows.len() && !self.is_removed(index))
             .collect();
         targets.sort_unstable();
         targets.dedup();
         self.update(&targets, |check| {
-            for (position, edit) in edits.iter().enumerate() {
+            for (position, edit) in edits.into_iter().enumerate() {
                 if check.is_removed(edit.row) {
                     continue;
                 }

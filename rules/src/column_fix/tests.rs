@@ -62,6 +62,21 @@ fn undoing_a_fix_puts_every_cell_back() {
 }
 
 #[test]
+fn only_cells_still_holding_what_a_fix_wrote_are_offered_back() {
+    let column = ["Mieter", "mieter", "Tenant", "MIETER"];
+    let batch = find_replace("mieter", "Tenant", true, true).edits(cells(&column)).expect("fix");
+    assert_eq!(batch.edits.iter().map(|edit| edit.row).collect::<Vec<_>>(), vec![0, 1, 3]);
+    // Row 1 typed over since, row 3 gone from the import, row 0 as written
+    // (with spaces, which do not count).
+    let now = [" Tenant ", "Landlord", "Tenant", "Tenant"];
+    let still = batch.still_as_written(|row, field| {
+        assert_eq!(field, Field::Category);
+        (row != 3).then(|| now[row])
+    });
+    assert_eq!(still, vec![0], "positions in the batch");
+}
+
+#[test]
 fn case_is_ignored_for_letters_of_any_alphabet() {
     let column = ["ÉCOLE Street", "école street", "Straße", "ΑΘΗΝΑ"];
     let fix = FindReplace { field: Field::AddressLine1, ..find_replace("école", "School", false, true) };

@@ -181,6 +181,8 @@ pub fn FixesBar() -> impl IntoView {
         (count > 0).then_some((change, count))
     });
     let latest = Memo::new(move |_| context.read(|session| session.fixes.latest().map(|fix| (fix.summary.clone(), session.fixes.len()))).flatten());
+    // Said once Undo has let an old fix go (its history is bounded).
+    let forgotten = Memo::new(move |_| context.read(|session| session.fixes.forgotten_sentence()).flatten());
     let apply_offer = move |_| {
         let Some(change) = fixes.offer.get_untracked() else { return };
         apply(context, |session| session.apply_to_same_value(&change));
@@ -222,6 +224,7 @@ pub fn FixesBar() -> impl IntoView {
                     })}
                 </p>
             })}
+            {move || forgotten.get().map(|sentence| view! { <p class="fix-forgotten">{sentence}</p> })}
         </div>
     }
 }

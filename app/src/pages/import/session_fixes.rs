@@ -2,26 +2,53 @@
 //! a column, and one cell's fix applied to every row with the same old
 //! value, each undoable until Confirm.
 //!
-//! Invariant: [`FixHistory`] holds, newest last, every fix applied to the
-//! session's rows since they were built, each with the cells' old values;
+//! Invariant: [`FixHistory`] holds, newest last, the most recent fixes
+//! applied to the session's rows since they were built (the newest always,
+//! older ones within [`MAX_UNDO_STEPS`] and [`MAX_UNDO_CELLS`]; how many
+//! were let go is counted and said), each with the cells' old values;
 //! undoing the newest puts back every cell it changed that still holds the
 //! value the fix gave it (a cell typed over since is left as typed), so
-//! undoing all fixes in reverse order restores the rows as they were. A fix
-//! that cannot be made (nothing matches, or the rule refuses) changes
-//! nothing. Applying and undoing re-check only the rows they touch (and
-//! those sharing their keys), so the work is linear in the column.
+//! undoing the kept fixes in reverse order restores the rows as they were
+//! before the oldest kept one. A fix that cannot be made (nothing matches,
+//! or the rule refuses) changes nothing. Every batch of edits (a fix, or a
+//! value choice of `session::value_choices`) is set and put back through
+//! [`AppliedEdits`], which re-checks each touched row once (and those
+//! sharing their keys), so the work is linear in the column.
 
-use rules::column_fix::{same_value_edits, CellEdit, EditBatch, FindReplace, FixError};
+use std::collections::VecDeque;
+
+use rules::column_fix::{same_value_edits, EditBatch, FindReplace, FixError};
 use rules::validate::clean;
 use rules::Field;
 
 use super::session::Session;
 use crate::format::thousands;
 
-/// The fixes applied so far, newest last.
+/// The most fixes Undo keeps.
+///
+/// Why a bound at all: each fix keeps the old and new text of every cell it
+/// changed (about 100 bytes a cell), and the page lives until Confirm; a
+/// few whole-column fixes on a 100,000-row file would otherwise hold tens
+/// of megabytes in the tab for nothing. Spreadsheet apps keep a bounded
+/// undo too (Excel, 100 steps); fixes here are coarse (a whole column at a
+/// time), so a few dozen steps is more than a review ever walks back.
+pub const MAX_UNDO_STEPS: usize = 30;
+
+/// The most changed cells Undo keeps across the fixes before the newest.
+/// The newest fix is always kept whatever its size, so what was just done
+/// can always be taken back; history beyond it is bounded by about one
+/// more column of a 100,000-row file, so its memory does not grow with the
+/// number of fixes.
+pub const MAX_UNDO_CELLS: usize = 100_000;
+
+/// The fixes that can still be undone, newest last.
 #[derive(Clone, Debug, Default)]
 pub struct FixHistory {
-    applied: Vec<AppliedFix>,
+    applied: VecDeque<AppliedFix>,
+    /// Cells kept in `applied`.
+    cells: usize,
+    /// Older fixes let go to keep within the bounds: no longer undoable.
+    forgotten: usize,
 }
 
 /// One fix applied to the rows, kept so that it can be undone.
@@ -29,16 +56,13 @@ pub struct FixHistory {
 pub struct AppliedFix {
     /// What the fix did, in one sentence ("Replaced … in 37 Email cells.").
     pub summary: String,
-    batch: EditBatch,
-    /// Positions in `batch.inverse` of the cells that held a spreadsheet
-    /// error before the fix (ascending).
-    spreadsheet_errors: Vec<usize>,
+    edits: AppliedEdits,
 }
 
 impl FixHistory {
     /// The newest fix, the one Undo takes back.
     pub fn latest(&self) -> Option<&AppliedFix> {
-        self.applied.last()
+        self.applied.back()
     }
 
     /// How many fixes can be undone.
@@ -51,10 +75,81 @@ impl FixHistory {
         self.applied.is_empty()
     }
 
+    /// How many older fixes can no longer be undone.
+    pub fn forgotten(&self) -> usize {
+        self.forgotten
+    }
+
     /// Forgets every fix (the rows were rebuilt from the file).
     pub fn clear(&mut self) {
-        self.applied.clear();
+        *self = FixHistory::default();
     }
+
+    /// "2 earlier fixes can no longer be undone: …", once any was let go.
+    pub fn forgotten_sentence(&self) -> Option<String> {
+        (self.forgotten > 0).then(|| {
+            format!(
+                "{} earlier {} can no longer be undone: Undo keeps the last {MAX_UNDO_STEPS} fixes, and no more than {} changed cells before the newest.",
+                thousands(self.forgotten),
+                if self.forgotten == 1 { "fix" } else { "fixes" },
+                thousands(MAX_UNDO_CELLS)
+            )
+        })
+    }
+
+    /// Adds the newest fix and lets the oldest go while the fixes before
+    /// the newest are more than the bounds allow.
+    fn push(&mut self, fix: AppliedFix) {
+        self.cells += fix.edits.len();
+        self.applied.push_back(fix);
+        while self.applied.len() > MAX_UNDO_STEPS
+            || (self.applied.len() > 1 && self.cells - self.latest().map_or(0, |fix| fix.edits.len()) > MAX_UNDO_CELLS)
+        {
+            let Some(oldest) = self.applied.pop_front() else { break };
+            self.cells -= oldest.edits.len();
+            self.forgotten += 1;
+        }
+    }
+
+    /// Takes the newest fix off, to undo it.
+    fn pop(&mut self) -> Option<AppliedFix> {
+        let fix = self.applied.pop_back()?;
+        self.cells -= fix.edits.len();
+        Some(fix)
+    }
+}
+
+/// Cells set by one batch of edits (a fix, or a value choice), with what
+/// they held, so that those still as written can be put back.
+#[derive(Clone, Debug, Default)]
+pub struct AppliedEdits {
+    batch: EditBatch,
+    /// Positions in `batch.inverse` of the cells that held a spreadsheet
+    /// error before (ascending): putting them back restores the error.
+    spreadsheet_errors: Vec<usize>,
+}
+
+impl AppliedEdits {
+    /// How many cells were set.
+    pub fn len(&self) -> usize {
+        self.batch.len()
+    }
+
+    /// Whether no cell was set.
+    pub fn is_empty(&self) -> bool {
+        self.batch.is_empty()
+    }
+}
+
+/// What putting back an [`AppliedEdits`] did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PutBack {
+    /// The rows whose cell was put back, ascending, once each.
+    pub rows: Vec<usize>,
+    /// Cells put back.
+    pub restored: usize,
+    /// Cells changed since (or in rows removed since), left as they are.
+    pub kept: usize,
 }
 
 /// Why a find and replace changes nothing.
@@ -177,39 +272,60 @@ impl Session {
 
     /// Sets the batch's cells, re-checks, and records the fix for undo.
     fn apply_fix(&mut self, summary: String, batch: EditBatch) {
-        let spreadsheet_errors = batch
-            .inverse
-            .iter()
-            .enumerate()
-            .filter(|(_, old)| self.check.row(old.row).is_some_and(|row| row.error_cells.contains(old.field)))
-            .map(|(position, _)| position)
-            .collect();
-        self.check.set_cells(&batch.edits);
-        self.fixes.applied.push(AppliedFix { summary, batch, spreadsheet_errors });
+        let edits = self.apply_edits(vec![batch]).pop().unwrap_or_default();
+        self.fixes.push(AppliedFix { summary, edits });
     }
 
     /// Takes back the newest fix: every cell it changed that still holds
     /// the value it gave is put back and its row re-checked. Returns the
     /// outcome, or `None` when there was nothing to undo.
     pub fn undo_fix(&mut self) -> Option<Undone> {
-        let fix = self.fixes.applied.pop()?;
-        let mut old: Vec<CellEdit> = Vec::with_capacity(fix.batch.len());
-        let mut spreadsheet_errors = Vec::new();
-        let mut was_error = fix.spreadsheet_errors.iter().copied().peekable();
-        let mut kept = 0;
-        for (position, (new, before)) in fix.batch.edits.iter().zip(&fix.batch.inverse).enumerate() {
-            let error = was_error.next_if_eq(&position).is_some();
-            if self.cell_text(new.row, new.field).is_some_and(|now| clean(now) == clean(&new.value)) {
-                if error {
-                    spreadsheet_errors.push(old.len());
-                }
-                old.push(before.clone());
-            } else {
-                kept += 1;
-            }
-        }
-        self.check.restore_cells(&old, &spreadsheet_errors);
-        Some(Undone { summary: fix.summary, restored: old.len(), kept })
+        let fix = self.fixes.pop()?;
+        let put_back = self.put_back(&fix.edits);
+        Some(Undone { summary: fix.summary, restored: put_back.restored, kept: put_back.kept })
+    }
+
+    /// Sets the cells of every batch in one pass of the check (each touched
+    /// row re-checked once), and returns each batch with what undoing it
+    /// needs, in the same order.
+    pub(in crate::pages::import) fn apply_edits(&mut self, batches: Vec<EditBatch>) -> Vec<AppliedEdits> {
+        let applied: Vec<AppliedEdits> = batches
+            .into_iter()
+            .map(|batch| {
+                let spreadsheet_errors = batch
+                    .inverse
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, old)| self.check.row(old.row).is_some_and(|row| row.error_cells.contains(old.field)))
+                    .map(|(position, _)| position)
+                    .collect();
+                AppliedEdits { batch, spreadsheet_errors }
+            })
+            .collect();
+        self.check.set_cells(applied.iter().flat_map(|applied| &applied.batch.edits));
+        applied
+    }
+
+    /// Puts back the cells of `applied` that still hold what it wrote (see
+    /// [`EditBatch::still_as_written`]), re-checking each touched row once.
+    pub(in crate::pages::import) fn put_back(&mut self, applied: &AppliedEdits) -> PutBack {
+        let still = applied.batch.still_as_written(|row, field| self.cell_text(row, field));
+        let mut was_error = applied.spreadsheet_errors.iter().copied().peekable();
+        let spreadsheet_errors: Vec<usize> = still
+            .iter()
+            .enumerate()
+            .filter(|(_, &position)| {
+                while was_error.next_if(|&error| error < position).is_some() {}
+                was_error.next_if_eq(&position).is_some()
+            })
+            .map(|(at, _)| at)
+            .collect();
+        let inverse = &applied.batch.inverse;
+        self.check.restore_cells(still.iter().filter_map(|&position| inverse.get(position)), &spreadsheet_errors);
+        let mut rows: Vec<usize> = still.iter().filter_map(|&position| inverse.get(position)).map(|old| old.row).collect();
+        rows.sort_unstable();
+        rows.dedup();
+        PutBack { rows, restored: still.len(), kept: applied.len() - still.len() }
     }
 }
 

@@ -3,24 +3,28 @@
 //! they mean, and the edits that choice made to every row with the value.
 //!
 //! Invariant: every cell a choice changed is recorded with the text it had
-//! (the choice's `EditBatch`), so choosing another value or "leave as is"
+//! (the choice's `AppliedEdits`), so choosing another value or "leave as is"
 //! first puts back exactly the cells that still hold what the choice wrote
-//! (a cell typed over by hand since is left alone), and the rows end up as
-//! if only the latest choice had been made. Changed rows are re-checked by
-//! `ImportCheck::set_cell` as they change, so their verdicts are current
-//! the moment a choice returns. The list itself is taken once, when the
-//! rows are built, so a value stays listed (and its choice changeable)
-//! after its cells were rewritten.
+//! (a cell typed over by hand or by a column fix since is left alone), and
+//! the rows end up as if only the latest choice had been made. Choices are
+//! set and put back through the same path as column fixes
+//! (`Session::apply_edits` / `Session::put_back`), so each changed row is
+//! re-checked once and its verdict is current the moment a choice returns;
+//! when the rows are built, each choice column is read once and every
+//! filled-in choice applied in one batch. The list itself is taken once,
+//! when the rows are built, so a value stays listed (and its choice
+//! changeable) after its cells were rewritten.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use rules::choices::{
     choice_key, unknown_values, Choice, ChoiceField, GuessReason, MappingError, UnknownValues, ValueMapping,
 };
 use rules::column_fix::EditBatch;
-use rules::country::COUNTRIES;
+use rules::country::{country_by_code, COUNTRIES};
 use store::model::RememberedMapping;
 
+use super::super::session_fixes::AppliedEdits;
 use super::Session;
 
 /// Where a value's choice came from.
@@ -45,7 +49,7 @@ pub struct ValueChoices {
     origins: BTreeMap<(ChoiceField, String), ChoiceOrigin>,
     /// The edits each choice made (with the texts they replaced), by
     /// column and value key.
-    applied: BTreeMap<(ChoiceField, String), EditBatch>,
+    applied: BTreeMap<(ChoiceField, String), AppliedEdits>,
 }
 
 impl ValueChoices {
@@ -79,6 +83,7 @@ pub struct ValueColumnView {
 /// One unknown value and its choice.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ValueView {
+    pub field: ChoiceField,
     /// The value as the file first wrote it.
     pub text: String,
     /// How many rows have it.
@@ -90,10 +95,15 @@ pub struct ValueView {
 
 impl ValueView {
     /// Why the choice was filled in, when the user has not made it:
-    /// "Our guess: a word for Tenant".
+    /// "Our guess: a word for Tenant" (for a country, its name: "a word for
+    /// United Kingdom").
     pub fn note(&self) -> Option<String> {
         let chosen = self.chosen?;
-        let shown = if chosen.is_empty() { "blank".to_string() } else { chosen.to_string() };
+        let shown = match (chosen, self.field) {
+            ("", _) => "blank",
+            (code, ChoiceField::Country) => country_by_code(code).map_or(code, |country| country.name),
+            (value, ChoiceField::Kind | ChoiceField::Category) => value,
+        };
         match self.origin? {
             ChoiceOrigin::Guess(GuessReason::Synonym) => Some(format!("Our guess: a word for {shown}")),
             ChoiceOrigin::Guess(GuessReason::Similar { spelling, .. }) => {
@@ -125,39 +135,49 @@ impl Session {
     /// Lists the unknown values of the rows as they are now and fills in a
     /// choice for each: the one `earlier` made for the same value (kept with
     /// its origin: the user's, or remembered), else the rules' guess. Call it
-    /// whenever the rows are built from the file.
+    /// whenever the rows are built from the file. Each column is read once
+    /// and every choice filled in is applied in one batch.
     pub fn find_value_choices(&mut self, earlier: ValueChoices) {
-        let found: Vec<UnknownValues> = ChoiceField::ALL
-            .into_iter()
-            .map(|field| {
-                let cells = self.choice_cells(field);
-                unknown_values(field, cells.iter().map(|(_, text)| text.as_str()), &earlier.mapping)
-            })
-            .collect();
-        self.values = ValueChoices { found, ..ValueChoices::default() };
-        let fills: Vec<(ChoiceField, String, &'static str, ChoiceOrigin)> = self
-            .values
-            .found
-            .iter()
-            .flat_map(|column| {
-                column.values.iter().filter_map(|value| {
-                    let key = (column.field, choice_key(&value.text));
-                    let fill = match (value.mapped, value.guess) {
-                        (Some(choice), _) => {
-                            (choice, earlier.origins.get(&key).copied().unwrap_or(ChoiceOrigin::Chosen))
-                        }
-                        (None, Some(guess)) => (guess.choice, ChoiceOrigin::Guess(guess.reason)),
-                        (None, None) => return None,
-                    };
-                    Some((column.field, value.text.clone(), fill.0.value(), fill.1))
-                })
-            })
-            .collect();
-        for (field, text, to, origin) in fills {
-            // Each is a known choice for an unknown value, so it cannot be
-            // refused; were it, the value is simply left as it is.
-            let _ = self.apply_value_choice(field, &text, Some(to), origin);
+        let mut values = ValueChoices::default();
+        let mut batches: Vec<((ChoiceField, String), EditBatch)> = Vec::new();
+        for field in ChoiceField::ALL {
+            let cells = self.choice_cells(field);
+            let column = unknown_values(field, cells.iter().map(|(_, text)| text.as_str()), &earlier.mapping);
+            for value in &column.values {
+                let key = (field, choice_key(&value.text));
+                let (choice, origin) = match (value.mapped, value.guess) {
+                    (Some(choice), _) => (choice, earlier.origins.get(&key).copied().unwrap_or(ChoiceOrigin::Chosen)),
+                    (None, Some(guess)) => (guess.choice, ChoiceOrigin::Guess(guess.reason)),
+                    (None, None) => continue,
+                };
+                // A known choice for an unknown value: the mapping takes it.
+                if values.mapping.set(field, &value.text, choice.value()).is_ok() {
+                    values.origins.insert(key, origin);
+                }
+            }
+            // One pass over the column for all its choices, split by value
+            // so that each choice can be changed on its own later.
+            let column_batch = values.mapping.edits(field, cells.iter().map(|(row, text)| (*row, text.as_str())));
+            let mut by_value: HashMap<String, usize> = HashMap::new();
+            for (edit, old) in column_batch.edits.into_iter().zip(column_batch.inverse) {
+                let value_key = choice_key(&old.value);
+                let at = match by_value.get(&value_key) {
+                    Some(&at) => at,
+                    None => {
+                        batches.push(((field, value_key.clone()), EditBatch::default()));
+                        by_value.insert(value_key, batches.len() - 1);
+                        batches.len() - 1
+                    }
+                };
+                if let Some((_, batch)) = batches.get_mut(at) {
+                    batch.push(edit, old);
+                }
+            }
+            values.found.push(column);
         }
+        let (keys, edits): (Vec<_>, Vec<_>) = batches.into_iter().unzip();
+        values.applied = keys.into_iter().zip(self.apply_edits(edits)).collect();
+        self.values = values;
     }
 
     /// The user's choice for unknown value `text` of `field`: `Some(value)`
@@ -166,16 +186,6 @@ impl Session {
     /// rows whose cell changed. A value the column does not accept is
     /// refused with a typed error and changes nothing.
     pub fn choose_value(&mut self, field: ChoiceField, text: &str, to: Option<&str>) -> Result<Vec<usize>, MappingError> {
-        self.apply_value_choice(field, text, to, ChoiceOrigin::Chosen)
-    }
-
-    fn apply_value_choice(
-        &mut self,
-        field: ChoiceField,
-        text: &str,
-        to: Option<&str>,
-        origin: ChoiceOrigin,
-    ) -> Result<Vec<usize>, MappingError> {
         // Check the new choice before anything changes.
         let mut single = ValueMapping::new();
         match to {
@@ -186,7 +196,7 @@ impl Session {
         let key = (field, choice_key(text));
         let mut changed = Vec::new();
         if let Some(earlier) = self.values.applied.remove(&key) {
-            changed.extend(self.undo_value_edits(field, &earlier));
+            changed.extend(self.put_back(&earlier).rows);
         }
         self.values.mapping.remove(field, text);
         self.values.origins.remove(&key);
@@ -194,32 +204,12 @@ impl Session {
             return Ok(sorted(changed));
         };
         self.values.mapping.set(field, text, to)?;
-        self.values.origins.insert(key.clone(), origin);
+        self.values.origins.insert(key.clone(), ChoiceOrigin::Chosen);
         let batch = single.edits(field, self.choice_cells(field).iter().map(|(row, text)| (*row, text.as_str())));
-        for edit in &batch.edits {
-            self.check.set_cell(edit.row, edit.field, &edit.value);
-            changed.push(edit.row);
-        }
-        self.values.applied.insert(key, batch);
+        changed.extend(batch.edits.iter().map(|edit| edit.row));
+        let applied = self.apply_edits(vec![batch]).pop().unwrap_or_default();
+        self.values.applied.insert(key, applied);
         Ok(sorted(changed))
-    }
-
-    /// Puts back the cells of `batch` that still hold what it wrote, in
-    /// the rows still in the import.
-    fn undo_value_edits(&mut self, field: ChoiceField, batch: &EditBatch) -> Vec<usize> {
-        let mut changed = Vec::new();
-        for (edit, before) in batch.edits.iter().zip(&batch.inverse) {
-            let untouched = !self.check.is_removed(edit.row)
-                && self
-                    .check
-                    .row(edit.row)
-                    .is_some_and(|row| row.values.get(field.field()) == rules::validate::clean(&edit.value));
-            if untouched {
-                self.check.set_cell(before.row, before.field, &before.value);
-                changed.push(before.row);
-            }
-        }
-        changed
     }
 
     /// `(row index, text)` of `field` in every row still in the import,
@@ -261,6 +251,7 @@ impl Session {
                     .map(|value| {
                         let key = (column.field, choice_key(&value.text));
                         ValueView {
+                            field: column.field,
                             text: value.text.clone(),
                             rows: value.rows,
                             chosen: self.values.mapping.get(column.field, &value.text).map(Choice::value),

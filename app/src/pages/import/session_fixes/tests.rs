@@ -1,7 +1,9 @@
-use rules::column_fix::{FindReplace, FixError};
+use rules::choices::ChoiceField;
+use rules::column_fix::{CellEdit, EditBatch, FindReplace, FixError};
 use rules::Field;
 
-use super::{CellChange, FindReplaceRefused, Undone};
+use super::{AppliedEdits, AppliedFix, CellChange, FindReplaceRefused, FixHistory, Undone, MAX_UNDO_CELLS, MAX_UNDO_STEPS};
+use crate::pages::import::session::ValueChoices;
 use crate::pages::import::session::tests::session;
 use crate::pages::import::session::Session;
 
@@ -180,6 +182,147 @@ fn a_cell_read_as_a_spreadsheet_error_comes_back_as_one_on_undo() {
     assert!(session.check.row(4).unwrap().error_cells.is_empty());
     session.undo_fix().unwrap();
     assert_eq!(session.check, before);
+}
+
+#[test]
+fn only_the_spreadsheet_errors_put_back_come_back_as_errors() {
+    let mut session = tenants();
+    let mut rows = session.check.rows().to_vec();
+    for index in [0, 4] {
+        rows[index].values[Field::City] = "#N/A".into();
+        rows[index].error_cells.insert(Field::City);
+    }
+    session.check = crate::pages::import::session::check(session.check.columns().clone(), rows, vec![], session.check.mode());
+    session.find_replace(&fix(Field::City, "#N/A", "Hobart", true)).unwrap();
+    session.check.set_cell(0, Field::City, "Napier");
+    let undone = session.undo_fix().unwrap();
+    assert_eq!((undone.restored, undone.kept), (1, 1));
+    assert_eq!(column(&session, Field::City), ["Napier", "Perth", "Welington", "Welington", "#N/A"]);
+    assert!(session.check.row(0).unwrap().error_cells.is_empty(), "typed over: no longer an error");
+    assert!(session.check.row(4).unwrap().error_cells.contains(Field::City), "put back: an error again");
+}
+
+/// Three tenants written "Mieter" three ways and a landlord,
+/// the guess "Mieter" → Tenant applied as the rows are built.
+fn mieter() -> Session {
+    let mut session = session(
+        HEADERS,
+        vec![
+            vec!["Ana", "Silva", "ana@example.com", "Perth", "Mieter"],
+            vec!["Ben", "Okafor", "ben@example.com", "Perth", "Landlord"],
+            vec!["Cy", "Doe", "cy@example.com", "Hobart", "MIETER"],
+            vec!["Di", "Lee", "di@example.com", "Perth", "mieter"],
+        ],
+        vec![],
+    );
+    session.find_value_choices(ValueChoices::default());
+    session
+}
+
+#[test]
+fn a_column_fix_over_a_value_choice_is_undone_newest_first_and_leaves_hand_edits_alone() {
+    let mut session = mieter();
+    let as_read = {
+        let mut fresh = mieter();
+        fresh.choose_value(ChoiceField::Category, "Mieter", None).unwrap();
+        fresh.check
+    };
+    assert_eq!(column(&session, Field::Category), ["Tenant", "Landlord", "Tenant", "Tenant"]);
+    // A fix over the choice's cells, then a hand edit of one of them.
+    assert_eq!(session.find_replace(&fix(Field::Category, "Tenant", "Supplier", true)), Ok(3));
+    session.check.set_cell(3, Field::Category, "Agent");
+
+    // Undo the newest, the fix: back to what the choice wrote, but for the
+    // cell typed over since.
+    let undone = session.undo_fix().unwrap();
+    assert_eq!((undone.restored, undone.kept), (2, 1));
+    assert_eq!(column(&session, Field::Category), ["Tenant", "Landlord", "Tenant", "Agent"]);
+    // Then the choice: its cells back to the file's text, the hand edit kept.
+    assert_eq!(session.choose_value(ChoiceField::Category, "Mieter", None), Ok(vec![0, 2]));
+    assert_eq!(column(&session, Field::Category), ["Mieter", "Landlord", "MIETER", "Agent"]);
+    // With the hand edit taken back too, every cell and verdict is as read.
+    session.check.set_cell(3, Field::Category, "mieter");
+    assert_eq!(session.check, as_read);
+}
+
+#[test]
+fn a_choice_changed_under_a_fix_leaves_the_fixs_cells_to_the_fix() {
+    let mut session = mieter();
+    session.find_replace(&fix(Field::Category, "Tenant", "Supplier", true)).unwrap();
+    // The fix rewrote every cell the choice wrote: changing the choice
+    // finds none still as it wrote them.
+    assert_eq!(session.choose_value(ChoiceField::Category, "Mieter", Some("Landlord")), Ok(vec![]));
+    assert_eq!(column(&session, Field::Category), ["Supplier", "Landlord", "Supplier", "Supplier"]);
+    // Undoing the fix puts back what it replaced.
+    assert_eq!(session.undo_fix().map(|undone| undone.restored), Some(3));
+    assert_eq!(column(&session, Field::Category), ["Tenant", "Landlord", "Tenant", "Tenant"]);
+}
+
+/// A fix kept in the history that changed `cells` cells (of rows that need
+/// not exist: the history only counts them).
+fn applied(summary: &str, cells: usize) -> AppliedFix {
+    let mut batch = EditBatch::default();
+    for row in 0..cells {
+        batch.push(
+            CellEdit { row, field: Field::City, value: "Wellington".into() },
+            CellEdit { row, field: Field::City, value: "Welington".into() },
+        );
+    }
+    AppliedFix { summary: summary.into(), edits: AppliedEdits { batch, spreadsheet_errors: Vec::new() } }
+}
+
+#[test]
+fn undo_keeps_the_last_fixes_and_says_when_older_ones_can_no_longer_be_undone() {
+    let mut history = FixHistory::default();
+    for step in 0..MAX_UNDO_STEPS {
+        history.push(applied(&format!("fix {step}"), 2));
+    }
+    assert_eq!((history.len(), history.forgotten()), (MAX_UNDO_STEPS, 0));
+    assert_eq!(history.forgotten_sentence(), None);
+    history.push(applied("one more", 2));
+    assert_eq!((history.len(), history.forgotten()), (MAX_UNDO_STEPS, 1));
+    assert_eq!(
+        history.forgotten_sentence().as_deref(),
+        Some("1 earlier fix can no longer be undone: Undo keeps the last 30 fixes, and no more than 100,000 changed cells before the newest.")
+    );
+    // Undo walks back the kept ones, newest first, down to "fix 1".
+    let summaries: Vec<String> = std::iter::from_fn(|| history.pop().map(|fix| fix.summary)).collect();
+    assert_eq!(summaries.first().map(String::as_str), Some("one more"));
+    assert_eq!(summaries.last().map(String::as_str), Some("fix 1"));
+    assert_eq!(history.forgotten(), 1, "still said after undoing the rest");
+}
+
+#[test]
+fn the_newest_fix_is_always_undoable_and_older_cells_kept_are_bounded() {
+    let mut history = FixHistory::default();
+    history.push(applied("small", 10));
+    history.push(applied("big", MAX_UNDO_CELLS + 5));
+    assert_eq!((history.len(), history.forgotten()), (2, 0), "the newest is kept whatever its size");
+    history.push(applied("next", 1));
+    // Before "next": "big" alone is over the bound, so it and "small" go.
+    assert_eq!((history.len(), history.forgotten()), (1, 2));
+    assert_eq!(history.latest().map(|fix| fix.summary.as_str()), Some("next"));
+    assert_eq!(history.cells, 1);
+    history.push(applied("half", MAX_UNDO_CELLS / 2));
+    history.push(applied("half again", MAX_UNDO_CELLS / 2));
+    history.push(applied("last", 3));
+    assert_eq!(history.len(), 3, "\"next\" goes once the cells before the newest pass the bound");
+    assert_eq!(history.cells, MAX_UNDO_CELLS + 3);
+    assert!(history.forgotten_sentence().unwrap().starts_with("3 earlier fixes can no longer be undone"));
+}
+
+#[test]
+fn a_fix_on_a_page_whose_history_is_full_can_still_be_undone() {
+    let mut session = tenants();
+    session.fixes.push(applied("an old fix", MAX_UNDO_CELLS));
+    session.find_replace(&fix(Field::City, "Welington", "Wellington", false)).unwrap();
+    assert_eq!(session.fixes.len(), 2);
+    session.find_replace(&fix(Field::Category, "tennant", "Tenant", true)).unwrap();
+    assert_eq!((session.fixes.len(), session.fixes.forgotten()), (2, 1));
+    session.undo_fix().unwrap();
+    session.undo_fix().unwrap();
+    assert_eq!(column(&session, Field::City), ["Welington", "Perth", "Welington", "Welington", "Hobart"]);
+    assert_eq!(session.undo_fix(), None, "the old one was let go");
 }
 
 /// Prints how long a find and replace over every email of 100,000 rows, and

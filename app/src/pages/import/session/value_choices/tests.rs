@@ -52,6 +52,58 @@ fn unknown_values_are_listed_once_each_with_their_row_count_and_the_guess_filled
 }
 
 #[test]
+fn a_guessed_country_is_called_by_its_name_not_its_code() {
+    let session = mixed();
+    let view = session.value_choices_view();
+    let deutschland = &view[0].values[0];
+    assert_eq!(deutschland.chosen, Some("DE"));
+    assert_eq!(deutschland.note().as_deref(), Some("Our guess: a word for Germany"));
+}
+
+/// A file with several unknown values in each choice column, some sharing
+/// rows, one typed in two ways, one with no guess.
+fn many_unknowns() -> Session {
+    session(
+        &["First Name", "Last Name", "Email", "Contact Type", "Category", "Country"],
+        vec![
+            vec!["Ana", "Silva", "ana@example.com", "Persona", "Mieter", "Deutschland"],
+            vec!["Ben", "Jones", "ben@example.com", "Firma", "Owner", "U.K."],
+            vec!["Cy", "Doe", "cy@example.com", "persona", "MIETER ", "Deutschland"],
+            vec!["Di", "Roe", "di@example.com", "Person", "Hausmeister", "Allemagne"],
+            vec!["Ed", "Ray", "ed@example.com", "Firma", "Tennant", "Espana"],
+            vec!["Flo", "Kim", "flo@example.com", "Persona", "Owner", "Narnia"],
+        ],
+        vec![],
+    )
+}
+
+#[test]
+fn choices_filled_in_one_pass_change_the_rows_as_choosing_each_value_in_turn_would() {
+    let mut one_pass = many_unknowns();
+    one_pass.find_value_choices(ValueChoices::default());
+    let view = one_pass.value_choices_view();
+    let listed: usize = view.iter().map(|column| column.values.len()).sum();
+    assert!(listed >= 6, "several unknown values in every column: {view:?}");
+
+    let mut in_turn = many_unknowns();
+    for column in &view {
+        for value in &column.values {
+            in_turn.choose_value(column.field, &value.text, value.chosen).expect("a choice");
+        }
+    }
+    assert_eq!(one_pass.check, in_turn.check, "every cell, verdict and count the same");
+    assert_eq!(one_pass.values.mapping(), in_turn.values.mapping());
+
+    // And each filled-in choice can still be taken back on its own.
+    for column in &view {
+        for value in column.values.iter().filter(|value| value.chosen.is_some()) {
+            one_pass.choose_value(column.field, &value.text, None).expect("left as is");
+        }
+    }
+    assert_eq!(one_pass.check, many_unknowns().check, "the rows as read");
+}
+
+#[test]
 fn a_guess_is_applied_to_every_row_with_the_value_and_those_rows_are_valid_at_once() {
     let session = mixed();
     assert_eq!(category(&session, 0), "Tenant");
