@@ -15,13 +15,15 @@ use serde::{Deserialize, Serialize};
 use super::SimilarityRules;
 use crate::contact::ContactFields;
 use crate::field::Field;
+use crate::validate::split_extension;
 
 /// The fields whose numbers are phone blocking keys.
 pub const PHONE_FIELDS: [Field; 2] = [Field::Phone, Field::Mobile];
 
-/// The blocking key of a phone number as written: its last
-/// [`SimilarityRules::phone_key_digits`] digits, everything but the ASCII
-/// digits dropped; `None` with fewer digits than that.
+/// The blocking key of a phone number as written: the last
+/// [`SimilarityRules::phone_key_digits`] digits of the number (an extension,
+/// "x12", left out), everything but the ASCII digits dropped; `None` with
+/// fewer digits than that.
 ///
 /// Why the tail: the ways one number is written differ at its start (a
 /// trunk `0`, `+64`, `0064`) and in punctuation, not in its last digits, so
@@ -32,7 +34,8 @@ pub const PHONE_FIELDS: [Field; 2] = [Field::Phone, Field::Mobile];
 pub fn phone_key(text: &str, rules: &SimilarityRules) -> Option<String> {
     // Phone cells are at most a few dozen characters once valid; reading a
     // bounded prefix keeps hostile input cheap.
-    let digits: Vec<char> = text.chars().take(64).filter(char::is_ascii_digit).collect();
+    let (number, _extension) = split_extension(text);
+    let digits: Vec<char> = number.chars().take(64).filter(char::is_ascii_digit).collect();
     let start = digits.len().checked_sub(rules.phone_key_digits)?;
     Some(digits[start..].iter().collect())
 }
@@ -139,6 +142,9 @@ mod tests {
         assert_eq!(key("0064-21-5550101"), key("021 555 0101"));
         assert_eq!(key("(021) 555-0101"), key("021 555 0101"));
         assert_ne!(key("021 555 0102"), key("021 555 0101"));
+        // An extension is not part of the number.
+        assert_eq!(key("021 555 0101 x12"), key("021 555 0101"));
+        assert_eq!(key("021 555 0101 ext. 12"), key("021 555 0101"));
         // Too few digits to say anything.
         assert_eq!(key("555 010"), None);
         assert_eq!(key(""), None);

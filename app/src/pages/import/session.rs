@@ -402,7 +402,7 @@ pub(super) mod tests {
 
     fn uploaded(line: u32, notes: &str) -> UploadedRow {
         let values = ContactFields::from_pairs([(Field::FirstName, "Ana"), (Field::LastName, "Silva"), (Field::Notes, notes)]);
-        UploadedRow { row: ImportRow::new(line, values), preview: None }
+        UploadedRow { row: ImportRow::new(line, values), preview: None, duplicate: Default::default() }
     }
 
     #[test]
