@@ -24,6 +24,18 @@ function flagged(page: Page, line: number) {
   return page.locator('.duplicate', { has: page.getByText(`Row ${line}`, { exact: true }) });
 }
 
+/** Signs up, imports John, then chooses AGAIN: the review the tests start
+ *  from. Returns the account's email. */
+async function reviewAgainstJohn(page: Page): Promise<string> {
+  const { email } = await signUpNewAccount(page);
+  await openImport(page);
+  await choose(page, file('existing.csv', EXISTING));
+  await confirmImport(page);
+  await openImport(page);
+  await choose(page, file('again.csv', AGAIN));
+  return email;
+}
+
 const EXISTING = [
   'First Name,Last Name,Email,Phone,Postcode,City',
   'John,Smith,john@old.example,+64 21 555 0101,,Auckland',
@@ -41,13 +53,7 @@ const AGAIN = [
 ].join('\n');
 
 test('a row like an existing contact or an earlier row is flagged with a choice, and Postgres holds what was chosen', async ({ page }) => {
-  const { email } = await signUpNewAccount(page);
-  await openImport(page);
-  await choose(page, file('existing.csv', EXISTING));
-  await confirmImport(page);
-
-  await openImport(page);
-  await choose(page, file('again.csv', AGAIN));
+  const email = await reviewAgainstJohn(page);
   const panel = page.locator('.duplicates');
   await expect(panel.getByRole('heading', { name: 'Possible duplicates' })).toBeVisible();
   await expect(flagged(page, 2)).toContainText('Possibly the same as John Smith — same phone');
@@ -76,13 +82,7 @@ test('a row like an existing contact or an earlier row is flagged with a choice,
 });
 
 test('creating anyway is what happens when the user does not choose', async ({ page }) => {
-  const { email } = await signUpNewAccount(page);
-  await openImport(page);
-  await choose(page, file('existing.csv', EXISTING));
-  await confirmImport(page);
-
-  await openImport(page);
-  await choose(page, file('again.csv', AGAIN));
+  const email = await reviewAgainstJohn(page);
   await expect(page.locator('.count.warn')).toContainText('2 possible duplicates');
   await confirmImport(page);
   expect(Object.keys(stored(email)).sort()).toEqual([

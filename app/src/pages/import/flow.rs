@@ -343,10 +343,14 @@ pub async fn confirm(context: ImportContext) {
             }
             toasts.show(
                 format!(
-                    "Import complete: {} created, {} updated, {} unchanged.",
+                    "Import complete: {} created, {} updated, {} unchanged{}.",
                     thousands(counts.created as usize),
                     thousands(counts.updated as usize),
-                    thousands(counts.unchanged as usize)
+                    thousands(counts.unchanged as usize),
+                    match counts.skipped {
+                        0 => String::new(),
+                        skipped => format!(", {} skipped", thousands(skipped as usize)),
+                    }
                 ),
                 Some((format!("/imports/{import_id}"), "View import".to_string())),
                 Tone::Success,
