@@ -7,7 +7,8 @@
 //! answer a random id gets (`AppError::NotFound("import")`).
 //!
 //! The browser's sequence: [`existing_contacts`] (in chunks of at most
-//! [`MAX_LOOKUP_KEYS`] Contact IDs and as many emails) for the preview, then
+//! [`MAX_LOOKUP_KEYS`] Contact IDs and as many emails) and
+//! [`similar_contacts`] (possible duplicates' candidates) for the preview, then
 //! [`open_import`], [`upload_rows`] in chunks of at most
 //! [`MAX_ROWS_PER_UPLOAD`] rows ([`UPLOADS_IN_FLIGHT`] at a time, in
 //! postcard: a compact binary body), and [`confirm_import`]. Sending a chunk
@@ -34,6 +35,11 @@ use crate::error::AppError;
 /// The most Contact IDs, and separately the most emails, one
 /// [`existing_contacts`] call accepts: the browser asks in chunks this size.
 pub const MAX_LOOKUP_KEYS: usize = 5_000;
+
+/// The most phone keys, and separately the most postcode pairs, one
+/// [`similar_contacts`] call accepts (one pass over the account's contacts
+/// costs the same for few keys or many, so the browser asks in few calls).
+pub const MAX_SIMILAR_KEYS: usize = 50_000;
 
 /// The most rows one [`upload_rows`] call accepts.
 pub const MAX_ROWS_PER_UPLOAD: usize = 10_000;
@@ -69,6 +75,22 @@ pub async fn existing_contacts(keys: LookupKeys) -> Result<Vec<ExistingContact>,
         async {
             let caller = bulk_caller().await?;
             Ok(store::imports::existing_contacts(&caller.pool, caller.account, &keys).await?)
+        }
+        .await,
+    )
+}
+
+/// The caller's contacts that the rows asked about may duplicate: those
+/// with one of `keys`' phone keys, or one of its postcode and name-start
+/// pairs (see `store::imports::similar`), for the preview's "possibly the
+/// same as" hint. At most [`MAX_SIMILAR_KEYS`] of each per call.
+#[server(endpoint = "similar_contacts", input = Json)]
+pub async fn similar_contacts(keys: rules::similar::SimilarKeys) -> Result<Vec<ExistingContact>, AppError> {
+    use crate::server_context::{bulk_caller, reply};
+    reply(
+        async {
+            let caller = bulk_caller().await?;
+            Ok(store::imports::similar_contacts(&caller.pool, caller.account, &keys).await?)
         }
         .await,
     )
@@ -248,6 +270,7 @@ impl From<store::imports::AdmissionError> for AppError {
 #[cfg(feature = "ssr")]
 const _: () = {
     assert!(MAX_LOOKUP_KEYS == store::imports::MAX_LOOKUP_KEYS);
+    assert!(MAX_SIMILAR_KEYS == store::imports::MAX_SIMILAR_KEYS);
     assert!(MAX_ROWS_PER_UPLOAD == store::imports::MAX_ROWS_PER_UPLOAD);
     assert!(CHANGES_PER_PAGE == store::imports::CHANGES_PER_PAGE);
 };

@@ -135,7 +135,7 @@ async fn preview(pool: &PgPool, account: AccountId, rows: Vec<ImportRow>) -> Res
                     .map(|contact| PreviewMatch { contact_id: contact.id, version: contact.version }),
                 Some(Action::New) | None => None,
             };
-            Some(UploadedRow { row, preview })
+            Some(UploadedRow { row, preview, duplicate: Default::default() })
         })
         .collect();
     Ok(uploaded)

@@ -252,7 +252,7 @@ test('an import that finishes while the user is elsewhere is announced on their 
 
 /** `upload_rows`' arguments in postcard, as the app sends them: the import
  * id (16 bytes), then each row's line, its 17 cells, no spreadsheet-error
- * cells and no preview match. */
+ * cells, no preview match, and "create anyway" as its duplicate choice. */
 function uploadBody(importId: string, rows: { line: number; values: string[] }[]): Buffer {
   const bytes: number[] = [];
   const varint = (value: number) => {
@@ -276,6 +276,8 @@ function uploadBody(importId: string, rows: { line: number; values: string[] }[]
     row.values.forEach(text);
     varint(0);
     bytes.push(0);
+    // What to do if the row is a possible duplicate: create anyway (variant 0).
+    varint(0);
   }
   return Buffer.from(bytes);
 }

@@ -59,6 +59,9 @@ pub enum Problem {
     ChangedSincePreview,
     /// In the contact form: the Contact ID or email is another contact's.
     AlreadyUsed { contact_name: String },
+    /// The row was to update a contact it was possibly the same as, but that
+    /// contact is gone, or the two are no longer alike by the rules.
+    NotADuplicateAnyMore,
 }
 
 impl Issue {
@@ -118,6 +121,9 @@ impl Issue {
             Problem::ChangedSincePreview => {
                 "Someone changed this contact after you checked the file.".to_string()
             }
+            Problem::NotADuplicateAnyMore => {
+                "The contact this row was to update is no longer possibly the same person (it was changed or deleted).".to_string()
+            }
             Problem::AlreadyUsed { contact_name } => {
                 format!("{column} {value} already belongs to another contact, {contact_name}.")
             }
@@ -168,6 +174,9 @@ impl Issue {
             ),
             Problem::ChangedSincePreview => {
                 "Check the file again to see the latest values, then confirm.".to_string()
+            }
+            Problem::NotADuplicateAnyMore => {
+                "Check the file again, then choose again what to do with this row.".to_string()
             }
             Problem::AlreadyUsed { .. } => format!("Use a different {}, or edit that contact instead.", column.to_lowercase()),
         }
@@ -248,6 +257,7 @@ mod tests {
             Problem::EmailBelongsToAnother { contact_name: "Ana Silva".into() },
             Problem::WouldClearRequired { contact_kind: ContactKind::Person },
             Problem::ChangedSincePreview,
+            Problem::NotADuplicateAnyMore,
             Problem::AlreadyUsed { contact_name: "Ana Silva".into() },
         ];
         for problem in problems {

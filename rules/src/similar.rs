@@ -3,7 +3,9 @@
 //! (Contact ID, email) differ. A hint for the user, never an error.
 //!
 //! Invariant: candidates are found only through shared blocking keys — a
-//! phone number (E.164), or a postcode with the first letters of a name word
+//! phone number's key ([`phone_key`]: its last digits, so the ways one
+//! number is written meet without phone metadata), or a postcode with the
+//! first letters of a name word
 //! — so finding them costs about O(rows + contacts) plus the pairs within
 //! each block, never all pairs; a block larger than
 //! [`SimilarityRules::max_block`] is skipped (an office switchboard shared by
@@ -21,6 +23,9 @@ use crate::check::match_key;
 use crate::contact::{ContactFields, ContactKind};
 use crate::field::Field;
 use crate::fold::folded_words;
+
+mod keys;
+pub use keys::{lookup_postcode, phone_key, phone_keys, similar_keys, SimilarKeys, PHONE_FIELDS};
 
 /// The thresholds of duplicate scoring, as data.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -40,6 +45,9 @@ pub struct SimilarityRules {
     pub block_letters: usize,
     /// Blocks with more members than this are skipped.
     pub max_block: usize,
+    /// How many last digits of a phone number make its key ([`phone_key`]):
+    /// 8 tell numbers apart within an area and leave out every prefix.
+    pub phone_key_digits: usize,
 }
 
 /// The thresholds in use.
@@ -50,6 +58,7 @@ pub const SIMILARITY_RULES: SimilarityRules = SimilarityRules {
     extra_word: 0.90,
     block_letters: 3,
     max_block: 50,
+    phone_key_digits: 8,
 };
 
 /// Words dropped from names before comparing: titles, and the legal forms
@@ -80,7 +89,15 @@ pub struct Subject {
 
 impl Subject {
     /// The subject for `fields` (normalised values: Country as its code),
-    /// with its phone numbers already in E.164 form (see
+    /// its phones keyed by [`phone_key`]: what the browser and the server
+    /// both use.
+    pub fn of(fields: &ContactFields, rules: &SimilarityRules) -> Subject {
+        Subject::new(fields, phone_keys(fields, rules))
+    }
+
+    /// The subject for `fields` (normalised values: Country as its code),
+    /// with its phone numbers given as keys that are equal exactly when the
+    /// numbers are the same ([`phone_key`]s, or E.164 forms from
     /// [`crate::phone::parse_phone`]); a company by its company name, a
     /// person by first and last name.
     pub fn new(fields: &ContactFields, phones_e164: impl IntoIterator<Item = String>) -> Subject {
@@ -302,9 +319,20 @@ fn closer(a: &PossibleDuplicate, b: &PossibleDuplicate) -> bool {
         .is_gt()
 }
 
+/// Whether `row` is still possibly the same as `contact` by the rules (no
+/// key shared, enough evidence): what the server re-checks an "update that
+/// contact" choice with.
+pub fn still_possible_duplicate(row: &Subject, contact: &Subject, rules: &SimilarityRules) -> Option<Likeness> {
+    likeness(row, contact, rules).filter(|likeness| likeness.is_possible_duplicate(rules))
+}
+
 /// What the user chose for a row flagged as a possible duplicate.
+///
+/// Externally tagged (`"skip"`, `{"update":{"contact":…}}`): it travels in
+/// postcard with each uploaded row, and postcard cannot read an internally
+/// tagged enum.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "choice", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum DuplicateChoice {
     /// Import the row as a new contact (what happens unless the user says).
     #[default]

@@ -122,7 +122,7 @@ fn new_import() -> Value {
 
 fn row(line: u32, email: &str) -> UploadedRow {
     let values = ContactFields::from_pairs([(Field::FirstName, "Ada"), (Field::LastName, "Row"), (Field::Email, email)]);
-    UploadedRow { row: ImportRow::new(line, values), preview: None }
+    UploadedRow { row: ImportRow::new(line, values), preview: None, duplicate: Default::default() }
 }
 
 /// An `upload_rows` body, in postcard as the browser sends it.

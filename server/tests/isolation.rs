@@ -63,7 +63,7 @@ fn new_import(name: &str) -> NewImport {
 }
 
 fn uploaded(email: &str) -> Vec<UploadedRow> {
-    vec![UploadedRow { row: ImportRow::new(2, contact_values("Row", "Person", email)), preview: None }]
+    vec![UploadedRow { row: ImportRow::new(2, contact_values("Row", "Person", email)), preview: None, duplicate: Default::default() }]
 }
 
 /// Every server function, by endpoint.
@@ -89,6 +89,13 @@ fn table() -> Vec<(&'static str, Call)> {
             Call::WithId(
                 |_| json!({"keys": {"references": ["a-1"], "emails": ["ana@a.example"]}}),
                 |random| json!({"keys": {"references": [random.to_string()], "emails": [format!("{random}@x.example")]}}),
+            ),
+        ),
+        (
+            "/api/similar_contacts",
+            Call::WithId(
+                |_| json!({"keys": {"phones": ["15550101"], "postcodes": ["1010"], "name_starts": ["sec"]}}),
+                |random| json!({"keys": {"phones": [random.simple().to_string()[..8].to_string()], "postcodes": ["9"], "name_starts": ["zzz"]}}),
             ),
         ),
         ("/api/get_contact", Call::WithId(|ids| json!({"id": ids.contact}), |random| json!({"id": random}))),
@@ -138,7 +145,8 @@ async fn account_a(app: &Router, pool: &PgPool, cookie: &str) -> Ids {
         Some(cookie),
         "/api/save_contact",
         &json!({"id": null, "version": null, "fields": ContactFields::from_pairs([
-            (Field::Reference, "A-1"), (Field::FirstName, "Ana"), (Field::LastName, "Secret"), (Field::Email, "ana@a.example")
+            (Field::Reference, "A-1"), (Field::FirstName, "Ana"), (Field::LastName, "Secret"), (Field::Email, "ana@a.example"),
+            (Field::Phone, "021 555 0101"), (Field::Postcode, "1010")
         ])}),
     )
     .await;

@@ -181,11 +181,15 @@ pub struct PreviewMatch {
 }
 
 /// One row as the user left it in the browser (edited, not removed), with
-/// what the preview matched it to (`None`: the preview saw a new contact).
+/// what the preview matched it to (`None`: the preview saw a new contact),
+/// and, for a row flagged as possibly the same as a contact, what the user
+/// chose (the server re-checks it at confirm).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UploadedRow {
     pub row: rules::headers::ImportRow,
     pub preview: Option<PreviewMatch>,
+    #[serde(default)]
+    pub duplicate: rules::similar::DuplicateChoice,
 }
 
 /// The state of an import.
@@ -208,6 +212,10 @@ pub struct ImportCounts {
     pub created: u32,
     pub updated: u32,
     pub unchanged: u32,
+    /// Rows left out because the user chose to skip them as possible
+    /// duplicates.
+    #[serde(default)]
+    pub skipped: u32,
 }
 
 /// The server's verdict on confirming an import.

@@ -149,7 +149,7 @@ fn expected(
     }
     let mut contacts: Vec<ContactFields> = after.into_values().chain(created).collect();
     contacts.sort_by(|a, b| a.0.cmp(&b.0));
-    let counts = ImportCounts { created: counts.new as u32, updated: counts.updates as u32, unchanged: counts.unchanged as u32 };
+    let counts = ImportCounts { created: counts.new as u32, updated: counts.updates as u32, unchanged: counts.unchanged as u32, skipped: 0 };
     Ok((counts, contacts))
 }
 

@@ -69,7 +69,7 @@ async fn ten_imports_at_once_lose_nothing(_options: PgPoolOptions, connect: PgCo
         .collect();
     for task in tasks {
         let outcome = task.await.unwrap().unwrap();
-        assert_eq!(committed(&outcome), ImportCounts { created: 20, updated: 5, unchanged: 0 });
+        assert_eq!(committed(&outcome), ImportCounts { created: 20, updated: 5, unchanged: 0, skipped: 0 });
     }
 
     let all = snapshot(&pool, account).await;
@@ -126,7 +126,7 @@ async fn ten_competing_imports_keep_uniqueness(_options: PgPoolOptions, connect:
     for (import, task) in tasks.into_iter().enumerate() {
         match task.await.unwrap().unwrap() {
             ConfirmOutcome::Committed { counts, .. } => {
-                assert_eq!(counts, ImportCounts { created: 2, updated: 1, unchanged: 0 });
+                assert_eq!(counts, ImportCounts { created: 2, updated: 1, unchanged: 0, skipped: 0 });
                 winners.push(import);
             }
             ConfirmOutcome::Rejected { issues, .. } => {
@@ -203,7 +203,7 @@ async fn a_session_killed_mid_merge_leaves_contacts_as_before(pool: PgPool) {
     }
 
     let outcome = imports::confirm(&pool, account, import_id).await.unwrap();
-    assert_eq!(committed(&outcome), ImportCounts { created: 50, updated: 1, unchanged: 0 });
+    assert_eq!(committed(&outcome), ImportCounts { created: 50, updated: 1, unchanged: 0, skipped: 0 });
     assert_eq!(by_id(&pool, account, ana).await.fields.get(Field::LastName), "Lima");
     assert_eq!(snapshot(&pool, account).await.len(), 51);
     assert_eq!(status(&pool, import_id).await, "committed");

@@ -42,7 +42,7 @@ async fn the_history_lists_confirmed_imports_newest_first(pool: PgPool) {
     assert_eq!(done.file_name, "contacts.xlsx");
     assert_eq!(done.file_sha256, "ab".repeat(32));
     assert_eq!(done.row_count, 1);
-    assert_eq!(done.counts, ImportCounts { created: 1, updated: 0, unchanged: 0 });
+    assert_eq!(done.counts, ImportCounts { created: 1, updated: 0, unchanged: 0, skipped: 0 });
     assert!(done.committed_at.is_some());
     assert!(done.failure.is_none());
 }

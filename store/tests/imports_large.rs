@@ -51,7 +51,7 @@ async fn a_100k_row_import_completes(pool: PgPool) {
     let started = Instant::now();
     let outcome = imports::confirm(&pool, account, import_id).await.unwrap();
     let merged = started.elapsed();
-    assert_eq!(committed(&outcome), ImportCounts { created: ROWS as u32, updated: 0, unchanged: 0 });
+    assert_eq!(committed(&outcome), ImportCounts { created: ROWS as u32, updated: 0, unchanged: 0, skipped: 0 });
     eprintln!("100k new contacts: preview + upload {uploaded:.2?}, confirm (re-check + merge) {merged:.2?}");
 
     // The same 100,000 again: half of them changed, half unchanged.
@@ -62,7 +62,7 @@ async fn a_100k_row_import_completes(pool: PgPool) {
     let started = Instant::now();
     let outcome = imports::confirm(&pool, account, import_id).await.unwrap();
     let merged = started.elapsed();
-    assert_eq!(committed(&outcome), ImportCounts { created: 0, updated: ROWS as u32 / 2, unchanged: ROWS as u32 / 2 });
+    assert_eq!(committed(&outcome), ImportCounts { created: 0, updated: ROWS as u32 / 2, unchanged: ROWS as u32 / 2, skipped: 0 });
     eprintln!(
         "100k against existing (50k updates, 50k unchanged): preview + upload {uploaded:.2?}, confirm {merged:.2?}"
     );

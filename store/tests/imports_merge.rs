@@ -81,7 +81,7 @@ async fn both_modes_field_by_field(pool: PgPool) {
         let ana = add_contact(&pool, account, ANA).await;
         let new_row = row(3, &[(Field::FirstName, "Ben"), (Field::LastName, "Jones"), (Field::Email, "Ben@X.com")]);
         let (import_id, outcome) = import(&pool, account, user, &columns, mode, vec![row(2, &file_row), new_row]).await;
-        assert_eq!(committed(&outcome), ImportCounts { created: 1, updated: 1, unchanged: 0 });
+        assert_eq!(committed(&outcome), ImportCounts { created: 1, updated: 1, unchanged: 0, skipped: 0 });
 
         let after = by_id(&pool, account, ana).await;
         for (field, keep, overwrite) in expected {
@@ -130,7 +130,7 @@ async fn rows_match_by_contact_id_or_by_email_in_any_case(pool: PgPool) {
         row(5, &[(Field::Kind, "company"), (Field::CompanyName, "Acme Plumbing")]),
     ];
     let (_, outcome) = import(&pool, account, user, &ImportColumns::template(), MergeMode::KeepExisting, rows).await;
-    assert_eq!(committed(&outcome), ImportCounts { created: 2, updated: 2, unchanged: 0 });
+    assert_eq!(committed(&outcome), ImportCounts { created: 2, updated: 2, unchanged: 0, skipped: 0 });
 
     let ana = by_id(&pool, account, ana).await;
     assert_eq!(ana.fields.get(Field::Phone), "0412 000 111");
@@ -211,7 +211,7 @@ async fn a_row_equal_to_its_contact_is_unchanged_unless_another_row_shares_its_k
 
     let rows = vec![rules::headers::ImportRow::new(2, stored.clone())];
     let (import_id, outcome) = import(&pool, account, user, &columns, MergeMode::OverwriteAll, rows).await;
-    assert_eq!(committed(&outcome), ImportCounts { created: 0, updated: 0, unchanged: 1 });
+    assert_eq!(committed(&outcome), ImportCounts { created: 0, updated: 0, unchanged: 1, skipped: 0 });
     assert_eq!(snapshot(&pool, account).await, before);
     assert_eq!(rows_for(&pool, "import_changes", import_id).await, 0);
     let staged_unchanged: bool =
@@ -273,7 +273,7 @@ async fn unchanged_rows_are_not_written(pool: PgPool) {
         ),
     ];
     let (import_id, outcome) = import(&pool, account, user, &columns, MergeMode::KeepExisting, rows).await;
-    assert_eq!(committed(&outcome), ImportCounts { created: 0, updated: 1, unchanged: 1 });
+    assert_eq!(committed(&outcome), ImportCounts { created: 0, updated: 1, unchanged: 1, skipped: 0 });
 
     let after = snapshot(&pool, account).await;
     let untouched = |id| after.iter().find(|contact| contact.id == id).unwrap().clone();
@@ -287,7 +287,7 @@ async fn unchanged_rows_are_not_written(pool: PgPool) {
     let before = snapshot(&pool, account).await;
     let rows = vec![person(2, "C-1", "Ana", "Silva", "ana@example.com")];
     let (import_id, outcome) = import(&pool, account, user, &columns, MergeMode::KeepExisting, rows).await;
-    assert_eq!(committed(&outcome), ImportCounts { created: 0, updated: 0, unchanged: 1 });
+    assert_eq!(committed(&outcome), ImportCounts { created: 0, updated: 0, unchanged: 1, skipped: 0 });
     assert_eq!(snapshot(&pool, account).await, before);
     assert_eq!(rows_for(&pool, "import_changes", import_id).await, 0);
     assert_eq!(status(&pool, import_id).await, "committed");
@@ -305,7 +305,7 @@ async fn a_confirm_repeated_applies_once(pool: PgPool) {
 
     let first = imports::confirm(&pool, account, import_id).await.unwrap();
     let counts = committed(&first);
-    assert_eq!(counts, ImportCounts { created: 1, updated: 1, unchanged: 0 });
+    assert_eq!(counts, ImportCounts { created: 1, updated: 1, unchanged: 0, skipped: 0 });
     let after_first = snapshot(&pool, account).await;
     let second = imports::confirm(&pool, account, import_id).await.unwrap();
     assert_eq!(second, first);
@@ -320,7 +320,7 @@ async fn a_confirm_repeated_applies_once(pool: PgPool) {
     let (a, b) = tokio::join!(imports::confirm(&pool, account, import_id), imports::confirm(&pool, account, import_id));
     let (a, b) = (a.unwrap(), b.unwrap());
     assert_eq!(a, b);
-    assert_eq!(committed(&a), ImportCounts { created: 1, updated: 1, unchanged: 0 });
+    assert_eq!(committed(&a), ImportCounts { created: 1, updated: 1, unchanged: 0, skipped: 0 });
     assert_eq!(snapshot(&pool, account).await.len(), 3);
     assert_eq!(by_id(&pool, account, ana).await.version, 3);
     assert_eq!(notification_kinds(&pool, import_id).await, vec!["import_committed"]);

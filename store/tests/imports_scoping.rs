@@ -31,7 +31,7 @@ async fn another_accounts_import_is_invisible(pool: PgPool) {
         import(&pool, theirs, their_user, &template, keep, vec![person(2, "T-2", "Tom", "Moe", "")]).await;
     committed(&outcome);
     let their_contacts = snapshot(&pool, theirs).await;
-    let chunk = vec![UploadedRow { row: person(3, "X-1", "X", "Y", ""), preview: None }];
+    let chunk = vec![UploadedRow { row: person(3, "X-1", "X", "Y", ""), preview: None, duplicate: Default::default() }];
 
     for id in [open, done, Uuid::new_v4()] {
         assert!(is_not_found(imports::detail(&pool, ours, id, 0).await));
@@ -117,7 +117,7 @@ async fn uploads_are_checked_and_idempotent(pool: PgPool) {
     let import_id =
         imports::open(&pool, account, user, &new_import(&template, keep, 3), &Limits::DEFAULT).await.unwrap();
     let up =
-        |line: u32, last: &str| UploadedRow { row: person(line, &format!("R-{line}"), "Al", last, ""), preview: None };
+        |line: u32, last: &str| UploadedRow { row: person(line, &format!("R-{line}"), "Al", last, ""), preview: None, duplicate: Default::default() };
     let invalid = |result: Result<u32, ImportError>| matches!(result, Err(ImportError::Invalid(_)));
 
     let too_many: Vec<UploadedRow> =

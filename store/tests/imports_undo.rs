@@ -45,7 +45,7 @@ async fn undo_restores_the_before_state(pool: PgPool) {
     ];
     let (import_id, outcome) =
         import(&pool, account, user, &ImportColumns::template(), MergeMode::OverwriteAll, rows).await;
-    assert_eq!(committed(&outcome), ImportCounts { created: 1, updated: 1, unchanged: 1 });
+    assert_eq!(committed(&outcome), ImportCounts { created: 1, updated: 1, unchanged: 1, skipped: 0 });
     assert_eq!(by_id(&pool, account, ana).await.fields.get(Field::Email), "");
 
     let outcome = imports::undo(&pool, account, import_id).await.unwrap();

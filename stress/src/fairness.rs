@@ -149,7 +149,7 @@ pub async fn run(settings: Settings) -> Result<bool, String> {
     let mut ok = true;
     let expected = ConfirmOutcome::Committed {
         import_id,
-        counts: store::model::ImportCounts { created: new as u32, updated: settings.existing as u32, unchanged: 0 },
+        counts: store::model::ImportCounts { created: new as u32, updated: settings.existing as u32, unchanged: 0, skipped: 0 },
     };
     let mut wrong = Vec::new();
     for (answer, _) in &answers {

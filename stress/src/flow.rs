@@ -83,7 +83,7 @@ pub async fn upload(
         .map(|row| {
             let preview = existing.get(&match_key(row.values.get(Field::Reference))).copied();
             matched += usize::from(preview.is_some());
-            UploadedRow { row, preview }
+            UploadedRow { row, preview, duplicate: Default::default() }
         })
         .collect();
     for rows in uploaded.chunks(chunk.max(1)) {

@@ -120,7 +120,7 @@ pub async fn run(settings: Settings) -> Result<bool, String> {
 
     let committed = |import_id: Uuid, rows: usize| ConfirmOutcome::Committed {
         import_id,
-        counts: ImportCounts { created: rows as u32, updated: 0, unchanged: 0 },
+        counts: ImportCounts { created: rows as u32, updated: 0, unchanged: 0, skipped: 0 },
     };
     let wrong: Vec<String> = answers
         .iter()

@@ -40,12 +40,18 @@ fn status_class(status: ImportStatus) -> &'static str {
 fn counts_text(summary: &ImportSummary) -> String {
     match summary.status {
         ImportStatus::Failed => "Nothing changed".to_string(),
-        _ => format!(
-            "{} created, {} updated, {} unchanged",
-            thousands(summary.counts.created as usize),
-            thousands(summary.counts.updated as usize),
-            thousands(summary.counts.unchanged as usize)
-        ),
+        _ => {
+            let text = format!(
+                "{} created, {} updated, {} unchanged",
+                thousands(summary.counts.created as usize),
+                thousands(summary.counts.updated as usize),
+                thousands(summary.counts.unchanged as usize)
+            );
+            match summary.counts.skipped {
+                0 => text,
+                skipped => format!("{text}, {} skipped", thousands(skipped as usize)),
+            }
+        }
     }
 }
 

@@ -82,6 +82,21 @@ fn a_pair_is_possibly_the_same_only_with_enough_evidence() {
 }
 
 #[test]
+fn one_number_in_local_and_international_form_makes_a_possible_duplicate() {
+    let fields = |first: &str, phone: &str| {
+        ContactFields::from_pairs([(Field::FirstName, first), (Field::LastName, "Smith"), (Field::Phone, phone)])
+    };
+    let existing = vec![(Uuid::from_u128(1), Subject::of(&fields("John", "+64 21 555 0101"), &RULES))];
+    let rows = vec![Subject::of(&fields("John", "021 555 0101"), &RULES), Subject::of(&fields("John", "0064-21-5550101"), &RULES)];
+    let found = possible_duplicates(&rows, &existing, &RULES);
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert!(found.iter().all(|found| found.of == DuplicateOf::Contact(Uuid::from_u128(1)) && found.likeness.same_phone));
+    assert!(still_possible_duplicate(&rows[0], &existing[0].1, &RULES).is_some());
+    let stranger = Subject::of(&fields("Mary", "021 555 0101"), &RULES);
+    assert_eq!(still_possible_duplicate(&stranger, &existing[0].1, &RULES), None);
+}
+
+#[test]
 fn a_shared_key_is_not_a_possible_duplicate() {
     let john = with(person("John", "Smith", "+64215550101", ""), Field::Email, "John@Example.com");
     let same_email = with(person("John", "Smith", "+64215550101", ""), Field::Email, "john@example.com");
@@ -202,8 +217,13 @@ fn the_choice_defaults_to_create_and_update_fits_only_the_matched_contact() {
         assert_eq!(choice.fits(&of_row), fits_row, "{choice:?}");
     }
     let json = serde_json::to_string(&DuplicateChoice::Update { contact: matched }).expect("serialises");
-    assert_eq!(json, r#"{"choice":"update","contact":"00000000-0000-0000-0000-000000000007"}"#);
-    assert_eq!(serde_json::from_str::<DuplicateChoice>(r#"{"choice":"skip"}"#).expect("reads"), DuplicateChoice::Skip);
+    assert_eq!(json, r#"{"update":{"contact":"00000000-0000-0000-0000-000000000007"}}"#);
+    assert_eq!(serde_json::from_str::<DuplicateChoice>(r#""skip""#).expect("reads"), DuplicateChoice::Skip);
+    // Postcard, as uploaded rows carry it.
+    for choice in [DuplicateChoice::CreateAnyway, DuplicateChoice::Skip, DuplicateChoice::Update { contact: matched }] {
+        let bytes = postcard::to_allocvec(&choice).expect("serialises");
+        assert_eq!(postcard::from_bytes::<DuplicateChoice>(&bytes).expect("reads"), choice);
+    }
 }
 
 /// Not a check of speed (tests assert no timings): prints what finding

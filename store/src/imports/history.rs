@@ -22,7 +22,7 @@ pub const CHANGES_PER_PAGE: u32 = 200;
 
 /// The summary columns, from `imports i LEFT JOIN users u`.
 const SUMMARY_COLUMNS: &str = "i.id, i.file_name, i.file_sha256, coalesce(u.email, '') AS user_email, i.mode, i.status,
-     i.row_count, i.created_count, i.updated_count, i.unchanged_count, i.failure,
+     i.row_count, i.created_count, i.updated_count, i.unchanged_count, i.skipped_count, i.failure,
      i.created_at, i.committed_at, i.undone_at, i.left_out";
 
 /// The account's imports, newest first, at most [`HISTORY_LIMIT`]. Imports

@@ -192,8 +192,12 @@ fn rejected_sentence(rows_with_issues: u32) -> String {
 
 /// What a committed import did, in words.
 fn committed_sentence(file_name: &str, counts: ImportCounts) -> String {
+    let skipped = match counts.skipped {
+        0 => String::new(),
+        skipped => format!(", {skipped} skipped"),
+    };
     format!(
-        "The import of \u{201c}{file_name}\u{201d} is done: {} created, {} updated, {} unchanged.",
+        "The import of \u{201c}{file_name}\u{201d} is done: {} created, {} updated, {} unchanged{skipped}.",
         counts.created, counts.updated, counts.unchanged
     )
 }

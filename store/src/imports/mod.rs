@@ -17,7 +17,9 @@
 //! - [`mod@open`]: open an import; [`upload`]: stage uploaded rows, checked
 //!   on their own, with `COPY` (idempotent per line); `copy` writes `COPY`
 //!   data.
-//! - [`existing`]: the account's contacts that an import's keys match.
+//! - [`existing`]: the account's contacts that an import's keys match;
+//!   [`similar`]: those its rows may duplicate (same phone, or postcode and
+//!   name), for the preview's "possibly the same as" hint.
 //! - [`merge`]: confirm (the merge), with [`hooks`] for tests; `recheck`
 //!   finds the facts about each staged row in SQL and has the rules judge
 //!   the rows they concern, and `write` writes the result set-based;
@@ -43,6 +45,7 @@ pub mod locks;
 pub mod merge;
 pub mod notifications;
 pub mod open;
+pub mod similar;
 mod recheck;
 mod record;
 pub mod undo;
@@ -56,6 +59,7 @@ pub use hooks::{MergeHooks, MergeStep, PausedMerge};
 pub use locks::{lock_account_contacts, LockMode};
 pub use merge::{confirm, confirm_with_hooks, MAX_ISSUES_RETURNED};
 pub use open::open;
+pub use similar::{similar_contacts, MAX_SIMILAR_KEYS};
 pub use upload::{upload_rows, MAX_CELL_CHARS, MAX_ROWS_PER_UPLOAD};
 pub use undo::{undo, MAX_REFUSED_NAMES};
 

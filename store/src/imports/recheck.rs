@@ -23,6 +23,12 @@
 //!   set-based insert. A row the facts concern that would create a contact
 //!   without an issue cannot happen under the rules; it is refused
 //!   ([`Recheck::Unplanned`]) rather than written twice or skipped.
+//! - A row the user chose to skip as a possible duplicate is left out of
+//!   every fact (and of the writes). A row the user chose to update into a
+//!   possible duplicate is judged with that contact as its match, after the
+//!   choice is re-checked ([`Facts::duplicate_refused`]: the contact is this
+//!   account's, the row matches none by its keys, and the rules still call
+//!   them possibly the same); a refused choice is an issue for the row.
 //! - Memory does not grow with the import: rows are judged a batch at a
 //!   time, and at most `max_issues` issues are kept.
 //! - Reads and writes happen under the account's exclusive contacts lock,
@@ -32,9 +38,10 @@
 
 use futures::TryStreamExt;
 use rules::check::{judge, plan_row, preview_outdated, RowContext};
-use rules::headers::ImportRow;
+use rules::headers::{ImportColumns, ImportRow};
 use rules::merge::Action;
-use rules::{ContactFields, ExistingContact, Field, Issue};
+use rules::similar::{still_possible_duplicate, Subject, SIMILARITY_RULES};
+use rules::{ContactFields, ExistingContact, Field, Issue, Problem};
 use sqlx::postgres::PgRow;
 use sqlx::{PgConnection, Row};
 use uuid::Uuid;
@@ -102,6 +109,14 @@ pub(super) async fn recheck(
             let facts = Facts::read(&row)?;
             after_line = facts.line;
             let row = facts.import_row();
+            if let Some(issue) = facts.duplicate_refused(&row, &import.columns) {
+                rows_with_issues = rows_with_issues.saturating_add(1);
+                total_issues = total_issues.saturating_add(1);
+                if issues.len() < max_issues {
+                    issues.push(issue);
+                }
+                continue;
+            }
             let context = facts.context();
             let verdict = judge(&row, &import.columns, import.mode, &context);
             let mut row_issues = verdict.issues.clone();
@@ -159,7 +174,7 @@ pub(super) async fn recheck(
 async fn find_facts(conn: &mut PgConnection, account: AccountId, import_id: Uuid) -> Result<(), sqlx::Error> {
     planned_per_call(
         "CREATE TEMP TABLE import_judged (
-             line integer NOT NULL, matched_id uuid, owner_id uuid,
+             line integer NOT NULL, matched_id uuid, owner_id uuid, duplicate_id uuid,
              other_reference_line integer, other_email_line integer, other_contact_line integer,
              unchanged boolean NOT NULL DEFAULT false
          ) ON COMMIT DROP",
@@ -174,10 +189,11 @@ async fn find_facts(conn: &mut PgConnection, account: AccountId, import_id: Uuid
     planned_per_call(
         "INSERT INTO import_judged
          WITH staged AS MATERIALIZED (
-             SELECT line, reference_key, email_key, match_by, new_id IS NOT NULL AS alone_ok, preview_contact
-             FROM import_staging WHERE account_id = $1 AND import_id = $2),
+             SELECT line, reference_key, email_key, match_by, new_id IS NOT NULL AS alone_ok, preview_contact,
+                    CASE WHEN duplicate_choice = 'u' THEN duplicate_contact END AS duplicate_id
+             FROM import_staging WHERE account_id = $1 AND import_id = $2 AND duplicate_choice <> 's'),
          matched AS MATERIALIZED (
-             SELECT s.line, coalesce(r.id, e.id) AS contact_id
+             SELECT s.line, coalesce(r.id, e.id) AS contact_id, s.duplicate_id
              FROM staged s
              LEFT JOIN contacts r ON s.match_by = 'r' AND r.account_id = $1
                   AND r.reference_key <> '' AND r.reference_key = s.reference_key
@@ -190,13 +206,14 @@ async fn find_facts(conn: &mut PgConnection, account: AccountId, import_id: Uuid
              SELECT email_key AS key, (array_agg(line ORDER BY line))[1:2] AS first_lines
              FROM staged WHERE email_key <> '' GROUP BY email_key HAVING count(*) > 1),
          by_contact AS (
-             SELECT contact_id AS key, (array_agg(line ORDER BY line))[1:2] AS first_lines
-             FROM matched WHERE contact_id IS NOT NULL GROUP BY contact_id HAVING count(*) > 1),
+             SELECT coalesce(contact_id, duplicate_id) AS key, (array_agg(line ORDER BY line))[1:2] AS first_lines
+             FROM matched WHERE coalesce(contact_id, duplicate_id) IS NOT NULL
+             GROUP BY coalesce(contact_id, duplicate_id) HAVING count(*) > 1),
          owners AS (
              SELECT s.line, o.id AS owner_id FROM staged s
              JOIN contacts o ON o.account_id = $1 AND o.email_key <> '' AND o.email_key = s.email_key
              WHERE s.email_key <> '')
-         SELECT s.line, m.contact_id AS matched_id, o.owner_id,
+         SELECT s.line, m.contact_id AS matched_id, o.owner_id, m.duplicate_id,
                 CASE WHEN br.first_lines[1] = s.line THEN br.first_lines[2] ELSE br.first_lines[1] END AS other_reference_line,
                 CASE WHEN be.first_lines[1] = s.line THEN be.first_lines[2] ELSE be.first_lines[1] END AS other_email_line,
                 CASE WHEN bc.first_lines[1] = s.line THEN bc.first_lines[2] ELSE bc.first_lines[1] END AS other_contact_line
@@ -204,9 +221,9 @@ async fn find_facts(conn: &mut PgConnection, account: AccountId, import_id: Uuid
          JOIN matched m ON m.line = s.line
          LEFT JOIN by_reference br ON s.reference_key <> '' AND br.key = s.reference_key
          LEFT JOIN by_email be ON s.email_key <> '' AND be.key = s.email_key
-         LEFT JOIN by_contact bc ON bc.key = m.contact_id
+         LEFT JOIN by_contact bc ON bc.key = coalesce(m.contact_id, m.duplicate_id)
          LEFT JOIN owners o ON o.line = s.line
-         WHERE m.contact_id IS NOT NULL OR NOT s.alone_ok OR s.preview_contact IS NOT NULL
+         WHERE m.contact_id IS NOT NULL OR NOT s.alone_ok OR s.preview_contact IS NOT NULL OR m.duplicate_id IS NOT NULL
             OR br.key IS NOT NULL OR be.key IS NOT NULL OR o.owner_id IS NOT NULL",
     )
     .bind(account)
@@ -232,6 +249,7 @@ async fn mark_unchanged(conn: &mut PgConnection, account: AccountId, import_id: 
          WHERE s.account_id = $1 AND s.import_id = $2 AND s.line = j.line AND s.unchanged_when_equal
            AND c.account_id = $1 AND c.id = j.matched_id
            AND j.other_reference_line IS NULL AND j.other_email_line IS NULL AND j.other_contact_line IS NULL
+           AND j.duplicate_id IS NULL
            AND (j.owner_id IS NULL OR j.owner_id = j.matched_id)
            AND s.preview_contact = c.id AND s.preview_version = c.version
            AND ({staged}) = ({stored})",
@@ -263,17 +281,20 @@ fn judged_rows_sql() -> String {
         Field::ALL.iter().map(|field| format!("{alias}.{key} AS {alias}_{key}", key = field.key())).collect::<Vec<_>>().join(", ")
     };
     format!(
-        "SELECT j.line, j.matched_id, j.owner_id, j.other_reference_line, j.other_email_line, j.other_contact_line,
+        "SELECT j.line, j.matched_id, j.owner_id, j.duplicate_id,
+                j.other_reference_line, j.other_email_line, j.other_contact_line,
                 {staged}, s.error_cells, s.preview_contact, s.preview_version,
-                m.version AS m_version, {matched}, o.version AS o_version, {owner}
+                m.version AS m_version, {matched}, o.version AS o_version, {owner}, d.version AS d_version, {duplicate}
          FROM import_judged j
          JOIN import_staging s ON s.account_id = $1 AND s.import_id = $2 AND s.line = j.line AND s.line > $3
          LEFT JOIN contacts m ON m.account_id = $1 AND m.id = j.matched_id
          LEFT JOIN contacts o ON o.account_id = $1 AND o.id = j.owner_id AND j.owner_id IS DISTINCT FROM j.matched_id
+         LEFT JOIN contacts d ON d.account_id = $1 AND d.id = j.duplicate_id
          WHERE j.line > $3 AND NOT j.unchanged ORDER BY j.line LIMIT $4",
         staged = field_columns("s."),
         matched = aliased("m"),
         owner = aliased("o"),
+        duplicate = aliased("d"),
     )
 }
 
@@ -312,6 +333,9 @@ struct Facts {
     other_reference_line: Option<i32>,
     other_email_line: Option<i32>,
     other_contact_line: Option<i32>,
+    /// The contact the user chose to update this row into as a possible
+    /// duplicate: `Some(None)` when no such contact is in the account.
+    duplicate: Option<Option<ExistingContact>>,
 }
 
 impl Facts {
@@ -333,6 +357,7 @@ impl Facts {
         for field in Field::ALL {
             values.set(field, row.try_get::<String, _>(field.key())?);
         }
+        let duplicate_id: Option<Uuid> = row.try_get("duplicate_id")?;
         let preview_contact: Option<Uuid> = row.try_get("preview_contact")?;
         let preview_version: Option<i32> = row.try_get("preview_version")?;
         Ok(Facts {
@@ -346,7 +371,32 @@ impl Facts {
             other_reference_line: row.try_get("other_reference_line")?,
             other_email_line: row.try_get("other_email_line")?,
             other_contact_line: row.try_get("other_contact_line")?,
+            duplicate: match duplicate_id {
+                Some(id) => Some(contact(Some(id), "d")?),
+                None => None,
+            },
         })
+    }
+
+    /// The issue refusing the user's choice to update a possible duplicate,
+    /// re-checked: the contact must be this account's (the join to it is
+    /// account-scoped, so another account's id finds nothing), the row must
+    /// match no contact by its own keys, and the two must still be possibly
+    /// the same by [`rules::similar`]'s rules.
+    fn duplicate_refused(&self, row: &ImportRow, columns: &ImportColumns) -> Option<Issue> {
+        let target = self.duplicate.as_ref()?;
+        let rules = &SIMILARITY_RULES;
+        let still_alike = match target {
+            Some(target) if self.matched.is_none() => {
+                still_possible_duplicate(&Subject::of(&self.values, rules), &Subject::of(&target.fields, rules), rules).is_some()
+            }
+            Some(_) | None => false,
+        };
+        if still_alike {
+            return None;
+        }
+        let field = if self.values.get(Field::LastName).is_empty() { Field::CompanyName } else { Field::LastName };
+        Some(Issue::cell(row.line, field, columns.header(field), self.values.get(field), Problem::NotADuplicateAnyMore))
     }
 
     /// The row as staged (normalised values judge as the original did).
@@ -356,9 +406,20 @@ impl Facts {
         row
     }
 
-    /// The facts as the rules take them.
+    /// The facts as the rules take them: for a row the user chose to update
+    /// into a possible duplicate, that contact stands as its match.
     fn context(&self) -> RowContext<'_> {
         let line = |line: Option<i32>| line.and_then(|line| u32::try_from(line).ok());
+        if let Some(Some(target)) = &self.duplicate {
+            let owner = self.owner.as_ref().or(if self.owner_is_matched { self.matched.as_ref() } else { None });
+            return RowContext {
+                matched: Some(target),
+                other_row_with_reference: line(self.other_reference_line),
+                other_row_with_email: line(self.other_email_line),
+                other_row_with_contact: line(self.other_contact_line),
+                email_owner: owner.map(|owner| if owner.id == target.id { target } else { owner }),
+            };
+        }
         RowContext {
             matched: self.matched.as_ref(),
             other_row_with_reference: line(self.other_reference_line),

@@ -46,7 +46,7 @@ pub(crate) struct Rejection {
 pub(crate) async fn lock(conn: &mut PgConnection, account: AccountId, id: Uuid) -> Result<ImportRecord, ImportError> {
     let row = sqlx::query(
         "SELECT id, user_id, file_name, status, mode, columns, row_count,
-                created_count, updated_count, unchanged_count, failure, rejection
+                created_count, updated_count, unchanged_count, skipped_count, failure, rejection
          FROM imports WHERE account_id = $1 AND id = $2 FOR UPDATE",
     )
     .bind(account)
@@ -87,12 +87,14 @@ pub(crate) fn count(row: &PgRow, column: &str) -> Result<u32, sqlx::Error> {
     Ok(u32::try_from(value).unwrap_or(0))
 }
 
-/// The `created_count`, `updated_count` and `unchanged_count` columns.
+/// The `created_count`, `updated_count`, `unchanged_count` and
+/// `skipped_count` columns.
 pub(crate) fn counts_from_row(row: &PgRow) -> Result<ImportCounts, sqlx::Error> {
     Ok(ImportCounts {
         created: count(row, "created_count")?,
         updated: count(row, "updated_count")?,
         unchanged: count(row, "unchanged_count")?,
+        skipped: count(row, "skipped_count")?,
     })
 }
 
@@ -110,7 +112,7 @@ pub(crate) async fn mark_committed(
 ) -> Result<(), ImportError> {
     let done = sqlx::query(
         "UPDATE imports SET status = 'committed', committed_at = now(), failure = NULL,
-                created_count = $3, updated_count = $4, unchanged_count = $5
+                created_count = $3, updated_count = $4, unchanged_count = $5, skipped_count = $6
          WHERE account_id = $1 AND id = $2 AND status = 'open'",
     )
     .bind(account)
@@ -118,6 +120,7 @@ pub(crate) async fn mark_committed(
     .bind(as_i32(counts.created))
     .bind(as_i32(counts.updated))
     .bind(as_i32(counts.unchanged))
+    .bind(as_i32(counts.skipped))
     .execute(&mut *conn)
     .await?;
     expect_one(done.rows_affected())

@@ -23,6 +23,7 @@ use std::collections::HashSet;
 use rules::check::{stage, MatchKey, StagedRow};
 use rules::headers::{ImportColumns, ImportRow};
 use rules::merge::MergeMode;
+use rules::similar::DuplicateChoice;
 use rules::Field;
 use sqlx::{PgConnection, PgPool, Row};
 use uuid::Uuid;
@@ -170,7 +171,7 @@ fn staging_columns() -> String {
     format!(
         "account_id, import_id, line, {}, error_cells, reference_key, email_key, match_by,
          preview_contact, preview_version, new_id, new_kind, sort_name, company_key, search_text,
-         unchanged_when_equal",
+         unchanged_when_equal, duplicate_choice, duplicate_contact",
         field_columns("")
     )
 }
@@ -186,7 +187,8 @@ fn staged_copy(
     let mut data = CopyData::with_capacity(rows.len() * 512);
     for uploaded in rows {
         let staged = stage(&uploaded.row, columns, mode);
-        push_staged(&mut data, account, import_id, &uploaded.row, &staged, uploaded.preview.map(|p| (p.contact_id, p.version)));
+        let preview = uploaded.preview.map(|p| (p.contact_id, p.version));
+        push_staged(&mut data, account, import_id, &uploaded.row, &staged, preview, uploaded.duplicate);
     }
     data
 }
@@ -199,6 +201,7 @@ fn push_staged(
     row: &ImportRow,
     staged: &StagedRow,
     preview: Option<(Uuid, i32)>,
+    duplicate: DuplicateChoice,
 ) {
     let mut copy = data.row();
     copy.plain(account.0).plain(import_id).plain(as_i32(row.line));
@@ -230,6 +233,12 @@ fn push_staged(
         }
     }
     copy.plain(staged.unchanged_when_equal);
+    // Only stored here; the confirm re-checks it (`recheck`).
+    match duplicate {
+        DuplicateChoice::CreateAnyway => copy.text("c").null(),
+        DuplicateChoice::Update { contact } => copy.text("u").plain(contact),
+        DuplicateChoice::Skip => copy.text("s").null(),
+    };
 }
 
 /// Refuses a malformed chunk before touching the database.

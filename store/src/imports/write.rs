@@ -21,9 +21,10 @@ use crate::fields_sql::written_columns;
 use crate::listing::pending::{queue, Written};
 use crate::model::{AccountId, ImportCounts};
 
-/// The staged rows that create a contact: those no fact concerned.
+/// The staged rows that create a contact: those no fact concerned (and
+/// not skipped by the user as possible duplicates).
 const CREATED_ROWS: &str = "FROM import_staging s
-     WHERE s.account_id = $1 AND s.import_id = $2
+     WHERE s.account_id = $1 AND s.import_id = $2 AND s.duplicate_choice <> 's'
        AND NOT EXISTS (SELECT 1 FROM import_judged j WHERE j.line = s.line)";
 
 /// Writes import `import_id` of `account` on `conn` and returns the counts
@@ -55,10 +56,12 @@ pub(super) async fn apply(
         // have caught up with them.
         queue(conn, account, Written::Import(import_id)).await?;
     }
+    let skipped = count_skipped(conn, account, import_id).await?;
     Ok(ImportCounts {
         created: u32::try_from(created).unwrap_or(u32::MAX),
         updated: u32::try_from(updated).unwrap_or(u32::MAX),
         unchanged,
+        skipped,
     })
 }
 
@@ -69,6 +72,19 @@ fn staged_value(column: &str) -> String {
         "kind" => "s.new_kind".to_string(),
         other => format!("s.{other}"),
     }
+}
+
+/// How many rows the user chose to skip as possible duplicates.
+async fn count_skipped(conn: &mut PgConnection, account: AccountId, import_id: Uuid) -> Result<u32, sqlx::Error> {
+    let count: i64 = planned_per_call(
+        "SELECT count(*) FROM import_staging WHERE account_id = $1 AND import_id = $2 AND duplicate_choice = 's'",
+    )
+    .bind(account)
+    .bind(import_id)
+    .fetch_one(&mut *conn)
+    .await
+    .and_then(|row| sqlx::Row::try_get(&row, 0))?;
+    Ok(u32::try_from(count).unwrap_or(u32::MAX))
 }
 
 /// Inserts the new contacts; returns how many.

@@ -140,7 +140,7 @@ pub async fn preview(
                 };
                 Some(PreviewMatch { contact_id, version })
             });
-            UploadedRow { row, preview }
+            UploadedRow { row, preview, duplicate: Default::default() }
         })
         .collect()
 }

@@ -89,9 +89,12 @@ pub async fn load(context: ImportContext, file: web_sys::File, sheet: Option<Str
         Ok(contacts) => contacts,
         Err(error) => return fail(context, format!("We couldn't check the file against your contacts: {error}")),
     };
+    let candidates = fetch_similar(&rows).await;
     let check = check_in_slices(context, mapping.import_columns(), rows, contacts, context.mode.get_untracked()).await;
-    let mut session = Session { file: file_read, sheet_rows, mapping, check, left_out, fixes: Default::default(), values: Default::default(), remembered: remembered.is_some() };
+    let mut session = Session { file: file_read, sheet_rows, mapping, check, left_out, fixes: Default::default(), values: Default::default(), remembered: remembered.is_some(), duplicates: Default::default() };
     session.find_value_choices(remembered.map(|remembered| ValueChoices::remembered(remembered.values)).unwrap_or_default());
+    session.duplicates.set_candidates(candidates);
+    session.find_duplicates();
     context.session.set_value(Some(session));
     refresh_all(context);
     context.stage.set(Stage::Review);
@@ -173,6 +176,34 @@ async fn fetch_existing(keys: LookupKeys) -> Result<Vec<ExistingContact>, AppErr
     Ok(answers.into_iter().flatten().collect())
 }
 
+/// The account's contacts that `rows` may duplicate (same phone, or
+/// postcode and name start), asked for in chunks of the server's cap. A
+/// failed lookup only means no row is flagged: flags are hints, never
+/// needed to import.
+async fn fetch_similar(rows: &[ImportRow]) -> Vec<ExistingContact> {
+    use futures::stream::{self, StreamExt, TryStreamExt};
+    let rules = rules::similar::SIMILARITY_RULES;
+    let keys = rules::similar::similar_keys(rows.iter().map(|row| &row.values), &rules);
+    let answers: Result<Vec<Vec<ExistingContact>>, AppError> = stream::iter(keys.chunks(crate::import_api::MAX_SIMILAR_KEYS))
+        .map(crate::import_api::similar_contacts)
+        .buffer_unordered(LOOKUPS_AT_ONCE)
+        .try_collect()
+        .await;
+    match answers {
+        Ok(answers) => {
+            let mut contacts: Vec<ExistingContact> = answers.into_iter().flatten().collect();
+            // Chunks may return the same contact twice.
+            contacts.sort_by_key(|contact| contact.id);
+            contacts.dedup_by_key(|contact| contact.id);
+            contacts
+        }
+        Err(error) => {
+            leptos::logging::warn!("possible duplicates were not looked up: {error}");
+            Vec::new()
+        }
+    }
+}
+
 /// Checks `rows` a slice at a time, showing progress.
 async fn check_in_slices(
     context: ImportContext,
@@ -233,6 +264,7 @@ pub async fn remap(context: ImportContext, column: usize, field: Option<Field>) 
         Ok(contacts) => contacts,
         Err(error) => return context.alert.set(Some(format!("We couldn't check the file against your contacts: {error}"))),
     };
+    let candidates = fetch_similar(&rows).await;
     let check = check_in_slices(context, columns, rows, contacts, context.mode.get_untracked()).await;
     let Some(left_out) = super::left_out::recount(context).await else { return };
     context.session.update_value(|session| {
@@ -243,6 +275,8 @@ pub async fn remap(context: ImportContext, column: usize, field: Option<Field>) 
             session.fixes.clear();
             let earlier = std::mem::take(&mut session.values);
             session.find_value_choices(earlier);
+            session.duplicates.set_candidates(candidates);
+            session.find_duplicates();
         }
     });
     refresh_all(context);
@@ -309,10 +343,14 @@ pub async fn confirm(context: ImportContext) {
             }
             toasts.show(
                 format!(
-                    "Import complete: {} created, {} updated, {} unchanged.",
+                    "Import complete: {} created, {} updated, {} unchanged{}.",
                     thousands(counts.created as usize),
                     thousands(counts.updated as usize),
-                    thousands(counts.unchanged as usize)
+                    thousands(counts.unchanged as usize),
+                    match counts.skipped {
+                        0 => String::new(),
+                        skipped => format!(", {} skipped", thousands(skipped as usize)),
+                    }
                 ),
                 Some((format!("/imports/{import_id}"), "View import".to_string())),
                 Tone::Success,
@@ -345,7 +383,9 @@ async fn recheck_with_latest(context: ImportContext) {
     let keys = lookup_keys_in_slices(&rows).await;
     match fetch_existing(keys).await {
         Ok(contacts) => {
+            let candidates = fetch_similar(&rows).await;
             let check = check_in_slices(context, columns, rows, contacts, mode).await;
+            context.edit(|session| session.duplicates.set_candidates(candidates), false);
             install_check(context, check, removed);
         }
         Err(error) => context.alert.set(Some(format!("We couldn't check the file against your contacts: {error}"))),
@@ -386,7 +426,13 @@ fn install_check(context: ImportContext, mut check: ImportCheck, removed: Vec<us
     for index in removed {
         check.remove_row(index);
     }
-    context.edit(|session| session.check = check, true);
+    context.edit(
+        |session| {
+            session.check = check;
+            session.find_duplicates();
+        },
+        true,
+    );
 }
 
 /// Everything on screen depends on the new session.

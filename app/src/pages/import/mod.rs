@@ -11,7 +11,7 @@
 //!   `left_out` (wasm only): counting the data the mapping leaves out.
 //! - [`session_fixes`]: whole-column fixes and their undo (plain logic, tested).
 //! - [`picker`], [`review`], [`table`], [`progress`], [`fixes`], [`values`],
-//!   [`remembered`]: the screen's parts.
+//!   [`duplicates`], [`remembered`]: the screen's parts.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -24,6 +24,7 @@ pub use crate::format::thousands;
 
 #[cfg(feature = "hydrate")]
 mod browser;
+mod duplicates;
 #[cfg(feature = "hydrate")]
 mod flow;
 mod fixes;

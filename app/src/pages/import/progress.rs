@@ -40,6 +40,9 @@ pub fn Finished(import_id: Uuid, counts: ImportCounts, file_name: String) -> imp
                 <li><strong>{thousands(counts.created as usize)}</strong>" created"</li>
                 <li><strong>{thousands(counts.updated as usize)}</strong>" updated"</li>
                 <li><strong>{thousands(counts.unchanged as usize)}</strong>" unchanged"</li>
+                {(counts.skipped > 0).then(|| view! {
+                    <li><strong>{thousands(counts.skipped as usize)}</strong>" skipped as possible duplicates"</li>
+                })}
             </ul>
             <div class="actions">
                 <a class="button primary" href="/contacts">"Go to contacts"</a>

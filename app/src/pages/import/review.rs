@@ -21,6 +21,7 @@ pub fn Review() -> impl IntoView {
         <super::remembered::RememberedNotice/>
         <MappingStep/>
         <super::values::ValueChoicesPanel/>
+        <super::duplicates::DuplicatesPanel/>
         <ModeChoice/>
         <Summary/>
         <FindReplacePanel/>
@@ -301,6 +302,7 @@ fn Summary() -> impl IntoView {
                 <li class="count"><strong>{move || thousands(counts.get().new)}</strong>" new"</li>
                 <li class="count"><strong>{move || thousands(counts.get().updates)}</strong>" updates"</li>
                 <li class="count"><strong>{move || thousands(counts.get().unchanged)}</strong>" unchanged"</li>
+                <PossibleDuplicatesCount/>
             </ul>
             <div class="summary-actions">
                 <label class="toggle">
@@ -321,6 +323,22 @@ fn Summary() -> impl IntoView {
                 </Show>
             </div>
         </section>
+    }
+}
+
+/// How many rows are possibly the same as a contact or an earlier row
+/// (nothing when none): a hint beside the counts, never an issue.
+#[component]
+fn PossibleDuplicatesCount() -> impl IntoView {
+    let context = expect_context::<ImportContext>();
+    let count = Memo::new(move |_| context.read(|session| session.duplicates.count()).unwrap_or(0));
+    view! {
+        <Show when=move || { count.get() > 0 }>
+            <li class="count warn">
+                <strong>{move || thousands(count.get())}</strong>
+                {move || if count.get() == 1 { " possible duplicate" } else { " possible duplicates" }}
+            </li>
+        </Show>
     }
 }
 

@@ -10,6 +10,8 @@ use store::model::{NewImport, PreviewMatch, UploadedRow};
 use worker::protocol::{FileRead, ReportRequest, ReportRow};
 
 use super::session_fixes::FixHistory;
+mod duplicates;
+pub use duplicates::{DuplicateView, Duplicates};
 mod value_choices;
 pub use value_choices::{choice_label, ChoiceOrigin, ValueChoices, ValueColumnView, ValueView};
 
@@ -33,6 +35,9 @@ pub struct Session {
     pub values: ValueChoices,
     /// Whether the mapping was remembered from the account's last import.
     pub remembered: bool,
+    /// Rows possibly the same as a contact or an earlier row, and the
+    /// user's choices (see `session::duplicates`).
+    pub duplicates: Duplicates,
 }
 
 /// What a row says about itself, for the table.
@@ -172,11 +177,27 @@ impl Session {
                         .existing()
                         .by_id(*contact_id)
                         .map(|contact| PreviewMatch { contact_id: contact.id, version: contact.version }),
-                    Some(Action::New) | None => None,
+                    // A new row the user chose to update into a possible
+                    // duplicate carries that contact as its preview: the
+                    // server re-checks both.
+                    Some(Action::New) | None => self
+                        .duplicates
+                        .update_target(index)
+                        .map(|contact| PreviewMatch { contact_id: contact.id, version: contact.version }),
                 };
-                Some(UploadedRow { row, preview })
+                Some(UploadedRow { row, preview, duplicate: self.duplicates.choice(index) })
             })
             .collect()
+    }
+
+    /// Finds the possible duplicates again over the rows as checked now.
+    pub fn find_duplicates(&mut self) {
+        self.duplicates.find(&self.check);
+    }
+
+    /// The flagged rows to show (at most `limit`) and how many more.
+    pub fn duplicate_views(&self, limit: usize) -> (Vec<DuplicateView>, usize) {
+        self.duplicates.views(&self.check, limit)
     }
 
     /// What the server needs to know to open the import.
@@ -302,7 +323,7 @@ pub(super) mod tests {
             header_candidates: Vec::new(),
             row_count: sheet_rows.len() as u32,
         };
-        Session { file, sheet_rows, mapping, check, left_out, fixes: FixHistory::default(), values: ValueChoices::default(), remembered: false }
+        Session { file, sheet_rows, mapping, check, left_out, fixes: FixHistory::default(), values: ValueChoices::default(), remembered: false, duplicates: Duplicates::default() }
     }
 
     fn ana() -> ExistingContact {
@@ -402,7 +423,7 @@ pub(super) mod tests {
 
     fn uploaded(line: u32, notes: &str) -> UploadedRow {
         let values = ContactFields::from_pairs([(Field::FirstName, "Ana"), (Field::LastName, "Silva"), (Field::Notes, notes)]);
-        UploadedRow { row: ImportRow::new(line, values), preview: None }
+        UploadedRow { row: ImportRow::new(line, values), preview: None, duplicate: Default::default() }
     }
 
     #[test]

@@ -1,0 +1,186 @@
+//! Possible duplicates in the import being reviewed: which rows the rules
+//! call possibly the same as an existing contact or an earlier row, and
+//! what the user chose for each (create anyway, update that contact, skip).
+//! Plain data and logic, tested natively; `duplicates.rs` beside the
+//! session only renders it.
+//!
+//! Invariants: only a row the check calls new is flagged (a row matched by
+//! its Contact ID or email is the check's business); the choice kept for a
+//! row always fits its flag ([`DuplicateChoice::fits`]): a choice that no
+//! longer fits, after the flags are found again, falls back to create
+//! anyway. Nothing here is an issue or holds Confirm back; the server
+//! re-checks every choice.
+//!
+//! Flags are found when the rows are checked as a whole (reading the file,
+//! remapping, switching mode, checking again after a refusal), not on each
+//! keystroke: finding them costs a pass over every row.
+
+use std::collections::HashMap;
+
+use rules::check::ImportCheck;
+use rules::merge::Action;
+use rules::similar::{possible_duplicates, DuplicateChoice, DuplicateOf, PossibleDuplicate, Subject, SIMILARITY_RULES};
+use rules::validate::normalise_cell;
+use rules::{ContactFields, ExistingContact, Field};
+use uuid::Uuid;
+
+/// The flags of one import and the user's choices.
+#[derive(Clone, Debug, Default)]
+pub struct Duplicates {
+    /// The existing contacts the rows may duplicate (what the server found
+    /// for the rows' phone and postcode keys).
+    candidates: Vec<ExistingContact>,
+    /// The flagged rows by index, each with its closest match (row indexes
+    /// are the check's).
+    flags: Vec<PossibleDuplicate>,
+    /// The user's choices by row index; a row not here is created anyway.
+    choices: HashMap<usize, DuplicateChoice>,
+}
+
+/// One flagged row as the review shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DuplicateView {
+    /// The row's index in the check.
+    pub index: usize,
+    /// Its row number in the file.
+    pub line: u32,
+    /// Its name.
+    pub name: String,
+    /// "Possibly the same as Ana Silva — same phone" (or "as row 4").
+    pub sentence: String,
+    /// The contact "update that contact" would update; `None` when the row
+    /// is like an earlier row (then only create or skip).
+    pub contact: Option<Uuid>,
+    /// The current choice.
+    pub choice: DuplicateChoice,
+}
+
+impl Duplicates {
+    /// No flags yet, against `candidates`.
+    pub fn new(candidates: Vec<ExistingContact>) -> Duplicates {
+        Duplicates { candidates, ..Duplicates::default() }
+    }
+
+    /// Checks against `candidates` from now on (the contacts as the server
+    /// has them now), keeping the choices until the flags are found again.
+    pub fn set_candidates(&mut self, candidates: Vec<ExistingContact>) {
+        self.candidates = candidates;
+    }
+
+    /// Finds the flags again for the rows of `check`, keeping each choice
+    /// that still fits its row's flag.
+    pub fn find(&mut self, check: &ImportCheck) {
+        let rules = &SIMILARITY_RULES;
+        let new_rows: Vec<usize> = check
+            .verdicts()
+            .filter(|(_, verdict)| matches!(verdict.action, Some(Action::New)))
+            .map(|(index, _)| index)
+            .collect();
+        let subjects: Vec<Subject> = new_rows
+            .iter()
+            .filter_map(|&index| check.row(index))
+            .map(|row| Subject::of(&comparable(&row.values), rules))
+            .collect();
+        let existing: Vec<(Uuid, Subject)> =
+            self.candidates.iter().map(|contact| (contact.id, Subject::of(&contact.fields, rules))).collect();
+        self.flags = possible_duplicates(&subjects, &existing, rules)
+            .into_iter()
+            .filter_map(|found| {
+                let row = *new_rows.get(found.row)?;
+                let of = match found.of {
+                    DuplicateOf::Row(earlier) => DuplicateOf::Row(*new_rows.get(earlier)?),
+                    contact => contact,
+                };
+                Some(PossibleDuplicate { row, of, ..found })
+            })
+            .collect();
+        let flags = &self.flags;
+        self.choices.retain(|index, choice| {
+            flags.binary_search_by_key(index, |flag| flag.row).ok().is_some_and(|at| choice.fits(&flags[at]))
+        });
+    }
+
+    /// Records `choice` for the flagged row `index`; a choice that does not
+    /// fit its flag (or a row not flagged) is refused with a sentence.
+    pub fn choose(&mut self, index: usize, choice: DuplicateChoice) -> Result<(), String> {
+        let flag = self.flag(index).ok_or("This row is no longer flagged as a possible duplicate.")?;
+        if !choice.fits(flag) {
+            return Err("That contact is not the one this row is possibly the same as.".into());
+        }
+        if choice == DuplicateChoice::CreateAnyway {
+            self.choices.remove(&index);
+        } else {
+            self.choices.insert(index, choice);
+        }
+        Ok(())
+    }
+
+    /// The choice for row `index` (create anyway unless the user said).
+    pub fn choice(&self, index: usize) -> DuplicateChoice {
+        self.choices.get(&index).copied().unwrap_or_default()
+    }
+
+    /// The existing contact row `index` is to update (with the version the
+    /// preview saw), when the user chose so.
+    pub fn update_target(&self, index: usize) -> Option<&ExistingContact> {
+        match self.choice(index) {
+            DuplicateChoice::Update { contact } => self.candidates.iter().find(|candidate| candidate.id == contact),
+            DuplicateChoice::CreateAnyway | DuplicateChoice::Skip => None,
+        }
+    }
+
+    /// How many rows are flagged.
+    pub fn count(&self) -> usize {
+        self.flags.len()
+    }
+
+    /// The first `limit` flagged rows of `check` still in the import, as
+    /// shown, and how many more there are.
+    pub fn views(&self, check: &ImportCheck, limit: usize) -> (Vec<DuplicateView>, usize) {
+        let live: Vec<&PossibleDuplicate> = self.flags.iter().filter(|flag| !check.is_removed(flag.row)).collect();
+        let shown = live.iter().take(limit).filter_map(|flag| self.view(check, flag)).collect();
+        (shown, live.len().saturating_sub(limit))
+    }
+
+    fn flag(&self, index: usize) -> Option<&PossibleDuplicate> {
+        self.flags.binary_search_by_key(&index, |flag| flag.row).ok().map(|at| &self.flags[at])
+    }
+
+    fn view(&self, check: &ImportCheck, flag: &PossibleDuplicate) -> Option<DuplicateView> {
+        let row = check.row(flag.row)?;
+        let (other, contact) = match flag.of {
+            DuplicateOf::Contact(id) => {
+                let candidate = self.candidates.iter().find(|candidate| candidate.id == id)?;
+                (candidate.fields.display_name(), Some(id))
+            }
+            DuplicateOf::Row(earlier) => (format!("row {}", check.row(earlier)?.line), None),
+        };
+        let evidence = match (flag.likeness.same_phone, flag.likeness.same_postcode) {
+            (true, true) => "same phone and postcode",
+            (true, false) => "same phone",
+            (false, _) => "same postcode",
+        };
+        Some(DuplicateView {
+            index: flag.row,
+            line: row.line,
+            name: row.values.display_name(),
+            sentence: format!("Possibly the same as {other} \u{2014} {evidence}"),
+            contact,
+            choice: self.choice(flag.row),
+        })
+    }
+}
+
+/// A row's values as duplicates compare them: the Country as its code when
+/// the rules know it (contacts store the code), the rest as typed (names,
+/// phones and postcodes are folded by the rules anyway).
+fn comparable(values: &ContactFields) -> ContactFields {
+    let mut values = values.clone();
+    if let Ok(code) = normalise_cell(Field::Country, values.get(Field::Country)) {
+        values.set(Field::Country, code);
+    }
+    values
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,106 @@
+use rules::similar::DuplicateChoice;
+use rules::{ContactFields, ExistingContact, Field};
+use uuid::Uuid;
+
+use super::Duplicates;
+use crate::pages::import::session::tests::session;
+use crate::pages::import::session::Session;
+
+const HEADERS: &[&str] = &["First Name", "Last Name", "E-mail", "Phone", "Postcode"];
+
+fn john() -> ExistingContact {
+    ExistingContact {
+        id: Uuid::from_u128(7),
+        version: 3,
+        fields: ContactFields::from_pairs([
+            (Field::Kind, "Person"),
+            (Field::FirstName, "John"),
+            (Field::LastName, "Smith"),
+            (Field::Email, "john@old.example"),
+            (Field::Phone, "+64 21 555 0101"),
+        ]),
+    }
+}
+
+/// John again (another email, his number written locally), someone new,
+/// the new one again a row later, and John by his own email (a key match).
+fn reviewed() -> Session {
+    let mut session = session(
+        HEADERS,
+        vec![
+            vec!["John", "Smith", "john@new.example", "021 555 0101", ""],
+            vec!["Carla", "Mendes", "carla@x.example", "", "6011"],
+            vec!["Carla", "Mendes", "c.mendes@y.example", "", "6011"],
+            vec!["John", "Smith", "john@old.example", "", ""],
+        ],
+        vec![john()],
+    );
+    session.duplicates = Duplicates::new(vec![john()]);
+    session.find_duplicates();
+    session
+}
+
+#[test]
+fn a_new_row_like_a_contact_or_an_earlier_row_is_flagged_with_a_sentence_and_a_key_match_is_not() {
+    let session = reviewed();
+    let (views, more) = session.duplicate_views(10);
+    assert_eq!(more, 0);
+    let summary: Vec<(u32, &str, Option<Uuid>)> =
+        views.iter().map(|view| (view.line, view.sentence.as_str(), view.contact)).collect();
+    assert_eq!(
+        summary,
+        [
+            (2, "Possibly the same as John Smith \u{2014} same phone", Some(Uuid::from_u128(7))),
+            (4, "Possibly the same as row 3 \u{2014} same postcode", None),
+        ]
+    );
+    assert_eq!(session.duplicates.count(), 2);
+    assert!(views.iter().all(|view| view.choice == DuplicateChoice::CreateAnyway));
+    // Never an issue: the flagged rows are as valid as before.
+    assert_eq!(session.counts().with_issues, 0);
+    assert_eq!(session.duplicate_views(1).1, 1, "the rest are counted");
+}
+
+#[test]
+fn the_choices_travel_with_the_rows_and_update_carries_the_contact_the_preview_saw() {
+    let mut session = reviewed();
+    session.duplicates.choose(0, DuplicateChoice::Update { contact: Uuid::from_u128(7) }).expect("fits");
+    session.duplicates.choose(2, DuplicateChoice::Skip).expect("fits");
+    let uploaded = session.uploaded_rows();
+    assert_eq!(uploaded[0].duplicate, DuplicateChoice::Update { contact: Uuid::from_u128(7) });
+    let preview = uploaded[0].preview.expect("the contact to update");
+    assert_eq!((preview.contact_id, preview.version), (Uuid::from_u128(7), 3));
+    assert_eq!(uploaded[1].duplicate, DuplicateChoice::CreateAnyway);
+    assert_eq!(uploaded[1].preview, None);
+    assert_eq!(uploaded[2].duplicate, DuplicateChoice::Skip);
+    // Choosing create anyway again is the default.
+    session.duplicates.choose(2, DuplicateChoice::CreateAnyway).expect("fits");
+    assert_eq!(session.uploaded_rows()[2].duplicate, DuplicateChoice::CreateAnyway);
+}
+
+#[test]
+fn a_choice_that_does_not_fit_is_refused_and_one_that_stops_fitting_falls_back_to_create() {
+    let mut session = reviewed();
+    // Row 4 is like an earlier row: there is no contact to update.
+    assert!(session.duplicates.choose(2, DuplicateChoice::Update { contact: Uuid::from_u128(7) }).is_err());
+    // Another contact than the flag's, or a row not flagged.
+    assert!(session.duplicates.choose(0, DuplicateChoice::Update { contact: Uuid::from_u128(8) }).is_err());
+    assert!(session.duplicates.choose(1, DuplicateChoice::Skip).is_err());
+    assert_eq!(session.duplicates.choice(1), DuplicateChoice::CreateAnyway);
+
+    // The user makes row 2 someone else; once the flags are found again its
+    // update no longer fits and it is created.
+    session.duplicates.choose(0, DuplicateChoice::Update { contact: Uuid::from_u128(7) }).expect("fits");
+    session.check.set_cell(0, Field::FirstName, "Margaret");
+    session.find_duplicates();
+    assert_eq!(session.duplicates.choice(0), DuplicateChoice::CreateAnyway);
+    assert_eq!(session.uploaded_rows()[0].preview, None);
+}
+
+#[test]
+fn a_removed_row_is_not_listed() {
+    let mut session = reviewed();
+    session.check.remove_row(2);
+    let (views, _) = session.duplicate_views(10);
+    assert_eq!(views.iter().map(|view| view.line).collect::<Vec<_>>(), [2]);
+}

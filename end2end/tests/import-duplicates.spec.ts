@@ -1,0 +1,106 @@
+// Possible duplicates: a new row whose name and phone, or name and
+// postcode, match an existing contact (or an earlier row) while its email
+// differs is listed under "Possible duplicates" with a choice: create
+// anyway (the default), update that contact, or skip the row. Never an
+// issue, never holds Confirm. What lands in Postgres is read with psql at
+// E2E_DATABASE_URL (scripts/test passes the run's database).
+import { test, expect, type Page } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import { signUpNewAccount } from './support';
+import { choose, confirmImport, file, openImport } from './importing';
+
+/** Each contact of the account signed up as `email`, as stored, by email. */
+function stored(email: string): Record<string, { first: string; city: string; phone: string; version: number }> {
+  const url = process.env.E2E_DATABASE_URL;
+  if (!url) throw new Error('E2E_DATABASE_URL is not set: run these tests with scripts/test');
+  const sql = `SELECT coalesce(json_object_agg(email, json_build_object('first', first_name, 'city', city, 'phone', phone, 'version', version)), '{}')
+    FROM contacts
+    WHERE account_id = (SELECT account_id FROM users WHERE lower(email) = lower('${email.replace(/'/g, "''")}'))`;
+  return JSON.parse(execFileSync('psql', [url, '-XAtq', '-c', sql], { encoding: 'utf8' }));
+}
+
+/** The flagged row `line` in the panel. */
+function flagged(page: Page, line: number) {
+  return page.locator('.duplicate', { has: page.getByText(`Row ${line}`, { exact: true }) });
+}
+
+/** Signs up, imports John, then chooses AGAIN: the review the tests start
+ *  from. Returns the account's email. */
+async function reviewAgainstJohn(page: Page): Promise<string> {
+  const { email } = await signUpNewAccount(page);
+  await openImport(page);
+  await choose(page, file('existing.csv', EXISTING));
+  await confirmImport(page);
+  await openImport(page);
+  await choose(page, file('again.csv', AGAIN));
+  return email;
+}
+
+const EXISTING = [
+  'First Name,Last Name,Email,Phone,Postcode,City',
+  'John,Smith,john@old.example,+64 21 555 0101,,Auckland',
+].join('\n');
+
+const AGAIN = [
+  'First Name,Last Name,Email,Phone,Postcode,City',
+  // John again: another email, his number written the local way.
+  'John,Smith,john@new.example,021 555 0101,,Wellington',
+  // Someone new, then the same person again a row later (same postcode).
+  'Carla,Mendes,carla@x.example,,6011,Wellington',
+  'Carla,Mendes,c.mendes@y.example,,6011,Wellington',
+  // Someone new and unlike anyone.
+  'Dev,Rao,dev.rao@example.com,09 444 1234,,Hobart',
+].join('\n');
+
+test('a row like an existing contact or an earlier row is flagged with a choice, and Postgres holds what was chosen', async ({ page }) => {
+  const email = await reviewAgainstJohn(page);
+  const panel = page.locator('.duplicates');
+  await expect(panel.getByRole('heading', { name: 'Possible duplicates' })).toBeVisible();
+  await expect(flagged(page, 2)).toContainText('Possibly the same as John Smith — same phone');
+  await expect(flagged(page, 4)).toContainText('Possibly the same as row 3 — same postcode');
+  await expect(flagged(page, 3)).toHaveCount(0);
+  await expect(flagged(page, 5)).toHaveCount(0);
+  await expect(page.locator('.count.warn')).toContainText('2 possible duplicates');
+  // A hint, not an issue: every row is valid and Confirm is open.
+  await expect(page.locator('.count.bad')).toContainText('0 with issues');
+  await expect(page.getByRole('button', { name: 'Confirm import' })).toBeEnabled();
+  // Create anyway is the default; a row like an earlier row cannot update.
+  await expect(flagged(page, 2).locator('select')).toHaveValue('create');
+  await expect(flagged(page, 4).locator('option')).toHaveText(['Create anyway', 'Skip this row']);
+  await panel.screenshot({ path: test.info().outputPath('duplicates-panel-desktop.png') });
+
+  await flagged(page, 2).locator('select').selectOption({ label: 'Update that contact' });
+  await flagged(page, 4).locator('select').selectOption({ label: 'Skip this row' });
+  await expect(flagged(page, 2).locator('select')).toHaveValue('update');
+  await confirmImport(page);
+  await expect(page.getByText('1 skipped', { exact: false }).first()).toBeVisible();
+
+  const contacts = stored(email);
+  // John was updated, not created again; the skipped Carla was not saved.
+  expect(Object.keys(contacts).sort()).toEqual(['carla@x.example', 'dev.rao@example.com', 'john@new.example']);
+  expect(contacts['john@new.example']).toMatchObject({ first: 'John', city: 'Wellington', version: 2 });
+});
+
+test('creating anyway is what happens when the user does not choose', async ({ page }) => {
+  const email = await reviewAgainstJohn(page);
+  await expect(page.locator('.count.warn')).toContainText('2 possible duplicates');
+  await confirmImport(page);
+  expect(Object.keys(stored(email)).sort()).toEqual([
+    'c.mendes@y.example', 'carla@x.example', 'dev.rao@example.com', 'john@new.example', 'john@old.example',
+  ]);
+});
+
+test('the duplicates panel is legible on a 360 px phone', async ({ page }) => {
+  await page.setViewportSize({ width: 360, height: 740 });
+  await signUpNewAccount(page);
+  await openImport(page);
+  await choose(page, file('again.csv', AGAIN));
+  const panel = page.locator('.duplicates');
+  await expect(panel.getByRole('heading', { name: 'Possible duplicates' })).toBeVisible();
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+  const select = flagged(page, 4).locator('select');
+  await select.scrollIntoViewIfNeeded();
+  await expect(select).toBeInViewport({ ratio: 1 });
+  await panel.screenshot({ path: test.info().outputPath('duplicates-panel-360.png') });
+});
