@@ -49,10 +49,15 @@ pub async fn sign_in(email: String, password: String, next: Option<String>) -> R
     crate::server_context::reply(server::sign_in(email, password, next).await)
 }
 
+/// What the sign-up form's "Choose…" sends as `country`: no default
+/// country. (A blank field reads as not sent, so it cannot say "none".)
+pub const NO_COUNTRY: &str = "none";
+
 /// Creates an organisation and its first user, and signs in as that user.
 /// `country` is the organisation's default country (an ISO 3166-1 alpha-2
-/// code; blank for none); a sign-up that does not send it gets the country
-/// the browser's languages suggest, if any ([`country_guess`]).
+/// code, or [`NO_COUNTRY`]); a sign-up that does not send it (or sends it
+/// blank) gets the country the browser's languages suggest, if any
+/// ([`country_guess`]).
 #[server(endpoint = "sign_up")]
 pub async fn sign_up(
     organisation: String,
@@ -297,11 +302,15 @@ pub mod server {
         rules::country::country_from_languages(languages)
     }
 
-    /// The account's default country from what the sign-up sent: not sent,
-    /// the browser's guess; blank, none; else it must be a country's code.
+    /// The account's default country from what the sign-up sent: not sent
+    /// or blank, the browser's guess; [`NO_COUNTRY`], none; else it must be
+    /// a country's code.
     fn chosen_country(country: Option<&str>) -> Result<Option<&'static rules::country::Country>, AppError> {
-        let Some(code) = country.map(str::trim) else { return Ok(guess_country()) };
+        let code = country.map(str::trim).unwrap_or_default();
         if code.is_empty() {
+            return Ok(guess_country());
+        }
+        if code == NO_COUNTRY {
             return Ok(None);
         }
         rules::country::country_by_code(&code.to_ascii_uppercase()).map(Some).ok_or_else(|| {

@@ -140,3 +140,17 @@ test('a sign-up that does not send a country gets the browser\'s guess, or none'
   expect(storedCountry(guessed)).toBe('AU');
   expect(storedCountry(plain)).toBe('');
 });
+
+test('leaving the country at "Choose…" gives the account none, whatever the guess', async ({ page }) => {
+  await page.goto('/signup');
+  await hydrated(page);
+  await expect(page.getByLabel('Country')).toHaveValue('NZ');
+  const email = newEmail();
+  await fillSignUp(page, email);
+  await page.getByLabel('Country').selectOption({ label: 'Choose…' });
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page).toHaveURL(/\/contacts$/);
+  expect(storedCountry(email)).toBe('');
+  await page.locator('summary', { hasText: 'Harbour Lettings' }).click();
+  await expect(page.locator('.account-country')).toHaveText('Default country: none');
+});

@@ -43,7 +43,8 @@ async fn a_chosen_country_is_stored_and_a_missing_one_is_guessed_from_the_browse
     let app = router(pool.clone());
     let cases = [
         ("chosen@x.example", Some("gb"), Some("en-NZ"), Some("GB")),
-        ("blank@x.example", Some(""), Some("en-NZ"), None),
+        ("none@x.example", Some(app::auth::NO_COUNTRY), Some("en-NZ"), None),
+        ("blank@x.example", Some(""), Some("en-NZ"), Some("NZ")),
         ("guessed@x.example", None, Some("en;q=0.9,en-AU;q=0.8"), Some("AU")),
         ("no-region@x.example", None, Some("en"), None),
         ("no-header@x.example", None, None, None),
@@ -89,8 +90,8 @@ async fn the_sign_up_form_preselects_the_guessed_country_before_any_script_runs(
     let guessed = page("en-NZ,en;q=0.9").await;
     assert_eq!(guessed.status, StatusCode::OK);
     assert!(guessed.body.contains(r#"<option value="NZ" selected"#), "{}", guessed.body);
-    assert!(!guessed.body.contains(r#"<option value="" selected"#));
+    assert!(!guessed.body.contains(r#"<option value="none" selected"#));
     let unknown = page("en").await;
-    assert!(unknown.body.contains(r#"<option value="" selected"#), "{}", unknown.body);
+    assert!(unknown.body.contains(r#"<option value="none" selected"#), "{}", unknown.body);
     assert!(!unknown.body.contains(r#"<option value="NZ" selected"#));
 }

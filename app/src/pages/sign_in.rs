@@ -7,7 +7,7 @@ use leptos_router::hooks::use_query_map;
 
 use rules::country::COUNTRIES;
 
-use crate::auth::{country_guess, SignIn, SignUp, MIN_PASSWORD_CHARS};
+use crate::auth::{country_guess, SignIn, SignUp, MIN_PASSWORD_CHARS, NO_COUNTRY};
 use crate::error::AppError;
 
 /// The error of the last submission, for the form's alert.
@@ -109,13 +109,13 @@ pub fn SignupPage() -> impl IntoView {
 }
 
 /// The organisation's default country: every country, `guess` (a code)
-/// preselected, or "Choose…" (sent blank: no default country).
+/// preselected, or "Choose…" (sent as [`NO_COUNTRY`]: no default country).
 #[component]
 fn CountrySelect(guess: Option<String>) -> impl IntoView {
     let guess = guess.unwrap_or_default();
     view! {
         <select id="country" name="country" autocomplete="country" aria-describedby="country-hint">
-            <option value="" selected=guess.is_empty()>"Choose…"</option>
+            <option value=NO_COUNTRY selected=guess.is_empty()>"Choose…"</option>
             {COUNTRIES
                 .iter()
                 .map(|country| view! { <option value=country.code selected=country.code == guess>{country.name}</option> })
