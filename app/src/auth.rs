@@ -49,10 +49,32 @@ pub async fn sign_in(email: String, password: String, next: Option<String>) -> R
     crate::server_context::reply(server::sign_in(email, password, next).await)
 }
 
+/// What the sign-up form's "Choose…" sends as `country`: no default
+/// country. (A blank field reads as not sent, so it cannot say "none".)
+pub const NO_COUNTRY: &str = "none";
+
 /// Creates an organisation and its first user, and signs in as that user.
+/// `country` is the organisation's default country (an ISO 3166-1 alpha-2
+/// code, or [`NO_COUNTRY`]); a sign-up that does not send it (or sends it
+/// blank) gets the country the browser's languages suggest, if any
+/// ([`country_guess`]).
 #[server(endpoint = "sign_up")]
-pub async fn sign_up(organisation: String, name: String, email: String, password: String) -> Result<(), AppError> {
-    crate::server_context::reply(server::sign_up(organisation, name, email, password).await)
+pub async fn sign_up(
+    organisation: String,
+    name: String,
+    email: String,
+    password: String,
+    country: Option<String>,
+) -> Result<(), AppError> {
+    crate::server_context::reply(server::sign_up(organisation, name, email, password, country).await)
+}
+
+/// The country the sign-up form preselects: the region of the browser's
+/// most preferred language that names one (`Accept-Language: en-NZ` → `NZ`),
+/// or `None`.
+#[server(endpoint = "country_guess")]
+pub async fn country_guess() -> Result<Option<String>, AppError> {
+    Ok(server::guess_country().map(|country| country.code.to_string()))
 }
 
 /// Ends the session and goes to the sign-in page.
@@ -273,7 +295,39 @@ pub mod server {
         Ok(())
     }
 
-    pub async fn sign_up(organisation: String, name: String, email: String, password: String) -> Result<(), AppError> {
+    /// The country the request's `Accept-Language` suggests, if any.
+    pub fn guess_country() -> Option<&'static rules::country::Country> {
+        let parts = use_context::<http::request::Parts>()?;
+        let languages = parts.headers.get(http::header::ACCEPT_LANGUAGE)?.to_str().ok()?;
+        rules::country::country_from_languages(languages)
+    }
+
+    /// The account's default country from what the sign-up sent: not sent
+    /// or blank, the browser's guess; [`NO_COUNTRY`], none; else it must be
+    /// a country's code.
+    fn chosen_country(country: Option<&str>) -> Result<Option<&'static rules::country::Country>, AppError> {
+        let code = country.map(str::trim).unwrap_or_default();
+        if code.is_empty() {
+            return Ok(guess_country());
+        }
+        if code == NO_COUNTRY {
+            return Ok(None);
+        }
+        rules::country::country_by_code(&code.to_ascii_uppercase()).map(Some).ok_or_else(|| {
+            AppError::Invalid(format!(
+                "{} is not a country we know. Choose your organisation's country from the list, or leave it at “Choose…”.",
+                rules::issue::quoted(code)
+            ))
+        })
+    }
+
+    pub async fn sign_up(
+        organisation: String,
+        name: String,
+        email: String,
+        password: String,
+        country: Option<String>,
+    ) -> Result<(), AppError> {
         let state = state()?;
         let organisation = organisation.trim();
         let name = name.trim();
@@ -293,8 +347,10 @@ pub mod server {
                 "Choose a password of at least {MIN_PASSWORD_CHARS} characters."
             )));
         }
+        let country = chosen_country(country.as_deref())?;
         let hash = state.hashing.admit()?.run(move || hash_password(&password)).await??;
-        let created = store::accounts::create_account(&state.pool, organisation, email, name, &hash).await?;
+        let created =
+            store::accounts::create_account_in_country(&state.pool, organisation, country, email, name, &hash).await?;
         let Some((account, user)) = created else {
             return Err(AppError::Invalid(
                 "We couldn't create an account with this email. If you already have one, sign in instead.".into(),

@@ -22,7 +22,7 @@ pub fn Layout(children: Children) -> impl IntoView {
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
                     user.await.ok().flatten().map(|profile| view! {
-                        <UserMenu account_name=profile.account_name email=profile.email/>
+                        <UserMenu account_name=profile.account_name account_country=profile.account_country email=profile.email/>
                         <UnreadNotices/>
                     })
                 })}
@@ -36,7 +36,11 @@ pub fn Layout(children: Children) -> impl IntoView {
 /// Navigation, the account menu (who is signed in, and "sign out
 /// everywhere") and signing out.
 #[component]
-fn UserMenu(account_name: String, email: String) -> impl IntoView {
+fn UserMenu(account_name: String, account_country: Option<String>, email: String) -> impl IntoView {
+    let country_name = account_country
+        .as_deref()
+        .and_then(rules::country::country_by_code)
+        .map_or("none", |country| country.name);
     let sign_out = ServerAction::<SignOut>::new();
     let sign_out_everywhere = ServerAction::<SignOutEverywhere>::new();
     view! {
@@ -51,6 +55,7 @@ fn UserMenu(account_name: String, email: String) -> impl IntoView {
                 </summary>
                 <div class="menu-items">
                     <p class="account-email">{email}</p>
+                    <p class="account-country">"Default country: " {country_name}</p>
                     <ActionForm action=sign_out_everywhere>
                         <button type="submit" class="wide" aria-describedby="sign-out-everywhere-hint">
                             "Sign out everywhere"

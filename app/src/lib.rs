@@ -59,7 +59,9 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=pages::not_found::NotFound>
                     <Route path=path!("/") view=|| view! { <Redirect path="/contacts"/> }/>
                     <Route path=path!("/login") view=pages::sign_in::LoginPage/>
-                    <Route path=path!("/signup") view=pages::sign_in::SignupPage/>
+                    // Rendered fully before answering, so the form holds the
+                    // guessed country before any script runs.
+                    <Route path=path!("/signup") view=pages::sign_in::SignupPage ssr=SsrMode::Async/>
                     <Route path=path!("/contacts") view=pages::contacts::ContactsPage/>
                     <Route path=path!("/contacts/import") view=pages::import::ImportPage/>
                     <Route path=path!("/contacts/new") view=pages::contact::NewContactPage/>

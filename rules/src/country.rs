@@ -53,6 +53,37 @@ pub fn country_by_code(code: &str) -> Option<&'static Country> {
     COUNTRIES.iter().find(|country| country.code == code)
 }
 
+/// The country a browser's `Accept-Language` header suggests: the region of
+/// its most preferred language tag that names one (`en-NZ,en;q=0.9` → NZ,
+/// `zh-Hant-TW` → TW), or `None` when no tag names a country (`en`, `*`).
+/// A guess to preselect, never a verdict: the user chooses.
+pub fn country_from_languages(accept_language: &str) -> Option<&'static Country> {
+    // Bound the work for a hostile header: no browser sends this many tags.
+    const MAX_TAGS: usize = 32;
+    let mut best: Option<(f32, &'static Country)> = None;
+    for item in accept_language.split(',').take(MAX_TAGS) {
+        let mut parts = item.split(';');
+        let tag = parts.next().unwrap_or_default().trim();
+        let quality = parts
+            .filter_map(|param| param.trim().strip_prefix("q="))
+            .map(|q| q.trim().parse::<f32>().unwrap_or(0.0))
+            .next()
+            .unwrap_or(1.0);
+        if quality <= 0.0 || best.is_some_and(|(best_quality, _)| best_quality >= quality) {
+            continue;
+        }
+        // The region is the first two-letter subtag after the language.
+        let region = tag
+            .split(['-', '_'])
+            .skip(1)
+            .find(|subtag| subtag.len() == 2 && subtag.bytes().all(|b| b.is_ascii_alphabetic()));
+        if let Some(country) = region.and_then(|region| country_by_code(&region.to_ascii_uppercase())) {
+            best = Some((quality, country));
+        }
+    }
+    best.map(|(_, country)| country)
+}
+
 /// Every spelling [`parse_country`] accepts (beyond alpha-2 codes) with the
 /// code it names: English names, ISO names, alpha-3 codes and aliases.
 pub(crate) fn spellings() -> impl Iterator<Item = (&'static str, &'static str)> {
@@ -160,6 +191,26 @@ fn lookup() -> &'static HashMap<String, usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_languages_a_browser_prefers_suggest_a_country() {
+        let guess = |header: &str| country_from_languages(header).map(|country| country.code);
+        assert_eq!(guess("en-NZ,en;q=0.9"), Some("NZ"));
+        assert_eq!(guess("en-GB"), Some("GB"));
+        assert_eq!(guess("de_at"), Some("AT"));
+        assert_eq!(guess("zh-Hant-TW,zh;q=0.8"), Some("TW"));
+        // The most preferred tag that names a country wins, whatever the order.
+        assert_eq!(guess("en;q=0.9,fr-CA;q=0.5,en-AU;q=0.8"), Some("AU"));
+        assert_eq!(guess("en,en-US;q=0.7"), Some("US"));
+        // No region, a refused one, a region that is not a country, or junk.
+        assert_eq!(guess("en"), None);
+        assert_eq!(guess("*"), None);
+        assert_eq!(guess(""), None);
+        assert_eq!(guess("en-NZ;q=0"), None);
+        assert_eq!(guess("es-419"), None);
+        assert_eq!(guess("en-ZZ"), None);
+        assert_eq!(guess(&"x-yy,".repeat(10_000)), None);
+    }
 
     fn code(text: &str) -> Option<&'static str> {
         parse_country(text).map(|country| country.code)

@@ -206,7 +206,7 @@ fn kind_word(kind: ContactKind) -> &'static str {
 
 /// The value in quotes, shortened so that a 2,000-character note does not
 /// swamp the message.
-pub(crate) fn quoted(value: &str) -> String {
+pub fn quoted(value: &str) -> String {
     const MAX_SHOWN: usize = 60;
     if value.chars().count() > MAX_SHOWN {
         let head: String = value.chars().take(MAX_SHOWN).collect();

@@ -6,9 +6,16 @@
 //! Invariants:
 //! - [`ListingKeys::of`] reads nothing but the contact's values: the same
 //!   values always give the same keys, whoever writes the contact.
-//! - The search text holds phones as digits only, and [`SearchText::parse`]
-//!   turns a search that looks like a phone number into its digits, so
-//!   "0412 345", "0412-345" and "(0412) 345" all find "0412 345 678".
+//! - The search text holds phones as digits only, however they were written
+//!   (`021 555 0101` → `0215550101`, `+64 21 555 0101` → `64215550101`):
+//!   both contain the number's national significant number (`215550101`).
+//!   [`SearchText::parse`] turns a search that looks like a phone number into
+//!   what [`crate::phone::search_digits`] reads it as, read by the account's
+//!   default country: its national significant number when it reads as a
+//!   number, else its digits without leading zeros. So "0412 345", "0412-345"
+//!   and "(0412) 345" all find "0412 345 678", and "+64 21 555 0101",
+//!   "0064 21 5550101" and "21 555 0101" (in a New Zealand account) all
+//!   find "021 555 0101". A phone search of one or two digits stays digits.
 //! - Both are lower-cased with the same function, so case never matters.
 //! - A search is at most [`MAX_SEARCH_CHARS`] characters; a longer one is a
 //!   [`SearchTooLong`] with a sentence for the user, never a query.
@@ -101,9 +108,15 @@ pub struct SearchTooLong {
 impl SearchText {
     /// What `text` searches for: `None` for a blank search (everything).
     /// Lower-cased like the contacts' search text; a search made only of a
-    /// phone number's characters (digits, spaces, `+ - ( ) .`) becomes its
-    /// digits, as phones are stored.
-    pub fn parse(text: &str) -> Result<Option<SearchText>, SearchTooLong> {
+    /// phone number's characters (digits, spaces, `+ - ( ) .`) becomes the
+    /// digits every way of writing that number contains, reading a number
+    /// without a country code as one of `default_country` (the account's,
+    /// an ISO 3166-1 alpha-2 code; see [`crate::phone::search_digits`]).
+    ///
+    /// Server side only: reading a number needs libphonenumber's metadata,
+    /// which the page's wasm does not carry (the page uses only
+    /// [`MAX_SEARCH_CHARS`]).
+    pub fn parse(text: &str, default_country: Option<&str>) -> Result<Option<SearchText>, SearchTooLong> {
         let text = text.trim();
         let actual = text.chars().count();
         if actual > MAX_SEARCH_CHARS {
@@ -116,7 +129,11 @@ impl SearchText {
             && text
                 .chars()
                 .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '+' | '-' | '(' | ')' | '.'));
-        let wanted = if looks_like_phone { digits(text) } else { lower(text) };
+        let wanted = if looks_like_phone {
+            crate::phone::search_digits(text, default_country).unwrap_or_else(|| digits(text))
+        } else {
+            lower(text)
+        };
         if wanted.is_empty() {
             return Ok(None);
         }
@@ -173,9 +190,10 @@ mod tests {
 
     #[test]
     fn a_phone_like_search_becomes_digits_and_others_lower_case() {
-        let parse = |text: &str| SearchText::parse(text).unwrap();
+        let parse = |text: &str| SearchText::parse(text, None).unwrap();
         assert_eq!(parse("9555 0101"), Some(SearchText::Anywhere("95550101".into())));
-        assert_eq!(parse("(02) 9555"), Some(SearchText::Anywhere("029555".into())));
+        // Without a country, leading zeros (a trunk prefix) are dropped.
+        assert_eq!(parse("(02) 9555"), Some(SearchText::Anywhere("29555".into())));
         assert_eq!(parse("555-01"), Some(SearchText::Anywhere("55501".into())));
         assert_eq!(parse("BENNETT"), Some(SearchText::Anywhere("bennett".into())));
         assert_eq!(parse(" an "), Some(SearchText::WordStart("an".into())));
@@ -184,19 +202,79 @@ mod tests {
         assert_eq!(parse("+ -"), Some(SearchText::Anywhere("+ -".into())));
     }
 
+    /// Whether a contact with this phone, as the list stores it, is found
+    /// by searching `query` in an account whose default country is `country`.
+    fn phone_found(stored: &str, query: &str, country: Option<&str>) -> bool {
+        let text = ListingKeys::of(&person("Sam", "Lee", stored)).search_text;
+        SearchText::parse(query, country).unwrap().is_some_and(|search| search.matches(&text))
+    }
+
+    #[test]
+    fn a_number_is_found_however_either_side_wrote_it() {
+        // (stored, searched for, the account's country)
+        let cases = [
+            ("021 555 0101", "+64 21 555 0101", Some("NZ")),
+            ("021 555 0101", "+64 21 555 0101", None),
+            ("021 555 0101", "0064 21 5550101", Some("NZ")),
+            ("021 555 0101", "21 555 0101", Some("NZ")),
+            ("021 555 0101", "(021) 555-0101", None),
+            ("+64 21 555 0101", "021 555 0101", Some("NZ")),
+            ("+64 21 555 0101", "021 555 0101", None),
+            ("0064-21-5550101", "+64215550101", None),
+            ("+44 20 7946 0958", "020 7946 0958", Some("GB")),
+            ("020 7946 0958", "+44 (0)20 7946 0958", Some("GB")),
+            ("020 7946 0958", "00 44 20 7946 0958", Some("GB")),
+            ("(02) 9555 0101", "+61 2 9555 0101", Some("AU")),
+            ("+61 2 9555 0101", "02 9555 0101", Some("AU")),
+            ("0412 345 678", "+61 412 345 678", Some("AU")),
+            ("(212) 555-0134", "+1 212 555 0134", Some("US")),
+            ("+1 212 555 0134", "011 1 212 555 0134", Some("US")),
+            ("+1 212 555 0134", "212-555-0134", Some("US")),
+            ("030 1234567", "+49 30 1234567", Some("DE")),
+            // Italy keeps the leading 0 inside the number.
+            ("06 1234 5678", "+39 06 1234 5678", Some("IT")),
+            // Parts of a number still find it.
+            ("021 555 0101", "555 01", Some("NZ")),
+            ("+64 21 555 0101", "555 0101", Some("NZ")),
+        ];
+        for (stored, query, country) in cases {
+            assert!(phone_found(stored, query, country), "{query:?} in {country:?} should find {stored:?}");
+        }
+    }
+
+    #[test]
+    fn a_number_does_not_find_a_different_one() {
+        let cases = [
+            ("021 555 0101", "+64 21 555 0102", Some("NZ")),
+            ("021 555 0101", "+61 21 555 0199", Some("NZ")),
+            ("+44 20 7946 0958", "020 7946 0959", Some("GB")),
+            ("(02) 9555 0101", "9555 0188", Some("AU")),
+        ];
+        for (stored, query, country) in cases {
+            assert!(!phone_found(stored, query, country), "{query:?} in {country:?} should not find {stored:?}");
+        }
+    }
+
+    #[test]
+    fn an_international_prefix_needs_the_account_country_to_be_read() {
+        // "00" is how New Zealand dials out; without a country it is just digits.
+        assert!(phone_found("021 555 0101", "0064 21 5550101", Some("NZ")));
+        assert!(!phone_found("021 555 0101", "0064 21 5550101", None));
+    }
+
     #[test]
     fn a_search_over_the_limit_is_refused_with_a_sentence() {
         let long = "a".repeat(MAX_SEARCH_CHARS + 1);
-        let error = SearchText::parse(&long).unwrap_err();
+        let error = SearchText::parse(&long, None).unwrap_err();
         assert_eq!(error.actual, MAX_SEARCH_CHARS + 1);
         assert!(error.to_string().ends_with('.'));
-        assert!(SearchText::parse(&"a".repeat(MAX_SEARCH_CHARS)).is_ok());
+        assert!(SearchText::parse(&"a".repeat(MAX_SEARCH_CHARS), Some("NZ")).is_ok());
     }
 
     #[test]
     fn searches_match_what_the_list_finds() {
         let text = ListingKeys::of(&person("Joanne", "van Andel", "0412 345 678")).search_text;
-        let matches = |search: &str| SearchText::parse(search).unwrap().unwrap().matches(&text);
+        let matches = |search: &str| SearchText::parse(search, Some("AU")).unwrap().unwrap().matches(&text);
         assert!(matches("0412 345"));
         assert!(matches("an"));
         assert!(!matches("nn"));

@@ -1,5 +1,6 @@
 //! Accounts (organisations) and their users.
 
+use rules::country::Country;
 use sqlx::{PgPool, Row};
 
 use crate::model::{AccountId, UserId, UserProfile};
@@ -15,8 +16,8 @@ pub struct UserCredentials {
     pub session_generation: i32,
 }
 
-/// Creates an account and its first user in one transaction.
-/// Returns `None` when a user with that email (in any case) already exists.
+/// Creates an account without a default country and its first user (see
+/// [`create_account_in_country`]).
 pub async fn create_account(
     pool: &PgPool,
     account_name: &str,
@@ -24,9 +25,24 @@ pub async fn create_account(
     user_name: &str,
     password_hash: &str,
 ) -> Result<Option<(AccountId, UserId)>, StoreError> {
+    create_account_in_country(pool, account_name, None, email, user_name, password_hash).await
+}
+
+/// Creates an account with its default country (how phone numbers written
+/// without a country code are read) and its first user, in one transaction.
+/// Returns `None` when a user with that email (in any case) already exists.
+pub async fn create_account_in_country(
+    pool: &PgPool,
+    account_name: &str,
+    default_country: Option<&Country>,
+    email: &str,
+    user_name: &str,
+    password_hash: &str,
+) -> Result<Option<(AccountId, UserId)>, StoreError> {
     let mut transaction = pool.begin().await?;
-    let account_id: AccountId = sqlx::query("INSERT INTO accounts (name) VALUES ($1) RETURNING id")
+    let account_id: AccountId = sqlx::query("INSERT INTO accounts (name, default_country) VALUES ($1, $2) RETURNING id")
         .bind(account_name)
+        .bind(default_country.map(|country| country.code))
         .fetch_one(&mut *transaction)
         .await?
         .try_get("id")?;
@@ -47,6 +63,16 @@ pub async fn create_account(
     let user_id: UserId = user.try_get("id")?;
     transaction.commit().await?;
     Ok(Some((account_id, user_id)))
+}
+
+/// The account's default country (an ISO 3166-1 alpha-2 code), if it has
+/// one.
+pub async fn default_country(pool: &PgPool, account: AccountId) -> Result<Option<String>, StoreError> {
+    let country = sqlx::query_scalar("SELECT default_country FROM accounts WHERE id = $1")
+        .bind(account)
+        .fetch_optional(pool)
+        .await?;
+    Ok(country.flatten())
 }
 
 /// The user signing in with `email` (any case), if there is one.
@@ -174,7 +200,7 @@ pub async fn end_all_sessions(pool: &PgPool, account: AccountId, user: UserId) -
 /// Who is signed in, as the page header shows it.
 pub async fn user_profile(pool: &PgPool, account: AccountId, user: UserId) -> Result<UserProfile, StoreError> {
     let row = sqlx::query(
-        "SELECT u.email, u.name, a.name AS account_name
+        "SELECT u.email, u.name, a.name AS account_name, a.default_country
          FROM users u JOIN accounts a ON a.id = u.account_id
          WHERE u.account_id = $1 AND u.id = $2",
     )
@@ -187,5 +213,6 @@ pub async fn user_profile(pool: &PgPool, account: AccountId, user: UserId) -> Re
         email: row.try_get("email")?,
         name: row.try_get("name")?,
         account_name: row.try_get("account_name")?,
+        account_country: row.try_get("default_country")?,
     })
 }

@@ -156,6 +156,8 @@ pub struct UserProfile {
     pub name: String,
     /// The organisation's name.
     pub account_name: String,
+    /// The organisation's default country (ISO 3166-1 alpha-2), if it has one.
+    pub account_country: Option<String>,
 }
 
 /// What the browser says about a file when it starts an import.

@@ -5,7 +5,9 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use crate::auth::{SignIn, SignUp, MIN_PASSWORD_CHARS};
+use rules::country::COUNTRIES;
+
+use crate::auth::{country_guess, SignIn, SignUp, MIN_PASSWORD_CHARS, NO_COUNTRY};
 use crate::error::AppError;
 
 /// The error of the last submission, for the form's alert.
@@ -53,6 +55,9 @@ pub fn LoginPage() -> impl IntoView {
 pub fn SignupPage() -> impl IntoView {
     let action = ServerAction::<SignUp>::new();
     let error = move || error_text(action.value().get());
+    // Guessed on the server from the request's languages, so the form
+    // rendered before the wasm loads has it preselected too.
+    let guess = OnceResource::new(country_guess());
     view! {
         <Title text="Create an account"/>
         <section class="auth-card" aria-labelledby="sign-up-heading">
@@ -84,6 +89,15 @@ pub fn SignupPage() -> impl IntoView {
                     />
                     <p id="password-hint" class="hint">{format!("At least {MIN_PASSWORD_CHARS} characters.")}</p>
                 </div>
+                <div class="field">
+                    <label for="country">"Country"</label>
+                    <Suspense fallback=|| view! { <CountrySelect guess=None/> }>
+                        {move || Suspend::new(async move { view! { <CountrySelect guess=guess.await.ok().flatten()/> } })}
+                    </Suspense>
+                    <p id="country-hint" class="hint">
+                        "Phone numbers written without a country code are read as this country's, when you search."
+                    </p>
+                </div>
                 <p class="form-error" role="alert">{error}</p>
                 <button class="primary wide" type="submit" disabled=move || action.pending().get()>
                     {move || if action.pending().get() { "Creating…" } else { "Create account" }}
@@ -91,5 +105,21 @@ pub fn SignupPage() -> impl IntoView {
             </ActionForm>
             <p class="auth-switch">"Already have an account? " <a href="/login">"Sign in"</a></p>
         </section>
+    }
+}
+
+/// The organisation's default country: every country, `guess` (a code)
+/// preselected, or "Choose…" (sent as [`NO_COUNTRY`]: no default country).
+#[component]
+fn CountrySelect(guess: Option<String>) -> impl IntoView {
+    let guess = guess.unwrap_or_default();
+    view! {
+        <select id="country" name="country" autocomplete="country" aria-describedby="country-hint">
+            <option value=NO_COUNTRY selected=guess.is_empty()>"Choose…"</option>
+            {COUNTRIES
+                .iter()
+                .map(|country| view! { <option value=country.code selected=country.code == guess>{country.name}</option> })
+                .collect_view()}
+        </select>
     }
 }

@@ -43,7 +43,7 @@ pub async fn list(pool: &PgPool, account: AccountId, query: &ContactQuery) -> Re
         category: query.category.map(|category| category.as_str()),
         sort: query.sort,
         after: query.after.as_ref(),
-        search: SearchText::parse(&query.search)?,
+        search: parse_search(pool, account, &query.search).await?,
     };
     // The page and the count are independent: asking both at once makes a
     // search cost the slower of the two rather than their sum.
@@ -73,7 +73,7 @@ pub async fn export(pool: &PgPool, account: AccountId, query: &ContactQuery) -> 
         category: query.category.map(|category| category.as_str()),
         sort: query.sort,
         after: None,
-        search: SearchText::parse(&query.search)?,
+        search: parse_search(pool, account, &query.search).await?,
     };
     let mut sql = QueryBuilder::<Postgres>::new(format!("SELECT {} FROM contacts c WHERE c.account_id = ", field_columns("c.")));
     sql.push_bind(account);
@@ -82,6 +82,18 @@ pub async fn export(pool: &PgPool, account: AccountId, query: &ContactQuery) -> 
     sql.push(listing.order_by("c.", "id"));
     let rows = sql.build().persistent(false).fetch_all(pool).await?;
     rows.iter().map(|row| Ok(fields_from_row(row)?)).collect()
+}
+
+/// What `search` asks for in this account: a phone number is read by the
+/// account's default country, which is looked up only for a search with a
+/// digit (the only kind it can change).
+async fn parse_search(pool: &PgPool, account: AccountId, search: &str) -> Result<Option<SearchText>, StoreError> {
+    let default_country = if search.bytes().any(|b| b.is_ascii_digit()) {
+        crate::accounts::default_country(pool, account).await?
+    } else {
+        None
+    };
+    Ok(SearchText::parse(search, default_country.as_deref())?)
 }
 
 /// How a page is found.
