@@ -74,6 +74,9 @@ fn table() -> Vec<(&'static str, Call)> {
         ("/api/sign_out", Call::Public),
         ("/api/current_user", Call::Public),
         ("/api/sign_out_everywhere", Call::OwnSessions),
+        // Used by the sign-up page while it renders on the server; over HTTP
+        // it sits behind the sign-in wall like any other.
+        ("/api/country_guess", Call::Listing(|| json!({}))),
         ("/api/import_limits", Call::Listing(|| json!({}))),
         ("/api/list_contacts", Call::Listing(|| json!({"query": {"search": "", "category": null, "sort": "name", "after": null}}))),
         ("/api/list_imports", Call::Listing(|| json!({}))),
