@@ -60,7 +60,9 @@ async function searchContacts(page: Page, text: string) {
 test('the guessed country is preselected, kept at sign-up, and a local number is found by its international form', async ({ page }) => {
   // Server-rendered with the guess, before any wasm runs.
   const response = await page.request.get('/signup', { headers: { 'Accept-Language': 'en-NZ,en;q=0.9' } });
-  expect(await response.text()).toMatch(/<option value="NZ" selected[^>]*>New Zealand<\/option>/);
+  // Release builds erase component types, which writes `<!>` hydration
+  // markers after text nodes.
+  expect(await response.text()).toMatch(/<option value="NZ" selected[^>]*>New Zealand(?:<!>)?<\/option>/);
 
   await page.goto('/signup');
   await hydrated(page);
