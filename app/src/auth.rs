@@ -40,6 +40,8 @@ pub const MAX_EMAIL_CHARS: usize = 254;
 pub const MAX_ORGANISATION_CHARS: usize = 200;
 /// Longest user name.
 pub const MAX_NAME_CHARS: usize = 100;
+/// Longest country code sent by a country list (a code is 2, "none" 4).
+pub const MAX_COUNTRY_CHARS: usize = 16;
 /// Longest `next` path followed after signing in (longer: the contacts list).
 pub const MAX_NEXT_BYTES: usize = 2048;
 
@@ -75,6 +77,14 @@ pub async fn sign_up(
 #[server(endpoint = "country_guess")]
 pub async fn country_guess() -> Result<Option<String>, AppError> {
     Ok(server::guess_country().map(|country| country.code.to_string()))
+}
+
+/// Changes the signed-in user's organisation's default country (how phone
+/// numbers written without a country code are read): a country's ISO
+/// 3166-1 alpha-2 code, or [`NO_COUNTRY`] for none.
+#[server(endpoint = "set_account_country")]
+pub async fn set_account_country(country: String) -> Result<(), AppError> {
+    crate::server_context::reply(server::set_account_country(country).await)
 }
 
 /// Ends the session and goes to the sign-in page.
@@ -310,12 +320,19 @@ pub mod server {
         if code.is_empty() {
             return Ok(guess_country());
         }
+        listed_country(code)
+    }
+
+    /// The country a country list sent: [`NO_COUNTRY`], none; else it must
+    /// be a country's code.
+    fn listed_country(code: &str) -> Result<Option<&'static rules::country::Country>, AppError> {
+        let code = code.trim();
         if code == NO_COUNTRY {
             return Ok(None);
         }
         rules::country::country_by_code(&code.to_ascii_uppercase()).map(Some).ok_or_else(|| {
             AppError::Invalid(format!(
-                "{} is not a country we know. Choose your organisation's country from the list, or leave it at “Choose…”.",
+                "{} is not a country we know. Choose your organisation's country from the list.",
                 rules::issue::quoted(code)
             ))
         })
@@ -359,6 +376,14 @@ pub mod server {
         let generation = store::accounts::session_generation(&state.pool, account, user).await?.ok_or(AppError::Internal)?;
         start_session(user, account, generation).await?;
         leptos_axum::redirect("/contacts");
+        Ok(())
+    }
+
+    pub async fn set_account_country(country: String) -> Result<(), AppError> {
+        let caller = crate::server_context::caller().await?;
+        AppError::check_length("A country", &country, MAX_COUNTRY_CHARS)?;
+        let country = listed_country(&country)?;
+        store::accounts::set_default_country(&caller.pool, caller.account, country).await?;
         Ok(())
     }
 

@@ -4,14 +4,18 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
-use crate::auth::{current_user, SignOut, SignOutEverywhere};
+use crate::auth::{current_user, SetAccountCountry, SignOut, SignOutEverywhere};
 
 /// Top bar, skip link and `<main>` around the routed page.
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
     let location = use_location();
+    // The organisation page saves through this, so the bar's account menu
+    // is read again after a save as after a navigation.
+    let set_country = ServerAction::<SetAccountCountry>::new();
+    provide_context(set_country);
     // Refetched on navigation, so signing in or out updates the bar.
-    let user = Resource::new(move || location.pathname.get(), |_| current_user());
+    let user = Resource::new(move || (location.pathname.get(), set_country.version().get()), |_| current_user());
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
         <header class="topbar">
@@ -56,6 +60,7 @@ fn UserMenu(account_name: String, account_country: Option<String>, email: String
                 <div class="menu-items">
                     <p class="account-email">{email}</p>
                     <p class="account-country">"Default country: " {country_name}</p>
+                    <a class="account-settings" href="/account">"Organisation settings"</a>
                     <ActionForm action=sign_out_everywhere>
                         <button type="submit" class="wide" aria-describedby="sign-out-everywhere-hint">
                             "Sign out everywhere"

@@ -13,6 +13,7 @@ use leptos_router::components::{Redirect, Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
 pub mod auth;
+mod country_select;
 pub mod error;
 pub mod format;
 pub mod import_api;
@@ -62,6 +63,7 @@ pub fn App() -> impl IntoView {
                     // Rendered fully before answering, so the form holds the
                     // guessed country before any script runs.
                     <Route path=path!("/signup") view=pages::sign_in::SignupPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account") view=pages::account::AccountPage/>
                     <Route path=path!("/contacts") view=pages::contacts::ContactsPage/>
                     <Route path=path!("/contacts/import") view=pages::import::ImportPage/>
                     <Route path=path!("/contacts/new") view=pages::contact::NewContactPage/>

@@ -113,7 +113,7 @@ test('a country that is not one is refused with a sentence and creates nothing',
   });
   await page.getByRole('button', { name: 'Create account' }).click();
   await expect(page.getByRole('alert')).toHaveText(
-    '“XX” is not a country we know. Choose your organisation\'s country from the list, or leave it at “Choose…”.',
+    '“XX” is not a country we know. Choose your organisation\'s country from the list.',
   );
   await expect(page).toHaveURL(/\/signup$/);
   expect(storedCountry(email)).toBe('no account');
@@ -155,4 +155,58 @@ test('leaving the country at "Choose…" gives the account none, whatever the gu
   expect(storedCountry(email)).toBe('');
   await page.locator('summary', { hasText: 'Harbour Lettings' }).click();
   await expect(page.locator('.account-country')).toHaveText('Default country: none');
+});
+
+test('an account without a country chooses one on the organisation page, and numbers are read by it from then on', async ({ page }) => {
+  await page.goto('/signup');
+  await hydrated(page);
+  const email = newEmail();
+  await fillSignUp(page, email);
+  await page.getByLabel('Country').selectOption({ label: 'Choose…' });
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page).toHaveURL(/\/contacts$/);
+  expect(storedCountry(email)).toBe('');
+
+  await page.locator('summary', { hasText: 'Harbour Lettings' }).click();
+  await page.getByRole('link', { name: 'Organisation settings' }).click();
+  await expect(page).toHaveURL(/\/account$/);
+  await hydrated(page);
+  await expect(page.getByText('No default country: phone numbers need their country code')).toBeVisible();
+  await expect(page.getByLabel('Default country')).toHaveValue('none');
+  await page.getByLabel('Default country').selectOption({ label: 'New Zealand' });
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Saved.' })).toBeVisible();
+  await expect(page.getByText("Phone numbers written without a country code are read as New Zealand's.")).toBeVisible();
+  expect(storedCountry(email)).toBe('NZ');
+  // The bar's account menu says so without a reload.
+  await page.locator('summary', { hasText: 'Harbour Lettings' }).click();
+  await expect(page.locator('.account-country')).toHaveText('Default country: New Zealand');
+
+  await addContact(page, 'Aroha', 'Ngata', '+64 21 555 0101');
+  const rows = await searchContacts(page, '021 555 0101');
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toContainText('Aroha Ngata');
+});
+
+test('the organisation page refuses a country that is not one and keeps the one stored', async ({ page }) => {
+  await page.goto('/signup');
+  await hydrated(page);
+  const email = newEmail();
+  await fillSignUp(page, email);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page).toHaveURL(/\/contacts$/);
+  expect(storedCountry(email)).toBe('NZ');
+
+  await page.goto('/account');
+  await hydrated(page);
+  await expect(page.getByLabel('Default country')).toHaveValue('NZ');
+  await page.getByLabel('Default country').evaluate((select: HTMLSelectElement) => {
+    select.add(new Option('Atlantis', 'XX'));
+    select.value = 'XX';
+  });
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('alert')).toHaveText(
+    '“XX” is not a country we know. Choose your organisation\'s country from the list.',
+  );
+  expect(storedCountry(email)).toBe('NZ');
 });

@@ -1,14 +1,15 @@
 //! The account's default country at sign-up, through the whole router: the
 //! form preselects the browser's guess, a chosen code is stored, a sign-up
 //! without the field gets the guess (or none), and a country that is not
-//! one is refused with a sentence and creates nothing.
+//! one is refused with a sentence and creates nothing; later, the
+//! organisation page changes it for the caller's account only.
 
 mod support;
 
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
 use sqlx::PgPool;
-use support::{deliver, from_client, prepare, router, Answer, CLIENT};
+use support::{deliver, from_client, prepare, router, send, Answer, CLIENT};
 
 const FORM: &str = "application/x-www-form-urlencoded";
 
@@ -94,4 +95,45 @@ async fn the_sign_up_form_preselects_the_guessed_country_before_any_script_runs(
     let unknown = page("en").await;
     assert!(unknown.body.contains(r#"<option value="none" selected"#), "{}", unknown.body);
     assert!(!unknown.body.contains(r#"<option value="NZ" selected"#));
+}
+
+/// Sets the signed-in account's country as the organisation page's form does.
+async fn set_country(app: &axum::Router, cookie: &str, country: &str) -> Answer {
+    let form = serde_urlencoded::to_string([("country", country)]).expect("a form");
+    send(app, Method::POST, "/api/set_account_country", Some(cookie), FORM, form).await
+}
+
+#[sqlx::test(migrator = "store::MIGRATOR")]
+async fn the_organisation_page_changes_its_own_accounts_country_and_no_one_elses(pool: PgPool) {
+    prepare(&pool).await;
+    let app = router(pool.clone());
+    let a = sign_up(&app, "a@x.example", Some("NZ"), None).await;
+    let b = sign_up(&app, "b@x.example", Some(app::auth::NO_COUNTRY), None).await;
+    let b_cookie = b.cookie.clone().expect("a session cookie");
+    assert!(created(&a) && created(&b));
+
+    for (country, expected) in [("gb", Some("GB")), ("AU", Some("AU")), (app::auth::NO_COUNTRY, None)] {
+        let answer = set_country(&app, &b_cookie, country).await;
+        assert!(answer.status.is_success(), "{country}: {} {}", answer.status, answer.body);
+        assert_eq!(stored_country(&pool, "b@x.example").await, Some(expected.map(str::to_string)), "{country}");
+        assert_eq!(stored_country(&pool, "a@x.example").await, Some(Some("NZ".to_string())), "A's country after B set {country}");
+    }
+}
+
+#[sqlx::test(migrator = "store::MIGRATOR")]
+async fn a_changed_country_that_is_not_one_is_refused_with_a_sentence_and_changes_nothing(pool: PgPool) {
+    prepare(&pool).await;
+    let app = router(pool.clone());
+    let answer = sign_up(&app, "c@x.example", Some("NZ"), None).await;
+    let cookie = answer.cookie.clone().expect("a session cookie");
+    for country in ["XX", "New Zealand", "", &"N".repeat(5_000)] {
+        let answer = set_country(&app, &cookie, country).await;
+        assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY, "{country}: {}", answer.body);
+        let body: serde_json::Value = serde_json::from_str(&answer.body).expect("a JSON error");
+        let sentence = body["error"].as_str().unwrap_or_default();
+        assert!(sentence.ends_with('.') && !sentence.contains(&"N".repeat(100)), "{sentence}");
+        assert_eq!(stored_country(&pool, "c@x.example").await, Some(Some("NZ".to_string())), "{country}");
+    }
+    let signed_out = set_country(&app, "id=nobody", "GB").await;
+    assert_eq!(signed_out.status, StatusCode::UNAUTHORIZED);
 }

@@ -36,6 +36,9 @@ enum Call {
     /// Acts on the caller's own sessions only ("sign out everywhere"),
     /// which `sessions.rs` shows leaves other users' alone.
     OwnSessions,
+    /// Changes a setting of the caller's own account, which
+    /// `account_country.rs` shows leaves other accounts' alone.
+    OwnAccount,
 }
 
 /// A's ids, which B tries.
@@ -74,6 +77,7 @@ fn table() -> Vec<(&'static str, Call)> {
         ("/api/sign_out", Call::Public),
         ("/api/current_user", Call::Public),
         ("/api/sign_out_everywhere", Call::OwnSessions),
+        ("/api/set_account_country", Call::OwnAccount),
         // Used by the sign-up page while it renders on the server; over HTTP
         // it sits behind the sign-in wall like any other.
         ("/api/country_guess", Call::Listing(|| json!({}))),
@@ -205,7 +209,7 @@ async fn another_accounts_ids_get_the_answer_a_random_id_gets_and_change_nothing
 
     for (path, case) in table() {
         match case {
-            Call::Public | Call::OwnSessions => {}
+            Call::Public | Call::OwnSessions | Call::OwnAccount => {}
             Call::Listing(args) => {
                 let answer = call(&app, Some(&b), path, &args()).await;
                 assert!(answer.status.is_success(), "{path}: {} {}", answer.status, answer.body);
@@ -252,6 +256,7 @@ async fn without_a_session_server_functions_answer_401_and_pages_send_to_sign_in
         let args = match case {
             Call::Public => continue,
             Call::OwnSessions => json!({}),
+            Call::OwnAccount => json!({"country": "GB"}),
             Call::Listing(args) => args(),
             Call::WithId(theirs, _) => theirs(&ids),
         };

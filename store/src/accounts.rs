@@ -75,6 +75,21 @@ pub async fn default_country(pool: &PgPool, account: AccountId) -> Result<Option
     Ok(country.flatten())
 }
 
+/// Sets the account's default country (`None`: no default country). Only
+/// numbers written from now on are read by it; stored numbers keep the form
+/// they were saved in.
+pub async fn set_default_country(pool: &PgPool, account: AccountId, country: Option<&Country>) -> Result<(), StoreError> {
+    let updated = sqlx::query("UPDATE accounts SET default_country = $2 WHERE id = $1")
+        .bind(account)
+        .bind(country.map(|country| country.code))
+        .execute(pool)
+        .await?;
+    if updated.rows_affected() == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}
+
 /// The user signing in with `email` (any case), if there is one.
 pub async fn find_credentials(pool: &PgPool, email: &str) -> Result<Option<UserCredentials>, StoreError> {
     let row = sqlx::query("SELECT id, account_id, password_hash, session_generation FROM users WHERE lower(email) = lower($1)")

@@ -5,9 +5,8 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use rules::country::COUNTRIES;
-
-use crate::auth::{country_guess, SignIn, SignUp, MIN_PASSWORD_CHARS, NO_COUNTRY};
+use crate::auth::{country_guess, SignIn, SignUp, MIN_PASSWORD_CHARS};
+use crate::country_select::CountrySelect;
 use crate::error::AppError;
 
 /// The error of the last submission, for the form's alert.
@@ -91,8 +90,11 @@ pub fn SignupPage() -> impl IntoView {
                 </div>
                 <div class="field">
                     <label for="country">"Country"</label>
-                    <Suspense fallback=|| view! { <CountrySelect guess=None/> }>
-                        {move || Suspend::new(async move { view! { <CountrySelect guess=guess.await.ok().flatten()/> } })}
+                    <Suspense fallback=|| view! { <CountrySelect id="country" selected=None none_label="Choose…" hint_id="country-hint"/> }>
+                        {move || Suspend::new(async move {
+                            let guess = guess.await.ok().flatten();
+                            view! { <CountrySelect id="country" selected=guess none_label="Choose…" hint_id="country-hint"/> }
+                        })}
                     </Suspense>
                     <p id="country-hint" class="hint">
                         "Phone numbers written without a country code are read as this country's, when you search."
@@ -105,21 +107,5 @@ pub fn SignupPage() -> impl IntoView {
             </ActionForm>
             <p class="auth-switch">"Already have an account? " <a href="/login">"Sign in"</a></p>
         </section>
-    }
-}
-
-/// The organisation's default country: every country, `guess` (a code)
-/// preselected, or "Choose…" (sent as [`NO_COUNTRY`]: no default country).
-#[component]
-fn CountrySelect(guess: Option<String>) -> impl IntoView {
-    let guess = guess.unwrap_or_default();
-    view! {
-        <select id="country" name="country" autocomplete="country" aria-describedby="country-hint">
-            <option value=NO_COUNTRY selected=guess.is_empty()>"Choose…"</option>
-            {COUNTRIES
-                .iter()
-                .map(|country| view! { <option value=country.code selected=country.code == guess>{country.name}</option> })
-                .collect_view()}
-        </select>
     }
 }
