@@ -10,15 +10,7 @@ pub fn date_time(at: OffsetDateTime) -> String {
 
 /// `12345` as `12,345`.
 pub fn thousands(number: usize) -> String {
-    let digits = number.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (position, digit) in digits.chars().enumerate() {
-        if position > 0 && (digits.len() - position) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(digit);
-    }
-    out
+    thousands::Separable::separate_with_commas(&number)
 }
 
 #[cfg(test)]

@@ -31,15 +31,7 @@ pub fn megabytes(bytes: u64, round: Round) -> String {
 
 /// `n` with thousands separators: 250000 → "250,000".
 pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    thousands::Separable::separate_with_commas(&n)
 }
 
 /// Why a file of `size` bytes is refused when the largest allowed is `max`.
