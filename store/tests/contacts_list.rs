@@ -39,6 +39,45 @@ async fn search(pool: &PgPool, account: AccountId, text: &str) -> Vec<String> {
     page.contacts.into_iter().map(|contact| contact.name).collect()
 }
 
+/// Writes `contacts` in one statement with the keys the store would compute,
+/// each queued for the indexer as a contact write queues itself (many
+/// contacts at a fraction of the time of one `contacts::insert` each).
+async fn insert_all(pool: &PgPool, account: AccountId, contacts: &[ValidContact]) {
+    let columns = contacts::written_columns();
+    let mut values: Vec<Vec<String>> = columns.iter().map(|_| Vec::with_capacity(contacts.len())).collect();
+    for contact in contacts {
+        for (column, value) in values.iter_mut().zip(contacts::written_values(contact)) {
+            column.push(value);
+        }
+    }
+    let params: Vec<String> = (0..columns.len()).map(|index| format!("${}::text[]", index + 2)).collect();
+    let sql = format!(
+        "WITH written AS (INSERT INTO contacts (account_id, {names}) SELECT $1, * FROM UNNEST({params}) RETURNING id)
+         INSERT INTO search_queue (account_id, contact_id) SELECT $1, id FROM written",
+        names = columns.join(", "),
+        params = params.join(", "),
+    );
+    let mut insert = sqlx::query(&sql).bind(account);
+    for column in values {
+        insert = insert.bind(column);
+    }
+    insert.execute(pool).await.unwrap();
+}
+
+/// Every page of `query`, followed to the end: each page's count and the
+/// ids and names it shows, in order.
+async fn every_page(pool: &PgPool, account: AccountId, mut query: ContactQuery) -> Vec<(MatchCount, Vec<(uuid::Uuid, String)>)> {
+    let mut pages = Vec::new();
+    loop {
+        let page = contacts::list(pool, account, &query).await.unwrap();
+        pages.push((page.total, page.contacts.into_iter().map(|contact| (contact.id, contact.name)).collect()));
+        match page.next {
+            Some(cursor) => query.after = Some(cursor),
+            None => return pages,
+        }
+    }
+}
+
 #[sqlx::test(migrator = "store::MIGRATOR")]
 async fn an_account_sees_only_its_own_contacts(pool: PgPool) {
     let ours = new_account(&pool, "a@example.com").await;
@@ -118,16 +157,21 @@ async fn searches_of_one_or_two_characters_match_the_start_of_a_word(pool: PgPoo
 #[sqlx::test(migrator = "store::MIGRATOR")]
 async fn a_search_pages_through_every_match_once_however_rare_or_common(pool: PgPool) {
     let account = new_account(&pool, "a@example.com").await;
-    // Common matches fill a page from the first rows in name order; rare
-    // ones sort last, past the rows a search first looks through.
+    // In name order, one contact in a hundred is "common" and comes first,
+    // so a page of them is found among the rows a search first walks
+    // through; the "rare" ones sort last, past those rows. In the other
+    // orders (by id: no company, one time) both are spread evenly.
     let total = contacts::SEARCH_PREFIX_ROWS as usize + 2 * contacts::PAGE_SIZE as usize + 30;
-    let is_rare = |index: usize| index % 40 == 0;
-    let rare = (0..total).filter(|index| is_rare(*index)).count();
-    for index in 0..total {
-        let last = if is_rare(index) { format!("Zz Rare{index:05}") } else { format!("Common{index:05}") };
-        let email = format!("person{index}@example.com");
-        contacts::insert(&pool, account, &person("Sam", &last, &email, "", "")).await.unwrap();
-    }
+    let last_name = |index: usize| match index % 100 {
+        0 => format!("Zz Rare{index:05}"),
+        50 => format!("Common{index:05}"),
+        _ => format!("Other{index:05}"),
+    };
+    let people: Vec<ValidContact> =
+        (0..total).map(|index| person("Sam", &last_name(index), &format!("person{index}@example.com"), "", "")).collect();
+    let rare = (0..total).filter(|index| index % 100 == 0).count();
+    let common = (0..total).filter(|index| index % 100 == 50).count();
+    insert_all(&pool, account, &people).await;
     sqlx::query("ANALYZE contacts").execute(&pool).await.unwrap();
 
     for indexed in [false, true] {
@@ -135,25 +179,71 @@ async fn a_search_pages_through_every_match_once_however_rare_or_common(pool: Pg
             index_all_pending(&pool).await.unwrap();
             sqlx::query("ANALYZE contact_search").execute(&pool).await.unwrap();
         }
-        for (search, expected) in [("common", total - rare), ("rare", rare), ("sam", total)] {
+        for (search, expected) in [("common", common), ("rare", rare)] {
             for sort in [ContactSort::Name, ContactSort::Company, ContactSort::Updated] {
-                let mut query = ContactQuery { search: search.into(), sort, ..Default::default() };
+                let query = ContactQuery { search: search.into(), sort, ..Default::default() };
                 let mut seen = HashSet::new();
-                loop {
-                    let page = contacts::list(&pool, account, &query).await.unwrap();
-                    assert_eq!(page.total, MatchCount::Exactly(expected as u32), "{search:?} {sort:?} indexed {indexed}");
-                    for contact in &page.contacts {
-                        assert!(contact.name.to_lowercase().contains(search) || search == "sam", "{search:?} {sort:?}");
-                        assert!(seen.insert(contact.id), "{search:?} {sort:?}: contact shown twice");
-                    }
-                    match page.next {
-                        Some(cursor) => query.after = Some(cursor),
-                        None => break,
+                for (count, shown) in every_page(&pool, account, query).await {
+                    assert_eq!(count, MatchCount::Exactly(expected as u32), "{search:?} {sort:?} indexed {indexed}");
+                    for (id, name) in shown {
+                        assert!(name.to_lowercase().contains(search), "{search:?} {sort:?}: {name}");
+                        assert!(seen.insert(id), "{search:?} {sort:?}: contact shown twice");
                     }
                 }
                 assert_eq!(seen.len(), expected, "{search:?} {sort:?} indexed {indexed}");
             }
         }
+        // Everyone matches "sam": the first pages come from the walk, in
+        // name order, and the count stops at the cap.
+        let mut query = ContactQuery { search: "sam".into(), ..Default::default() };
+        let mut names = Vec::new();
+        for _page in 0..3 {
+            let page = contacts::list(&pool, account, &query).await.unwrap();
+            assert_eq!(page.total, MatchCount::MoreThan(MatchCount::CAP), "indexed {indexed}");
+            names.extend(page.contacts.into_iter().map(|contact| contact.name));
+            query.after = page.next;
+        }
+        let mut expected: Vec<String> = (0..total).map(|index| format!("Sam {}", last_name(index))).collect();
+        expected.sort_by_key(|name| name.to_lowercase());
+        expected.truncate(3 * contacts::PAGE_SIZE as usize);
+        assert_eq!(names, expected, "indexed {indexed}");
+    }
+}
+
+#[sqlx::test(migrator = "store::MIGRATOR")]
+async fn matches_on_both_sides_of_the_walks_bound_are_paged_in_order(pool: PgPool) {
+    let account = new_account(&pool, "a@example.com").await;
+    // In name order: a page less one of matches among the rows a search
+    // walks first, the rest of the walk without matches, then more matches.
+    let walked = contacts::SEARCH_PREFIX_ROWS as usize;
+    let early = contacts::PAGE_SIZE as usize - 1;
+    let late = contacts::PAGE_SIZE as usize + 10;
+    let mut people = Vec::new();
+    for index in 0..walked + late {
+        let last = if index < early {
+            format!("Aa Target{index:05}")
+        } else if index < walked {
+            format!("Mm Other{index:05}")
+        } else {
+            format!("Zz Target{index:05}")
+        };
+        people.push(person("Kim", &last, &format!("kim{index}@example.com"), "", ""));
+    }
+    insert_all(&pool, account, &people).await;
+
+    for indexed in [false, true] {
+        if indexed {
+            index_all_pending(&pool).await.unwrap();
+        }
+        let query = ContactQuery { search: "target".into(), ..Default::default() };
+        let pages = every_page(&pool, account, query).await;
+        let names: Vec<String> = pages.iter().flat_map(|(_, shown)| shown.iter().map(|(_, name)| name.clone())).collect();
+        let mut expected: Vec<String> = (0..early).map(|index| format!("Kim Aa Target{index:05}")).collect();
+        expected.extend((walked..walked + late).map(|index| format!("Kim Zz Target{index:05}")));
+        assert_eq!(names, expected, "indexed {indexed}");
+        let sizes: Vec<usize> = pages.iter().map(|(_, shown)| shown.len()).collect();
+        assert_eq!(sizes, vec![50, 50, 9], "indexed {indexed}");
+        assert!(pages.iter().all(|(count, _)| *count == MatchCount::Exactly((early + late) as u32)), "indexed {indexed}");
     }
 }
 
@@ -252,29 +342,9 @@ async fn a_search_longer_than_the_limit_is_refused_with_a_sentence(pool: PgPool)
 async fn more_matches_than_the_cap_are_counted_as_more_than_it(pool: PgPool) {
     let account = new_account(&pool, "a@example.com").await;
     let over = MatchCount::CAP as usize + 5;
-    // Written in one statement with the keys the store would compute, and
-    // queued for the indexer as a contact write queues itself.
-    let fields: Vec<ValidContact> =
+    let people: Vec<ValidContact> =
         (0..over).map(|index| person("Sam", &format!("Lee{index:05}"), &format!("sam{index}@example.com"), "", "")).collect();
-    let columns = contacts::written_columns();
-    let mut values: Vec<Vec<String>> = columns.iter().map(|_| Vec::with_capacity(over)).collect();
-    for contact in &fields {
-        for (column, value) in values.iter_mut().zip(contacts::written_values(contact)) {
-            column.push(value);
-        }
-    }
-    let params: Vec<String> = (0..columns.len()).map(|index| format!("${}::text[]", index + 2)).collect();
-    let sql = format!(
-        "WITH written AS (INSERT INTO contacts (account_id, {names}) SELECT $1, * FROM UNNEST({params}) RETURNING id)
-         INSERT INTO search_queue (account_id, contact_id) SELECT $1, id FROM written",
-        names = columns.join(", "),
-        params = params.join(", "),
-    );
-    let mut insert = sqlx::query(&sql).bind(account);
-    for column in values {
-        insert = insert.bind(column);
-    }
-    insert.execute(&pool).await.unwrap();
+    insert_all(&pool, account, &people).await;
 
     for indexed in [false, true] {
         for text in ["", "sam", "lee"] {
