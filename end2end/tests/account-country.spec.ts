@@ -40,6 +40,19 @@ async function fillSignUp(page: Page, email: string) {
   await page.getByLabel('Password').fill('correct horse battery');
 }
 
+/** Signs up a new account through the form, choosing `country` by its label
+ *  (or keeping the preselected guess), and returns its email. */
+async function signUpChoosing(page: Page, country?: string): Promise<string> {
+  await page.goto('/signup');
+  await hydrated(page);
+  const email = newEmail();
+  await fillSignUp(page, email);
+  if (country) await page.getByLabel('Country').selectOption({ label: country });
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page).toHaveURL(/\/contacts$/);
+  return email;
+}
+
 async function addContact(page: Page, first: string, last: string, phone: string) {
   await page.goto('/contacts/new');
   await hydrated(page);
@@ -86,13 +99,7 @@ test('the guessed country is preselected, kept at sign-up, and a local number is
 });
 
 test('a country chosen at sign-up reads numbers written without their country code', async ({ page }) => {
-  await page.goto('/signup');
-  await hydrated(page);
-  const email = newEmail();
-  await fillSignUp(page, email);
-  await page.getByLabel('Country').selectOption({ label: 'United Kingdom' });
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await expect(page).toHaveURL(/\/contacts$/);
+  const email = await signUpChoosing(page, 'United Kingdom');
   expect(storedCountry(email)).toBe('GB');
 
   await addContact(page, 'Tom', 'Fletcher', '+44 20 7946 0958');
@@ -158,13 +165,7 @@ test('leaving the country at "Choose…" gives the account none, whatever the gu
 });
 
 test('an account without a country chooses one on the organisation page, and numbers are read by it from then on', async ({ page }) => {
-  await page.goto('/signup');
-  await hydrated(page);
-  const email = newEmail();
-  await fillSignUp(page, email);
-  await page.getByLabel('Country').selectOption({ label: 'Choose…' });
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await expect(page).toHaveURL(/\/contacts$/);
+  const email = await signUpChoosing(page, 'Choose…');
   expect(storedCountry(email)).toBe('');
 
   await page.locator('summary', { hasText: 'Harbour Lettings' }).click();
@@ -189,12 +190,7 @@ test('an account without a country chooses one on the organisation page, and num
 });
 
 test('the organisation page refuses a country that is not one and keeps the one stored', async ({ page }) => {
-  await page.goto('/signup');
-  await hydrated(page);
-  const email = newEmail();
-  await fillSignUp(page, email);
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await expect(page).toHaveURL(/\/contacts$/);
+  const email = await signUpChoosing(page);
   expect(storedCountry(email)).toBe('NZ');
 
   await page.goto('/account');
