@@ -41,6 +41,12 @@ use serde::{Deserialize, Serialize};
 use crate::country::country_by_code;
 use crate::validate::{clean, split_extension};
 
+mod book;
+pub use book::{
+    read_phone, AccountPhones, LayoutOnly, PhoneBook, PhoneKey, PhoneReading, PhoneVerdict, PhoneVerdicts,
+    MAX_PHONE_KEYS_PER_CALL,
+};
+
 /// The longest text read as a phone number, in characters. Longer text is
 /// [`PhoneProblem::NotANumber`] without parsing (the Phone column allows 40).
 pub const MAX_PHONE_CHARS: usize = 64;
