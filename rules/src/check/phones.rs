@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 use super::ImportCheck;
 use crate::field::Field;
 use crate::headers::ImportRow;
-use crate::phone::{PhoneKey, PhoneVerdict};
+use crate::phone::{PhoneKey, PhoneVerdict, PhoneVerdicts};
 use crate::validate::{clean, row_country};
 
 /// The fields read as phone numbers.
@@ -52,6 +52,12 @@ impl ImportCheck {
             .get(index)
             .map(|row| row_phone_keys(row).filter(|key| !self.phones.contains(key)).collect())
             .unwrap_or_default()
+    }
+
+    /// Every phone verdict heard so far (to carry into a fresh check of the
+    /// same rows).
+    pub fn phone_verdicts(&self) -> &PhoneVerdicts {
+        &self.phones
     }
 
     /// The server's verdict on the `field` cell of row `index`, if heard.

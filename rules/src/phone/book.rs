@@ -181,6 +181,18 @@ impl PhoneVerdicts {
     }
 }
 
+impl IntoIterator for PhoneVerdicts {
+    type Item = (PhoneKey, PhoneVerdict);
+    type IntoIter = Box<dyn Iterator<Item = (PhoneKey, PhoneVerdict)>>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        Box::new(self.by_country.into_iter().flat_map(|(country, verdicts)| {
+            let country = (!country.is_empty()).then_some(country);
+            verdicts.into_iter().map(move |(text, verdict)| (PhoneKey { text, country: country.clone() }, verdict))
+        }))
+    }
+}
+
 impl PhoneBook for PhoneVerdicts {
     fn read(&self, text: &str, row_country: Option<&str>) -> Option<PhoneReading> {
         self.get(text, row_country).map(PhoneVerdict::reading)
