@@ -240,3 +240,46 @@ fn verdicts_arriving_later_recheck_only_the_rows_they_answer() {
     assert_eq!(built, late);
     assert_eq!(built.counts().with_issues, 1);
 }
+
+/// Not a check of speed (tests assert no timings): prints what the server
+/// spends judging a 100,000-row file's distinct numbers for the page, and
+/// the calls and bytes the page sends and gets for them. Run with
+/// `cargo test -p rules --release --test phone_cells -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn prints_the_cost_of_the_verdicts_for_a_100k_file() {
+    use rules::phone::MAX_PHONE_KEYS_PER_CALL;
+    use std::time::Instant;
+    const WRITTEN: [(&str, Option<&str>); 5] = [
+        ("021 555 ", None),
+        ("+44 20 7946 ", Some("GB")),
+        ("(02) 9876 ", Some("AU")),
+        ("(415) 555-", Some("US")),
+        ("030 1234 ", Some("DE")),
+    ];
+    let keys: Vec<PhoneKey> = (0..100_000u32)
+        .map(|i| {
+            let (start, country) = WRITTEN[i as usize % WRITTEN.len()];
+            PhoneKey::new(&format!("{start}{:04}", i / 5 % 10_000), country)
+        })
+        .collect();
+    let server = account(Some("NZ"));
+    let started = Instant::now();
+    let verdicts: Vec<PhoneVerdict> = keys.iter().map(|key| server.verdict(key)).collect();
+    let judged = started.elapsed();
+    let numbers = verdicts.iter().filter(|verdict| matches!(verdict, PhoneVerdict::Number { .. })).count();
+    let calls = keys.len().div_ceil(MAX_PHONE_KEYS_PER_CALL);
+    let sent: usize = keys.chunks(MAX_PHONE_KEYS_PER_CALL).map(|chunk| postcard::to_allocvec(chunk).expect("postcard").len()).sum();
+    let got: usize =
+        verdicts.chunks(MAX_PHONE_KEYS_PER_CALL).map(|chunk| postcard::to_allocvec(chunk).expect("postcard").len()).sum();
+    println!(
+        "{} distinct numbers ({numbers} real): judged in {:?} ({} ns each, display included); \
+         {calls} calls of at most {MAX_PHONE_KEYS_PER_CALL}: {} kB sent, {} kB received (postcard, before compression)",
+        keys.len(),
+        judged,
+        judged.as_nanos() / keys.len() as u128,
+        sent / 1000,
+        got / 1000,
+    );
+    assert!(numbers > keys.len() / 2, "most numbers are real");
+}
