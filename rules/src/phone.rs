@@ -62,8 +62,10 @@ pub struct PhoneNumber {
 }
 
 /// Why a text cannot be a real phone number (for the country it was read by).
+/// Externally tagged (no `tag = …`): it travels to the page in postcard,
+/// which cannot read internally tagged enums.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum PhoneProblem {
     /// No digits, or not laid out as a phone number at all.
     NotANumber,

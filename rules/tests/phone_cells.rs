@@ -283,3 +283,43 @@ fn prints_the_cost_of_the_verdicts_for_a_100k_file() {
     );
     assert!(numbers > keys.len() / 2, "most numbers are real");
 }
+
+#[test]
+fn the_example_files_numbers_are_real_numbers_in_any_account() {
+    let columns = ImportColumns::template();
+    for (index, contact) in rules::workbooks::example_contacts().into_iter().enumerate() {
+        let row = ImportRow::new(u32::try_from(index).expect("few rows") + 2, contact);
+        for country in [None, Some("NZ"), Some("US")] {
+            let validated = validate_row(&row, &columns, &account(country));
+            assert!(validated.issues.is_empty(), "row {}, account {country:?}: {:?}", row.line, validated.issues);
+        }
+    }
+}
+
+#[test]
+fn every_kind_of_verdict_travels_in_postcard_and_a_phone_issue_in_json() {
+    use rules::phone::PhoneProblem;
+    let problems = [
+        PhoneProblem::NotANumber,
+        PhoneProblem::Characters,
+        PhoneProblem::NeedsCountry,
+        PhoneProblem::UnknownCountryCode,
+        PhoneProblem::TooShort { country: Some("NZ".into()) },
+        PhoneProblem::TooLong { country: None },
+        PhoneProblem::WrongLength { country: Some("GB".into()) },
+        PhoneProblem::NotInUse { country: Some("AU".into()) },
+    ];
+    let mut verdicts: Vec<PhoneVerdict> = problems.iter().cloned().map(PhoneVerdict::Problem).collect();
+    verdicts.push(PhoneVerdict::AsWritten);
+    verdicts.push(PhoneVerdict::Number { stored: "+64215550101".into(), display: "+64 21 555 0101".into() });
+    let bytes = postcard::to_allocvec(&verdicts).expect("postcard");
+    assert_eq!(postcard::from_bytes::<Vec<PhoneVerdict>>(&bytes).expect("read back"), verdicts);
+    let keys = vec![PhoneKey::new(" 021 555 0101 ", Some("NZ")), PhoneKey::new("+1 415 555 2671", None)];
+    let bytes = postcard::to_allocvec(&keys).expect("postcard");
+    assert_eq!(postcard::from_bytes::<Vec<PhoneKey>>(&bytes).expect("read back"), keys);
+    for problem in problems {
+        let issue = rules::Issue::cell(2, Field::Phone, "Phone", "021 555", Problem::Phone { problem });
+        let json = serde_json::to_string(&issue).expect("json");
+        assert_eq!(serde_json::from_str::<rules::Issue>(&json).expect("read back"), issue);
+    }
+}
