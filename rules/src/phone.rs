@@ -279,8 +279,32 @@ impl PhoneProblem {
         }
     }
 
-    /// How to fix it, in one plain sentence.
+    /// How to fix it, in one plain sentence (naming an example number of
+    /// the country, which only the server can make: see [`PhoneProblem::example`]).
     pub fn fix_text(&self) -> String {
+        self.fix_text_with(self.example().as_deref())
+    }
+
+    /// An ordinary number of the problem's country as written there, for
+    /// the fix of a number of the wrong length or digits (libphonenumber's
+    /// example: the server makes it, and it travels with the problem so the
+    /// page never needs libphonenumber).
+    pub fn example(&self) -> Option<String> {
+        match self {
+            PhoneProblem::TooShort { country }
+            | PhoneProblem::TooLong { country }
+            | PhoneProblem::WrongLength { country }
+            | PhoneProblem::NotInUse { country } => country.as_deref().and_then(example_number),
+            PhoneProblem::NotANumber
+            | PhoneProblem::Characters
+            | PhoneProblem::NeedsCountry
+            | PhoneProblem::UnknownCountryCode => None,
+        }
+    }
+
+    /// [`PhoneProblem::fix_text`] with the example number already made
+    /// (`None`: the fix names none). Reads no phone metadata.
+    pub fn fix_text_with(&self, example: Option<&str>) -> String {
         match self {
             PhoneProblem::NotANumber | PhoneProblem::Characters => {
                 "Enter the number with digits, spaces, +, - and ( ), and an extension such as x123 at the end, or leave it blank."
@@ -295,7 +319,7 @@ impl PhoneProblem {
             | PhoneProblem::TooLong { country }
             | PhoneProblem::WrongLength { country }
             | PhoneProblem::NotInUse { country } => {
-                return match country.as_deref().and_then(example_number) {
+                return match example {
                     Some(example) => format!(
                         "Check the digits: a number {} looks like {example}. A number from another country starts with + and its country code.",
                         in_country(country)

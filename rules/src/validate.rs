@@ -127,7 +127,7 @@ fn normalise_phone<'t>(
     }
     match phones.read(text, country) {
         Some(PhoneReading::Stored(stored)) => Ok(Cow::Owned(stored)),
-        Some(PhoneReading::Problem(problem)) => Err(Problem::Phone { problem }),
+        Some(PhoneReading::Problem { problem, example }) => Err(Problem::Phone { problem, example }),
         Some(PhoneReading::AsWritten) | None => normalise(field, text),
     }
 }

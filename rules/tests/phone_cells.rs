@@ -309,7 +309,8 @@ fn every_kind_of_verdict_travels_in_postcard_and_a_phone_issue_in_json() {
         PhoneProblem::WrongLength { country: Some("GB".into()) },
         PhoneProblem::NotInUse { country: Some("AU".into()) },
     ];
-    let mut verdicts: Vec<PhoneVerdict> = problems.iter().cloned().map(PhoneVerdict::Problem).collect();
+    let mut verdicts: Vec<PhoneVerdict> =
+        problems.iter().cloned().map(|problem| PhoneVerdict::Problem { example: problem.example(), problem }).collect();
     verdicts.push(PhoneVerdict::AsWritten);
     verdicts.push(PhoneVerdict::Number { stored: "+64215550101".into(), display: "+64 21 555 0101".into() });
     let bytes = postcard::to_allocvec(&verdicts).expect("postcard");
@@ -318,7 +319,7 @@ fn every_kind_of_verdict_travels_in_postcard_and_a_phone_issue_in_json() {
     let bytes = postcard::to_allocvec(&keys).expect("postcard");
     assert_eq!(postcard::from_bytes::<Vec<PhoneKey>>(&bytes).expect("read back"), keys);
     for problem in problems {
-        let issue = rules::Issue::cell(2, Field::Phone, "Phone", "021 555", Problem::Phone { problem });
+        let issue = rules::Issue::cell(2, Field::Phone, "Phone", "021 555", Problem::Phone { example: problem.example(), problem });
         let json = serde_json::to_string(&issue).expect("json");
         assert_eq!(serde_json::from_str::<rules::Issue>(&json).expect("read back"), issue);
     }

@@ -106,7 +106,7 @@ async fn an_impossible_number_is_refused_with_its_sentence_and_nothing_is_writte
     let issues = rejected(&outcome);
     let found: Vec<(u32, Option<Field>)> = issues.iter().map(|issue| (issue.line, issue.field)).collect();
     assert_eq!(found, vec![(3, Some(Field::Phone)), (4, Some(Field::Mobile))]);
-    assert!(matches!(issues[0].problem, Problem::Phone { problem: PhoneProblem::NotInUse { .. } }), "{issues:?}");
+    assert!(matches!(issues[0].problem, Problem::Phone { problem: PhoneProblem::NotInUse { .. }, .. }), "{issues:?}");
     assert_eq!(
         issues[0].to_string().split(" Check the digits").next(),
         Some("Row 3, Phone: \u{201c}021 555\u{201d} cannot be a real phone number in New Zealand: no number there has these digits.")

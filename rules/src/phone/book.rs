@@ -32,8 +32,9 @@ pub const MAX_PHONE_KEYS_PER_CALL: usize = 5_000;
 pub enum PhoneReading {
     /// A real number: store this ([`PhoneNumber::stored`]: E.164, extension kept).
     Stored(String),
-    /// Cannot be a real number.
-    Problem(PhoneProblem),
+    /// Cannot be a real number; `example` is a number of its country, for
+    /// the fix (see [`PhoneProblem::example`]).
+    Problem { problem: PhoneProblem, example: Option<String> },
     /// No country to read it by: kept as written, its layout checked.
     AsWritten,
 }
@@ -93,7 +94,7 @@ impl AccountPhones {
         match read_phone(&key.text, key.country.as_deref(), self.country.as_deref()) {
             Ok(Some(number)) => PhoneVerdict::Number { stored: number.stored(), display: number.display() },
             Ok(None) => PhoneVerdict::AsWritten,
-            Err(problem) => PhoneVerdict::Problem(problem),
+            Err(problem) => PhoneVerdict::Problem { example: problem.example(), problem },
         }
     }
 }
@@ -103,7 +104,7 @@ impl PhoneBook for AccountPhones {
         Some(match read_phone(text, row_country, self.country.as_deref()) {
             Ok(Some(number)) => PhoneReading::Stored(number.stored()),
             Ok(None) => PhoneReading::AsWritten,
-            Err(problem) => PhoneReading::Problem(problem),
+            Err(problem) => PhoneReading::Problem { example: problem.example(), problem },
         })
     }
 }
@@ -128,8 +129,8 @@ impl PhoneKey {
 pub enum PhoneVerdict {
     /// A real number: what is stored, and how it reads (`+64 21 555 0101`).
     Number { stored: String, display: String },
-    /// Cannot be a real number.
-    Problem(PhoneProblem),
+    /// Cannot be a real number; `example` as in [`PhoneReading::Problem`].
+    Problem { problem: PhoneProblem, example: Option<String> },
     /// No country to read it by: kept as written.
     AsWritten,
 }
@@ -138,7 +139,9 @@ impl PhoneVerdict {
     fn reading(&self) -> PhoneReading {
         match self {
             PhoneVerdict::Number { stored, .. } => PhoneReading::Stored(stored.clone()),
-            PhoneVerdict::Problem(problem) => PhoneReading::Problem(problem.clone()),
+            PhoneVerdict::Problem { problem, example } => {
+                PhoneReading::Problem { problem: problem.clone(), example: example.clone() }
+            }
             PhoneVerdict::AsWritten => PhoneReading::AsWritten,
         }
     }

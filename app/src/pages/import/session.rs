@@ -382,7 +382,13 @@ pub(super) mod tests {
                 PhoneKey::new("021 555 0101", None),
                 PhoneVerdict::Number { stored: "+64215550101".into(), display: "+64 21 555 0101".into() },
             ),
-            (PhoneKey::new("021 555", None), PhoneVerdict::Problem(PhoneProblem::NotInUse { country: Some("NZ".into()) })),
+            (
+                PhoneKey::new("021 555", None),
+                PhoneVerdict::Problem {
+                    problem: PhoneProblem::NotInUse { country: Some("NZ".into()) },
+                    example: Some("03-234 5678".into()),
+                },
+            ),
         ]);
         let view = session.row_view(0).unwrap();
         assert_eq!(view.status, RowStatus::HasIssues);
@@ -392,6 +398,8 @@ pub(super) mod tests {
             view.cells[3].problems,
             vec!["\u{201c}021 555\u{201d} cannot be a real phone number in New Zealand: no number there has these digits."]
         );
+        // The fix names the example the server sent: the page has no phone metadata.
+        assert!(view.cells[3].details[0].contains("a number in New Zealand looks like 03-234 5678."), "{:?}", view.cells[3].details);
     }
 
     #[test]
