@@ -52,7 +52,7 @@ test('numbers are shown as they will be saved, an impossible one is explained an
   // The cells keep what the file said; under each, the form saved.
   await expect(row(page, 2).getByLabel('Row 2, Phone')).toHaveValue('021 555 0101');
   await expect(row(page, 2).locator('.cell-saved')).toHaveText(['+64 21 555 0101', '+64 9 379 4567']);
-  await expect(row(page, 3).locator('.cell-saved')).toHaveText('+44 20 7946 0958 ext. 123');
+  await expect(row(page, 3).locator('.cell-saved')).toHaveText('+44 20 7946 0958 x123');
   await expect(row(page, 4).locator('.cell-saved')).toHaveText(['+61 2 9876 5432', '+61 412 345 678']);
   const bad = row(page, 5);
   await expect(bad.locator('.cell-issue').filter({

@@ -107,7 +107,7 @@ impl PhoneNumber {
     }
 
     /// The number as people read it, e.g. `+64 21 555 0101` or
-    /// `+44 20 7946 0958 ext. 123`. Formatting costs as much as parsing, so
+    /// `+44 20 7946 0958 x123`. Formatting costs as much as parsing, so
     /// it is made only when asked for (the rows on screen).
     pub fn display(&self) -> String {
         self.number

@@ -52,7 +52,7 @@ async fn the_page_gets_each_numbers_verdict_by_the_rows_country_else_the_account
         [
             PhoneVerdict::Number { stored: "+64215550101".into(), display: "+64 21 555 0101".into() },
             PhoneVerdict::Number { stored: "+61412345678".into(), display: "+61 412 345 678".into() },
-            PhoneVerdict::Number { stored: "+442079460958 x123".into(), display: "+44 20 7946 0958 ext. 123".into() },
+            PhoneVerdict::Number { stored: "+442079460958 x123".into(), display: "+44 20 7946 0958 x123".into() },
         ]
     );
     assert!(
