@@ -7,8 +7,10 @@
 //! answer a random id gets (`AppError::NotFound("import")`).
 //!
 //! The browser's sequence: [`existing_contacts`] (in chunks of at most
-//! [`MAX_LOOKUP_KEYS`] Contact IDs and as many emails) and
-//! [`similar_contacts`] (possible duplicates' candidates) for the preview, then
+//! [`MAX_LOOKUP_KEYS`] Contact IDs and as many emails), [`similar_contacts`]
+//! (possible duplicates' candidates) and [`phone_verdicts`] (the file's
+//! distinct phone numbers, in chunks of at most [`MAX_PHONE_KEYS`], in
+//! postcard), all at once, for the preview, then
 //! [`open_import`], [`upload_rows`] in chunks of at most
 //! [`MAX_ROWS_PER_UPLOAD`] rows ([`UPLOADS_IN_FLIGHT`] at a time, in
 //! postcard: a compact binary body), and [`confirm_import`]. Sending a chunk
@@ -40,6 +42,9 @@ pub const MAX_LOOKUP_KEYS: usize = 5_000;
 /// [`similar_contacts`] call accepts (one pass over the account's contacts
 /// costs the same for few keys or many, so the browser asks in few calls).
 pub const MAX_SIMILAR_KEYS: usize = 50_000;
+
+/// The most phone keys one [`phone_verdicts`] call accepts.
+pub const MAX_PHONE_KEYS: usize = rules::phone::MAX_PHONE_KEYS_PER_CALL;
 
 /// The most rows one [`upload_rows`] call accepts.
 pub const MAX_ROWS_PER_UPLOAD: usize = 10_000;
@@ -91,6 +96,36 @@ pub async fn similar_contacts(keys: rules::similar::SimilarKeys) -> Result<Vec<E
         async {
             let caller = bulk_caller().await?;
             Ok(store::imports::similar_contacts(&caller.pool, caller.account, &keys).await?)
+        }
+        .await,
+    )
+}
+
+/// The server's verdict on each phone number the page asks about (its
+/// cleaned text and the row's Country), read by libphonenumber with the
+/// caller's default country: the stored and shown forms, or why it cannot be
+/// a real number. The page cannot carry libphonenumber (see
+/// `rules::phone::book`); these answers let the same rules judge phone cells
+/// in the preview. In and out in postcard; at most [`MAX_PHONE_KEYS`] keys
+/// per call, answered in their order. Reads no contacts.
+#[server(endpoint = "phone_verdicts", input = Postcard, output = Postcard)]
+pub async fn phone_verdicts(keys: Vec<rules::phone::PhoneKey>) -> Result<Vec<rules::phone::PhoneVerdict>, AppError> {
+    use crate::server_context::{caller, reply};
+    reply(
+        async {
+            if keys.len() > MAX_PHONE_KEYS {
+                return Err(AppError::Invalid(format!(
+                    "Too many phone numbers at once: send at most {MAX_PHONE_KEYS} per request."
+                )));
+            }
+            let caller = caller().await?;
+            let country = store::accounts::default_country(&caller.pool, caller.account).await?;
+            let phones = rules::phone::AccountPhones::new(country);
+            // About 6 µs a number (parse, then format twice): off the async
+            // threads, as the upload's staging is.
+            tokio::task::spawn_blocking(move || keys.iter().map(|key| phones.verdict(key)).collect())
+                .await
+                .map_err(|_| AppError::Invalid("The phone numbers could not be checked. Please try again.".into()))
         }
         .await,
     )

@@ -37,7 +37,7 @@ pub async fn run(url: &str, email: &str, rows: usize) -> Result<Value, Error> {
     for (index, row) in generated.iter().enumerate() {
         let values = ContactFields(std::array::from_fn(|field| row[field].as_text()));
         let row = ImportRow::new(index as u32 + 2, values);
-        let contact = stage(&row, &template, MergeMode::KeepExisting)
+        let contact = stage(&row, &template, MergeMode::KeepExisting, &rules::phone::LayoutOnly)
             .as_new
             .ok_or_else(|| format!("row {} would not create a contact", row.line))?;
         contacts.push(contact);

@@ -226,7 +226,7 @@ pub fn copy_data(rows: &[Row]) -> Result<Vec<u8>, Error> {
     let mut data = Vec::with_capacity(rows.len() * 300);
     for (index, row) in rows.iter().enumerate() {
         let row = import_row(index, row);
-        let contact = rules::check::stage(&row, &template, MergeMode::KeepExisting)
+        let contact = rules::check::stage(&row, &template, MergeMode::KeepExisting, &rules::phone::LayoutOnly)
             .as_new
             .ok_or_else(|| format!("row {} would not create a contact", row.line))?;
         for (position, value) in store::contacts::written_values(&contact).iter().enumerate() {

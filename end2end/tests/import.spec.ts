@@ -105,7 +105,8 @@ test('bad rows show red crosses with their messages, and fixing the cells in pla
   await expect(cell('E-mail')).toHaveAttribute('aria-invalid', 'false');
   await expect(bad.locator('.cell-issue').filter({ hasText: 'Last Name is required for a person.' })).toBeVisible();
   await cell('Last Name').fill('Stone');
-  await cell('Phone').fill('0412 000 111');
+  // A New Zealand number now the row's Country is New Zealand.
+  await cell('Phone').fill('09 379 4567');
   await cell('Country').fill('New Zealand');
   await cell('Category').fill('tenant');
   await expect(page.locator('.count.bad')).toContainText('0 with issues');
@@ -113,7 +114,8 @@ test('bad rows show red crosses with their messages, and fixing the cells in pla
   await confirmImport(page);
   const rows = await contactRows(page, 'stone');
   expect(rows.join('\n')).toContain('Bob Stone');
-  expect(rows.join('\n')).toContain('0412 000 111');
+  // Saved in E.164, read by the row's Country.
+  expect(rows.join('\n')).toContain('+6493794567');
 });
 
 test('a row can be removed from the import', async ({ page }) => {
@@ -141,7 +143,8 @@ test('keep mode leaves blank cells alone and overwrite mode clears them', async 
   await confirmImport(page);
   let rows = await contactRows(page, 'ana.silva');
   expect(rows).toHaveLength(1);
-  expect(rows[0]).toContain('0412 345 678');
+  // Saved in E.164 ("0412 345 678" read by the row's Country, AU).
+  expect(rows[0]).toContain('+61412345678');
   expect(rows[0]).toContain('Tenant');
 
   // Overwrite: the blank cells clear them.
@@ -152,7 +155,7 @@ test('keep mode leaves blank cells alone and overwrite mode clears them', async 
   await confirmImport(page);
   rows = await contactRows(page, 'ana.silva');
   expect(rows).toHaveLength(1);
-  expect(rows[0]).not.toContain('0412 345 678');
+  expect(rows[0]).not.toContain('+61412345678');
   expect(rows[0]).not.toContain('Tenant');
 });
 

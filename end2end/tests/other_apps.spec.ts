@@ -2,7 +2,8 @@
 // written exactly as Google Contacts (CSV), Outlook (CSV), an iPhone (vCard
 // 3.0) and Android (vCard 2.1, quoted-printable) write them, built here from
 // the published layouts; each is chosen on the import page, confirmed, and
-// the contacts that land in Postgres are checked field by field.
+// the contacts that land in Postgres are checked field by field (phone
+// numbers in E.164, read by the row's country: the account has none).
 //
 // Postgres is read with psql at E2E_DATABASE_URL (scripts/test passes the
 // run's database).
@@ -125,18 +126,18 @@ test('a Google Contacts CSV export imports every field', async ({ page }) => {
   expectStored(email, [
     {
       title: 'Ms', first_name: 'Amélie', last_name: 'Lefèvre', email: 'amelie.lefevre@example.fr',
-      phone: '+33 1 23 45 67 89', mobile: '+33 6 12 34 56 78', address_line1: '8 Rue de la Paix',
+      phone: '+33123456789', mobile: '+33612345678', address_line1: '8 Rue de la Paix',
       address_line2: 'Escalier B', city: 'Paris', postcode: '75002', country: 'FR', category: 'Landlord',
       notes: 'Owns two flats.\nCall after 6pm.',
     },
     {
-      first_name: 'Hương', last_name: 'Nguyễn', email: 'huong.nguyen@example.com.au', mobile: '0412 555 019',
+      first_name: 'Hương', last_name: 'Nguyễn', email: 'huong.nguyen@example.com.au', mobile: '+61412555019',
       address_line1: 'Unit 4', address_line2: '22 King St', city: 'Newtown', region: 'NSW', postcode: '2042',
       country: 'AU', category: 'Tenant',
     },
     {
       kind: 'Company', company_name: 'Østergaard & Søn Plumbing', email: 'jobs@ostergaard.example',
-      phone: '(03) 9555 0142', address_line1: '3/40 Smith St', city: 'Collingwood', region: 'VIC',
+      phone: '+61395550142', address_line1: '3/40 Smith St', city: 'Collingwood', region: 'VIC',
       postcode: '3066', country: 'AU', category: 'Supplier',
     },
   ]);
@@ -197,18 +198,18 @@ test('an Outlook CSV export imports every field, the right address block for peo
   await importFile(page, path, 3);
   expectStored(email, [
     {
-      title: 'Mr.', first_name: 'José', last_name: 'Muñoz', email: 'jose.munoz@example.es', mobile: '+34 612 345 678',
+      title: 'Mr.', first_name: 'José', last_name: 'Muñoz', email: 'jose.munoz@example.es', mobile: '+34612345678',
       address_line1: 'Calle de Alcalá 42', address_line2: '3º izquierda', city: 'Madrid', postcode: '28014',
       country: 'ES', category: 'Tenant', notes: 'Pays by transfer.',
     },
     {
       first_name: 'Gráinne', last_name: "O'Neill", company_name: 'Harbour Realty', email: 'grainne@harbourrealty.example',
-      phone: '(02) 9000 1234', address_line1: '7 Ocean Ave', city: 'Bondi', region: 'NSW', postcode: '2026',
+      phone: '+61290001234', address_line1: '7 Ocean Ave', city: 'Bondi', region: 'NSW', postcode: '2026',
       country: 'AU', category: 'Agent',
     },
     {
       kind: 'Company', company_name: 'Brightwater Strata Ltd', email: 'office@brightwater.example',
-      phone: '(03) 9600 7000', address_line1: 'Suite 12', address_line2: '55 Collins St', city: 'Melbourne',
+      phone: '+61396007000', address_line1: 'Suite 12', address_line2: '55 Collins St', city: 'Melbourne',
       region: 'VIC', postcode: '3000', country: 'AU', category: 'Supplier',
     },
   ]);
@@ -265,17 +266,17 @@ test('an iPhone vCard 3.0 export imports every field', async ({ page }) => {
   expectStored(email, [
     {
       title: 'Mrs', first_name: 'Élodie', last_name: 'Fontaine', email: 'elodie.fontaine@example.com',
-      phone: '(02) 9876 5432', mobile: '+61 400 111 222', address_line1: 'Unit 5', address_line2: '18 Beach Rd',
+      phone: '+61298765432', mobile: '+61400111222', address_line1: 'Unit 5', address_line2: '18 Beach Rd',
       city: 'Manly', region: 'NSW', postcode: '2095', country: 'AU',
       notes: 'Prefers text messages. The side gate sticks, so lift it a little before pushing.\nDog on premises.',
     },
     {
-      kind: 'Company', company_name: 'Kōwhai Cleaning Co', email: 'hello@kowhai.example', phone: '+64 9 555 0199',
+      kind: 'Company', company_name: 'Kōwhai Cleaning Co', email: 'hello@kowhai.example', phone: '+6495550199',
       address_line1: '12 Queen St', city: 'Auckland', postcode: '1010', country: 'NZ',
     },
     {
       title: 'Dr', first_name: 'Łukasz', last_name: 'Wiśniewski', company_name: 'Wiśniewski Legal',
-      email: 'lukasz@wisniewski.example', phone: '(03) 9100 2000', mobile: '0413 222 333',
+      email: 'lukasz@wisniewski.example', phone: '+61391002000', mobile: '+61413222333',
       address_line1: 'Level 2', address_line2: '500 Bourke St', city: 'Melbourne', region: 'VIC', postcode: '3000',
       country: 'AU',
     },
@@ -335,16 +336,16 @@ test('an Android vCard 2.1 export with quoted-printable imports every field', as
   await importFile(page, path, 3);
   expectStored(email, [
     {
-      first_name: 'Jürgen', last_name: 'Müller', email: 'juergen@example.de', mobile: '+49 151 2345 6789',
+      first_name: 'Jürgen', last_name: 'Müller', email: 'juergen@example.de', mobile: '+4915123456789',
       address_line1: 'Straße des 17. Juni 135', address_line2: 'Hinterhaus, Aufgang C, 3. Obergeschoss links',
       city: 'Berlin', postcode: '10623', country: 'DE', notes: 'Schlüssel beim Hausmeister.\nZweite Zeile.',
     },
     {
       title: 'Dr.', first_name: 'María José', last_name: 'García', email: 'maria.garcia@example.es',
-      phone: '+34 912 345 678', mobile: '+34 612 345 678',
+      phone: '+34912345678', mobile: '+34612345678',
     },
     {
-      first_name: 'Tom', last_name: 'Baker', mobile: '0400 987 654', address_line1: '1 Harbour Rd', city: 'Hobart',
+      first_name: 'Tom', last_name: 'Baker', mobile: '+61400987654', address_line1: '1 Harbour Rd', city: 'Hobart',
       region: 'TAS', postcode: '7000', country: 'AU',
     },
   ]);

@@ -25,8 +25,11 @@ export async function signInAsDemo(page: Page) {
 let accounts = 0;
 
 /** Creates a fresh, empty account (so a test's imports touch nobody else's
- *  data) and leaves the page signed in to it on /contacts. */
-export async function signUpNewAccount(page: Page, organisation = 'Test Lettings') {
+ *  data) and leaves the page signed in to it on /contacts. Its default
+ *  country is `country` (a name in the list); by default none ("Choose…"),
+ *  so numbers written without a country code are kept as written, whatever
+ *  the browser's languages guess. */
+export async function signUpNewAccount(page: Page, organisation = 'Test Lettings', country = 'Choose…') {
   const email = `e2e-${Date.now()}-${process.pid}-${accounts++}@example.com`;
   const password = 'correct horse battery';
   await page.goto('/signup');
@@ -35,6 +38,7 @@ export async function signUpNewAccount(page: Page, organisation = 'Test Lettings
   await page.getByLabel('Your name').fill('Test Manager');
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(password);
+  await page.getByLabel('Country').selectOption({ label: country });
   await page.getByRole('button', { name: 'Create account' }).click();
   await expect(page).toHaveURL(/\/contacts$/);
   return { email, password };

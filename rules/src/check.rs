@@ -19,10 +19,15 @@
 //! matched gets [`EmailBelongsToAnother`](crate::issue::Problem::EmailBelongsToAnother). This is conservative: an
 //! import that swaps two contacts' emails is refused rather than ordered.
 //!
+//! Phone numbers are read through the server's verdicts the check has heard
+//! ([`ImportCheck::add_phone_verdicts`]); a number without one gets the
+//! layout check until it comes.
+//!
 //! Invariant: an [`ImportCheck`] after any sequence of edits equals
-//! `ImportCheck::new` on the edited rows. Each row's verdict depends only on
-//! the row, the columns, the mode, the existing contacts and the groups of
-//! rows sharing its keys, so an edit re-checks only the rows in the groups it
+//! `ImportCheck::new` on the edited rows (given the same phone verdicts).
+//! Each row's verdict depends only on
+//! the row, the columns, the mode, the existing contacts, the phone verdicts
+//! and the groups of rows sharing its keys, so an edit re-checks only the rows in the groups it
 //! touches (and, within a large group, only those whose "other row" changes).
 
 use serde::{Deserialize, Serialize};
@@ -31,6 +36,7 @@ use uuid::Uuid;
 use crate::headers::{ImportColumns, ImportRow};
 use crate::issue::Issue;
 use crate::merge::{Action, MergeMode, Plan};
+use crate::phone::PhoneVerdicts;
 
 mod build;
 mod edit;
@@ -38,6 +44,7 @@ mod existing;
 mod groups;
 mod judge;
 mod keys;
+mod phones;
 mod verdict;
 
 pub use build::CheckBuilder;
@@ -45,6 +52,7 @@ pub use existing::{match_key, same_key, ExistingContacts};
 use groups::Groups;
 pub use judge::{judge, plan_row, preview_outdated, stage, MatchKey, RowContext, StagedRow};
 pub use keys::{lookup_keys, LookupKeys};
+pub use phones::{phone_keys, row_phone_keys, PHONE_FIELDS};
 use keys::RowKeys;
 
 /// The verdict on one row: its issues (none = green check) and, when valid,
@@ -126,6 +134,9 @@ pub struct ImportCheck {
     columns: ImportColumns,
     mode: MergeMode,
     existing: ExistingContacts,
+    /// The server's verdicts on the rows' phone numbers heard so far; a
+    /// number without one gets the layout check.
+    phones: PhoneVerdicts,
     rows: Vec<ImportRow>,
     removed: Vec<bool>,
     /// One per row; `None` for a removed row.
@@ -162,6 +173,7 @@ impl ImportCheck {
             columns,
             mode,
             existing,
+            phones: PhoneVerdicts::default(),
             rows,
             removed: vec![false; count],
             verdicts: vec![None; count],
@@ -278,7 +290,7 @@ impl ImportCheck {
         let row = self.rows.get(index)?;
         let keys = RowKeys::of(row);
         let context = self.context(index, &keys);
-        judge::plan_valid_row(row, &self.columns, self.mode, &context)
+        judge::plan_valid_row(row, &self.columns, self.mode, &context, &self.phones)
     }
 
     /// `(index, plan)` for every valid row still in the import, in file order:

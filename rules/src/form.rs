@@ -10,6 +10,7 @@ use crate::field::Field;
 use crate::headers::{ImportColumns, ImportRow};
 use crate::issue::{Issue, Problem};
 use crate::merge::required_fields;
+use crate::phone::PhoneBook;
 use crate::validate::validate_row;
 
 /// The form's values checked: normalised values and the issues, one per
@@ -44,10 +45,16 @@ impl FormCheck {
 }
 
 /// Checks `values` for saving as the contact `this_contact` (`None` for a
-/// new one). `others` holds the account's contacts that share its Contact
-/// ID or email (more are fine; `this_contact` itself is ignored).
-pub fn check_contact(values: &ContactFields, this_contact: Option<Uuid>, others: &ExistingContacts) -> FormCheck {
-    let validated = validate_row(&ImportRow::new(0, values.clone()), &ImportColumns::template());
+/// new one), its phone numbers read by `phones`. `others` holds the
+/// account's contacts that share its Contact ID or email (more are fine;
+/// `this_contact` itself is ignored).
+pub fn check_contact(
+    values: &ContactFields,
+    this_contact: Option<Uuid>,
+    others: &ExistingContacts,
+    phones: &dyn PhoneBook,
+) -> FormCheck {
+    let validated = validate_row(&ImportRow::new(0, values.clone()), &ImportColumns::template(), phones);
     let mut issues = validated.issues;
     let normalised = validated.values;
     let kind = normalised.kind();
@@ -77,6 +84,7 @@ pub fn check_contact(values: &ContactFields, this_contact: Option<Uuid>, others:
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::phone::LayoutOnly;
     use crate::contact::ExistingContact;
 
     fn ana() -> ExistingContact {
@@ -105,7 +113,7 @@ mod tests {
             (Field::Country, "new zealand"),
             (Field::Category, "TENANT"),
         ]);
-        let check = check_contact(&values, None, &ExistingContacts::new(vec![ana()]));
+        let check = check_contact(&values, None, &ExistingContacts::new(vec![ana()]), &LayoutOnly);
         assert!(check.is_valid(), "{:?}", check.issues);
         assert_eq!(check.values.get(Field::Kind), "Person");
         assert_eq!(check.values.get(Field::FirstName), "Ben");
@@ -115,17 +123,17 @@ mod tests {
 
     #[test]
     fn only_a_valid_contact_can_be_saved() {
-        let valid = check_contact(&ContactFields::from_pairs([(Field::FirstName, "Bo"), (Field::LastName, "Li")]), None, &ExistingContacts::new(vec![]));
+        let valid = check_contact(&ContactFields::from_pairs([(Field::FirstName, "Bo"), (Field::LastName, "Li")]), None, &ExistingContacts::new(vec![]), &LayoutOnly);
         assert_eq!(valid.clone().into_valid().map(|contact| contact.into_fields()), Ok(valid.values));
-        let invalid = check_contact(&ContactFields::from_pairs([(Field::FirstName, "Bo")]), None, &ExistingContacts::new(vec![]));
+        let invalid = check_contact(&ContactFields::from_pairs([(Field::FirstName, "Bo")]), None, &ExistingContacts::new(vec![]), &LayoutOnly);
         assert_eq!(invalid.clone().into_valid(), Err(invalid.issues));
     }
 
     #[test]
     fn required_fields_follow_the_kind() {
-        let person = check_contact(&ContactFields::from_pairs([(Field::FirstName, "Ben")]), None, &ExistingContacts::new(vec![]));
+        let person = check_contact(&ContactFields::from_pairs([(Field::FirstName, "Ben")]), None, &ExistingContacts::new(vec![]), &LayoutOnly);
         assert_eq!(problems(&person), vec![(Field::LastName, Problem::Required { contact_kind: crate::ContactKind::Person })]);
-        let company = check_contact(&ContactFields::from_pairs([(Field::Kind, "Company")]), None, &ExistingContacts::new(vec![]));
+        let company = check_contact(&ContactFields::from_pairs([(Field::Kind, "Company")]), None, &ExistingContacts::new(vec![]), &LayoutOnly);
         assert_eq!(problems(&company), vec![(Field::CompanyName, Problem::Required { contact_kind: crate::ContactKind::Company })]);
     }
 
@@ -138,17 +146,17 @@ mod tests {
             (Field::Email, "ANA@example.com"),
         ]);
         let others = ExistingContacts::new(vec![ana()]);
-        let as_new = check_contact(&values, None, &others);
+        let as_new = check_contact(&values, None, &others, &LayoutOnly);
         let taken = Problem::AlreadyUsed { contact_name: "Ana Silva".into() };
         assert_eq!(problems(&as_new), vec![(Field::Reference, taken.clone()), (Field::Email, taken)]);
         assert!(as_new.issues[1].problem_text().starts_with("Email \u{201c}ANA@example.com\u{201d} already belongs"));
-        assert!(check_contact(&values, Some(Uuid::from_u128(1)), &others).is_valid());
+        assert!(check_contact(&values, Some(Uuid::from_u128(1)), &others, &LayoutOnly).is_valid());
     }
 
     #[test]
     fn a_bad_cell_is_reported_once() {
         let values = ContactFields::from_pairs([(Field::FirstName, "Ana"), (Field::LastName, "Silva"), (Field::Phone, "12")]);
-        let check = check_contact(&values, None, &ExistingContacts::new(vec![]));
+        let check = check_contact(&values, None, &ExistingContacts::new(vec![]), &LayoutOnly);
         assert_eq!(problems(&check), vec![(Field::Phone, Problem::InvalidPhoneDigits { digits: 2 })]);
     }
 }

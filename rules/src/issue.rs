@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::contact::ContactKind;
 use crate::field::Field;
+use crate::phone::PhoneProblem;
 
 /// One problem with one row (and usually one cell) of an import.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -37,6 +38,13 @@ pub enum Problem {
     InvalidPhoneDigits { digits: usize },
     /// A `+` that is not first, or brackets that do not pair up.
     InvalidPhoneLayout,
+    /// Cannot be a real phone number (read by libphonenumber's rules, on
+    /// the server); `example` is a number of its country for the fix.
+    Phone {
+        problem: PhoneProblem,
+        #[serde(default)]
+        example: Option<String>,
+    },
     /// Contact Type is neither Person nor Company.
     UnknownKind,
     /// Category is not one of the known categories.
@@ -97,6 +105,7 @@ impl Issue {
             Problem::InvalidPhoneLayout => format!(
                 "{value} is not laid out like a phone number: a + can only come first, and brackets must pair up around digits."
             ),
+            Problem::Phone { problem, .. } => problem.problem_text(&self.value),
             Problem::UnknownKind => format!("{value} is not a contact type."),
             Problem::UnknownCategory => format!("{value} is not a category."),
             Problem::UnknownCountry => format!("{value} is not a country we recognise."),
@@ -150,6 +159,7 @@ impl Issue {
                 "Use digits with spaces, +, -, ( ) and an optional extension such as x123."
                     .to_string()
             }
+            Problem::Phone { problem, example } => problem.fix_text_with(example.as_deref()),
             Problem::UnknownKind => "Enter Person or Company, or leave it blank for Person.".to_string(),
             Problem::UnknownCategory => {
                 "Enter Tenant, Landlord, Supplier, Agent or Other, or leave it blank.".to_string()
@@ -247,6 +257,8 @@ mod tests {
             Problem::InvalidPhoneCharacters,
             Problem::InvalidPhoneDigits { digits: 3 },
             Problem::InvalidPhoneLayout,
+            Problem::Phone { problem: PhoneProblem::NotInUse { country: Some("NZ".into()) }, example: Some("03-234 5678".into()) },
+            Problem::Phone { problem: PhoneProblem::NeedsCountry, example: None },
             Problem::UnknownKind,
             Problem::UnknownCategory,
             Problem::UnknownCountry,

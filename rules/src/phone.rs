@@ -41,6 +41,12 @@ use serde::{Deserialize, Serialize};
 use crate::country::country_by_code;
 use crate::validate::{clean, split_extension};
 
+mod book;
+pub use book::{
+    read_phone, AccountPhones, LayoutOnly, PhoneBook, PhoneKey, PhoneReading, PhoneVerdict, PhoneVerdicts,
+    MAX_PHONE_KEYS_PER_CALL,
+};
+
 /// The longest text read as a phone number, in characters. Longer text is
 /// [`PhoneProblem::NotANumber`] without parsing (the Phone column allows 40).
 pub const MAX_PHONE_CHARS: usize = 64;
@@ -56,8 +62,10 @@ pub struct PhoneNumber {
 }
 
 /// Why a text cannot be a real phone number (for the country it was read by).
+/// Externally tagged (no `tag = …`): it travels to the page in postcard,
+/// which cannot read internally tagged enums.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum PhoneProblem {
     /// No digits, or not laid out as a phone number at all.
     NotANumber,
@@ -99,7 +107,7 @@ impl PhoneNumber {
     }
 
     /// The number as people read it, e.g. `+64 21 555 0101` or
-    /// `+44 20 7946 0958 ext. 123`. Formatting costs as much as parsing, so
+    /// `+44 20 7946 0958 x123`. Formatting costs as much as parsing, so
     /// it is made only when asked for (the rows on screen).
     pub fn display(&self) -> String {
         self.number
@@ -271,8 +279,32 @@ impl PhoneProblem {
         }
     }
 
-    /// How to fix it, in one plain sentence.
+    /// How to fix it, in one plain sentence (naming an example number of
+    /// the country, which only the server can make: see [`PhoneProblem::example`]).
     pub fn fix_text(&self) -> String {
+        self.fix_text_with(self.example().as_deref())
+    }
+
+    /// An ordinary number of the problem's country as written there, for
+    /// the fix of a number of the wrong length or digits (libphonenumber's
+    /// example: the server makes it, and it travels with the problem so the
+    /// page never needs libphonenumber).
+    pub fn example(&self) -> Option<String> {
+        match self {
+            PhoneProblem::TooShort { country }
+            | PhoneProblem::TooLong { country }
+            | PhoneProblem::WrongLength { country }
+            | PhoneProblem::NotInUse { country } => country.as_deref().and_then(example_number),
+            PhoneProblem::NotANumber
+            | PhoneProblem::Characters
+            | PhoneProblem::NeedsCountry
+            | PhoneProblem::UnknownCountryCode => None,
+        }
+    }
+
+    /// [`PhoneProblem::fix_text`] with the example number already made
+    /// (`None`: the fix names none). Reads no phone metadata.
+    pub fn fix_text_with(&self, example: Option<&str>) -> String {
         match self {
             PhoneProblem::NotANumber | PhoneProblem::Characters => {
                 "Enter the number with digits, spaces, +, - and ( ), and an extension such as x123 at the end, or leave it blank."
@@ -287,7 +319,7 @@ impl PhoneProblem {
             | PhoneProblem::TooLong { country }
             | PhoneProblem::WrongLength { country }
             | PhoneProblem::NotInUse { country } => {
-                return match country.as_deref().and_then(example_number) {
+                return match example {
                     Some(example) => format!(
                         "Check the digits: a number {} looks like {example}. A number from another country starts with + and its country code.",
                         in_country(country)

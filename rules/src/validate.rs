@@ -1,5 +1,8 @@
 //! One cell and one row on their own: trimming, normalising and the per-field
 //! rules of the template (lengths, email, phone, country, kind, category).
+//! A row's Phone and Mobile are read through a [`PhoneBook`] (by the row's
+//! Country, else the account's) into the form stored; without an answer from
+//! it, only their layout is checked ([`check_phone`]).
 //!
 //! Invariant: every function here is total. Any input string gives either a
 //! normalised value or a [`Problem`]; nothing panics, and the work is linear
@@ -14,6 +17,7 @@ use crate::country::parse_country;
 use crate::field::{Field, FieldSet};
 use crate::headers::{ImportColumns, ImportRow};
 use crate::issue::{Issue, Problem};
+use crate::phone::{PhoneBook, PhoneReading};
 
 /// The fewest digits a phone number may have (extension not counted).
 pub const PHONE_MIN_DIGITS: usize = 6;
@@ -47,6 +51,8 @@ pub fn clean(text: &str) -> &str {
 /// Type, Category and Country in their canonical spelling (`"person"` →
 /// `"Person"`, `"U.K."` → `"GB"`). Blank gives `""` for every field (what a
 /// blank means is for the merge to decide). Otherwise the problem with it.
+/// Phone and Mobile get their layout check only: a row reads its numbers by
+/// its country ([`validate_row`]).
 pub fn normalise_cell(field: Field, text: &str) -> Result<String, Problem> {
     normalise(field, text).map(Cow::into_owned)
 }
@@ -95,6 +101,34 @@ pub(crate) fn normalise(field: Field, text: &str) -> Result<Cow<'_, str>, Proble
             check_length(field, text)?;
             Ok(Cow::Borrowed(text))
         }
+    }
+}
+
+/// The ISO code of `row`'s Country, when it holds a valid one.
+pub fn row_country(row: &ImportRow) -> Option<&'static str> {
+    if row.error_cells.contains(Field::Country) {
+        return None;
+    }
+    parse_country(clean(row.values.get(Field::Country))).map(|country| country.code)
+}
+
+/// A Phone or Mobile cell (cleaned) of a row whose Country is `country`:
+/// the form `phones` says to store, its problem, or, when `phones` has no
+/// answer or the number has no country to be read by, the text as written
+/// once its layout and length pass.
+fn normalise_phone<'t>(
+    field: Field,
+    text: &'t str,
+    country: Option<&str>,
+    phones: &dyn PhoneBook,
+) -> Result<Cow<'t, str>, Problem> {
+    if text.is_empty() {
+        return Ok(Cow::Borrowed(""));
+    }
+    match phones.read(text, country) {
+        Some(PhoneReading::Stored(stored)) => Ok(Cow::Owned(stored)),
+        Some(PhoneReading::Problem { problem, example }) => Err(Problem::Phone { problem, example }),
+        Some(PhoneReading::AsWritten) | None => normalise(field, text),
     }
 }
 
@@ -268,9 +302,10 @@ pub struct ValidatedRow {
 }
 
 /// Checks every cell of `row` on its own (spreadsheet errors, lengths,
-/// formats, vocabularies), naming columns as `columns` says the file does.
-pub fn validate_row(row: &ImportRow, columns: &ImportColumns) -> ValidatedRow {
-    let normalised = NormalisedRow::of(row);
+/// formats, vocabularies, phone numbers as `phones` reads them), naming
+/// columns as `columns` says the file does.
+pub fn validate_row(row: &ImportRow, columns: &ImportColumns, phones: &dyn PhoneBook) -> ValidatedRow {
+    let normalised = NormalisedRow::of(row, phones);
     ValidatedRow {
         issues: normalised.issues(row, columns),
         values: ContactFields(normalised.values.map(Cow::into_owned)),
@@ -290,16 +325,21 @@ pub(crate) struct NormalisedRow<'a> {
 }
 
 impl<'a> NormalisedRow<'a> {
-    /// Normalises every cell of `row`.
-    pub(crate) fn of(row: &'a ImportRow) -> NormalisedRow<'a> {
+    /// Normalises every cell of `row`, reading its phone numbers with `phones`.
+    pub(crate) fn of(row: &'a ImportRow, phones: &dyn PhoneBook) -> NormalisedRow<'a> {
         let mut invalid = FieldSet::EMPTY;
         let mut problems = Vec::new();
+        let country = row_country(row);
         let values = Field::ALL.map(|field| {
             let text = clean(row.values.get(field));
             let problem = if row.error_cells.contains(field) {
                 Problem::CellError
             } else {
-                match normalise(field, text) {
+                let normalised = match field {
+                    Field::Phone | Field::Mobile => normalise_phone(field, text, country, phones),
+                    _ => normalise(field, text),
+                };
+                match normalised {
                     Ok(value) => return value,
                     Err(problem) => problem,
                 }

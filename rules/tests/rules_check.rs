@@ -8,6 +8,7 @@ use rules::check::{
 use rules::column_fix::CellEdit;
 use rules::headers::{ImportColumns, ImportRow};
 use rules::merge::{Action, FieldChange, MergeMode};
+use rules::phone::LayoutOnly;
 use rules::{ContactFields, ContactKind, ExistingContact, Field, FieldSet, Problem};
 use uuid::Uuid;
 
@@ -938,7 +939,7 @@ fn rows_of_texts(cells: Vec<Vec<String>>) -> Vec<ImportRow> {
 fn restaged(rows: &[ImportRow], columns: &ImportColumns, mode: MergeMode) -> Vec<ImportRow> {
     rows.iter()
         .map(|row| {
-            let mut kept = ImportRow::new(row.line, stage(row, columns, mode).values);
+            let mut kept = ImportRow::new(row.line, stage(row, columns, mode, &LayoutOnly).values);
             kept.error_cells = row.error_cells;
             kept
         })
@@ -985,14 +986,14 @@ proptest! {
         row in any_row(2), present in any_present(), mode in prop_oneof![Just(KEEP), Just(OVERWRITE)],
     ) {
         let columns = ImportColumns::from_present(present);
-        let staged = stage(&row, &columns, mode);
+        let staged = stage(&row, &columns, mode, &LayoutOnly);
         let alone = RowContext::default();
-        let verdict = judge(&row, &columns, mode, &alone);
+        let verdict = judge(&row, &columns, mode, &alone, &LayoutOnly);
         let unresolved = staged.match_key == MatchKey::Unresolved;
         prop_assert_eq!(staged.as_new.is_some(), verdict.is_valid() && !unresolved);
         if let Some(contact) = staged.as_new {
             prop_assert_eq!(verdict.action, Some(Action::New));
-            prop_assert_eq!(plan_row(&row, &columns, mode, &alone).map(|plan| plan.contact), Some(contact));
+            prop_assert_eq!(plan_row(&row, &columns, mode, &alone, &LayoutOnly).map(|plan| plan.contact), Some(contact));
         }
         prop_assert_eq!(staged.match_key, MatchKey::of(&row));
     }
@@ -1002,14 +1003,14 @@ proptest! {
         row in any_row(2), present in any_present(), mode in prop_oneof![Just(KEEP), Just(OVERWRITE)],
     ) {
         let columns = ImportColumns::from_present(present);
-        let staged = stage(&row, &columns, mode);
+        let staged = stage(&row, &columns, mode, &LayoutOnly);
         let stored = ExistingContact { id: Uuid::from_u128(42), version: 7, fields: staged.values.clone() };
         let context = RowContext {
             matched: Some(&stored),
             email_owner: staged.email_key.as_ref().map(|_| &stored),
             ..RowContext::default()
         };
-        let verdict = judge(&row, &columns, mode, &context);
+        let verdict = judge(&row, &columns, mode, &context, &LayoutOnly);
         let matches = matches!(staged.match_key, MatchKey::Reference(_) | MatchKey::Email(_));
         let unchanged = verdict.is_valid() && matches!(verdict.action, Some(Action::Unchanged { .. }));
         prop_assert_eq!(staged.unchanged_when_equal, matches && unchanged);

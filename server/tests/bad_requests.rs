@@ -203,7 +203,7 @@ async fn deliver(app: &Router, case: Case, cookie: Option<&str>) -> Answer {
     let response = app.clone().oneshot(request.body(case.payload.body()).expect("a request")).await.expect("an answer");
     let status = response.status();
     let bytes = response.into_body().collect().await.expect("a body").to_bytes();
-    Answer { status, body: String::from_utf8_lossy(&bytes).into_owned(), cookie: None, headers: Default::default() }
+    Answer { status, body: String::from_utf8_lossy(&bytes).into_owned(), bytes: bytes.to_vec(), cookie: None, headers: Default::default() }
 }
 
 fn truncate(text: &str) -> String {

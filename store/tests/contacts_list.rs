@@ -30,7 +30,7 @@ fn person(first: &str, last: &str, email: &str, phone: &str, category: &str) -> 
         (Field::Phone, phone),
         (Field::Category, category),
     ]);
-    check_contact(&fields, None, &ExistingContacts::default()).into_valid().expect("a valid contact")
+    check_contact(&fields, None, &ExistingContacts::default(), &rules::phone::LayoutOnly).into_valid().expect("a valid contact")
 }
 
 async fn search(pool: &PgPool, account: AccountId, text: &str) -> Vec<String> {

@@ -63,7 +63,8 @@ async fn both_modes_field_by_field(pool: PgPool) {
         (Field::LastName, "Lima", "Lima"),
         (Field::CompanyName, "", ""),
         (Field::Email, "ana@example.com", ""),
-        (Field::Phone, "(02) 9555 0101", "(02) 9555 0101"),
+        // Read by the row's Country, New Zealand, and saved in E.164.
+        (Field::Phone, "+64295550101", "+64295550101"),
         (Field::Mobile, "", ""),
         (Field::AddressLine1, "", ""),
         (Field::AddressLine2, "", ""),
@@ -204,7 +205,11 @@ async fn an_email_owned_by_another_contact_is_rejected(pool: PgPool) {
 #[sqlx::test(migrator = "store::MIGRATOR")]
 async fn a_row_equal_to_its_contact_is_unchanged_unless_another_row_shares_its_key(pool: PgPool) {
     let (account, user) = new_account(&pool, "a@example.com").await;
-    add_contact(&pool, account, ANA).await;
+    // Ana as an import stores her: her phone in E.164 (a row with Country
+    // AU and "0412 345 678" would change it to that form).
+    let mut ana: Vec<(Field, &str)> = ANA.iter().copied().filter(|(field, _)| *field != Field::Phone).collect();
+    ana.push((Field::Phone, "+61412345678"));
+    add_contact(&pool, account, &ana).await;
     let before = snapshot(&pool, account).await;
     let stored = before[0].fields.clone();
     let columns = ImportColumns::template();

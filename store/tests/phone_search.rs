@@ -28,7 +28,7 @@ fn person(first: &str, last: &str, phone: &str) -> ValidContact {
         (Field::LastName, last),
         (Field::Phone, phone),
     ]);
-    check_contact(&fields, None, &ExistingContacts::default()).into_valid().expect("a valid contact")
+    check_contact(&fields, None, &ExistingContacts::default(), &rules::phone::LayoutOnly).into_valid().expect("a valid contact")
 }
 
 async fn search(pool: &PgPool, account: AccountId, text: &str) -> Vec<String> {

@@ -10,6 +10,7 @@ use leptos_router::NavigateOptions;
 use rules::check::ExistingContacts;
 use rules::country::COUNTRIES;
 use rules::form::check_contact;
+use rules::phone::LayoutOnly;
 use rules::{Category, ContactFields, ContactKind, Field, Issue};
 use store::model::ContactRecord;
 use uuid::Uuid;
@@ -36,7 +37,8 @@ pub async fn get_contact(id: Uuid) -> Result<ContactRecord, AppError> {
 
 /// Creates (`id` = `None`) or updates a contact after checking it with the
 /// shared rules, including that no other contact has its Contact ID or
-/// email. An update must name the version it was edited from: if the
+/// email, and its phone numbers read by its Country, else the account's (and
+/// saved in E.164). An update must name the version it was edited from: if the
 /// contact changed since, nothing is saved and the answer says so.
 #[server(endpoint = "save_contact", input = Json)]
 pub async fn save_contact(id: Option<Uuid>, version: Option<i32>, fields: ContactFields) -> Result<ContactRecord, AppError> {
@@ -49,7 +51,9 @@ pub async fn save_contact(id: Option<Uuid>, version: Option<i32>, fields: Contac
                 emails: vec![rules::check::match_key(fields.get(Field::Email))],
             };
             let others = store::imports::existing_contacts(&caller.pool, caller.account, &keys).await?;
-            let contact = check_contact(&fields, id, &ExistingContacts::new(others)).into_valid().map_err(AppError::InvalidContact)?;
+            let phones = rules::phone::AccountPhones::new(store::accounts::default_country(&caller.pool, caller.account).await?);
+            let contact =
+                check_contact(&fields, id, &ExistingContacts::new(others), &phones).into_valid().map_err(AppError::InvalidContact)?;
             let saved = match (id, version) {
                 (None, _) => store::contacts::create(&caller.pool, caller.account, &contact).await,
                 (Some(id), Some(version)) => store::contacts::update(&caller.pool, caller.account, id, version, &contact).await,
@@ -142,7 +146,10 @@ fn ContactForm(record: Option<ContactRecord>) -> impl IntoView {
     // email), shown until the field changes.
     let server_issues = RwSignal::new(Vec::<Issue>::new());
     let banner = RwSignal::new(None::<String>);
-    let local_check = Memo::new(move |_| values.with(|values| check_contact(values, id, &ExistingContacts::new(Vec::new()))));
+    // The page has no libphonenumber: numbers get the layout check here, and
+    // the server's reading (its sentence under the field, or the saved form).
+    let local_check =
+        Memo::new(move |_| values.with(|values| check_contact(values, id, &ExistingContacts::new(Vec::new()), &LayoutOnly)));
     let issue_for = move |field: Field| -> Option<String> {
         let shown = submitted.get() || touched.with(|touched| touched.contains(&field));
         let local = local_check.with(|check| check.issue(field).map(|issue| format!("{} {}", issue.problem_text(), issue.fix_text())));

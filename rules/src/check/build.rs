@@ -5,6 +5,7 @@
 //! every row into its key groups, then judge every row).
 
 use super::ImportCheck;
+use crate::phone::{PhoneKey, PhoneVerdict};
 
 /// An [`ImportCheck`] under construction (see [`ImportCheck::build`]).
 #[derive(Debug)]
@@ -17,6 +18,16 @@ pub struct CheckBuilder {
 impl CheckBuilder {
     pub(super) fn new(check: ImportCheck) -> CheckBuilder {
         CheckBuilder { check, linked: 0, judged: 0 }
+    }
+
+    /// Reads the rows' phone numbers with the server's `verdicts` (the rest
+    /// get the layout check). Given before the first step, it costs
+    /// nothing more; rows already judged are judged again.
+    pub fn with_phone_verdicts(mut self, verdicts: Vec<(PhoneKey, PhoneVerdict)>) -> CheckBuilder {
+        self.check.phones.extend(verdicts);
+        let judged: Vec<usize> = (0..self.judged).collect();
+        self.check.refresh(&judged);
+        self
     }
 
     /// Units of work in all: two per row.

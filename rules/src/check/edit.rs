@@ -187,7 +187,7 @@ impl ImportCheck {
     }
 
     /// Recomputes the verdicts of `indexes` (sorted), returning those that changed.
-    fn refresh(&mut self, indexes: &[usize]) -> Vec<usize> {
+    pub(super) fn refresh(&mut self, indexes: &[usize]) -> Vec<usize> {
         let mut changed = Vec::new();
         for &index in indexes {
             let verdict = self.compute(index);

@@ -22,6 +22,7 @@ use crate::field::Field;
 use crate::headers::{ImportColumns, ImportRow};
 use crate::issue::{Issue, Problem};
 use crate::merge::{given, given_fields, plan, plan_action, MergeMode, Plan, Action};
+use crate::phone::PhoneBook;
 use crate::validate::{clean, validate_row, NormalisedRow};
 
 /// How a row finds the existing contact it updates (the spec's "Matching
@@ -114,9 +115,16 @@ impl<'a> Match<'a> {
 }
 
 /// The verdict on `row` (its issues, or what importing it does), given what
-/// `context` says about the rest of the import and the account.
-pub fn judge(row: &ImportRow, columns: &ImportColumns, mode: MergeMode, context: &RowContext<'_>) -> RowVerdict {
-    judge_normalised(row, &NormalisedRow::of(row), columns, mode, context)
+/// `context` says about the rest of the import and the account, its phone
+/// numbers read by `phones`.
+pub fn judge(
+    row: &ImportRow,
+    columns: &ImportColumns,
+    mode: MergeMode,
+    context: &RowContext<'_>,
+    phones: &dyn PhoneBook,
+) -> RowVerdict {
+    judge_normalised(row, &NormalisedRow::of(row, phones), columns, mode, context)
 }
 
 /// [`judge`], with the row already normalised.
@@ -198,11 +206,17 @@ pub(super) fn judge_normalised(
 
 /// The full plan (action and resulting values) of `row` given `context`;
 /// `None` when its verdict has issues.
-pub fn plan_row(row: &ImportRow, columns: &ImportColumns, mode: MergeMode, context: &RowContext<'_>) -> Option<Plan> {
-    if !judge(row, columns, mode, context).is_valid() {
+pub fn plan_row(
+    row: &ImportRow,
+    columns: &ImportColumns,
+    mode: MergeMode,
+    context: &RowContext<'_>,
+    phones: &dyn PhoneBook,
+) -> Option<Plan> {
+    if !judge(row, columns, mode, context, phones).is_valid() {
         return None;
     }
-    plan_valid_row(row, columns, mode, context)
+    plan_valid_row(row, columns, mode, context, phones)
 }
 
 /// The plan of a row whose verdict is valid (not checked again).
@@ -211,8 +225,9 @@ pub(super) fn plan_valid_row(
     columns: &ImportColumns,
     mode: MergeMode,
     context: &RowContext<'_>,
+    phones: &dyn PhoneBook,
 ) -> Option<Plan> {
-    let validated = validate_row(row, columns);
+    let validated = validate_row(row, columns, phones);
     let keys = RowKeys::of(row);
     let existing = match Match::of(&keys, context) {
         Match::New => None,
@@ -288,13 +303,14 @@ pub struct StagedRow {
     pub unchanged_when_equal: bool,
 }
 
-/// Stages `row` of an import with `columns` in `mode`.
-pub fn stage(row: &ImportRow, columns: &ImportColumns, mode: MergeMode) -> StagedRow {
-    let normalised = NormalisedRow::of(row);
+/// Stages `row` of an import with `columns` in `mode`, its phone numbers
+/// read by `phones` (so the staged values hold the forms stored).
+pub fn stage(row: &ImportRow, columns: &ImportColumns, mode: MergeMode, phones: &dyn PhoneBook) -> StagedRow {
+    let normalised = NormalisedRow::of(row, phones);
     let keys = RowKeys::of_normalised(&normalised);
     let alone = RowContext::default();
     let as_new = if judge_normalised(row, &normalised, columns, mode, &alone).is_valid() {
-        plan_valid_row(row, columns, mode, &alone).map(|plan| plan.contact)
+        plan_valid_row(row, columns, mode, &alone, phones).map(|plan| plan.contact)
     } else {
         None
     };
@@ -326,6 +342,7 @@ pub fn stage(row: &ImportRow, columns: &ImportColumns, mode: MergeMode) -> Stage
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::phone::LayoutOnly;
 
     fn ana(version: i32) -> ExistingContact {
         ExistingContact {
@@ -351,7 +368,7 @@ mod tests {
     fn outdated(now: Option<ExistingContact>, preview: Option<(Uuid, i32)>) -> Option<Issue> {
         let columns = ImportColumns::template();
         let context = RowContext { matched: now.as_ref(), ..RowContext::default() };
-        let verdict = judge(&ana_row(), &columns, MergeMode::KeepExisting, &context);
+        let verdict = judge(&ana_row(), &columns, MergeMode::KeepExisting, &context, &LayoutOnly);
         assert!(verdict.is_valid(), "{verdict:?}");
         preview_outdated(&ana_row(), &columns, &verdict, &context, preview)
     }
@@ -396,7 +413,7 @@ mod tests {
             email_owner: Some(&owner),
             ..RowContext::default()
         };
-        let verdict = judge(&with_email, &columns, MergeMode::KeepExisting, &context);
+        let verdict = judge(&with_email, &columns, MergeMode::KeepExisting, &context, &LayoutOnly);
         let problems: Vec<Problem> = verdict.issues.iter().map(|issue| issue.problem.clone()).collect();
         assert_eq!(
             problems,

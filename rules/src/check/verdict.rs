@@ -3,7 +3,7 @@
 //! [`super::judge`].
 //!
 //! Invariant: `compute` reads nothing but the row, the columns, the mode,
-//! the existing contacts and the groups of rows sharing its keys, so
+//! the existing contacts, the phone verdicts and the groups of rows sharing its keys, so
 //! recomputing a row whose inputs did not change gives the same verdict.
 
 use super::judge::{judge_normalised, MatchOn, RowContext};
@@ -52,7 +52,7 @@ impl ImportCheck {
     /// The verdict on row `index` (`None` when removed).
     pub(super) fn compute(&self, index: usize) -> Option<RowVerdict> {
         let row = self.rows.get(index).filter(|_| !self.is_removed(index))?;
-        let normalised = NormalisedRow::of(row);
+        let normalised = NormalisedRow::of(row, &self.phones);
         let keys = RowKeys::of_normalised(&normalised);
         let context = self.context(index, &keys);
         Some(judge_normalised(row, &normalised, &self.columns, self.mode, &context))

@@ -184,12 +184,16 @@ fn every_problem_has_a_sentence_and_a_fix_that_name_the_country() {
     assert!(!problems[8].fix_text().contains("looks like"));
 }
 
+/// Externally tagged, so that postcard (the page's phone verdicts) reads
+/// them too.
 #[test]
-fn problems_travel_as_tagged_json() {
+fn problems_travel_tagged_by_their_variant_in_json_and_postcard() {
     let problem = PhoneProblem::TooShort { country: country("NZ") };
     let json = serde_json::to_string(&problem).expect("serialises");
-    assert_eq!(json, r#"{"kind":"too_short","country":"NZ"}"#);
+    assert_eq!(json, r#"{"too_short":{"country":"NZ"}}"#);
     assert_eq!(serde_json::from_str::<PhoneProblem>(&json).expect("reads"), problem);
+    let bytes = postcard::to_allocvec(&problem).expect("serialises");
+    assert_eq!(postcard::from_bytes::<PhoneProblem>(&bytes).expect("reads"), problem);
 }
 
 #[test]

@@ -378,7 +378,7 @@ fn a_row_gets_one_issue_per_bad_cell_naming_the_files_column() {
         ]),
     );
     row.error_cells.insert(Field::City);
-    let validated = validate_row(&row, &columns);
+    let validated = validate_row(&row, &columns, &crate::phone::LayoutOnly);
     assert_eq!(validated.values.get(Field::Kind), "Company");
     assert_eq!(validated.values.get(Field::Country), "GB");
     assert_eq!(

@@ -70,6 +70,8 @@ pub async fn prepare(pool: &PgPool) {
 pub struct Answer {
     pub status: StatusCode,
     pub body: String,
+    /// The body as sent (a postcard answer is not text).
+    pub bytes: Vec<u8>,
     pub cookie: Option<String>,
     pub headers: axum::http::HeaderMap,
 }
@@ -119,15 +121,19 @@ async fn deliver_now(app: &Router, mut request: axum::http::request::Builder, co
         .and_then(|value| value.split(';').next())
         .map(str::to_string);
     let bytes = response.into_body().collect().await.expect("a body").to_bytes();
-    Answer { status, body: String::from_utf8_lossy(&bytes).into_owned(), cookie, headers }
+    Answer { status, body: String::from_utf8_lossy(&bytes).into_owned(), bytes: bytes.to_vec(), cookie, headers }
 }
 
 /// Calls a server function with arguments described in JSON: sent as
-/// JSON, or, for `upload_rows` (which takes postcard, as the browser sends
-/// it), as the same arguments in postcard.
+/// JSON, or, for `upload_rows` and `phone_verdicts` (which take postcard, as
+/// the browser sends them), as the same arguments in postcard.
 pub async fn call(app: &Router, cookie: Option<&str>, path: &str, args: &Value) -> Answer {
     if path == "/api/upload_rows" {
         let args: app::import_api::UploadRows = serde_json::from_value(args.clone()).expect("upload_rows arguments");
+        return send(app, Method::POST, path, cookie, POSTCARD, postcard::to_allocvec(&args).expect("postcard")).await;
+    }
+    if path == "/api/phone_verdicts" {
+        let args: app::import_api::PhoneVerdicts = serde_json::from_value(args.clone()).expect("phone_verdicts arguments");
         return send(app, Method::POST, path, cookie, POSTCARD, postcard::to_allocvec(&args).expect("postcard")).await;
     }
     send(app, Method::POST, path, cookie, "application/json", args.to_string()).await

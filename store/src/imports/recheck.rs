@@ -29,6 +29,10 @@
 //!   choice is re-checked ([`Facts::duplicate_refused`]: the contact is this
 //!   account's, the row matches none by its keys, and the rules still call
 //!   them possibly the same); a refused choice is an issue for the row.
+//! - Phone numbers are judged with the account's default country as it is
+//!   at the confirm (staging stored each valid number's E.164 form, which
+//!   reads back as itself); a row whose number could not be a real one was
+//!   never a lone new contact, so it is judged here and refused.
 //! - Memory does not grow with the import: rows are judged a batch at a
 //!   time, and at most `max_issues` issues are kept.
 //! - Reads and writes happen under the account's exclusive contacts lock,
@@ -40,6 +44,7 @@ use futures::TryStreamExt;
 use rules::check::{judge, plan_row, preview_outdated, RowContext};
 use rules::headers::{ImportColumns, ImportRow};
 use rules::merge::Action;
+use rules::phone::AccountPhones;
 use rules::similar::{still_possible_duplicate, Subject, SIMILARITY_RULES};
 use rules::{ContactFields, ExistingContact, Field, Issue, Problem};
 use sqlx::postgres::PgRow;
@@ -85,6 +90,7 @@ pub(super) async fn recheck(
     import: &ImportRecord,
     max_issues: usize,
 ) -> Result<Recheck, ImportError> {
+    let phones = account_phones(conn, account).await?;
     find_facts(conn, account, import.id).await?;
     create_plan_table(conn).await?;
 
@@ -118,7 +124,7 @@ pub(super) async fn recheck(
                 continue;
             }
             let context = facts.context();
-            let verdict = judge(&row, &import.columns, import.mode, &context);
+            let verdict = judge(&row, &import.columns, import.mode, &context, &phones);
             let mut row_issues = verdict.issues.clone();
             if verdict.is_valid() {
                 row_issues.extend(preview_outdated(&row, &import.columns, &verdict, &context, facts.preview));
@@ -136,7 +142,7 @@ pub(super) async fn recheck(
             match &verdict.action {
                 Some(Action::Unchanged { .. }) => unchanged = unchanged.saturating_add(1),
                 Some(Action::Update { contact_id, expected_version, .. }) => {
-                    let Some(planned) = plan_row(&row, &import.columns, import.mode, &context) else {
+                    let Some(planned) = plan_row(&row, &import.columns, import.mode, &context, &phones) else {
                         return Ok(Recheck::Unplanned);
                     };
                     let mut copy = plan.row();
@@ -164,6 +170,17 @@ pub(super) async fn recheck(
     // The writes join the plan to contacts: plan them on its real size.
     planned_per_call("ANALYZE import_plan").execute(&mut *conn).await?;
     Ok(Recheck::Ready { updates, unchanged })
+}
+
+/// The account's phone book: its default country, read now, so a staged
+/// number is judged again as the account reads numbers at the confirm.
+async fn account_phones(conn: &mut PgConnection, account: AccountId) -> Result<AccountPhones, sqlx::Error> {
+    let country: Option<String> = planned_per_call("SELECT default_country FROM accounts WHERE id = $1")
+        .bind(account)
+        .fetch_one(&mut *conn)
+        .await?
+        .try_get(0)?;
+    Ok(AccountPhones::new(country))
 }
 
 /// Fills the temporary table `import_judged` with the staged rows that

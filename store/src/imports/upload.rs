@@ -1,7 +1,8 @@
 //! Storing the rows the browser uploads in chunks: each row is checked on
 //! its own with the shared rules as it arrives ([`rules::check::stage`]:
-//! normalised values, match keys, the contact it would create alone) and
-//! lands in `import_staging` with one `COPY`.
+//! normalised values, phone numbers in the stored form read by the row's
+//! country else the account's, match keys, the contact it would create
+//! alone) and lands in `import_staging` with one `COPY`.
 //!
 //! Invariants:
 //! - Idempotent per line: a chunk replaces the staged rows of its lines (a
@@ -23,6 +24,7 @@ use std::collections::HashSet;
 use rules::check::{stage, MatchKey, StagedRow};
 use rules::headers::{ImportColumns, ImportRow};
 use rules::merge::MergeMode;
+use rules::phone::AccountPhones;
 use rules::similar::DuplicateChoice;
 use rules::Field;
 use sqlx::{PgConnection, PgPool, Row};
@@ -64,9 +66,9 @@ pub async fn upload_rows(
     rows: Vec<UploadedRow>,
 ) -> Result<u32, ImportError> {
     check_chunk(&rows)?;
-    let (columns, mode) = import_settings(pool, account, import_id).await?;
+    let (columns, mode, phones) = import_settings(pool, account, import_id).await?;
     let lines: Vec<i32> = rows.iter().map(|uploaded| as_i32(uploaded.row.line)).collect();
-    let data = tokio::task::spawn_blocking(move || staged_copy(account, import_id, &columns, mode, &rows))
+    let data = tokio::task::spawn_blocking(move || staged_copy(account, import_id, &columns, mode, &phones, &rows))
         .await
         .map_err(|_| ImportError::Interrupted)?;
     let mut attempt = 1;
@@ -80,13 +82,17 @@ pub async fn upload_rows(
     }
 }
 
-/// The import's columns and mode (which never change once it is open).
+/// The import's columns and mode (which never change once it is open), and
+/// the account's phone book (its default country).
 async fn import_settings(
     pool: &PgPool,
     account: AccountId,
     import_id: Uuid,
-) -> Result<(ImportColumns, MergeMode), ImportError> {
-    let row = sqlx::query("SELECT mode, columns FROM imports WHERE account_id = $1 AND id = $2")
+) -> Result<(ImportColumns, MergeMode, AccountPhones), ImportError> {
+    let row = sqlx::query(
+        "SELECT i.mode, i.columns, a.default_country FROM imports i JOIN accounts a ON a.id = i.account_id
+         WHERE i.account_id = $1 AND i.id = $2",
+    )
         .bind(account)
         .bind(import_id)
         .fetch_optional(pool)
@@ -96,7 +102,8 @@ async fn import_settings(
     let columns: serde_json::Value = row.try_get("columns")?;
     let columns: ImportColumns =
         serde_json::from_value(columns).map_err(|error| sqlx::Error::Decode(Box::new(error)))?;
-    Ok((columns, mode_from_text(&mode).map_err(sqlx::Error::from)?))
+    let country: Option<String> = row.try_get("default_country")?;
+    Ok((columns, mode_from_text(&mode).map_err(sqlx::Error::from)?, AccountPhones::new(country)))
 }
 
 /// One attempt at storing the chunk's staged rows (`data`, for `lines`), in
@@ -182,11 +189,12 @@ fn staged_copy(
     import_id: Uuid,
     columns: &ImportColumns,
     mode: MergeMode,
+    phones: &AccountPhones,
     rows: &[UploadedRow],
 ) -> CopyData {
     let mut data = CopyData::with_capacity(rows.len() * 512);
     for uploaded in rows {
-        let staged = stage(&uploaded.row, columns, mode);
+        let staged = stage(&uploaded.row, columns, mode, phones);
         let preview = uploaded.preview.map(|p| (p.contact_id, p.version));
         push_staged(&mut data, account, import_id, &uploaded.row, &staged, preview, uploaded.duplicate);
     }

@@ -31,7 +31,7 @@ pub fn row(line: u32, pairs: &[(Field, &str)]) -> ImportRow {
 
 /// `values` as the contact form would save them (they must be valid).
 pub fn valid(values: &ContactFields) -> ValidContact {
-    rules::form::check_contact(values, None, &ExistingContacts::default()).into_valid().expect("a valid contact")
+    rules::form::check_contact(values, None, &ExistingContacts::default(), &rules::phone::LayoutOnly).into_valid().expect("a valid contact")
 }
 
 /// Inserts a contact with these (valid, normalised) values; Contact Type

@@ -61,6 +61,9 @@ fn apply<T>(context: ImportContext, fix: impl FnOnce(&mut Session) -> T) -> Opti
     let mut outcome = None;
     context.edit(|session| outcome = Some(fix(session)), true);
     context.generation.update(|generation| *generation += 1);
+    // Numbers the fix wrote (or moved to another country) are read by the server.
+    #[cfg(feature = "hydrate")]
+    leptos::task::spawn_local(super::flow::read_new_phones(context, None));
     outcome
 }
 

@@ -12,6 +12,7 @@ use rules::check::{ImportCheck, LookupKeys};
 use rules::headers::values::VALUE_SAMPLE_ROWS;
 use rules::headers::{HeaderMapping, ImportColumns, ImportRow};
 use rules::merge::MergeMode;
+use rules::phone::{PhoneKey, PhoneVerdict};
 use rules::{ExistingContact, Field, Limits, SheetRow};
 use store::model::ConfirmOutcome;
 use wasm_bindgen::JsValue;
@@ -21,7 +22,7 @@ use super::browser::{ask_worker, file_bytes, next_turn, save_download, worker_me
 use super::session::{Session, ValueChoices};
 use super::{thousands, ImportContext, Rejection, Stage};
 use crate::error::AppError;
-use crate::import_api::{confirm_import, existing_contacts, open_import, upload_rows};
+use crate::import_api::{confirm_import, existing_contacts, open_import, phone_verdicts, upload_rows};
 use crate::remembered_api::{remember_mapping, remembered_mapping};
 use crate::toast::Tone;
 
@@ -36,6 +37,11 @@ const KEYS_PER_CALL: usize = crate::import_api::MAX_LOOKUP_KEYS;
 /// network and Postgres, and the bulk pool (4 connections by default) is
 /// shared with every other account's imports, so two, not more.
 const LOOKUPS_AT_ONCE: usize = 2;
+/// Phone keys in one `phone_verdicts` call (the server's cap).
+const PHONE_KEYS_PER_CALL: usize = crate::import_api::MAX_PHONE_KEYS;
+/// `phone_verdicts` calls in flight at once: each is CPU on the server
+/// (about 30 ms for a full call), on its blocking threads.
+const PHONE_CALLS_AT_ONCE: usize = 3;
 /// Rows per `upload_rows` call (the server's cap).
 const ROWS_PER_UPLOAD: usize = crate::import_api::MAX_ROWS_PER_UPLOAD;
 /// Body bytes per `upload_rows` call: well below the server's request limit
@@ -85,12 +91,11 @@ pub async fn load(context: ImportContext, file: web_sys::File, sheet: Option<Str
     }
     let rows = import_rows_in_slices(&mapping, &sheet_rows).await;
     let left_out = super::left_out::count_in_slices(&mapping, &sheet_rows).await;
-    let contacts = match fetch_existing(lookup_keys_in_slices(&rows).await).await {
-        Ok(contacts) => contacts,
+    let Lookups { contacts, candidates, phones } = match look_up(&rows).await {
+        Ok(found) => found,
         Err(error) => return fail(context, format!("We couldn't check the file against your contacts: {error}")),
     };
-    let candidates = fetch_similar(&rows).await;
-    let check = check_in_slices(context, mapping.import_columns(), rows, contacts, context.mode.get_untracked()).await;
+    let check = check_in_slices(context, mapping.import_columns(), rows, contacts, context.mode.get_untracked(), phones).await;
     let mut session = Session { file: file_read, sheet_rows, mapping, check, left_out, fixes: Default::default(), values: Default::default(), remembered: remembered.is_some(), duplicates: Default::default() };
     session.find_value_choices(remembered.map(|remembered| ValueChoices::remembered(remembered.values)).unwrap_or_default());
     session.duplicates.set_candidates(candidates);
@@ -204,15 +209,96 @@ async fn fetch_similar(rows: &[ImportRow]) -> Vec<ExistingContact> {
     }
 }
 
-/// Checks `rows` a slice at a time, showing progress.
+/// What the server says about a file's rows before they are checked.
+struct Lookups {
+    /// The account's contacts with the rows' keys.
+    contacts: Vec<ExistingContact>,
+    /// The account's contacts the rows may duplicate.
+    candidates: Vec<ExistingContact>,
+    /// The verdicts on the rows' distinct phone numbers.
+    phones: Vec<(PhoneKey, PhoneVerdict)>,
+}
+
+/// Asks the server about `rows`: their contacts, possible duplicates and
+/// phone numbers, all at once (each in chunks, a few calls in flight). Only
+/// the contacts are needed to go on; the others are hints or have the
+/// layout check to fall back on.
+async fn look_up(rows: &[ImportRow]) -> Result<Lookups, AppError> {
+    let keys = lookup_keys_in_slices(rows).await;
+    let phone_keys = phone_keys_in_slices(rows).await;
+    let (contacts, candidates, phones) = futures::join!(fetch_existing(keys), fetch_similar(rows), fetch_phone_verdicts(phone_keys));
+    Ok(Lookups { contacts: contacts?, candidates, phones })
+}
+
+/// `rules::check::phone_keys(rows)` (sorted, each once), a slice at a time.
+async fn phone_keys_in_slices(rows: &[ImportRow]) -> Vec<PhoneKey> {
+    let mut keys = BTreeSet::new();
+    for slice in rows.chunks(PREPARE_SLICE) {
+        keys.extend(rules::check::phone_keys(slice));
+        next_turn().await;
+    }
+    keys.into_iter().collect()
+}
+
+/// The server's verdicts on `keys`, in chunks of its cap, a few calls in
+/// flight. A failed call only leaves its numbers to the layout check (the
+/// server reads them again at upload and confirm, and its verdict is final).
+pub(super) async fn fetch_phone_verdicts(keys: Vec<PhoneKey>) -> Vec<(PhoneKey, PhoneVerdict)> {
+    use futures::stream::{self, StreamExt};
+    let chunks: Vec<Vec<PhoneKey>> = keys.chunks(PHONE_KEYS_PER_CALL).map(<[PhoneKey]>::to_vec).collect();
+    let answers: Vec<Vec<(PhoneKey, PhoneVerdict)>> = stream::iter(chunks)
+        .map(|chunk| async move {
+            match phone_verdicts(chunk.clone()).await {
+                Ok(verdicts) if verdicts.len() == chunk.len() => chunk.into_iter().zip(verdicts).collect(),
+                Ok(_) => Vec::new(),
+                Err(error) => {
+                    leptos::logging::warn!("phone numbers were not read by the server: {error}");
+                    Vec::new()
+                }
+            }
+        })
+        .buffer_unordered(PHONE_CALLS_AT_ONCE)
+        .collect()
+        .await;
+    answers.into_iter().flatten().collect()
+}
+
+/// Asks the server about the phone numbers the rows have now and it has not
+/// read yet (after a cell edit or a fix: a new number, or a number in a row
+/// whose Country changed), and re-checks the rows its answers concern.
+/// Until the answer comes they have the layout check.
+pub async fn read_new_phones(context: ImportContext, row: Option<usize>) {
+    let keys = context.session.with_value(|session| {
+        session.as_ref().map(|session| match row {
+            Some(index) => session.check.row_phone_keys_to_ask(index),
+            None => session.check.phone_keys_to_ask(),
+        })
+    });
+    let Some(keys) = keys.filter(|keys| !keys.is_empty()) else { return };
+    let verdicts = fetch_phone_verdicts(keys).await;
+    if verdicts.is_empty() {
+        return;
+    }
+    context.edit(
+        |session| {
+            session.check.add_phone_verdicts(verdicts);
+        },
+        false,
+    );
+}
+
+/// Checks `rows` a slice at a time, showing progress, reading their phone
+/// numbers with the server's `phones` verdicts.
 async fn check_in_slices(
     context: ImportContext,
     columns: ImportColumns,
     rows: Vec<ImportRow>,
     contacts: Vec<ExistingContact>,
     mode: MergeMode,
+    phones: Vec<(PhoneKey, PhoneVerdict)>,
 ) -> ImportCheck {
-    let mut builder = ImportCheck::build(columns, rows, super::session::existing(contacts), mode);
+    let mut builder =
+        ImportCheck::build(columns, rows, super::session::existing(contacts), mode).with_phone_verdicts(phones);
     while !builder.step(CHECK_SLICE) {
         context.stage.set(Stage::Checking { done: builder.done_steps(), total: builder.total_steps() });
         next_turn().await;
@@ -260,12 +346,11 @@ pub async fn remap(context: ImportContext, column: usize, field: Option<Field>) 
             None => return,
         }
     }
-    let contacts = match fetch_existing(lookup_keys_in_slices(&rows).await).await {
-        Ok(contacts) => contacts,
+    let Lookups { contacts, candidates, phones } = match look_up(&rows).await {
+        Ok(found) => found,
         Err(error) => return context.alert.set(Some(format!("We couldn't check the file against your contacts: {error}"))),
     };
-    let candidates = fetch_similar(&rows).await;
-    let check = check_in_slices(context, columns, rows, contacts, context.mode.get_untracked()).await;
+    let check = check_in_slices(context, columns, rows, contacts, context.mode.get_untracked(), phones).await;
     let Some(left_out) = super::left_out::recount(context).await else { return };
     context.session.update_value(|session| {
         if let Some(session) = session {
@@ -289,10 +374,10 @@ pub async fn change_mode(context: ImportContext, mode: MergeMode) {
         session
             .as_ref()
             .filter(|session| session.check.mode() != mode)
-            .map(|session| (current_rows(session), session.check.columns().clone()))
+            .map(|session| (current_rows(session), session.check.columns().clone(), session.check.phone_verdicts().clone()))
     });
-    let Some(((rows, removed, contacts), columns)) = current else { return };
-    let check = check_in_slices(context, columns, rows, contacts, mode).await;
+    let Some(((rows, removed, contacts), columns, phones)) = current else { return };
+    let check = check_in_slices(context, columns, rows, contacts, mode, phones.into_iter().collect()).await;
     install_check(context, check, removed);
     context.stage.set(Stage::Review);
 }
@@ -380,11 +465,10 @@ async fn recheck_with_latest(context: ImportContext) {
         session.as_ref().map(|session| (current_rows(session), session.check.columns().clone(), session.check.mode()))
     });
     let Some(((rows, removed, _), columns, mode)) = current else { return };
-    let keys = lookup_keys_in_slices(&rows).await;
-    match fetch_existing(keys).await {
-        Ok(contacts) => {
-            let candidates = fetch_similar(&rows).await;
-            let check = check_in_slices(context, columns, rows, contacts, mode).await;
+    // The account's country may have been read differently: ask again.
+    match look_up(&rows).await {
+        Ok(Lookups { contacts, candidates, phones }) => {
+            let check = check_in_slices(context, columns, rows, contacts, mode, phones).await;
             context.edit(|session| session.duplicates.set_candidates(candidates), false);
             install_check(context, check, removed);
         }

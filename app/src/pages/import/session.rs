@@ -5,6 +5,7 @@
 use rules::check::{ExistingContacts, ImportCheck, ImportCounts};
 use rules::headers::{HeaderMapping, ImportColumns, ImportRow, LeftOut};
 use rules::merge::{Action, FieldChange, MergeMode};
+use rules::phone::PhoneVerdict;
 use rules::{ExistingContact, Field, Issue, SheetRow};
 use store::model::{NewImport, PreviewMatch, UploadedRow};
 use worker::protocol::{FileRead, ReportRequest, ReportRow};
@@ -73,6 +74,9 @@ pub struct CellView {
     pub problems: Vec<String>,
     /// The issues' full sentences with their fix (for screen readers and the title).
     pub details: Vec<String>,
+    /// A phone number as it will be saved, e.g. `+64 21 555 0101`, once the
+    /// server has read it (the cell itself holds what the file said).
+    pub saved_as: Option<String>,
 }
 
 /// Builds the rows to check from the sheet and the mapping.
@@ -131,11 +135,16 @@ impl Session {
             .iter()
             .map(|&field| {
                 let issues: Vec<&Issue> = verdict.issues.iter().filter(|issue| issue.field == Some(field)).collect();
+                let saved_as = match self.check.phone_verdict(index, field) {
+                    Some(PhoneVerdict::Number { display, .. }) if issues.is_empty() => Some(display.clone()),
+                    _ => None,
+                };
                 CellView {
                     field,
                     text: row.values.get(field).to_string(),
                     problems: issues.iter().map(|issue| issue.problem_text()).collect(),
                     details: issues.iter().map(|issue| format!("{} {}", issue.problem_text(), issue.fix_text())).collect(),
+                    saved_as,
                 }
             })
             .collect();
@@ -354,6 +363,43 @@ pub(super) mod tests {
         // Last Name is required for a person but its column is not in the file.
         assert_eq!(view.row_issues.len(), 1, "{:?}", view.row_issues);
         assert!(view.row_issues[0].starts_with("Last Name is required"), "{:?}", view.row_issues);
+    }
+
+    #[test]
+    fn a_phone_shows_the_form_it_will_be_saved_in_once_the_server_has_read_it() {
+        use rules::phone::{PhoneKey, PhoneProblem};
+        let mut session = session(
+            &["First Name", "Last Name", "Phone", "Mobile"],
+            vec![vec!["Ana", "Silva", "021 555 0101", "021 555"]],
+            vec![],
+        );
+        // Before the server's answer: the layout check, and nothing shown.
+        let view = session.row_view(0).unwrap();
+        assert_eq!(view.status, RowStatus::Valid);
+        assert_eq!(view.cells[2].saved_as, None);
+        session.check.add_phone_verdicts(vec![
+            (
+                PhoneKey::new("021 555 0101", None),
+                PhoneVerdict::Number { stored: "+64215550101".into(), display: "+64 21 555 0101".into() },
+            ),
+            (
+                PhoneKey::new("021 555", None),
+                PhoneVerdict::Problem {
+                    problem: PhoneProblem::NotInUse { country: Some("NZ".into()) },
+                    example: Some("03-234 5678".into()),
+                },
+            ),
+        ]);
+        let view = session.row_view(0).unwrap();
+        assert_eq!(view.status, RowStatus::HasIssues);
+        assert_eq!((view.cells[2].text.as_str(), view.cells[2].saved_as.as_deref()), ("021 555 0101", Some("+64 21 555 0101")));
+        assert_eq!(view.cells[3].saved_as, None);
+        assert_eq!(
+            view.cells[3].problems,
+            vec!["\u{201c}021 555\u{201d} cannot be a real phone number in New Zealand: no number there has these digits."]
+        );
+        // The fix names the example the server sent: the page has no phone metadata.
+        assert!(view.cells[3].details[0].contains("a number in New Zealand looks like 03-234 5678."), "{:?}", view.cells[3].details);
     }
 
     #[test]

@@ -244,6 +244,8 @@ fn EditableCell(
                 .unwrap_or_default()
         })
     };
+    // A phone number as it will be saved, once the server has read it.
+    let saved_as = move || row.with(|row| row.as_ref().and_then(|row| row.cells.get(column)).and_then(|cell| cell.saved_as.clone()));
     let message_id = format!("cell-{index}-{column}-issue");
     let on_input = move |event: leptos::ev::Event| {
         let value = event_target_value(&event);
@@ -254,7 +256,15 @@ fn EditableCell(
     // For "apply to all rows with this value" once the cell is fixed.
     let fixes = expect_context::<super::fixes::ColumnFixes>();
     let on_focus = move |_| fixes.started(context, index, field);
-    let on_change = move |_| fixes.finished(context, index, field);
+    let on_change = move |_| {
+        fixes.finished(context, index, field);
+        // A new number, or a new Country for the row's numbers: the
+        // server reads them (the layout check stands in meanwhile).
+        #[cfg(feature = "hydrate")]
+        if matches!(field, Field::Phone | Field::Mobile | Field::Country) {
+            leptos::task::spawn_local(super::flow::read_new_phones(context, Some(index)));
+        }
+    };
     let label = format!("Row {line}, {header}");
     let invalid = move || if issues().0.is_empty() { "false" } else { "true" };
     // A text input drops line breaks from its value, so a multi-line cell
@@ -293,7 +303,16 @@ fn EditableCell(
         <div role="cell" class="edit-cell" class:bad=move || !issues().0.is_empty()>
             {editor}
             <span class="cell-issue" aria-hidden="true" title=move || issues().1>{move || issues().0}</span>
-            <span id=message_id class="visually-hidden">{move || issues().1}</span>
+            {move || saved_as().map(|shown| {
+                let title = format!("Saved as {shown}");
+                view! { <span class="cell-saved" title=title>{shown}</span> }
+            })}
+            <span id=message_id class="visually-hidden">
+                {move || {
+                    let details = issues().1;
+                    if details.is_empty() { saved_as().map(|shown| format!("Saved as {shown}")).unwrap_or_default() } else { details }
+                }}
+            </span>
         </div>
     }
 }

@@ -106,6 +106,9 @@ fn ValueChoiceRow(
             refusal.set(outcome.err().map(|error| error.to_string()));
             // The rows' inputs show their new texts.
             context.generation.update(|generation| *generation += 1);
+            // A Country mapped: the rows' numbers are read by it now.
+            #[cfg(feature = "hydrate")]
+            leptos::task::spawn_local(super::flow::read_new_phones(context, None));
         }
     };
     let id = format!("value-choice-{}-{}", field.field().key(), rules::choices::choice_key(&text));
