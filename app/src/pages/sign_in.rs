@@ -97,7 +97,7 @@ pub fn SignupPage() -> impl IntoView {
                         })}
                     </Suspense>
                     <p id="country-hint" class="hint">
-                        "Phone numbers written without a country code are read as this country's, when you search."
+                        "Phone numbers written without a country code are read as this country's: when you import or type them, and when you search. You can change it later."
                     </p>
                 </div>
                 <p class="form-error" role="alert">{error}</p>
