@@ -7,7 +7,7 @@ use rules::check::{
 };
 use rules::column_fix::CellEdit;
 use rules::headers::{ImportColumns, ImportRow};
-use rules::merge::{Action, FieldChange, MergeMode};
+use rules::merge::{Action, FieldChange, MergeMode, UpdateSource};
 use rules::{ContactFields, ContactKind, ExistingContact, Field, FieldSet, Problem};
 use uuid::Uuid;
 
@@ -1013,6 +1013,59 @@ proptest! {
         let matches = matches!(staged.match_key, MatchKey::Reference(_) | MatchKey::Email(_));
         let unchanged = verdict.is_valid() && matches!(verdict.action, Some(Action::Unchanged { .. }));
         prop_assert_eq!(staged.unchanged_when_equal, matches && unchanged);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    /// What the server's merge in SQL relies on ([`StagedRow::update_sources`]):
+    /// a row staged as new, matched to a contact whose result by the sources
+    /// is exactly `as_new` (and owning its email), is valid, and updates the
+    /// contact to `as_new`, or changes nothing when it holds that already.
+    #[test]
+    fn a_staged_row_whose_update_result_is_its_new_contact_updates_to_exactly_that(
+        row in any_row(2), other in any_row(3), mask in any::<u32>(),
+        present in any_present(), mode in prop_oneof![Just(KEEP), Just(OVERWRITE)],
+    ) {
+        let columns = ImportColumns::from_present(present);
+        let staged = stage(&row, &columns, mode);
+        let (Some(as_new), MatchKey::Reference(_) | MatchKey::Email(_)) = (&staged.as_new, &staged.match_key) else {
+            return Ok(());
+        };
+        // The stored contact: the new contact with some fields from another row.
+        let mut fields = as_new.fields().clone();
+        for field in Field::ALL.into_iter().filter(|field| mask & (1 << field.index()) != 0) {
+            fields.set(field, other.values.get(field));
+        }
+        let stored = ExistingContact { id: Uuid::from_u128(42), version: 7, fields };
+        let source = |field: Field| if staged.update_sources.stored.contains(field) {
+            UpdateSource::Stored
+        } else if staged.update_sources.unless_same_key.contains(field) {
+            UpdateSource::RowUnlessSameKey
+        } else {
+            UpdateSource::Row
+        };
+        let result_is_as_new = Field::ALL
+            .into_iter()
+            .all(|field| source(field).apply(as_new.get(field), stored.fields.get(field)) == as_new.get(field));
+        let context = RowContext {
+            matched: Some(&stored),
+            email_owner: staged.email_key.as_ref().map(|_| &stored),
+            ..RowContext::default()
+        };
+        let verdict = judge(&row, &columns, mode, &context);
+        let plan = plan_row(&row, &columns, mode, &context);
+        if result_is_as_new {
+            prop_assert!(verdict.is_valid(), "{:?}", verdict);
+            let plan = plan.expect("a valid row has a plan");
+            prop_assert_eq!(&plan.contact, as_new);
+            let unchanged = stored.fields == *as_new.fields();
+            prop_assert_eq!(matches!(plan.action, Action::Unchanged { .. }), unchanged);
+            prop_assert_eq!(matches!(plan.action, Action::Update { expected_version: 7, .. }), !unchanged);
+        } else if let Some(plan) = plan {
+            prop_assert_ne!(&plan.contact, as_new);
+        }
     }
 }
 

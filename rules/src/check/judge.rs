@@ -21,7 +21,7 @@ use crate::contact::{ContactFields, ExistingContact, ValidContact};
 use crate::field::Field;
 use crate::headers::{ImportColumns, ImportRow};
 use crate::issue::{Issue, Problem};
-use crate::merge::{given, given_fields, plan, plan_action, MergeMode, Plan, Action};
+use crate::merge::{given, given_fields, plan, plan_action, sources_of, Action, MergeMode, Plan, UpdateSources};
 use crate::validate::{clean, validate_row, NormalisedRow};
 
 /// How a row finds the existing contact it updates (the spec's "Matching
@@ -286,6 +286,16 @@ pub struct StagedRow {
     /// equality to `values` can change the verdict, so the server counts
     /// such a row unchanged by comparing values, without judging it again.
     pub unchanged_when_equal: bool,
+    /// Where each field of the result comes from when the row updates a
+    /// contact, in terms of `as_new` ([`crate::merge::UpdateSource`]). When
+    /// `as_new` is some, the row's match key finds a contact whose result
+    /// by these sources is exactly `as_new`, and the only other fact is
+    /// that contact owning the row's email, the row is valid, and it
+    /// updates that contact to `as_new` (or changes nothing when the
+    /// contact already holds it): its verdict depends on nothing else (the
+    /// required fields are judged on the result, which is `as_new`'s). So
+    /// the server applies such rows in SQL, comparing values only.
+    pub update_sources: UpdateSources,
 }
 
 /// Stages `row` of an import with `columns` in `mode`.
@@ -300,6 +310,7 @@ pub fn stage(row: &ImportRow, columns: &ImportColumns, mode: MergeMode) -> Stage
     };
     let match_key: MatchKey = MatchOn::of(&keys).into();
     let values = ContactFields(normalised.values.clone().map(Cow::into_owned));
+    let update_sources = sources_of(&normalised, given(&normalised, columns.present), mode);
     let unchanged_when_equal = match match_key {
         MatchKey::Reference(_) | MatchKey::Email(_) => {
             let itself = ExistingContact { id: Uuid::nil(), version: 0, fields: values.clone() };
@@ -319,6 +330,7 @@ pub fn stage(row: &ImportRow, columns: &ImportColumns, mode: MergeMode) -> Stage
         match_key,
         as_new,
         unchanged_when_equal,
+        update_sources,
         values,
     }
 }

@@ -67,7 +67,7 @@ pub(super) async fn apply(
 
 /// The staged column holding each written column's value for a new contact
 /// (its kind as planned for a new contact, its keys as staged).
-fn staged_value(column: &str) -> String {
+pub(super) fn staged_value(column: &str) -> String {
     match column {
         "kind" => "s.new_kind".to_string(),
         other => format!("s.{other}"),
