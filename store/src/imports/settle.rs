@@ -2,19 +2,22 @@
 //! each a row the rules staged as a new contact ([`rules::check::stage`]'s
 //! `as_new`), matched to a contact whose result under the row's update
 //! sources (where each field's value comes from, which the rules computed
-//! as the row arrived: [`rules::merge::UpdateSource`]) is exactly that new
-//! contact. Such a row updates the contact to it, or changes nothing when
-//! the contact holds it already ([`rules::check::StagedRow::update_sources`]
-//! says why its verdict depends on nothing else). Its values, match keys
-//! and list keys were computed by the rules at upload, so nothing about it
-//! crosses to Rust at confirm.
+//! as the row arrived: [`rules::merge::UpdateSource`]) agrees with that new
+//! contact on the fields the verdict and the keys read
+//! ([`rules::check::fields_read_from_the_result`]). Such a row updates the
+//! contact to that result, or changes nothing when the contact holds it
+//! already ([`rules::check::StagedRow::update_sources`] says why its verdict
+//! depends on nothing else). Its match and list keys are the new contact's,
+//! computed by the rules at upload, so nothing about it crosses to Rust at
+//! confirm.
 //!
 //! Invariants:
-//! - SQL decides nothing: it compares stored values with the ones the rules
-//!   staged, field by field as the staged sources say ([`result_is_as_new`]
-//!   is [`rules::merge::UpdateSource::apply`] equal to the staged value),
-//!   and writes only values the rules computed. `store/tests/imports_sql_merge.rs`
-//!   holds what lands to what the rules alone (judging every row) write.
+//! - SQL decides nothing: the result is [`rules::merge::UpdateSource::apply`]
+//!   spelt in SQL ([`result`]: the stored value, the staged one, or the
+//!   stored one when its key equals the staged key), compared with values
+//!   the rules staged, and every value written is a stored one or one the
+//!   rules computed. `store/tests/imports_sql_merge.rs` holds what lands to
+//!   what the rules alone (judging every row) write.
 //! - Only rows whose one fact is their match qualify: no other row sharing
 //!   a key or the contact, the email (if any) the contact's own or no one's,
 //!   no possible-duplicate choice, and the preview having seen the contact
@@ -23,6 +26,7 @@
 //!   contacts lock, on the facts `recheck` found (`import_judged`), before
 //!   the rules judge the rest.
 
+use rules::check::fields_read_from_the_result;
 use rules::Field;
 use sqlx::PgConnection;
 use uuid::Uuid;
@@ -36,7 +40,7 @@ use crate::model::AccountId;
 /// them whose contact holds the result already; returns how many.
 pub(super) async fn mark_settled(conn: &mut PgConnection, account: AccountId, import_id: Uuid) -> Result<u64, sqlx::Error> {
     let mark = format!(
-        "UPDATE import_judged j SET settled = true, unchanged = ({stored}) = ({as_new})
+        "UPDATE import_judged j SET settled = true, unchanged = ({results}) = ({stored})
          FROM import_staging s, contacts c
          WHERE s.account_id = $1 AND s.import_id = $2 AND s.line = j.line AND NOT j.unchanged
            AND s.new_id IS NOT NULL AND s.kept_fields IS NOT NULL AND s.kept_key_fields IS NOT NULL
@@ -45,19 +49,21 @@ pub(super) async fn mark_settled(conn: &mut PgConnection, account: AccountId, im
            AND j.duplicate_id IS NULL
            AND (j.owner_id IS NULL OR j.owner_id = j.matched_id)
            AND s.preview_contact = c.id AND s.preview_version = c.version
-           AND {result}",
+           AND {agrees}",
+        results = Field::ALL.iter().map(|&field| result(field)).collect::<Vec<_>>().join(", "),
         stored = Field::ALL.iter().map(|field| format!("c.{}", field.key())).collect::<Vec<_>>().join(", "),
-        as_new = Field::ALL.iter().map(|field| staged_value(field.key())).collect::<Vec<_>>().join(", "),
-        result = result_is_as_new(),
+        agrees = result_agrees_with_as_new(),
     );
     let marked = planned_per_call(&mark).bind(account).bind(import_id).execute(&mut *conn).await?;
     Ok(marked.rows_affected())
 }
 
 /// Adds the updates of the settled rows that change their contact to
-/// `import_plan`; returns how many.
+/// `import_plan`: the result's values, and the new contact's match and
+/// list keys as staged. Returns how many.
 pub(super) async fn plan_settled(conn: &mut PgConnection, account: AccountId, import_id: Uuid) -> Result<u64, sqlx::Error> {
     let columns = written_columns();
+    let value = |column: &str| Field::from_key(column).map_or_else(|| staged_value(column), result);
     let plan = format!(
         "INSERT INTO import_plan (line, contact_id, expected_version, {names})
          SELECT j.line, c.id, c.version, {values}
@@ -66,7 +72,7 @@ pub(super) async fn plan_settled(conn: &mut PgConnection, account: AccountId, im
          JOIN contacts c ON c.account_id = $1 AND c.id = j.matched_id
          WHERE j.settled AND NOT j.unchanged",
         names = columns.join(", "),
-        values = columns.iter().map(|column| staged_value(column)).collect::<Vec<_>>().join(", "),
+        values = columns.iter().map(|column| value(column)).collect::<Vec<_>>().join(", "),
     );
     let planned = planned_per_call(&plan).bind(account).bind(import_id).execute(&mut *conn).await?;
     Ok(planned.rows_affected())
@@ -82,27 +88,36 @@ fn key_column(field: Field) -> Option<&'static str> {
     }
 }
 
-/// Whether contact `c`'s result under staged row `s`'s update sources is
-/// the row's value as a new contact in every field: `UpdateSource::apply`
-/// equal to that value. A stored field must already hold it; a key field
-/// that keeps a stored key of the same spelling must hold it or another
-/// key (for a field with no key column, it must hold it); every other
-/// field takes it.
-fn result_is_as_new() -> String {
-    Field::ALL
+/// `field` of contact `c` after staged row `s` updates it:
+/// [`rules::merge::UpdateSource::apply`] to the staged value as a new
+/// contact and the stored one, the source read from the staged bit sets.
+fn result(field: Field) -> String {
+    let bit = 1i64 << field.index();
+    let column = field.key();
+    let as_new = staged_value(column);
+    let same_key = match key_column(field) {
+        Some(key) => format!(" WHEN s.kept_key_fields & {bit} <> 0 AND c.{key} = s.{key} THEN c.{column}"),
+        // Never so under the rules; such rows are left to them
+        // (see `result_agrees_with_as_new`).
+        None => String::new(),
+    };
+    format!("CASE WHEN s.kept_fields & {bit} <> 0 THEN c.{column}{same_key} ELSE {as_new} END")
+}
+
+/// Whether the result agrees with the row's value as a new contact on the
+/// fields its verdict and keys read, and every field's source is one
+/// [`result`] spells.
+fn result_agrees_with_as_new() -> String {
+    let read = fields_read_from_the_result();
+    let mut conditions: Vec<String> = read
         .iter()
-        .map(|&field| {
-            let bit = 1i64 << field.index();
-            let column = field.key();
-            let value = staged_value(column);
-            let same_spelling = match key_column(field) {
-                Some(key) => format!("c.{column} = {value} OR c.{key} <> s.{key}"),
-                None => format!("c.{column} = {value}"),
-            };
-            format!(
-                "(s.kept_fields & {bit} = 0 OR c.{column} = {value}) AND (s.kept_key_fields & {bit} = 0 OR {same_spelling})"
-            )
-        })
-        .collect::<Vec<_>>()
-        .join("\n           AND ")
+        .map(|field| format!("({}) = {}", result(field), staged_value(field.key())))
+        .collect();
+    conditions.extend(
+        Field::ALL
+            .into_iter()
+            .filter(|&field| key_column(field).is_none())
+            .map(|field| format!("s.kept_key_fields & {} = 0", 1i64 << field.index())),
+    );
+    conditions.join("\n           AND ")
 }
