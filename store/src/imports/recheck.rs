@@ -71,9 +71,10 @@ pub(super) enum Recheck {
         total_issues: u32,
         rows_with_issues: u32,
     },
-    /// Every row is fine: the changes are in `import_plan` (the new
-    /// contacts stay in staging), and `unchanged` rows change nothing;
-    /// `settled` of the rows were applied in SQL as the rules staged them.
+    /// Every row is fine: the changes are in `import_plan` or marked
+    /// settled in `import_judged` (`updates` in all; the new contacts stay
+    /// in staging), and `unchanged` rows change nothing; `settled` of the
+    /// rows are applied in SQL as the rules staged them.
     Ready { updates: u64, unchanged: u32, settled: u64 },
     /// The rules gave a row the facts concern a new contact without an
     /// issue (see the module's invariants): refuse rather than guess.
@@ -94,7 +95,7 @@ pub(super) async fn recheck(
 ) -> Result<Recheck, ImportError> {
     let settled = find_facts(conn, account, import.id, settle_in_sql).await?;
     create_plan_table(conn).await?;
-    let settled_updates = if settle_in_sql { settle::plan_settled(conn, account, import.id).await? } else { 0 };
+    let settled_updates = if settle_in_sql { settle::count_settled_updates(conn).await? } else { 0 };
 
     let mut issues = Vec::new();
     let mut total_issues = 0u32;

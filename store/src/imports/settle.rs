@@ -28,11 +28,11 @@
 
 use rules::check::fields_read_from_the_result;
 use rules::Field;
-use sqlx::PgConnection;
+use sqlx::{PgConnection, Row};
 use uuid::Uuid;
 
 use super::planned_per_call;
-use super::write::staged_value;
+use super::write::{fields_array, staged_value};
 use crate::fields_sql::written_columns;
 use crate::model::AccountId;
 
@@ -58,24 +58,43 @@ pub(super) async fn mark_settled(conn: &mut PgConnection, account: AccountId, im
     Ok(marked.rows_affected())
 }
 
-/// Adds the updates of the settled rows that change their contact to
-/// `import_plan`: the result's values, and the new contact's match and
-/// list keys as staged. Returns how many.
-pub(super) async fn plan_settled(conn: &mut PgConnection, account: AccountId, import_id: Uuid) -> Result<u64, sqlx::Error> {
-    let columns = written_columns();
+/// How many settled rows change their contact.
+pub(super) async fn count_settled_updates(conn: &mut PgConnection) -> Result<u64, sqlx::Error> {
+    let count: i64 = planned_per_call("SELECT count(*) FROM import_judged WHERE settled AND NOT unchanged")
+        .fetch_one(&mut *conn)
+        .await?
+        .try_get(0)?;
+    Ok(u64::try_from(count).unwrap_or(0))
+}
+
+/// Updates the contacts of the settled rows that change them, where they
+/// are still at the version the preview saw (and the marking compared), to
+/// the result, with the new contact's match and list keys as staged, and
+/// records each one's before and after; returns how many were updated.
+///
+/// Straight from staging: the result is computed in the update itself
+/// (`c` is the contact as it was), so the rows are not copied to a plan
+/// first. The before-image comes from a second reference to `contacts`
+/// (`old`), as in `write`'s update of the planned rows.
+pub(super) async fn update_settled(conn: &mut PgConnection, account: AccountId, import_id: Uuid) -> Result<u64, sqlx::Error> {
     let value = |column: &str| Field::from_key(column).map_or_else(|| staged_value(column), result);
-    let plan = format!(
-        "INSERT INTO import_plan (line, contact_id, expected_version, {names})
-         SELECT j.line, c.id, c.version, {values}
-         FROM import_judged j
-         JOIN import_staging s ON s.account_id = $1 AND s.import_id = $2 AND s.line = j.line
-         JOIN contacts c ON c.account_id = $1 AND c.id = j.matched_id
-         WHERE j.settled AND NOT j.unchanged",
-        names = columns.join(", "),
-        values = columns.iter().map(|column| value(column)).collect::<Vec<_>>().join(", "),
+    let sql = format!(
+        "WITH updated AS (
+             UPDATE contacts c SET {assignments}, version = c.version + 1, updated_at = now()
+             FROM import_judged j
+             JOIN import_staging s ON s.account_id = $1 AND s.import_id = $2 AND s.line = j.line
+             JOIN contacts old ON old.account_id = $1 AND old.id = j.matched_id
+             WHERE j.settled AND NOT j.unchanged
+               AND c.account_id = $1 AND c.id = j.matched_id AND c.version = s.preview_version
+             RETURNING c.id, c.version, j.line, {before} AS before, {after} AS after)
+         INSERT INTO import_changes (import_id, account_id, contact_id, line, action, before, after, version_after)
+         SELECT $2, $1, u.id, u.line, 'updated', u.before, u.after, u.version FROM updated u",
+        assignments = written_columns().iter().map(|column| format!("{column} = {}", value(column))).collect::<Vec<_>>().join(", "),
+        before = fields_array(|key| format!("old.{key}")),
+        after = fields_array(|key| format!("c.{key}")),
     );
-    let planned = planned_per_call(&plan).bind(account).bind(import_id).execute(&mut *conn).await?;
-    Ok(planned.rows_affected())
+    let done = planned_per_call(&sql).bind(account).bind(import_id).execute(&mut *conn).await?;
+    Ok(done.rows_affected())
 }
 
 /// The stored key column that [`rules::check::same_key`] compares `field`
