@@ -16,8 +16,8 @@ use tokio::sync::oneshot;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum MergeStep {
     /// Every row is re-checked and fine (the account's contacts lock is
-    /// held, the planned updates are in `import_plan`); no contact is
-    /// written yet.
+    /// held, the planned updates are in `import_plan` or marked settled);
+    /// no contact is written yet.
     Checked,
     /// The new contacts are inserted; nothing else is written yet.
     ContactsInserted,
