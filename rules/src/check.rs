@@ -50,7 +50,7 @@ mod verdict;
 pub use build::CheckBuilder;
 pub use existing::{match_key, same_key, ExistingContacts};
 use groups::Groups;
-pub use judge::{judge, plan_row, preview_outdated, stage, MatchKey, RowContext, StagedRow};
+pub use judge::{fields_read_from_the_result, judge, plan_row, preview_outdated, stage, MatchKey, RowContext, StagedRow};
 pub use keys::{lookup_keys, LookupKeys};
 pub use phones::{phone_keys, row_phone_keys, PHONE_FIELDS};
 use keys::RowKeys;

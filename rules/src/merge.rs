@@ -97,6 +97,91 @@ pub struct Plan {
     pub contact: ValidContact,
 }
 
+/// Where a field's value comes from when a row updates an existing contact,
+/// in terms of the row's own result as a new contact (what [`plan`] gives
+/// with no existing contact). This is the one statement of the update rules
+/// of [`plan`] (which applies it), field by field, so that a store can
+/// apply it in bulk to rows the rules staged ([`update_sources`]) without
+/// asking the rules again per row; what the store does with it is held to
+/// [`plan`] by the store's tests.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UpdateSource {
+    /// The stored value stays (the row does not speak for the field, or
+    /// leaves it blank in keep mode).
+    Stored,
+    /// The row's value as a new contact would hold it.
+    Row,
+    /// The row's value, unless the stored value is the same key (Contact ID
+    /// or email, compared as [`same_key`]) in another spelling, which stays.
+    RowUnlessSameKey,
+}
+
+impl UpdateSource {
+    /// The value after the update: `as_new` is the row's value as a new
+    /// contact, `stored` the contact's.
+    pub fn apply<'v>(self, as_new: &'v str, stored: &'v str) -> &'v str {
+        match self {
+            UpdateSource::Stored => stored,
+            UpdateSource::Row => as_new,
+            UpdateSource::RowUnlessSameKey if same_key(as_new, stored) => stored,
+            UpdateSource::RowUnlessSameKey => as_new,
+        }
+    }
+}
+
+/// [`UpdateSource`] of every field for a row, as two sets: the fields whose
+/// stored value stays, and those that keep a stored key of the same
+/// spelling ([`UpdateSource::RowUnlessSameKey`]); every other field takes
+/// the row's value as a new contact.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct UpdateSources {
+    /// [`UpdateSource::Stored`].
+    pub stored: FieldSet,
+    /// [`UpdateSource::RowUnlessSameKey`].
+    pub unless_same_key: FieldSet,
+}
+
+/// The [`UpdateSources`] of a row with normalised `values` speaking for
+/// `given` ([`given_fields`]) in `mode`.
+pub fn update_sources(values: &ContactFields, given: FieldSet, mode: MergeMode) -> UpdateSources {
+    sources_of(values, given, mode)
+}
+
+pub(crate) fn sources_of(values: &impl Values, given: FieldSet, mode: MergeMode) -> UpdateSources {
+    let mut sources = UpdateSources::default();
+    for field in Field::ALL {
+        match update_source(values, given, mode, field) {
+            UpdateSource::Stored => sources.stored.insert(field),
+            UpdateSource::RowUnlessSameKey => sources.unless_same_key.insert(field),
+            UpdateSource::Row => {}
+        }
+    }
+    sources
+}
+
+/// Where `field` comes from when the row updates a contact:
+/// - a field the row does not speak for keeps the stored value;
+/// - a filled-in value replaces it, except that a Contact ID or email equal
+///   to the stored one ignoring case keeps the stored spelling;
+/// - a blank value keeps the stored value in keep mode and clears it in
+///   overwrite mode (a blank Contact Type then means Person).
+fn update_source(values: &impl Values, given: FieldSet, mode: MergeMode, field: Field) -> UpdateSource {
+    if !given.contains(field) {
+        UpdateSource::Stored
+    } else if !values.value(field).is_empty() {
+        if matches!(field, Field::Reference | Field::Email) {
+            UpdateSource::RowUnlessSameKey
+        } else {
+            UpdateSource::Row
+        }
+    } else {
+        match mode {
+            MergeMode::KeepExisting => UpdateSource::Stored,
+            MergeMode::OverwriteAll => UpdateSource::Row,
+        }
+    }
+}
+
 /// Read access to a row's values, so the whole-import check can plan rows
 /// without copying them into a [`ContactFields`].
 pub(crate) trait Values {
@@ -205,30 +290,27 @@ impl<'a, V: Values> Merge<'a, V> {
             .map_or("", |contact| contact.fields.get(field))
     }
 
-    /// The value of `field` after the import.
+    /// The value of `field` after the import: the row's value as a new
+    /// contact, or for an existing contact what [`update_source`] says.
     fn after(&self, field: Field) -> &'a str {
-        let old = self.before(field);
+        let as_new = self.as_new(field);
+        match self.existing {
+            None => as_new,
+            Some(contact) => update_source(self.values, self.given, self.mode, field)
+                .apply(as_new, contact.fields.get(field)),
+        }
+    }
+
+    /// The value of `field` for a new contact: the row's value where it
+    /// speaks for the field, else blank; a blank Contact Type means Person.
+    fn as_new(&self, field: Field) -> &'a str {
         let new = self.values.value(field);
-        let after = if !self.given.contains(field) {
-            old
-        } else if !new.is_empty() {
-            if matches!(field, Field::Reference | Field::Email) && same_key(new, old) {
-                old
-            } else {
-                new
-            }
-        } else {
-            match self.mode {
-                MergeMode::KeepExisting => old,
-                MergeMode::OverwriteAll => "",
-            }
-        };
-        let kind_defaults = self.existing.is_none()
-            || (self.given.contains(Field::Kind) && self.mode == MergeMode::OverwriteAll);
-        if field == Field::Kind && after.is_empty() && kind_defaults {
+        if self.given.contains(field) && !new.is_empty() {
+            new
+        } else if field == Field::Kind {
             ContactKind::Person.as_str()
         } else {
-            after
+            ""
         }
     }
 

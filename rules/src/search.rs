@@ -47,6 +47,19 @@ pub struct ListingKeys {
 }
 
 impl ListingKeys {
+    /// The fields [`ListingKeys::of`] reads; the others never change the
+    /// keys (a store relies on it to keep keys computed from these alone).
+    pub const FIELDS: [Field; 8] = [
+        Field::Kind,
+        Field::FirstName,
+        Field::LastName,
+        Field::CompanyName,
+        Field::Email,
+        Field::Reference,
+        Field::Phone,
+        Field::Mobile,
+    ];
+
     /// The keys of a contact with these (stored) values.
     pub fn of(fields: &ContactFields) -> ListingKeys {
         let sort_name = if fields.kind() == ContactKind::Company {
@@ -159,6 +172,25 @@ impl SearchText {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_keys_read_only_the_fields_they_name() {
+        let mut fields = ContactFields::blank();
+        for field in Field::ALL {
+            fields.set(field, format!("{} {}", field.key(), field.index()));
+        }
+        fields.set(Field::Kind, "Company");
+        let mut named_only = ContactFields::blank();
+        for field in ListingKeys::FIELDS {
+            named_only.set(field, fields.get(field));
+        }
+        assert_eq!(ListingKeys::of(&named_only), ListingKeys::of(&fields));
+        for field in ListingKeys::FIELDS.into_iter().filter(|&field| field != Field::Kind) {
+            let mut changed = fields.clone();
+            changed.set(field, "changed 42");
+            assert_ne!(ListingKeys::of(&changed), ListingKeys::of(&fields), "{field:?}");
+        }
+    }
 
     fn person(first: &str, last: &str, phone: &str) -> ContactFields {
         ContactFields::from_pairs([

@@ -2,12 +2,12 @@
 
 use proptest::prelude::*;
 use rules::check::{
-    judge, lookup_keys, plan_row, stage, ExistingContacts, ImportCheck, ImportCounts, LookupKeys,
+    fields_read_from_the_result, judge, lookup_keys, plan_row, stage, ExistingContacts, ImportCheck, ImportCounts, LookupKeys,
     MatchKey, RowContext, RowVerdict,
 };
 use rules::column_fix::CellEdit;
 use rules::headers::{ImportColumns, ImportRow};
-use rules::merge::{Action, FieldChange, MergeMode};
+use rules::merge::{Action, FieldChange, MergeMode, UpdateSource};
 use rules::phone::LayoutOnly;
 use rules::{ContactFields, ContactKind, ExistingContact, Field, FieldSet, Problem};
 use uuid::Uuid;
@@ -1014,6 +1014,59 @@ proptest! {
         let matches = matches!(staged.match_key, MatchKey::Reference(_) | MatchKey::Email(_));
         let unchanged = verdict.is_valid() && matches!(verdict.action, Some(Action::Unchanged { .. }));
         prop_assert_eq!(staged.unchanged_when_equal, matches && unchanged);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    /// What the server's merge in SQL relies on ([`StagedRow::update_sources`]):
+    /// a row staged as new, matched to a contact whose result by the sources
+    /// agrees with `as_new` on [`fields_read_from_the_result`] (and owning
+    /// its email), is valid, and updates the contact to that result (or
+    /// changes nothing when it holds that already), with `as_new`'s keys.
+    #[test]
+    fn a_staged_row_whose_update_result_agrees_with_its_new_contact_updates_to_that_result(
+        row in any_row(2), other in any_row(3), mask in any::<u32>(),
+        present in any_present(), mode in prop_oneof![Just(KEEP), Just(OVERWRITE)],
+    ) {
+        let columns = ImportColumns::from_present(present);
+        let staged = stage(&row, &columns, mode, &LayoutOnly);
+        let (Some(as_new), MatchKey::Reference(_) | MatchKey::Email(_)) = (&staged.as_new, &staged.match_key) else {
+            return Ok(());
+        };
+        // The stored contact: the new contact with some fields from another row.
+        let mut fields = as_new.fields().clone();
+        for field in Field::ALL.into_iter().filter(|field| mask & (1 << field.index()) != 0) {
+            fields.set(field, other.values.get(field));
+        }
+        let stored = ExistingContact { id: Uuid::from_u128(42), version: 7, fields };
+        let source = |field: Field| if staged.update_sources.stored.contains(field) {
+            UpdateSource::Stored
+        } else if staged.update_sources.unless_same_key.contains(field) {
+            UpdateSource::RowUnlessSameKey
+        } else {
+            UpdateSource::Row
+        };
+        let result = ContactFields(Field::ALL.map(|field| source(field).apply(as_new.get(field), stored.fields.get(field)).to_string()));
+        let agrees = fields_read_from_the_result().iter().all(|field| result.get(field) == as_new.get(field));
+        let context = RowContext {
+            matched: Some(&stored),
+            email_owner: staged.email_key.as_ref().map(|_| &stored),
+            ..RowContext::default()
+        };
+        let verdict = judge(&row, &columns, mode, &context, &LayoutOnly);
+        let plan = plan_row(&row, &columns, mode, &context, &LayoutOnly);
+        if agrees {
+            prop_assert!(verdict.is_valid(), "{:?}", verdict);
+            let plan = plan.expect("a valid row has a plan");
+            prop_assert_eq!(plan.contact.fields(), &result);
+            prop_assert_eq!(plan.contact.listing_keys(), as_new.listing_keys());
+            prop_assert_eq!((plan.contact.reference_key(), plan.contact.email_key()), (as_new.reference_key(), as_new.email_key()));
+            let unchanged = stored.fields == result;
+            prop_assert_eq!(matches!(plan.action, Action::Unchanged { .. }), unchanged);
+            prop_assert_eq!(matches!(plan.action, Action::Update { expected_version: 7, .. }), !unchanged);
+        }
     }
 }
 

@@ -21,31 +21,6 @@ use store::imports;
 use store::model::{AccountId, ConfirmOutcome, ImportCounts, UploadedRow};
 use support::*;
 
-/// splitmix64: the same seed always gives the same imports.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[self.below(items.len())]
-    }
-
-    fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
-    }
-}
-
 /// Cell values, the first `CLEAN` of each pool valid (a clean import draws
 /// only from those), the rest invalid or incomplete.
 const REFERENCES: &[&str] = &["", "", "C1", "c1", "C2", "C3", "C9", "C8", "XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX"];

@@ -18,10 +18,10 @@ use uuid::Uuid;
 use super::keys::{Key, RowKeys};
 use super::RowVerdict;
 use crate::contact::{ContactFields, ExistingContact, ValidContact};
-use crate::field::Field;
+use crate::field::{Field, FieldSet};
 use crate::headers::{ImportColumns, ImportRow};
 use crate::issue::{Issue, Problem};
-use crate::merge::{given, given_fields, plan, plan_action, MergeMode, Plan, Action};
+use crate::merge::{given, given_fields, plan, plan_action, sources_of, Action, MergeMode, Plan, UpdateSources};
 use crate::phone::PhoneBook;
 use crate::validate::{clean, validate_row, NormalisedRow};
 
@@ -301,6 +301,39 @@ pub struct StagedRow {
     /// equality to `values` can change the verdict, so the server counts
     /// such a row unchanged by comparing values, without judging it again.
     pub unchanged_when_equal: bool,
+    /// Where each field of the result comes from when the row updates a
+    /// contact, in terms of `as_new` ([`crate::merge::UpdateSource`]). When
+    /// `as_new` is some, the row's match key finds a contact whose result
+    /// by these sources agrees with `as_new` on
+    /// [`fields_read_from_the_result`], and the only other fact is that
+    /// contact owning the row's email, the row is valid, and it updates
+    /// that contact to the result (or changes nothing when the contact
+    /// holds it already): its verdict depends on nothing else (the required
+    /// fields are judged on the result, which agrees with `as_new`'s), and
+    /// its keys are `as_new`'s. So the server applies such rows in SQL,
+    /// comparing values only.
+    pub update_sources: UpdateSources,
+}
+
+/// The fields of an update's result that its verdict and its contact's
+/// keys read, once the row alone is valid: Contact Type and the required
+/// fields of either kind (the only verdict that depends on the result), the
+/// match keys' fields, and the fields the list keys read
+/// ([`ListingKeys::FIELDS`](crate::search::ListingKeys::FIELDS)). When an
+/// update's result agrees with the row's new contact
+/// ([`StagedRow::as_new`]) on these, the row is valid and its contact has
+/// that new contact's match and list keys, whatever the other fields hold.
+pub fn fields_read_from_the_result() -> FieldSet {
+    let mut fields = FieldSet::of(&crate::search::ListingKeys::FIELDS)
+        .with(Field::Kind)
+        .with(Field::Reference)
+        .with(Field::Email);
+    for kind in crate::contact::ContactKind::ALL {
+        for &field in crate::merge::required_fields(kind) {
+            fields.insert(field);
+        }
+    }
+    fields
 }
 
 /// Stages `row` of an import with `columns` in `mode`, its phone numbers
@@ -316,6 +349,7 @@ pub fn stage(row: &ImportRow, columns: &ImportColumns, mode: MergeMode, phones: 
     };
     let match_key: MatchKey = MatchOn::of(&keys).into();
     let values = ContactFields(normalised.values.clone().map(Cow::into_owned));
+    let update_sources = sources_of(&normalised, given(&normalised, columns.present), mode);
     let unchanged_when_equal = match match_key {
         MatchKey::Reference(_) | MatchKey::Email(_) => {
             let itself = ExistingContact { id: Uuid::nil(), version: 0, fields: values.clone() };
@@ -335,6 +369,7 @@ pub fn stage(row: &ImportRow, columns: &ImportColumns, mode: MergeMode, phones: 
         match_key,
         as_new,
         unchanged_when_equal,
+        update_sources,
         values,
     }
 }

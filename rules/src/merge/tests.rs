@@ -488,3 +488,37 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(4000))]
+
+    /// What a store applying [`UpdateSources`] in bulk relies on: every
+    /// field of an update's result is its source applied to the row's
+    /// result as a new contact and the stored value.
+    #[test]
+    fn an_update_is_its_sources_applied_to_the_rows_result_as_a_new_contact(
+        row in any_fields(), present in any_present(), old in any_fields(), mode in any_mode()
+    ) {
+        let given = given_fields(&row, present);
+        let existing = ExistingContact { id: Uuid::from_u128(1), version: 1, fields: old };
+        let sources = update_sources(&row, given, mode);
+        prop_assert!((sources.stored.iter().filter(|field| sources.unless_same_key.contains(*field))).next().is_none());
+        let (Ok(update), Ok(as_new)) = (plan(&row, given, Some(&existing), mode), plan(&row, given, None, mode)) else {
+            return Ok(());
+        };
+        for field in Field::ALL {
+            let source = if sources.stored.contains(field) {
+                UpdateSource::Stored
+            } else if sources.unless_same_key.contains(field) {
+                UpdateSource::RowUnlessSameKey
+            } else {
+                UpdateSource::Row
+            };
+            prop_assert_eq!(
+                update.contact.get(field),
+                source.apply(as_new.contact.get(field), existing.fields.get(field)),
+                "{}", field
+            );
+        }
+    }
+}

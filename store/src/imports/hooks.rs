@@ -3,8 +3,11 @@
 //! something from outside (e.g. `pg_terminate_backend`), then let it go on.
 //!
 //! Invariant: [`MergeHooks::none`] (what [`confirm`](super::confirm) uses)
-//! does nothing at all; a pause happens at most once per merge, and dropping
+//! does nothing at all (and lets the merge apply rows in SQL); a pause happens at most once per merge, and dropping
 //! the [`PausedMerge`] handle lets the merge go on.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 use sqlx::{PgConnection, Row};
 use tokio::sync::oneshot;
@@ -13,8 +16,8 @@ use tokio::sync::oneshot;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum MergeStep {
     /// Every row is re-checked and fine (the account's contacts lock is
-    /// held, the planned updates are in `import_plan`); no contact is
-    /// written yet.
+    /// held, the planned updates are in `import_plan` or marked settled);
+    /// no contact is written yet.
     Checked,
     /// The new contacts are inserted; nothing else is written yet.
     ContactsInserted,
@@ -29,6 +32,12 @@ pub enum MergeStep {
 #[derive(Debug, Default)]
 pub struct MergeHooks {
     pause: Option<Pause>,
+    /// Whether every row the facts concern goes to the rules, none applied
+    /// in SQL (`settle`): for tests comparing the two.
+    judge_every_row: bool,
+    /// Where to add how many rows were applied in SQL, for tests that must
+    /// know the comparison covered some.
+    settled: Option<Arc<AtomicU64>>,
 }
 
 #[derive(Debug)]
@@ -57,8 +66,34 @@ impl MergeHooks {
     pub fn pause_at(step: MergeStep) -> (MergeHooks, PausedMerge) {
         let (reached_tx, reached_rx) = oneshot::channel();
         let (resume_tx, resume_rx) = oneshot::channel();
-        let hooks = MergeHooks { pause: Some(Pause { step, reached: reached_tx, resume: resume_rx }) };
+        let hooks = MergeHooks { pause: Some(Pause { step, reached: reached_tx, resume: resume_rx }), ..MergeHooks::default() };
         (hooks, PausedMerge { reached: reached_rx, resume: resume_tx })
+    }
+
+    /// No pause, and every row the facts concern is judged by the rules in
+    /// Rust, none applied in SQL as the rules staged it: what the merge in
+    /// SQL is compared with.
+    pub fn judging_every_row() -> MergeHooks {
+        MergeHooks { judge_every_row: true, ..MergeHooks::default() }
+    }
+
+    /// No pause; adds to the returned counter how many rows the merge
+    /// applied in SQL as the rules staged them.
+    pub fn counting_settled_rows() -> (MergeHooks, Arc<AtomicU64>) {
+        let counter = Arc::new(AtomicU64::new(0));
+        (MergeHooks { settled: Some(counter.clone()), ..MergeHooks::default() }, counter)
+    }
+
+    /// Reports `rows` applied in SQL.
+    pub(crate) fn settled(&self, rows: u64) {
+        if let Some(counter) = &self.settled {
+            counter.fetch_add(rows, Ordering::Relaxed);
+        }
+    }
+
+    /// Whether rows the rules staged may be applied in SQL.
+    pub(crate) fn settles_in_sql(&self) -> bool {
+        !self.judge_every_row
     }
 
     /// Called by the merge at `step` on its transaction's connection: if a

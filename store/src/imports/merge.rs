@@ -112,8 +112,11 @@ async fn run(
 
     lock_account_contacts(&mut transaction, account, LockMode::Exclusive).await?;
     planned_per_call(MERGE_WORK_MEM).execute(&mut *transaction).await?;
-    let (updates, unchanged) = match recheck(&mut transaction, account, &import, MAX_ISSUES_RETURNED).await? {
-        Recheck::Ready { updates, unchanged } => (updates, unchanged),
+    let (updates, unchanged) = match recheck(&mut transaction, account, &import, MAX_ISSUES_RETURNED, hooks.settles_in_sql()).await? {
+        Recheck::Ready { updates, unchanged, settled } => {
+            hooks.settled(settled);
+            (updates, unchanged)
+        }
         Recheck::Rejected { issues, total_issues, rows_with_issues } => {
             // Nothing has been written in this transaction: record the
             // failure in it, atomically with its notification.

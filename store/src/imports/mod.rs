@@ -22,7 +22,8 @@
 //!   name), for the preview's "possibly the same as" hint.
 //! - [`merge`]: confirm (the merge), with [`hooks`] for tests; `recheck`
 //!   finds the facts about each staged row in SQL and has the rules judge
-//!   the rows they concern, and `write` writes the result set-based;
+//!   the rows they concern, except those `settle` applies in SQL as the
+//!   rules staged them, and `write` writes the result set-based;
 //!   `record` locks the import's row and moves its status; `codec` is how
 //!   values are stored.
 //! - [`history`]: the list of imports and one import's changes.
@@ -48,6 +49,7 @@ pub mod open;
 pub mod similar;
 mod recheck;
 mod record;
+mod settle;
 pub mod undo;
 pub mod upload;
 mod write;

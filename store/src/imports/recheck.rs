@@ -17,6 +17,11 @@
 //!   ([`rules::check::StagedRow::unchanged_when_equal`]): SQL compares the
 //!   values and counts it, and it is not judged again (the rules' verdict
 //!   on such a row depends on nothing else).
+//! - A row the rules staged as a new contact whose only fact is its match,
+//!   a contact whose result under the row's staged update sources is that
+//!   new contact, is applied in SQL ([`super::settle`]) and not judged
+//!   again either (the rules' verdict on such a row depends on nothing
+//!   else; see [`rules::check::StagedRow::update_sources`]).
 //! - A row the facts do not concern (no match, no other row sharing a key,
 //!   no owner of its email, no preview match, and no issue alone) is the new
 //!   contact its staging planned; only such rows are left to the writes'
@@ -54,7 +59,7 @@ use uuid::Uuid;
 use super::codec::field_set_from_bits;
 use super::copy::CopyData;
 use super::record::ImportRecord;
-use super::{planned_per_call, ImportError};
+use super::{planned_per_call, settle, ImportError};
 use crate::fields_sql::{field_columns, written_columns, written_values};
 use crate::model::AccountId;
 
@@ -71,9 +76,11 @@ pub(super) enum Recheck {
         total_issues: u32,
         rows_with_issues: u32,
     },
-    /// Every row is fine: the changes are in `import_plan` (the new
-    /// contacts stay in staging), and `unchanged` rows change nothing.
-    Ready { updates: u64, unchanged: u32 },
+    /// Every row is fine: the changes are in `import_plan` or marked
+    /// settled in `import_judged` (`updates` in all; the new contacts stay
+    /// in staging), and `unchanged` rows change nothing; `settled` of the
+    /// rows are applied in SQL as the rules staged them.
+    Ready { updates: u64, unchanged: u32, settled: u64 },
     /// The rules gave a row the facts concern a new contact without an
     /// issue (see the module's invariants): refuse rather than guess.
     Unplanned,
@@ -89,16 +96,18 @@ pub(super) async fn recheck(
     account: AccountId,
     import: &ImportRecord,
     max_issues: usize,
+    settle_in_sql: bool,
 ) -> Result<Recheck, ImportError> {
     let phones = account_phones(conn, account).await?;
-    find_facts(conn, account, import.id).await?;
+    let settled = find_facts(conn, account, import.id, settle_in_sql).await?;
     create_plan_table(conn).await?;
+    let settled_updates = if settle_in_sql { settle::count_settled_updates(conn).await? } else { 0 };
 
     let mut issues = Vec::new();
     let mut total_issues = 0u32;
     let mut rows_with_issues = 0u32;
     let mut unchanged = count_unchanged(conn).await?;
-    let mut updates = 0u64;
+    let mut updates = settled_updates;
     let mut plan = CopyData::with_capacity(1 << 20);
     let mut after_line = 0i32;
     loop {
@@ -169,7 +178,7 @@ pub(super) async fn recheck(
     }
     // The writes join the plan to contacts: plan them on its real size.
     planned_per_call("ANALYZE import_plan").execute(&mut *conn).await?;
-    Ok(Recheck::Ready { updates, unchanged })
+    Ok(Recheck::Ready { updates, unchanged, settled })
 }
 
 /// The account's phone book: its default country, read now, so a staged
@@ -184,16 +193,22 @@ async fn account_phones(conn: &mut PgConnection, account: AccountId) -> Result<A
 }
 
 /// Fills the temporary table `import_judged` with the staged rows that
-/// facts concern, and those facts: the contact the row's match key finds,
+/// facts concern, and those facts, and (when `settle_in_sql`) marks those
+/// SQL applies ([`settle`]); returns how many it marked. The facts: the contact the row's match key finds,
 /// the owner of its email, and the first other row (by line) sharing its
 /// Contact ID, its email, or its matched contact. Only the keys and the
 /// match choice the rules staged are compared.
-async fn find_facts(conn: &mut PgConnection, account: AccountId, import_id: Uuid) -> Result<(), sqlx::Error> {
+async fn find_facts(
+    conn: &mut PgConnection,
+    account: AccountId,
+    import_id: Uuid,
+    settle_in_sql: bool,
+) -> Result<u64, sqlx::Error> {
     planned_per_call(
         "CREATE TEMP TABLE import_judged (
              line integer NOT NULL, matched_id uuid, owner_id uuid, duplicate_id uuid,
              other_reference_line integer, other_email_line integer, other_contact_line integer,
-             unchanged boolean NOT NULL DEFAULT false
+             unchanged boolean NOT NULL DEFAULT false, settled boolean NOT NULL DEFAULT false
          ) ON COMMIT DROP",
     )
     .execute(&mut *conn)
@@ -248,10 +263,11 @@ async fn find_facts(conn: &mut PgConnection, account: AccountId, import_id: Uuid
     .execute(&mut *conn)
     .await?;
     mark_unchanged(conn, account, import_id).await?;
+    let settled = if settle_in_sql { settle::mark_settled(conn, account, import_id).await? } else { 0 };
     planned_per_call("SET LOCAL enable_nestloop = on").execute(&mut *conn).await?;
     planned_per_call("CREATE UNIQUE INDEX ON import_judged (line)").execute(&mut *conn).await?;
     planned_per_call("ANALYZE import_judged").execute(&mut *conn).await?;
-    Ok(())
+    Ok(settled)
 }
 
 /// Marks `unchanged` the judged rows whose only fact is a matched contact
@@ -307,7 +323,7 @@ fn judged_rows_sql() -> String {
          LEFT JOIN contacts m ON m.account_id = $1 AND m.id = j.matched_id
          LEFT JOIN contacts o ON o.account_id = $1 AND o.id = j.owner_id AND j.owner_id IS DISTINCT FROM j.matched_id
          LEFT JOIN contacts d ON d.account_id = $1 AND d.id = j.duplicate_id
-         WHERE j.line > $3 AND NOT j.unchanged ORDER BY j.line LIMIT $4",
+         WHERE j.line > $3 AND NOT j.unchanged AND NOT j.settled ORDER BY j.line LIMIT $4",
         staged = field_columns("s."),
         matched = aliased("m"),
         owner = aliased("o"),

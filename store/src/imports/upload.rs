@@ -178,7 +178,7 @@ fn staging_columns() -> String {
     format!(
         "account_id, import_id, line, {}, error_cells, reference_key, email_key, match_by,
          preview_contact, preview_version, new_id, new_kind, sort_name, company_key, search_text,
-         unchanged_when_equal, duplicate_choice, duplicate_contact",
+         unchanged_when_equal, duplicate_choice, duplicate_contact, kept_fields, kept_key_fields",
         field_columns("")
     )
 }
@@ -247,6 +247,8 @@ fn push_staged(
         DuplicateChoice::Update { contact } => copy.text("u").plain(contact),
         DuplicateChoice::Skip => copy.text("s").null(),
     };
+    copy.plain(field_set_to_bits(staged.update_sources.stored))
+        .plain(field_set_to_bits(staged.update_sources.unless_same_key));
 }
 
 /// Refuses a malformed chunk before touching the database.

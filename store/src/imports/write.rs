@@ -1,8 +1,9 @@
 //! Writing a judged import, set-based: one statement inserts every new
 //! contact straight from staging, one updates every changed contact from
 //! the plan and records its before and after (the before-image read inside
-//! the same statement, never shipped to Rust and back), one records the new
-//! contacts. Unchanged rows are not written at all.
+//! the same statement, never shipped to Rust and back), one does the same
+//! for the rows applied in SQL straight from staging ([`super::settle`]),
+//! one records the new contacts. Unchanged rows are not written at all.
 //!
 //! Invariant: runs inside the merge's transaction, under the account's
 //! exclusive contacts lock, right after [`super::recheck`] left
@@ -16,7 +17,7 @@ use sqlx::PgConnection;
 use uuid::Uuid;
 
 use super::hooks::{MergeHooks, MergeStep};
-use super::{planned_per_call, ImportError};
+use super::{planned_per_call, settle, ImportError};
 use crate::fields_sql::written_columns;
 use crate::listing::pending::{queue, Written};
 use crate::model::{AccountId, ImportCounts};
@@ -28,7 +29,7 @@ const CREATED_ROWS: &str = "FROM import_staging s
        AND NOT EXISTS (SELECT 1 FROM import_judged j WHERE j.line = s.line)";
 
 /// Writes import `import_id` of `account` on `conn` and returns the counts
-/// (`updates` planned updates, `unchanged` rows as judged). Pauses where
+/// (`updates` updates planned or settled, `unchanged` rows as judged). Pauses where
 /// `hooks` say.
 pub(super) async fn apply(
     conn: &mut PgConnection,
@@ -41,7 +42,7 @@ pub(super) async fn apply(
     let created = insert_created(conn, account, import_id).await?;
     hooks.at(MergeStep::ContactsInserted, conn).await?;
 
-    let updated = update_changed(conn, account, import_id).await?;
+    let updated = update_changed(conn, account, import_id).await? + settle::update_settled(conn, account, import_id).await?;
     if updated != updates {
         return Err(ImportError::Conflict(
             "Some contacts were changed by someone else while the import was being saved. Nothing was changed; check the file again, then confirm."
@@ -67,7 +68,7 @@ pub(super) async fn apply(
 
 /// The staged column holding each written column's value for a new contact
 /// (its kind as planned for a new contact, its keys as staged).
-fn staged_value(column: &str) -> String {
+pub(super) fn staged_value(column: &str) -> String {
     match column {
         "kind" => "s.new_kind".to_string(),
         other => format!("s.{other}"),
@@ -103,7 +104,7 @@ async fn insert_created(conn: &mut PgConnection, account: AccountId, import_id: 
 /// `ARRAY[{prefix}reference, …]`: a contact's fields as `import_changes`
 /// keeps them (template order; see `codec::fields_from_array`), each value
 /// from `value(field key)`.
-fn fields_array(value: impl Fn(&str) -> String) -> String {
+pub(super) fn fields_array(value: impl Fn(&str) -> String) -> String {
     let values: Vec<String> = Field::ALL.iter().map(|field| value(field.key())).collect();
     format!("ARRAY[{}]", values.join(", "))
 }
