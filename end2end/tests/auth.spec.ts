@@ -62,6 +62,9 @@ test('sign out everywhere, from the account menu by keyboard, ends the other ses
   await page.getByLabel('Account: Everywhere Lettings').focus();
   await page.keyboard.press('Enter');
   await expect(page.locator('.account-menu').getByText(email)).toBeVisible();
+  // Organisation settings first, then signing out everywhere.
+  await page.keyboard.press('Tab');
+  await expect(page.getByRole('link', { name: 'Organisation settings' })).toBeFocused();
   const everywhere = page.getByRole('button', { name: 'Sign out everywhere' });
   await page.keyboard.press('Tab');
   await expect(everywhere).toBeFocused();
