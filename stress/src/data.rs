@@ -39,7 +39,9 @@ pub fn contact(reference: &str, seed: u64, version_note: &str) -> ContactFields 
     let company = (r >> 40) % 7 == 0;
     let mut fields = ContactFields::blank();
     let email = format!("{}@load.example", reference.to_ascii_lowercase());
-    let phone = format!("+64 9 {:03} {:04}", (r >> 12) % 1000, (r >> 24) % 10_000);
+    // An Auckland number in E.164 (the stored form), one libphonenumber
+    // calls real: its first digit after the area code is 2–9.
+    let phone = format!("+649{}{:06}", 2 + (r >> 12) % 8, (r >> 24) % 1_000_000);
     let postcode = format!("{:04}", (r >> 32) % 10_000);
     let notes = format!("Imported by the load test. {version_note}");
     let pairs: Vec<(Field, String)> = vec![

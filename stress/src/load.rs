@@ -347,7 +347,9 @@ impl Importer {
                 let reference = &self.own[position];
                 let Some(mut fields) = current.get(reference).cloned() else { continue };
                 fields.set(Field::Notes, format!("Imported by the load test. {note}"));
-                let phone = format!("+61 3 {:04} {:04}", mix(batch ^ position as u64) % 10_000, batch % 10_000);
+                // A Melbourne number in E.164, the stored form (`+61 3 9…`
+                // is real to libphonenumber; `+61 3 4…` is not).
+                let phone = format!("+6139{:03}{:04}", mix(batch ^ position as u64) % 1_000, batch % 10_000);
                 fields.set(Field::Phone, rules::validate::normalise_cell(Field::Phone, &phone).unwrap_or(phone));
                 rows.push(fields);
             }
