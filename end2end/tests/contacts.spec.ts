@@ -1,7 +1,7 @@
 // The Contacts page: server-rendered list, live search once hydrated, and
 // the way into the import screen.
 import { test, expect } from '@playwright/test';
-import { signInAsDemo } from './support';
+import { hydrated, signInAsDemo } from './support';
 
 test.beforeEach(async ({ page }) => {
   await signInAsDemo(page);
@@ -15,7 +15,7 @@ test('the contacts page lists the seeded contacts and search narrows the list wi
   const rowsBefore = await page.locator('.contact-table tbody tr').count();
   expect(rowsBefore).toBeGreaterThan(20);
 
-  await page.waitForSelector('body[data-hydrated]');
+  await hydrated(page);
   // A page load would wipe this marker; a hydrated search keeps it.
   await page.evaluate(() => ((window as any).__noReload = true));
 
