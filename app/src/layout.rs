@@ -4,7 +4,16 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
+use store::model::UserProfile;
+
 use crate::auth::{current_user, SetAccountCountry, SignOut, SignOutEverywhere};
+use crate::error::AppError;
+
+/// The signed-in user as the layout reads it (again on each navigation and
+/// after the organisation page saves), in context for the pages that show
+/// it too, so that a page does not ask the server a second time.
+#[derive(Clone, Copy)]
+pub struct CurrentUser(pub Resource<Result<Option<UserProfile>, AppError>>);
 
 /// Top bar, skip link and `<main>` around the routed page.
 #[component]
@@ -16,6 +25,7 @@ pub fn Layout(children: Children) -> impl IntoView {
     provide_context(set_country);
     // Refetched on navigation, so signing in or out updates the bar.
     let user = Resource::new(move || (location.pathname.get(), set_country.version().get()), |_| current_user());
+    provide_context(CurrentUser(user));
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
         <header class="topbar">

@@ -5,16 +5,18 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::auth::{current_user, SetAccountCountry};
+use crate::auth::SetAccountCountry;
 use crate::country_select::CountrySelect;
+use crate::layout::CurrentUser;
 
-/// The organisation page. The save goes through the layout's action (in
-/// context), so the account menu shows the new country at once.
+/// The organisation page. The save goes through the layout's action and
+/// the page shows the layout's user (both in context), which is read again
+/// after each save: the page and the account menu show what is stored.
 #[component]
 pub fn AccountPage() -> impl IntoView {
-    let save = use_context::<ServerAction<SetAccountCountry>>().unwrap_or_default();
-    // Read again after each save, so the page shows what is stored.
-    let profile = Resource::new(move || save.version().get(), |_| current_user());
+    // Both come from the layout, which every route is inside.
+    let save = expect_context::<ServerAction<SetAccountCountry>>();
+    let CurrentUser(profile) = expect_context::<CurrentUser>();
     let error = move || match save.value().get() {
         Some(Err(error)) => error.to_string(),
         _ => String::new(),
