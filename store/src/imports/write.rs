@@ -28,18 +28,31 @@ const CREATED_ROWS: &str = "FROM import_staging s
      WHERE s.account_id = $1 AND s.import_id = $2 AND s.duplicate_choice <> 's'
        AND NOT EXISTS (SELECT 1 FROM import_judged j WHERE j.line = s.line)";
 
-/// Writes import `import_id` of `account` on `conn` and returns the counts
-/// (`updates` updates planned or settled, `unchanged` rows as judged). Pauses where
-/// `hooks` say.
+/// What the re-check left for the writes, as it counted them.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Planned {
+    /// Staged rows no fact concerns: the new contacts.
+    pub created: u64,
+    /// Updates planned (`import_plan`) or settled (`import_judged`).
+    pub updates: u64,
+    /// Rows that change nothing.
+    pub unchanged: u32,
+}
+
+/// Writes import `import_id` of `account` on `conn` as `planned`, and
+/// returns the counts. Pauses where `hooks` say.
 pub(super) async fn apply(
     conn: &mut PgConnection,
     account: AccountId,
     import_id: Uuid,
-    updates: u64,
-    unchanged: u32,
+    planned: Planned,
     hooks: &mut MergeHooks,
 ) -> Result<ImportCounts, ImportError> {
-    let created = insert_created(conn, account, import_id).await?;
+    let Planned { created, updates, unchanged } = planned;
+    // An import that only updates (a re-import of an export) has no new
+    // rows: then the insert and its change records, each a pass over the
+    // staged rows, are not run at all.
+    let created = if created > 0 { insert_created(conn, account, import_id).await? } else { 0 };
     hooks.at(MergeStep::ContactsInserted, conn).await?;
 
     let updated = update_changed(conn, account, import_id).await? + settle::update_settled(conn, account, import_id).await?;
@@ -51,7 +64,9 @@ pub(super) async fn apply(
     }
     hooks.at(MergeStep::ContactsUpdated, conn).await?;
 
-    record_created(conn, account, import_id).await?;
+    if created > 0 {
+        record_created(conn, account, import_id).await?;
+    }
     if created + updated > 0 {
         // The list finds these contacts through `contacts` until its indexes
         // have caught up with them.
