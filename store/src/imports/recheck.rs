@@ -78,9 +78,10 @@ pub(super) enum Recheck {
     },
     /// Every row is fine: the changes are in `import_plan` or marked
     /// settled in `import_judged` (`updates` in all; the `created` new
-    /// contacts stay in staging), and `unchanged` rows change nothing;
-    /// `settled` of the rows are applied in SQL as the rules staged them.
-    Ready { updates: u64, unchanged: u32, settled: u64, created: u64 },
+    /// contacts stay in staging), `unchanged` rows change nothing, and
+    /// `skipped` rows the user chose to skip; `settled` of the rows are
+    /// applied in SQL as the rules staged them.
+    Ready { updates: u64, unchanged: u32, settled: u64, created: u64, skipped: u32 },
     /// The rules gave a row the facts concern a new contact without an
     /// issue (see the module's invariants): refuse rather than guess.
     Unplanned,
@@ -177,7 +178,16 @@ pub(super) async fn recheck(
     }
     // The writes join the plan to contacts: plan them on its real size.
     planned_per_call("ANALYZE import_plan").execute(&mut *conn).await?;
-    Ok(Recheck::Ready { updates, unchanged, settled: found.settled, created: found.created })
+    // Every staged row is in `staged` unless the user chose to skip it
+    // (the merge checked that all `row_count` rows arrived).
+    let skipped = u64::from(import.row_count).saturating_sub(found.staged);
+    Ok(Recheck::Ready {
+        updates,
+        unchanged,
+        settled: found.settled,
+        created: found.created,
+        skipped: u32::try_from(skipped).unwrap_or(u32::MAX),
+    })
 }
 
 /// The account's phone book: its default country, read now, so a staged
@@ -204,6 +214,8 @@ struct Found {
     to_judge: u64,
     /// Rows no fact concerns: the new contacts (not in `import_judged`).
     created: u64,
+    /// Staged rows not skipped by the user as possible duplicates.
+    staged: u64,
 }
 
 /// Fills the temporary table `import_judged` with the staged rows that
@@ -308,7 +320,7 @@ async fn find_facts(
          SELECT count(*) FILTER (WHERE unchanged) AS unchanged, count(*) FILTER (WHERE settled) AS settled,
                 count(*) FILTER (WHERE settled AND NOT unchanged) AS settled_updates,
                 count(*) FILTER (WHERE NOT settled AND NOT unchanged) AS to_judge,
-                (SELECT count(*) FROM staged) - count(*) AS created
+                (SELECT count(*) FROM staged) - count(*) AS created, (SELECT count(*) FROM staged) AS staged
          FROM judged",
         equal = of_matched(&unchanged_alone),
         settles = of_matched(&settle::settles_alone),
@@ -322,6 +334,7 @@ async fn find_facts(
         settled_updates: count("settled_updates")?,
         to_judge: count("to_judge")?,
         created: count("created")?,
+        staged: count("staged")?,
     };
     planned_per_call("SET LOCAL enable_nestloop = on").execute(&mut *conn).await?;
     planned_per_call("CREATE UNIQUE INDEX ON import_judged (line)").execute(&mut *conn).await?;

@@ -37,6 +37,8 @@ pub(super) struct Planned {
     pub updates: u64,
     /// Rows that change nothing.
     pub unchanged: u32,
+    /// Rows the user chose to skip as possible duplicates.
+    pub skipped: u32,
 }
 
 /// Writes import `import_id` of `account` on `conn` as `planned`, and
@@ -48,7 +50,7 @@ pub(super) async fn apply(
     planned: Planned,
     hooks: &mut MergeHooks,
 ) -> Result<ImportCounts, ImportError> {
-    let Planned { created, updates, unchanged } = planned;
+    let Planned { created, updates, unchanged, skipped } = planned;
     // An import that only updates (a re-import of an export) has no new
     // rows: then the insert and its change records, each a pass over the
     // staged rows, are not run at all.
@@ -72,7 +74,6 @@ pub(super) async fn apply(
         // have caught up with them.
         queue(conn, account, Written::Import(import_id)).await?;
     }
-    let skipped = count_skipped(conn, account, import_id).await?;
     Ok(ImportCounts {
         created: u32::try_from(created).unwrap_or(u32::MAX),
         updated: u32::try_from(updated).unwrap_or(u32::MAX),
@@ -88,19 +89,6 @@ pub(super) fn staged_value(column: &str) -> String {
         "kind" => "s.new_kind".to_string(),
         other => format!("s.{other}"),
     }
-}
-
-/// How many rows the user chose to skip as possible duplicates.
-async fn count_skipped(conn: &mut PgConnection, account: AccountId, import_id: Uuid) -> Result<u32, sqlx::Error> {
-    let count: i64 = planned_per_call(
-        "SELECT count(*) FROM import_staging WHERE account_id = $1 AND import_id = $2 AND duplicate_choice = 's'",
-    )
-    .bind(account)
-    .bind(import_id)
-    .fetch_one(&mut *conn)
-    .await
-    .and_then(|row| sqlx::Row::try_get(&row, 0))?;
-    Ok(u32::try_from(count).unwrap_or(u32::MAX))
 }
 
 /// Inserts the new contacts; returns how many.
