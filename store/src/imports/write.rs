@@ -3,7 +3,9 @@
 //! the plan and records its before and after (the before-image read inside
 //! the same statement, never shipped to Rust and back), one does the same
 //! for the rows applied in SQL straight from staging ([`super::settle`]),
-//! one records the new contacts. Unchanged rows are not written at all.
+//! one records the new contacts. Unchanged rows are not written at all,
+//! and the two statements of new contacts are not run when the re-check
+//! counted none (each is a pass over the staged rows).
 //!
 //! Invariant: runs inside the merge's transaction, under the account's
 //! exclusive contacts lock, right after [`super::recheck`] left
