@@ -184,7 +184,7 @@ function tableOf(folder) {
         row(
           `${label}: product vs lean baseline`,
           measured(secs, product.total_s),
-          `${edited}upload ${secs(product.upload_s)} + confirm ${secs(product.confirm_s)} (${secs(product.confirm_cpu_s)} of it CPU in Rust); lean baseline ${secs(lean.total_s)} (COPY ${secs(lean.copy_s)}): COPY + one INSERT … ON CONFLICT into a table with only the two unique key indexes`,
+          `${edited}upload ${secs(product.upload_s)}${product.upload_cpu_s === undefined ? '' : ` (${secs(product.upload_cpu_s)} CPU in Rust)`} + confirm ${secs(product.confirm_s)} (${secs(product.confirm_cpu_s)} of it CPU in Rust); lean baseline ${secs(lean.total_s)} (COPY ${secs(lean.copy_s)}): COPY + one INSERT … ON CONFLICT into a table with only the two unique key indexes`,
           times(ratio),
           '≤ 2×',
           verdict(ratio, 2),

@@ -174,7 +174,7 @@ const COUNTRIES: &[Country] = &[
             ("Alice Springs", "NT", "0870"),
         ],
         phones: &["(02) 9555 0###", "(03) 9555 0###", "(07) 3555 0###", "1300 555 ###", "+61 2 9555 0###"],
-        mobiles: &["04## ### ###", "+61 4## ### ###"],
+        mobiles: &["040# ### ###", "+61 40# ### ###"],
         company_suffix: "Pty Ltd",
         email_domain: "example.com.au",
         weight: 40,
@@ -191,7 +191,7 @@ const COUNTRIES: &[Country] = &[
             ("Bristol", "", "BS# #TH"),
         ],
         phones: &["+44 20 7946 0###", "020 7946 0###", "+44 161 496 0###"],
-        mobiles: &["07700 900###", "+44 7700 900###"],
+        mobiles: &["07400 ######", "+44 7400 ######"],
         company_suffix: "Ltd",
         email_domain: "example.co.uk",
         weight: 15,
@@ -507,11 +507,50 @@ pub fn edited(rows: &[Row]) -> Vec<Row> {
         .enumerate()
         .map(|(index, row)| {
             let mut row = row.clone();
-            row[Field::Mobile.index()] = Value::text(format!("0400 {:03} {:03}", index / 1000 % 1000, index % 1000));
+            // International, so it is a real number whatever the row's country.
+            row[Field::Mobile.index()] = Value::text(format!("+61 400 {:03} {:03}", index / 1000 % 1000, index % 1000));
             let notes = row[Field::Notes.index()].as_text();
             row[Field::Notes.index()] =
                 Value::text(if notes.is_empty() { "Checked in the 2026 review.".to_string() } else { format!("{notes} Checked in the 2026 review.") });
             row
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use rules::phone::read_phone;
+    use rules::validate::normalise_cell;
+
+    use super::*;
+
+    /// Every phone and mobile of `rows` that libphonenumber does not call a
+    /// real number of the row's country, with that country.
+    fn unreal_numbers(rows: &[Row]) -> Vec<(String, String)> {
+        let mut unreal = Vec::new();
+        for row in rows {
+            let country = normalise_cell(Field::Country, row[Field::Country.index()].as_text().trim()).unwrap_or_default();
+            let country = (!country.is_empty()).then_some(country.as_str());
+            for field in [Field::Phone, Field::Mobile] {
+                let value = match &row[field.index()] {
+                    Value::Text(text) => text.trim().to_string(),
+                    Value::Number(number) => format!("{number}"),
+                };
+                if !value.is_empty() && !matches!(read_phone(&value, country, None), Ok(Some(_))) {
+                    unreal.push((country.unwrap_or("").to_string(), value));
+                }
+            }
+        }
+        unreal
+    }
+
+    #[test]
+    fn rows_meant_valid_have_only_real_phone_numbers_even_after_editing() {
+        let rows = rows(Spec { rows: 5_000, invalid_per_mille: 0, all_ids: true, seed: 7 });
+        let mut unreal = unreal_numbers(&rows);
+        unreal.extend(unreal_numbers(&edited(&rows)));
+        unreal.sort();
+        unreal.dedup_by(|a, b| a.0 == b.0 && a.1.get(..6) == b.1.get(..6));
+        assert!(unreal.is_empty(), "not real numbers: {unreal:?}");
+    }
 }

@@ -165,6 +165,7 @@ async fn product_phase(
     let rss_before = memory::rss();
     memory::reset_peak();
     let started = Instant::now();
+    let upload_cpu_started = memory::cpu_seconds();
     let import_id = store::imports::open(pool, account, user, &new_import, &Limits::DEFAULT).await?;
     let mut uploads = futures::stream::iter(uploaded.chunks(store::imports::MAX_ROWS_PER_UPLOAD))
         .map(|chunk| store::imports::upload_rows(pool, account, import_id, chunk.to_vec()))
@@ -174,6 +175,7 @@ async fn product_phase(
     }
     drop(uploads);
     let uploaded_at = started.elapsed().as_secs_f64();
+    let upload_cpu = memory::cpu_seconds() - upload_cpu_started;
     let peak_upload = memory::peak();
     memory::reset_peak();
     let confirm_started = Instant::now();
@@ -197,6 +199,7 @@ async fn product_phase(
         "upload_s": uploaded_at,
         "confirm_s": confirm,
         "confirm_cpu_s": confirm_cpu,
+        "upload_cpu_s": upload_cpu,
         "total_s": uploaded_at + confirm,
         "rss_before_bytes": rss_before,
         "peak_upload_bytes": peak_upload,

@@ -112,10 +112,10 @@ async fn run(
 
     lock_account_contacts(&mut transaction, account, LockMode::Exclusive).await?;
     planned_per_call(MERGE_WORK_MEM).execute(&mut *transaction).await?;
-    let (updates, unchanged) = match recheck(&mut transaction, account, &import, MAX_ISSUES_RETURNED, hooks.settles_in_sql()).await? {
-        Recheck::Ready { updates, unchanged, settled } => {
+    let planned = match recheck(&mut transaction, account, &import, MAX_ISSUES_RETURNED, hooks.settles_in_sql()).await? {
+        Recheck::Ready { updates, unchanged, settled, created, skipped } => {
             hooks.settled(settled);
-            (updates, unchanged)
+            write::Planned { created, updates, unchanged, skipped }
         }
         Recheck::Rejected { issues, total_issues, rows_with_issues } => {
             // Nothing has been written in this transaction: record the
@@ -135,7 +135,7 @@ async fn run(
     };
 
     hooks.at(MergeStep::Checked, &mut transaction).await?;
-    let written = write::apply(&mut transaction, account, import_id, updates, unchanged, &mut hooks).await;
+    let written = write::apply(&mut transaction, account, import_id, planned, &mut hooks).await;
     let counts = match written {
         Ok(counts) => counts,
         Err(error) if error.is_unique_violation() => {

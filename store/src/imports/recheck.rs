@@ -77,10 +77,11 @@ pub(super) enum Recheck {
         rows_with_issues: u32,
     },
     /// Every row is fine: the changes are in `import_plan` or marked
-    /// settled in `import_judged` (`updates` in all; the new contacts stay
-    /// in staging), and `unchanged` rows change nothing; `settled` of the
-    /// rows are applied in SQL as the rules staged them.
-    Ready { updates: u64, unchanged: u32, settled: u64 },
+    /// settled in `import_judged` (`updates` in all; the `created` new
+    /// contacts stay in staging), `unchanged` rows change nothing, and
+    /// `skipped` rows the user chose to skip; `settled` of the rows are
+    /// applied in SQL as the rules staged them.
+    Ready { updates: u64, unchanged: u32, settled: u64, created: u64, skipped: u32 },
     /// The rules gave a row the facts concern a new contact without an
     /// issue (see the module's invariants): refuse rather than guess.
     Unplanned,
@@ -99,18 +100,19 @@ pub(super) async fn recheck(
     settle_in_sql: bool,
 ) -> Result<Recheck, ImportError> {
     let phones = account_phones(conn, account).await?;
-    let settled = find_facts(conn, account, import.id, settle_in_sql).await?;
+    let found = find_facts(conn, account, import.id, settle_in_sql).await?;
     create_plan_table(conn).await?;
-    let settled_updates = if settle_in_sql { settle::count_settled_updates(conn).await? } else { 0 };
 
     let mut issues = Vec::new();
     let mut total_issues = 0u32;
     let mut rows_with_issues = 0u32;
-    let mut unchanged = count_unchanged(conn).await?;
-    let mut updates = settled_updates;
+    let mut unchanged = found.unchanged;
+    let mut updates = found.settled_updates;
     let mut plan = CopyData::with_capacity(1 << 20);
     let mut after_line = 0i32;
-    loop {
+    // Nothing to read when the facts settled every row they concern.
+    let mut more = found.to_judge > 0;
+    while more {
         let mut judged = 0i64;
         let batch_sql = judged_rows_sql();
         let mut rows = planned_per_call(&batch_sql)
@@ -169,16 +171,23 @@ pub(super) async fn recheck(
             copy_plan(conn, &plan).await?;
         }
         plan.clear();
-        if judged < JUDGED_PER_BATCH {
-            break;
-        }
+        more = judged == JUDGED_PER_BATCH;
     }
     if total_issues > 0 {
         return Ok(Recheck::Rejected { issues, total_issues, rows_with_issues });
     }
     // The writes join the plan to contacts: plan them on its real size.
     planned_per_call("ANALYZE import_plan").execute(&mut *conn).await?;
-    Ok(Recheck::Ready { updates, unchanged, settled })
+    // Every staged row is in `staged` unless the user chose to skip it
+    // (the merge checked that all `row_count` rows arrived).
+    let skipped = u64::from(import.row_count).saturating_sub(found.staged);
+    Ok(Recheck::Ready {
+        updates,
+        unchanged,
+        settled: found.settled,
+        created: found.created,
+        skipped: u32::try_from(skipped).unwrap_or(u32::MAX),
+    })
 }
 
 /// The account's phone book: its default country, read now, so a staged
@@ -192,23 +201,53 @@ async fn account_phones(conn: &mut PgConnection, account: AccountId) -> Result<A
     Ok(AccountPhones::new(country))
 }
 
+/// What [`find_facts`] counted as it marked the judged rows.
+struct Found {
+    /// Rows that change nothing: unchanged as staged, or settled with the
+    /// contact holding their result already.
+    unchanged: u32,
+    /// Rows applied in SQL ([`settle`]), changing their contact or not.
+    settled: u64,
+    /// Settled rows that change their contact.
+    settled_updates: u64,
+    /// Rows left for the rules to judge (neither unchanged nor settled).
+    to_judge: u64,
+    /// Rows no fact concerns: the new contacts (not in `import_judged`).
+    created: u64,
+    /// Staged rows not skipped by the user as possible duplicates.
+    staged: u64,
+}
+
 /// Fills the temporary table `import_judged` with the staged rows that
-/// facts concern, and those facts, and (when `settle_in_sql`) marks those
-/// SQL applies ([`settle`]); returns how many it marked. The facts: the contact the row's match key finds,
-/// the owner of its email, and the first other row (by line) sharing its
-/// Contact ID, its email, or its matched contact. Only the keys and the
-/// match choice the rules staged are compared.
+/// facts concern, and those facts, marking in the same statement the rows
+/// whose only fact is their match and that are unchanged
+/// ([`unchanged_alone`]) or (when `settle_in_sql`) applied in SQL
+/// ([`settle::settles_alone`]); returns how many of each. The facts: the
+/// contact the row's match key finds, the owner of its email, and the
+/// first other row (by line) sharing its Contact ID, its email, or its
+/// matched contact. Only the keys, the values and the match choice the
+/// rules staged are compared.
+///
+/// One pass over the import's staged rows and one join to the contacts per
+/// key (the contact found by email is also the email's owner), each
+/// contact read in full once: the marks are computed from the row and its
+/// contact as they are joined, not by later passes over `import_judged`
+/// (which took two more joins of staging to contacts, a third of the time
+/// spent finding facts). Each key grouping first finds the keys more than
+/// one row shares by hashing (usually none), and only their rows are
+/// ordered to find the first two lines: an ordered `array_agg` over every
+/// row sorted all 100,000 keys three times.
 async fn find_facts(
     conn: &mut PgConnection,
     account: AccountId,
     import_id: Uuid,
     settle_in_sql: bool,
-) -> Result<u64, sqlx::Error> {
+) -> Result<Found, sqlx::Error> {
     planned_per_call(
         "CREATE TEMP TABLE import_judged (
              line integer NOT NULL, matched_id uuid, owner_id uuid, duplicate_id uuid,
              other_reference_line integer, other_email_line integer, other_contact_line integer,
-             unchanged boolean NOT NULL DEFAULT false, settled boolean NOT NULL DEFAULT false
+             unchanged boolean NOT NULL, settled boolean NOT NULL
          ) ON COMMIT DROP",
     )
     .execute(&mut *conn)
@@ -218,86 +257,106 @@ async fn find_facts(
     // statistics are often missing or stale, and a nested loop chosen on
     // "a few rows" over 100,000 of them would take hours.
     planned_per_call("SET LOCAL enable_nestloop = off").execute(&mut *conn).await?;
-    planned_per_call(
-        "INSERT INTO import_judged
-         WITH staged AS MATERIALIZED (
-             SELECT line, reference_key, email_key, match_by, new_id IS NOT NULL AS alone_ok, preview_contact,
-                    CASE WHEN duplicate_choice = 'u' THEN duplicate_contact END AS duplicate_id
-             FROM import_staging WHERE account_id = $1 AND import_id = $2 AND duplicate_choice <> 's'),
-         matched AS MATERIALIZED (
-             SELECT s.line, coalesce(r.id, e.id) AS contact_id, s.duplicate_id
-             FROM staged s
+    // A flag of the row and its matched contact, which is `r` (found by
+    // Contact ID) or `e` (by email) as the row's match choice says: false
+    // when there is none.
+    let of_matched = |flag: &dyn Fn(&str) -> String| {
+        format!("coalesce(CASE s.match_by WHEN 'r' THEN {} WHEN 'e' THEN {} END, false)", flag("r"), flag("e"))
+    };
+    let sql = format!(
+        "WITH staged AS MATERIALIZED (
+             SELECT s.line, s.reference_key, s.email_key, s.new_id IS NOT NULL AS alone_ok, s.preview_contact,
+                    CASE WHEN s.duplicate_choice = 'u' THEN s.duplicate_contact END AS duplicate_id,
+                    CASE s.match_by WHEN 'r' THEN r.id WHEN 'e' THEN e.id END AS contact_id,
+                    e.id AS owner_id,
+                    {equal} AS unchanged_alone, {settles} AS settles_alone, {stored} AS result_stored
+             FROM import_staging s
              LEFT JOIN contacts r ON s.match_by = 'r' AND r.account_id = $1
                   AND r.reference_key <> '' AND r.reference_key = s.reference_key
-             LEFT JOIN contacts e ON s.match_by = 'e' AND e.account_id = $1
-                  AND e.email_key <> '' AND e.email_key = s.email_key),
+             LEFT JOIN contacts e ON s.email_key <> '' AND e.account_id = $1
+                  AND e.email_key <> '' AND e.email_key = s.email_key
+             WHERE s.account_id = $1 AND s.import_id = $2 AND s.duplicate_choice <> 's'),
          by_reference AS (
              SELECT reference_key AS key, (array_agg(line ORDER BY line))[1:2] AS first_lines
-             FROM staged WHERE reference_key <> '' GROUP BY reference_key HAVING count(*) > 1),
+             FROM staged WHERE reference_key IN (
+                 SELECT reference_key FROM staged WHERE reference_key <> '' GROUP BY reference_key HAVING count(*) > 1)
+             GROUP BY reference_key),
          by_email AS (
              SELECT email_key AS key, (array_agg(line ORDER BY line))[1:2] AS first_lines
-             FROM staged WHERE email_key <> '' GROUP BY email_key HAVING count(*) > 1),
+             FROM staged WHERE email_key IN (
+                 SELECT email_key FROM staged WHERE email_key <> '' GROUP BY email_key HAVING count(*) > 1)
+             GROUP BY email_key),
          by_contact AS (
              SELECT coalesce(contact_id, duplicate_id) AS key, (array_agg(line ORDER BY line))[1:2] AS first_lines
-             FROM matched WHERE coalesce(contact_id, duplicate_id) IS NOT NULL
-             GROUP BY coalesce(contact_id, duplicate_id) HAVING count(*) > 1),
-         owners AS (
-             SELECT s.line, o.id AS owner_id FROM staged s
-             JOIN contacts o ON o.account_id = $1 AND o.email_key <> '' AND o.email_key = s.email_key
-             WHERE s.email_key <> '')
-         SELECT s.line, m.contact_id AS matched_id, o.owner_id, m.duplicate_id,
-                CASE WHEN br.first_lines[1] = s.line THEN br.first_lines[2] ELSE br.first_lines[1] END AS other_reference_line,
-                CASE WHEN be.first_lines[1] = s.line THEN be.first_lines[2] ELSE be.first_lines[1] END AS other_email_line,
-                CASE WHEN bc.first_lines[1] = s.line THEN bc.first_lines[2] ELSE bc.first_lines[1] END AS other_contact_line
-         FROM staged s
-         JOIN matched m ON m.line = s.line
-         LEFT JOIN by_reference br ON s.reference_key <> '' AND br.key = s.reference_key
-         LEFT JOIN by_email be ON s.email_key <> '' AND be.key = s.email_key
-         LEFT JOIN by_contact bc ON bc.key = coalesce(m.contact_id, m.duplicate_id)
-         LEFT JOIN owners o ON o.line = s.line
-         WHERE m.contact_id IS NOT NULL OR NOT s.alone_ok OR s.preview_contact IS NOT NULL OR m.duplicate_id IS NOT NULL
-            OR br.key IS NOT NULL OR be.key IS NOT NULL OR o.owner_id IS NOT NULL",
-    )
-    .bind(account)
-    .bind(import_id)
-    .execute(&mut *conn)
-    .await?;
-    mark_unchanged(conn, account, import_id).await?;
-    let settled = if settle_in_sql { settle::mark_settled(conn, account, import_id).await? } else { 0 };
+             FROM staged WHERE coalesce(contact_id, duplicate_id) IN (
+                 SELECT coalesce(contact_id, duplicate_id) FROM staged WHERE coalesce(contact_id, duplicate_id) IS NOT NULL
+                 GROUP BY coalesce(contact_id, duplicate_id) HAVING count(*) > 1)
+             GROUP BY coalesce(contact_id, duplicate_id)),
+         facts AS (
+             SELECT s.line, s.contact_id AS matched_id, s.owner_id, s.duplicate_id,
+                    CASE WHEN br.first_lines[1] = s.line THEN br.first_lines[2] ELSE br.first_lines[1] END AS other_reference_line,
+                    CASE WHEN be.first_lines[1] = s.line THEN be.first_lines[2] ELSE be.first_lines[1] END AS other_email_line,
+                    CASE WHEN bc.first_lines[1] = s.line THEN bc.first_lines[2] ELSE bc.first_lines[1] END AS other_contact_line,
+                    s.unchanged_alone, s.settles_alone, s.result_stored
+             FROM staged s
+             LEFT JOIN by_reference br ON s.reference_key <> '' AND br.key = s.reference_key
+             LEFT JOIN by_email be ON s.email_key <> '' AND be.key = s.email_key
+             LEFT JOIN by_contact bc ON bc.key = coalesce(s.contact_id, s.duplicate_id)
+             WHERE s.contact_id IS NOT NULL OR NOT s.alone_ok OR s.preview_contact IS NOT NULL OR s.duplicate_id IS NOT NULL
+                OR br.key IS NOT NULL OR be.key IS NOT NULL OR s.owner_id IS NOT NULL),
+         alone AS (
+             SELECT f.*,
+                    f.other_reference_line IS NULL AND f.other_email_line IS NULL AND f.other_contact_line IS NULL
+                    AND f.duplicate_id IS NULL AND f.matched_id IS NOT NULL
+                    AND (f.owner_id IS NULL OR f.owner_id = f.matched_id) AS only_fact_is_match
+             FROM facts f),
+         judged AS (
+             INSERT INTO import_judged
+             SELECT line, matched_id, owner_id, duplicate_id, other_reference_line, other_email_line, other_contact_line,
+                    only_fact_is_match AND (unchanged_alone OR ($3 AND settles_alone AND result_stored)),
+                    only_fact_is_match AND $3 AND NOT unchanged_alone AND settles_alone
+             FROM alone
+             RETURNING unchanged, settled)
+         SELECT count(*) FILTER (WHERE unchanged) AS unchanged, count(*) FILTER (WHERE settled) AS settled,
+                count(*) FILTER (WHERE settled AND NOT unchanged) AS settled_updates,
+                count(*) FILTER (WHERE NOT settled AND NOT unchanged) AS to_judge,
+                (SELECT count(*) FROM staged) - count(*) AS created, (SELECT count(*) FROM staged) AS staged
+         FROM judged",
+        equal = of_matched(&unchanged_alone),
+        settles = of_matched(&settle::settles_alone),
+        stored = of_matched(&settle::result_is_stored),
+    );
+    let counts = planned_per_call(&sql).bind(account).bind(import_id).bind(settle_in_sql).fetch_one(&mut *conn).await?;
+    let count = |name: &str| -> Result<u64, sqlx::Error> { Ok(u64::try_from(counts.try_get::<i64, _>(name)?).unwrap_or(0)) };
+    let found = Found {
+        unchanged: u32::try_from(count("unchanged")?).unwrap_or(u32::MAX),
+        settled: count("settled")?,
+        settled_updates: count("settled_updates")?,
+        to_judge: count("to_judge")?,
+        created: count("created")?,
+        staged: count("staged")?,
+    };
     planned_per_call("SET LOCAL enable_nestloop = on").execute(&mut *conn).await?;
     planned_per_call("CREATE UNIQUE INDEX ON import_judged (line)").execute(&mut *conn).await?;
     planned_per_call("ANALYZE import_judged").execute(&mut *conn).await?;
-    Ok(settled)
+    Ok(found)
 }
 
-/// Marks `unchanged` the judged rows whose only fact is a matched contact
-/// holding exactly their staged values, at the version their preview saw
-/// (and owning their email, if any), among those the rules staged as
-/// unchanged in that case. Only values are compared: the verdict is the
-/// one the rules gave the row as it arrived.
-async fn mark_unchanged(conn: &mut PgConnection, account: AccountId, import_id: Uuid) -> Result<(), sqlx::Error> {
-    let sql = format!(
-        "UPDATE import_judged j SET unchanged = true
-         FROM import_staging s, contacts c
-         WHERE s.account_id = $1 AND s.import_id = $2 AND s.line = j.line AND s.unchanged_when_equal
-           AND c.account_id = $1 AND c.id = j.matched_id
-           AND j.other_reference_line IS NULL AND j.other_email_line IS NULL AND j.other_contact_line IS NULL
-           AND j.duplicate_id IS NULL
-           AND (j.owner_id IS NULL OR j.owner_id = j.matched_id)
-           AND s.preview_contact = c.id AND s.preview_version = c.version
+/// Whether staged row `s` is unchanged as far as it and the contact aliased
+/// `contact` (the one its match key found) tell, an SQL boolean (NULL when
+/// there is no such contact): the rules staged it as unchanged when equal
+/// ([`rules::check::StagedRow::unchanged_when_equal`]), its preview saw
+/// the contact at its current version, and the contact holds exactly its
+/// staged values. Only values are compared: the verdict is the one the
+/// rules gave the row as it arrived. The facts about other rows and the
+/// email's owner are [`find_facts`]'s to add.
+fn unchanged_alone(contact: &str) -> String {
+    format!(
+        "s.unchanged_when_equal AND s.preview_contact = {contact}.id AND s.preview_version = {contact}.version
            AND ({staged}) = ({stored})",
         staged = field_columns("s."),
-        stored = field_columns("c."),
-    );
-    planned_per_call(&sql).bind(account).bind(import_id).execute(&mut *conn).await?;
-    Ok(())
-}
-
-/// How many judged rows [`mark_unchanged`] marked.
-async fn count_unchanged(conn: &mut PgConnection) -> Result<u32, sqlx::Error> {
-    let count: i64 =
-        planned_per_call("SELECT count(*) FROM import_judged WHERE unchanged").fetch_one(&mut *conn).await?.try_get(0)?;
-    Ok(u32::try_from(count).unwrap_or(u32::MAX))
+        stored = field_columns(&format!("{contact}.")),
+    )
 }
 
 /// One batch of judged rows after line `$3` (at most `$4`), in line order

@@ -22,13 +22,17 @@
 //!   a key or the contact, the email (if any) the contact's own or no one's,
 //!   no possible-duplicate choice, and the preview having seen the contact
 //!   at its current version. Every other row is judged by the rules.
-//! - Runs inside the merge's transaction, under the account's exclusive
-//!   contacts lock, on the facts `recheck` found (`import_judged`), before
-//!   the rules judge the rest.
+//! - Which rows qualify is decided in the same statement that finds the
+//!   facts (`recheck::find_facts`, which reads each matched contact once
+//!   anyway): [`settles_alone`] and [`result_is_stored`] are spelt here and
+//!   evaluated there, so qualifying costs no pass of its own over staging
+//!   or contacts. The update ([`update_settled`]) runs inside the merge's
+//!   transaction, under the account's exclusive contacts lock, on the rows
+//!   `import_judged` marks settled.
 
 use rules::check::fields_read_from_the_result;
 use rules::Field;
-use sqlx::{PgConnection, Row};
+use sqlx::PgConnection;
 use uuid::Uuid;
 
 use super::planned_per_call;
@@ -36,35 +40,30 @@ use super::write::{fields_array, staged_value};
 use crate::fields_sql::written_columns;
 use crate::model::AccountId;
 
-/// Marks `settled` the judged rows SQL applies, and `unchanged` those of
-/// them whose contact holds the result already; returns how many.
-pub(super) async fn mark_settled(conn: &mut PgConnection, account: AccountId, import_id: Uuid) -> Result<u64, sqlx::Error> {
-    let mark = format!(
-        "UPDATE import_judged j SET settled = true, unchanged = ({results}) = ({stored})
-         FROM import_staging s, contacts c
-         WHERE s.account_id = $1 AND s.import_id = $2 AND s.line = j.line AND NOT j.unchanged
-           AND s.new_id IS NOT NULL AND s.kept_fields IS NOT NULL AND s.kept_key_fields IS NOT NULL
-           AND c.account_id = $1 AND c.id = j.matched_id
-           AND j.other_reference_line IS NULL AND j.other_email_line IS NULL AND j.other_contact_line IS NULL
-           AND j.duplicate_id IS NULL
-           AND (j.owner_id IS NULL OR j.owner_id = j.matched_id)
-           AND s.preview_contact = c.id AND s.preview_version = c.version
+/// Whether staged row `s` may be applied in SQL as far as it and the
+/// contact aliased `contact` (the one its match key found) tell, an SQL boolean
+/// (NULL when there is no such contact): staged as a new contact with its
+/// update sources, previewed against that contact at its current version,
+/// and its result agreeing with the new contact ([`result_agrees_with_as_new`]).
+/// The facts about other rows and the email's owner are the caller's to
+/// add (see `recheck::find_facts`).
+pub(super) fn settles_alone(contact: &str) -> String {
+    format!(
+        "s.new_id IS NOT NULL AND s.kept_fields IS NOT NULL AND s.kept_key_fields IS NOT NULL
+           AND s.preview_contact = {contact}.id AND s.preview_version = {contact}.version
            AND {agrees}",
-        results = Field::ALL.iter().map(|&field| result(field)).collect::<Vec<_>>().join(", "),
-        stored = Field::ALL.iter().map(|field| format!("c.{}", field.key())).collect::<Vec<_>>().join(", "),
-        agrees = result_agrees_with_as_new(),
-    );
-    let marked = planned_per_call(&mark).bind(account).bind(import_id).execute(&mut *conn).await?;
-    Ok(marked.rows_affected())
+        agrees = result_agrees_with_as_new(contact),
+    )
 }
 
-/// How many settled rows change their contact.
-pub(super) async fn count_settled_updates(conn: &mut PgConnection) -> Result<u64, sqlx::Error> {
-    let count: i64 = planned_per_call("SELECT count(*) FROM import_judged WHERE settled AND NOT unchanged")
-        .fetch_one(&mut *conn)
-        .await?
-        .try_get(0)?;
-    Ok(u64::try_from(count).unwrap_or(0))
+/// Whether the contact aliased `contact` holds the result of staged row `s` already
+/// (a settled row that changes nothing), an SQL boolean.
+pub(super) fn result_is_stored(contact: &str) -> String {
+    format!(
+        "({results}) = ({stored})",
+        results = Field::ALL.iter().map(|&field| result(field, contact)).collect::<Vec<_>>().join(", "),
+        stored = Field::ALL.iter().map(|field| format!("{contact}.{}", field.key())).collect::<Vec<_>>().join(", "),
+    )
 }
 
 /// Updates the contacts of the settled rows that change them, where they
@@ -77,7 +76,7 @@ pub(super) async fn count_settled_updates(conn: &mut PgConnection) -> Result<u64
 /// first. The before-image comes from a second reference to `contacts`
 /// (`old`), as in `write`'s update of the planned rows.
 pub(super) async fn update_settled(conn: &mut PgConnection, account: AccountId, import_id: Uuid) -> Result<u64, sqlx::Error> {
-    let value = |column: &str| Field::from_key(column).map_or_else(|| staged_value(column), result);
+    let value = |column: &str| Field::from_key(column).map_or_else(|| staged_value(column), |field| result(field, "c"));
     let sql = format!(
         "WITH updated AS (
              UPDATE contacts c SET {assignments}, version = c.version + 1, updated_at = now()
@@ -107,30 +106,30 @@ fn key_column(field: Field) -> Option<&'static str> {
     }
 }
 
-/// `field` of contact `c` after staged row `s` updates it:
+/// `field` of the contact aliased `contact` after staged row `s` updates it:
 /// [`rules::merge::UpdateSource::apply`] to the staged value as a new
 /// contact and the stored one, the source read from the staged bit sets.
-fn result(field: Field) -> String {
+fn result(field: Field, contact: &str) -> String {
     let bit = 1i64 << field.index();
     let column = field.key();
     let as_new = staged_value(column);
     let same_key = match key_column(field) {
-        Some(key) => format!(" WHEN s.kept_key_fields & {bit} <> 0 AND c.{key} = s.{key} THEN c.{column}"),
+        Some(key) => format!(" WHEN s.kept_key_fields & {bit} <> 0 AND {contact}.{key} = s.{key} THEN {contact}.{column}"),
         // Never so under the rules; such rows are left to them
         // (see `result_agrees_with_as_new`).
         None => String::new(),
     };
-    format!("CASE WHEN s.kept_fields & {bit} <> 0 THEN c.{column}{same_key} ELSE {as_new} END")
+    format!("CASE WHEN s.kept_fields & {bit} <> 0 THEN {contact}.{column}{same_key} ELSE {as_new} END")
 }
 
 /// Whether the result agrees with the row's value as a new contact on the
 /// fields its verdict and keys read, and every field's source is one
 /// [`result`] spells.
-fn result_agrees_with_as_new() -> String {
+fn result_agrees_with_as_new(contact: &str) -> String {
     let read = fields_read_from_the_result();
     let mut conditions: Vec<String> = read
         .iter()
-        .map(|field| format!("({}) = {}", result(field), staged_value(field.key())))
+        .map(|field| format!("({}) = {}", result(field, contact), staged_value(field.key())))
         .collect();
     conditions.extend(
         Field::ALL

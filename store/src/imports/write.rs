@@ -3,7 +3,9 @@
 //! the plan and records its before and after (the before-image read inside
 //! the same statement, never shipped to Rust and back), one does the same
 //! for the rows applied in SQL straight from staging ([`super::settle`]),
-//! one records the new contacts. Unchanged rows are not written at all.
+//! one records the new contacts. Unchanged rows are not written at all,
+//! and the two statements of new contacts are not run when the re-check
+//! counted none (each is a pass over the staged rows).
 //!
 //! Invariant: runs inside the merge's transaction, under the account's
 //! exclusive contacts lock, right after [`super::recheck`] left
@@ -28,18 +30,33 @@ const CREATED_ROWS: &str = "FROM import_staging s
      WHERE s.account_id = $1 AND s.import_id = $2 AND s.duplicate_choice <> 's'
        AND NOT EXISTS (SELECT 1 FROM import_judged j WHERE j.line = s.line)";
 
-/// Writes import `import_id` of `account` on `conn` and returns the counts
-/// (`updates` updates planned or settled, `unchanged` rows as judged). Pauses where
-/// `hooks` say.
+/// What the re-check left for the writes, as it counted them.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Planned {
+    /// Staged rows no fact concerns: the new contacts.
+    pub created: u64,
+    /// Updates planned (`import_plan`) or settled (`import_judged`).
+    pub updates: u64,
+    /// Rows that change nothing.
+    pub unchanged: u32,
+    /// Rows the user chose to skip as possible duplicates.
+    pub skipped: u32,
+}
+
+/// Writes import `import_id` of `account` on `conn` as `planned`, and
+/// returns the counts. Pauses where `hooks` say.
 pub(super) async fn apply(
     conn: &mut PgConnection,
     account: AccountId,
     import_id: Uuid,
-    updates: u64,
-    unchanged: u32,
+    planned: Planned,
     hooks: &mut MergeHooks,
 ) -> Result<ImportCounts, ImportError> {
-    let created = insert_created(conn, account, import_id).await?;
+    let Planned { created, updates, unchanged, skipped } = planned;
+    // An import that only updates (a re-import of an export) has no new
+    // rows: then the insert and its change records, each a pass over the
+    // staged rows, are not run at all.
+    let created = if created > 0 { insert_created(conn, account, import_id).await? } else { 0 };
     hooks.at(MergeStep::ContactsInserted, conn).await?;
 
     let updated = update_changed(conn, account, import_id).await? + settle::update_settled(conn, account, import_id).await?;
@@ -51,13 +68,14 @@ pub(super) async fn apply(
     }
     hooks.at(MergeStep::ContactsUpdated, conn).await?;
 
-    record_created(conn, account, import_id).await?;
+    if created > 0 {
+        record_created(conn, account, import_id).await?;
+    }
     if created + updated > 0 {
         // The list finds these contacts through `contacts` until its indexes
         // have caught up with them.
         queue(conn, account, Written::Import(import_id)).await?;
     }
-    let skipped = count_skipped(conn, account, import_id).await?;
     Ok(ImportCounts {
         created: u32::try_from(created).unwrap_or(u32::MAX),
         updated: u32::try_from(updated).unwrap_or(u32::MAX),
@@ -73,19 +91,6 @@ pub(super) fn staged_value(column: &str) -> String {
         "kind" => "s.new_kind".to_string(),
         other => format!("s.{other}"),
     }
-}
-
-/// How many rows the user chose to skip as possible duplicates.
-async fn count_skipped(conn: &mut PgConnection, account: AccountId, import_id: Uuid) -> Result<u32, sqlx::Error> {
-    let count: i64 = planned_per_call(
-        "SELECT count(*) FROM import_staging WHERE account_id = $1 AND import_id = $2 AND duplicate_choice = 's'",
-    )
-    .bind(account)
-    .bind(import_id)
-    .fetch_one(&mut *conn)
-    .await
-    .and_then(|row| sqlx::Row::try_get(&row, 0))?;
-    Ok(u32::try_from(count).unwrap_or(u32::MAX))
 }
 
 /// Inserts the new contacts; returns how many.
