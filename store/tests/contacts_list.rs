@@ -2,13 +2,15 @@
 //! each while the written contacts are still pending (read from `contacts`)
 //! and again once the background indexer has caught up with them.
 
+mod support;
+
 use std::collections::HashSet;
 
 use rules::check::ExistingContacts;
 use rules::form::check_contact;
 use rules::{Category, ContactFields, Field, ValidContact};
 use sqlx::PgPool;
-use store::listing::index::index_all_pending;
+use store::listing::index::{index_all_pending, index_pending};
 use store::model::{AccountId, ContactQuery, ContactSort, MatchCount};
 use store::{accounts, contacts, seed, StoreError};
 
@@ -324,6 +326,41 @@ async fn a_contact_is_listed_with_its_latest_values_before_and_after_the_indexes
     }
     let left: i64 = sqlx::query_scalar("SELECT count(*) FROM contact_search").fetch_one(&pool).await.unwrap();
     assert_eq!(left, 1, "the deleted contact's index row is gone");
+}
+
+#[sqlx::test(migrator = "store::MIGRATOR")]
+async fn an_imports_contacts_are_read_from_the_indexes_as_soon_as_the_indexer_has_reached_them(pool: PgPool) {
+    let (account, user) = support::new_account(&pool, "a@example.com").await;
+    // Lines 2–6: line 1 of a sheet is its header.
+    let rows = (2..=6u32)
+        .map(|line| support::person(line, &format!("R{line}"), "Olivia", &format!("Bennett{line}"), &format!("o{line}@example.com")))
+        .collect();
+    let (_import, outcome) = support::import(
+        &pool,
+        account,
+        user,
+        &rules::headers::ImportColumns::template(),
+        rules::merge::MergeMode::KeepExisting,
+        rows,
+    )
+    .await;
+    assert_eq!(support::committed(&outcome).created, 5);
+    // One step of two contacts: the import's first two changes.
+    assert_eq!(index_pending(&pool, 2).await.unwrap(), 2);
+    // Marks what the indexes hold for those two, so a search tells where a
+    // contact was read from (the indexer would write the same keys again).
+    sqlx::query("UPDATE contact_search SET search_text = search_text || ' from-the-index' WHERE account_id = $1")
+        .bind(account)
+        .execute(&pool)
+        .await
+        .unwrap();
+    assert_eq!(search(&pool, account, "from-the-index").await.len(), 2, "the indexed two come from the indexes");
+    let listed = every_page(&pool, account, ContactQuery::default()).await;
+    let names: Vec<String> = listed.into_iter().flat_map(|(_, page)| page).map(|(_, name)| name).collect();
+    assert_eq!(names.len(), 5, "every contact once, from one side or the other: {names:?}");
+    index_all_pending(&pool).await.unwrap();
+    assert_eq!(search(&pool, account, "from-the-index").await.len(), 2, "the indexer does not index them again");
+    assert_eq!(search(&pool, account, "bennett").await.len(), 5);
 }
 
 #[sqlx::test(migrator = "store::MIGRATOR")]

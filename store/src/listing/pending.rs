@@ -17,7 +17,11 @@ use crate::model::AccountId;
 
 /// `pending AS MATERIALIZED (…)`: the ids of the account's pending contacts
 /// (for a `WITH` list). Contacts an import deleted are named too; they join
-/// nothing in `contacts`.
+/// nothing in `contacts`. Of an import, only the changes after the entry's
+/// `done_line`: the indexer indexed those up to it in the transaction that
+/// moved it, and a later write of one of them queued its own entry. So a
+/// big import's contacts move to the indexes a step at a time, instead of
+/// all being read from `contacts` until the last step.
 pub(crate) fn push_pending_ids(sql: &mut QueryBuilder<'_, Postgres>, account: AccountId) {
     sql.push("pending AS MATERIALIZED (SELECT q.contact_id AS id FROM search_queue q WHERE q.account_id = ")
         .push_bind(account)
@@ -25,6 +29,7 @@ pub(crate) fn push_pending_ids(sql: &mut QueryBuilder<'_, Postgres>, account: Ac
             " AND q.contact_id IS NOT NULL
              UNION SELECT ch.contact_id FROM search_queue q
                    JOIN import_changes ch ON ch.account_id = q.account_id AND ch.import_id = q.import_id
+                                          AND ch.line > q.done_line
              WHERE q.account_id = ",
         )
         .push_bind(account)
