@@ -86,6 +86,13 @@ function tableOf(folder) {
         measured(msExact, file.native_check_ms),
         `besides: decode ${msExact(file.native_decode_ms)}, map ${msExact(file.native_map_ms)}, keys ${msExact(file.native_keys_ms)}`,
       );
+      if (file.native_duplicates_ms != null) {
+        row(
+          `${file.name}: native possible duplicates`,
+          measured(msExact, file.native_duplicates_ms),
+          `${count(file.possible_duplicates)} rows flagged; besides: subjects ${msExact(file.native_duplicate_subjects_ms)}`,
+        );
+      }
     }
   }
 
