@@ -25,7 +25,7 @@ use crate::fold::folded_words;
 
 mod index;
 mod keys;
-pub use index::possible_duplicates;
+pub use index::{possible_duplicates, DuplicateIndex, DuplicateSearch};
 pub use keys::{lookup_postcode, phone_key, phone_keys, similar_keys, SimilarKeys, PHONE_FIELDS};
 
 /// The thresholds of duplicate scoring, as data.

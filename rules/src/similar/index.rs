@@ -35,29 +35,174 @@ pub fn possible_duplicates(
     existing: &[(Uuid, Subject)],
     rules: &SimilarityRules,
 ) -> Vec<PossibleDuplicate> {
-    let subjects = existing.iter().map(|(_, subject)| subject).chain(rows);
-    let index = Index::new(subjects, rules);
-    let mut scores = WordScores::default();
-    let mut candidates = Vec::new();
-    let mut found = Vec::new();
-    for row in 0..rows.len() {
-        let member = existing.len() + row;
-        index.earlier_in_blocks(member, rules.max_block, &mut candidates);
-        let mut best: Option<PossibleDuplicate> = None;
-        for &other in &candidates {
-            let Some(likeness) = index.likeness(member, other, &mut scores, rules) else { continue };
-            let of = match existing.get(other) {
-                Some((id, _)) => DuplicateOf::Contact(*id),
-                None => DuplicateOf::Row(other - existing.len()),
-            };
-            let candidate = PossibleDuplicate { row, of, likeness };
-            if best.as_ref().is_none_or(|kept| closer(&candidate, kept)) {
-                best = Some(candidate);
+    let mut index = DuplicateIndex::new(existing, rules);
+    for row in rows {
+        index.add_row(row);
+    }
+    let mut search = index.search();
+    while !search.step(usize::MAX) {}
+    search.finish()
+}
+
+/// The index of [`possible_duplicates`], built a row at a time (so the page
+/// can build it in slices, dropping each row's [`Subject`] once added).
+pub struct DuplicateIndex {
+    index: Index,
+    /// Keys, phones, postcodes and blocks, numbered: needed only while the
+    /// index is built.
+    keys: Texts,
+    words: Texts,
+    block_ids: FxHashMap<BlockKey, u32>,
+    key_buffer: Vec<BlockKey>,
+}
+
+impl DuplicateIndex {
+    /// An index of `existing`, to which the rows are added in order.
+    pub fn new(existing: &[(Uuid, Subject)], rules: &SimilarityRules) -> DuplicateIndex {
+        let mut building = DuplicateIndex {
+            index: Index {
+                rules: *rules,
+                existing: existing.iter().map(|(id, _)| *id).collect(),
+                words: Vec::new(),
+                members: Vec::new(),
+                lists: Vec::new(),
+                member_blocks: Vec::new(),
+                block_starts: vec![0],
+                block_members: Vec::new(),
+                member_starts: Vec::new(),
+            },
+            keys: Texts::new(),
+            words: Texts::new(),
+            block_ids: FxHashMap::default(),
+            key_buffer: Vec::new(),
+        };
+        for (_, subject) in existing {
+            building.add(subject);
+        }
+        building
+    }
+
+    /// Adds the next row.
+    pub fn add_row(&mut self, row: &Subject) {
+        self.add(row);
+    }
+
+    fn add(&mut self, subject: &Subject) {
+        let index = &mut self.index;
+        let phones_start = index.lists.len();
+        for phone in &subject.phones {
+            index.lists.push(self.keys.id(phone));
+        }
+        let name_start = index.lists.len();
+        for word in &subject.name {
+            index.lists.push(self.words.id(word));
+        }
+        let member = Member {
+            reference: self.keys.id(&subject.reference),
+            email: self.keys.id(&subject.email),
+            postcode: self.keys.id(&subject.postcode),
+            country: self.keys.id(&subject.country),
+            phones: phones_start..name_start,
+            name: name_start..index.lists.len(),
+        };
+        let keys = &mut self.key_buffer;
+        keys.clear();
+        keys.extend(index.lists[member.phones.clone()].iter().map(|&phone| BlockKey::Phone(phone)));
+        if member.postcode != 0 {
+            for word in subject.name.iter().filter(|word| word.chars().nth(1).is_some()) {
+                let end = word.char_indices().nth(index.rules.block_letters).map_or(word.len(), |(at, _)| at);
+                keys.push(BlockKey::Place(member.postcode, self.keys.id(&word[..end])));
             }
         }
-        found.extend(best);
+        keys.sort_unstable();
+        keys.dedup();
+        for key in keys.iter() {
+            let next = self.block_ids.len() as u32;
+            index.member_blocks.push(*self.block_ids.entry(*key).or_insert(next));
+        }
+        index.block_starts.push(index.member_blocks.len());
+        index.members.push(member);
     }
-    found
+
+    /// The search over the rows added, from the first.
+    pub fn search(self) -> DuplicateSearch {
+        let mut index = self.index;
+        index.words = self.words.texts;
+        // The members of each block, counted then placed; placing them in
+        // member order keeps each block ascending.
+        let blocks = self.block_ids.len();
+        let mut member_starts = vec![0; blocks + 1];
+        for &block in &index.member_blocks {
+            member_starts[block as usize + 1] += 1;
+        }
+        for block in 0..blocks {
+            member_starts[block + 1] += member_starts[block];
+        }
+        let mut next = member_starts.clone();
+        let mut block_members = vec![0; index.member_blocks.len()];
+        for member in 0..index.members.len() {
+            for &block in &index.member_blocks[index.block_starts[member]..index.block_starts[member + 1]] {
+                block_members[next[block as usize]] = member as u32;
+                next[block as usize] += 1;
+            }
+        }
+        index.block_members = block_members;
+        index.member_starts = member_starts;
+        DuplicateSearch {
+            next_row: 0,
+            rows: index.members.len() - index.existing.len(),
+            index,
+            scores: WordScores::default(),
+            candidates: Vec::new(),
+            found: Vec::new(),
+        }
+    }
+}
+
+/// [`possible_duplicates`] under way: the rows searched so far, in order.
+pub struct DuplicateSearch {
+    index: Index,
+    next_row: usize,
+    rows: usize,
+    scores: WordScores,
+    candidates: Vec<usize>,
+    found: Vec<PossibleDuplicate>,
+}
+
+impl DuplicateSearch {
+    /// Searches up to `rows` more rows; whether every row is searched.
+    pub fn step(&mut self, rows: usize) -> bool {
+        let end = self.next_row.saturating_add(rows).min(self.rows);
+        for row in self.next_row..end {
+            let member = self.index.existing.len() + row;
+            self.index.earlier_in_blocks(member, &mut self.candidates);
+            let mut best: Option<PossibleDuplicate> = None;
+            for &other in &self.candidates {
+                let Some(likeness) = self.index.likeness(member, other, &mut self.scores) else { continue };
+                let of = match self.index.existing.get(other) {
+                    Some(id) => DuplicateOf::Contact(*id),
+                    None => DuplicateOf::Row(other - self.index.existing.len()),
+                };
+                let candidate = PossibleDuplicate { row, of, likeness };
+                if best.as_ref().is_none_or(|kept| closer(&candidate, kept)) {
+                    best = Some(candidate);
+                }
+            }
+            self.found.extend(best);
+        }
+        self.next_row = end;
+        self.next_row == self.rows
+    }
+
+    /// How many rows are searched, of how many.
+    pub fn progress(&self) -> (usize, usize) {
+        (self.next_row, self.rows)
+    }
+
+    /// The possible duplicates among the rows searched, in row order.
+    pub fn finish(self) -> Vec<PossibleDuplicate> {
+        self.found
+    }
 }
 
 /// Whether `a` is a closer match than `b`: a higher name score, then more
@@ -79,25 +224,26 @@ fn closer(a: &PossibleDuplicate, b: &PossibleDuplicate) -> bool {
 /// A text's number: equal texts, equal numbers; the empty text is 0.
 type TextId = u32;
 
-/// The texts of every subject, numbered.
-struct Texts<'a> {
-    ids: FxHashMap<&'a str, TextId>,
-    texts: Vec<&'a str>,
+/// Texts, numbered.
+struct Texts {
+    ids: FxHashMap<Box<str>, TextId>,
+    texts: Vec<Box<str>>,
 }
 
-impl<'a> Texts<'a> {
-    fn new() -> Texts<'a> {
+impl Texts {
+    fn new() -> Texts {
         let mut texts = Texts { ids: FxHashMap::default(), texts: Vec::new() };
         texts.id("");
         texts
     }
 
-    fn id(&mut self, text: &'a str) -> TextId {
-        let next = self.texts.len() as TextId;
-        let id = *self.ids.entry(text).or_insert(next);
-        if id == next {
-            self.texts.push(text);
+    fn id(&mut self, text: &str) -> TextId {
+        if let Some(&id) = self.ids.get(text) {
+            return id;
         }
+        let id = self.texts.len() as TextId;
+        self.ids.insert(text.into(), id);
+        self.texts.push(text.into());
         id
     }
 }
@@ -124,9 +270,13 @@ enum BlockKey {
 }
 
 /// Every subject as a [`Member`] (existing contacts first, then the rows, in
-/// order), and the blocks each is in.
-struct Index<'a> {
-    texts: Texts<'a>,
+/// order), and the blocks each is in (both ways once
+/// [`DuplicateIndex::search`] has laid the blocks out).
+struct Index {
+    rules: SimilarityRules,
+    existing: Vec<Uuid>,
+    /// The name words by [`TextId`].
+    words: Vec<Box<str>>,
     members: Vec<Member>,
     /// The phones and name words of every member.
     lists: Vec<TextId>,
@@ -139,72 +289,14 @@ struct Index<'a> {
     member_starts: Vec<usize>,
 }
 
-impl<'a> Index<'a> {
-    fn new(subjects: impl Iterator<Item = &'a Subject>, rules: &SimilarityRules) -> Index<'a> {
-        let mut texts = Texts::new();
-        let mut members = Vec::new();
-        let mut lists = Vec::new();
-        let mut block_ids: FxHashMap<BlockKey, u32> = FxHashMap::default();
-        let mut member_blocks = Vec::new();
-        let mut block_starts = vec![0];
-        let mut keys = Vec::new();
-        for subject in subjects {
-            let phones_start = lists.len();
-            lists.extend(subject.phones.iter().map(|phone| texts.id(phone)));
-            let name_start = lists.len();
-            lists.extend(subject.name.iter().map(|word| texts.id(word)));
-            let member = Member {
-                reference: texts.id(&subject.reference),
-                email: texts.id(&subject.email),
-                postcode: texts.id(&subject.postcode),
-                country: texts.id(&subject.country),
-                phones: phones_start..name_start,
-                name: name_start..lists.len(),
-            };
-            keys.clear();
-            keys.extend(lists[member.phones.clone()].iter().map(|&phone| BlockKey::Phone(phone)));
-            if member.postcode != 0 {
-                for word in subject.name.iter().filter(|word| word.chars().nth(1).is_some()) {
-                    let end = word.char_indices().nth(rules.block_letters).map_or(word.len(), |(at, _)| at);
-                    keys.push(BlockKey::Place(member.postcode, texts.id(&word[..end])));
-                }
-            }
-            keys.sort_unstable();
-            keys.dedup();
-            for key in &keys {
-                let next = block_ids.len() as u32;
-                member_blocks.push(*block_ids.entry(*key).or_insert(next));
-            }
-            block_starts.push(member_blocks.len());
-            members.push(member);
-        }
-        // The members of each block, counted then placed; placing them in
-        // member order keeps each block ascending.
-        let mut member_starts = vec![0; block_ids.len() + 1];
-        for &block in &member_blocks {
-            member_starts[block as usize + 1] += 1;
-        }
-        for block in 0..block_ids.len() {
-            member_starts[block + 1] += member_starts[block];
-        }
-        let mut next = member_starts.clone();
-        let mut block_members = vec![0; member_blocks.len()];
-        for member in 0..members.len() {
-            for &block in &member_blocks[block_starts[member]..block_starts[member + 1]] {
-                block_members[next[block as usize]] = member as u32;
-                next[block as usize] += 1;
-            }
-        }
-        Index { texts, members, lists, member_blocks, block_starts, block_members, member_starts }
-    }
-
+impl Index {
     /// Into `found`: the members before `member` in any of its blocks of at
-    /// most `max_block` members, each once, ascending.
-    fn earlier_in_blocks(&self, member: usize, max_block: usize, found: &mut Vec<usize>) {
+    /// most [`SimilarityRules::max_block`] members, each once, ascending.
+    fn earlier_in_blocks(&self, member: usize, found: &mut Vec<usize>) {
         found.clear();
         for &block in &self.member_blocks[self.block_starts[member]..self.block_starts[member + 1]] {
             let block = &self.block_members[self.member_starts[block as usize]..self.member_starts[block as usize + 1]];
-            if block.len() > max_block {
+            if block.len() > self.rules.max_block {
                 continue;
             }
             found.extend(block.iter().map(|&other| other as usize).take_while(|&other| other < member));
@@ -215,7 +307,8 @@ impl<'a> Index<'a> {
 
     /// What [`super::likeness`] says of members `a` and `b` when it makes
     /// them possible duplicates, else `None`.
-    fn likeness(&self, a: usize, b: usize, scores: &mut WordScores, rules: &SimilarityRules) -> Option<Likeness> {
+    fn likeness(&self, a: usize, b: usize, scores: &mut WordScores) -> Option<Likeness> {
+        let rules = &self.rules;
         let (x, y) = (&self.members[a], &self.members[b]);
         let shared = |x: TextId, y: TextId| x != 0 && x == y;
         if shared(x.reference, y.reference) || shared(x.email, y.email) {
@@ -229,7 +322,7 @@ impl<'a> Index<'a> {
         if !reachable(x_name.len(), y_name.len(), same_phone, same_postcode, rules) {
             return None;
         }
-        let name = score_names(x_name, y_name, rules, |&x, &y| scores.score(x, y, &self.texts, rules));
+        let name = score_names(x_name, y_name, rules, |&x, &y| scores.score(x, y, &self.words, rules));
         Some(Likeness { name, same_phone, same_postcode }).filter(|likeness| likeness.is_possible_duplicate(rules))
     }
 }
@@ -264,7 +357,7 @@ struct WordScores {
 impl WordScores {
     const MOST: usize = 1 << 18;
 
-    fn score(&mut self, x: TextId, y: TextId, texts: &Texts, rules: &SimilarityRules) -> f64 {
+    fn score(&mut self, x: TextId, y: TextId, words: &[Box<str>], rules: &SimilarityRules) -> f64 {
         if x == y {
             return 1.0;
         }
@@ -275,7 +368,7 @@ impl WordScores {
         if self.scores.len() >= Self::MOST {
             self.scores.clear();
         }
-        let score = word_score(texts.texts[x as usize], texts.texts[y as usize], rules);
+        let score = word_score(&words[x as usize], &words[y as usize], rules);
         self.scores.insert(key, score);
         score
     }

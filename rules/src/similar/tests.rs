@@ -422,5 +422,27 @@ mod same_as_the_reference {
                 reference_possible_duplicates(&rows, &existing, &rules)
             );
         }
+
+        #[test]
+        fn searching_a_few_rows_at_a_time_finds_what_one_search_finds(
+            rows in prop::collection::vec(subject(), 0..40),
+            existing in prop::collection::vec(subject(), 0..10),
+            slice in 1usize..7,
+        ) {
+            let existing: Vec<(Uuid, Subject)> =
+                existing.into_iter().enumerate().map(|(at, subject)| (Uuid::from_u128(at as u128 + 1), subject)).collect();
+            let mut index = DuplicateIndex::new(&existing, &RULES);
+            for row in &rows {
+                index.add_row(row);
+            }
+            let mut search = index.search();
+            let mut steps = 0;
+            while !search.step(slice) {
+                steps += 1;
+                prop_assert_eq!(search.progress(), (steps * slice, rows.len()));
+            }
+            prop_assert_eq!(search.progress(), (rows.len(), rows.len()));
+            prop_assert_eq!(search.finish(), reference_possible_duplicates(&rows, &existing, &RULES));
+        }
     }
 }
