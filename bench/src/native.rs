@@ -19,8 +19,6 @@ use rules::check::{lookup_keys, ExistingContacts, ImportCheck};
 use rules::headers::HeaderMapping;
 use rules::merge::{Action, MergeMode};
 use rules::similar::{possible_duplicates, Subject, SIMILARITY_RULES};
-use rules::validate::normalise_cell;
-use rules::{ContactFields, Field};
 use sheets::read::read_workbook;
 use rules::Limits;
 use serde_json::{json, Value};
@@ -107,8 +105,8 @@ pub fn measure(dir: &Path) -> Result<Value, String> {
     Ok(json!({ "files": files }))
 }
 
-/// Seconds to build the subjects of `check`'s new rows (their Country as
-/// its code, as the page compares them) and seconds to search them for
+/// Seconds to build the subjects of `check`'s new rows (as the page does)
+/// and seconds to search them for
 /// possible duplicates, and how many rows were flagged.
 fn time_duplicates(check: &ImportCheck) -> (f64, f64, usize) {
     let rules = &SIMILARITY_RULES;
@@ -117,13 +115,7 @@ fn time_duplicates(check: &ImportCheck) -> (f64, f64, usize) {
         .verdicts()
         .filter(|(_, verdict)| matches!(verdict.action, Some(Action::New)))
         .filter_map(|(index, _)| check.row(index))
-        .map(|row| {
-            let mut values: ContactFields = row.values.clone();
-            if let Ok(code) = normalise_cell(Field::Country, values.get(Field::Country)) {
-                values.set(Field::Country, code);
-            }
-            Subject::of(&values, rules)
-        })
+        .map(|row| Subject::of_row(&row.values, rules))
         .collect();
     let subjects_s = started.elapsed().as_secs_f64();
     let started = Instant::now();

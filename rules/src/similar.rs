@@ -22,6 +22,7 @@ use crate::check::match_key;
 use crate::contact::{ContactFields, ContactKind};
 use crate::field::Field;
 use crate::fold::folded_words;
+use crate::validate::normalise;
 
 mod index;
 mod keys;
@@ -94,6 +95,18 @@ impl Subject {
     /// both use.
     pub fn of(fields: &ContactFields, rules: &SimilarityRules) -> Subject {
         Subject::new(fields, phone_keys(fields, rules))
+    }
+
+    /// The subject of an import row's values as typed: its Country as the
+    /// code when the rules know it (contacts store the code); names, phones
+    /// and postcodes are folded here anyway. What the page compares new rows
+    /// by, without copying them.
+    pub fn of_row(values: &ContactFields, rules: &SimilarityRules) -> Subject {
+        let mut subject = Subject::of(values, rules);
+        if let Ok(code) = normalise(Field::Country, values.get(Field::Country)) {
+            subject.country = code.into_owned();
+        }
+        subject
     }
 
     /// The subject for `fields` (normalised values: Country as its code),

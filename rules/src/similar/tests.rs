@@ -207,6 +207,27 @@ fn the_index_finds_what_comparing_every_pair_finds() {
 }
 
 #[test]
+fn a_row_is_compared_by_its_country_code_as_contacts_store_it() {
+    let fields = |country: &str| {
+        ContactFields::from_pairs([
+            (Field::FirstName, "Ana"),
+            (Field::LastName, "Silva"),
+            (Field::Postcode, "1010"),
+            (Field::Country, country),
+        ])
+    };
+    let contact = Subject::of(&fields("NZ"), &RULES);
+    for (typed, code, alike) in [("new zealand", "NZ", true), ("nz", "NZ", true), ("United Kingdom", "GB", false)] {
+        let row = Subject::of_row(&fields(typed), &RULES);
+        assert_eq!(row.country, code, "{typed}");
+        assert_eq!(still_possible_duplicate(&row, &contact, &RULES).is_some(), alike, "{typed}");
+        assert_eq!(Subject { country: String::new(), ..row }, Subject { country: String::new(), ..Subject::of(&fields(typed), &RULES) });
+    }
+    // A country the rules do not know is compared as typed.
+    assert_eq!(Subject::of_row(&fields("Atlantis"), &RULES).country, "Atlantis");
+}
+
+#[test]
 fn the_choice_defaults_to_create_and_update_fits_only_the_matched_contact() {
     assert_eq!(DuplicateChoice::default(), DuplicateChoice::CreateAnyway);
     let matched = Uuid::from_u128(7);

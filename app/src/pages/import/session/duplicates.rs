@@ -24,8 +24,7 @@ use rules::merge::Action;
 use rules::similar::{
     DuplicateChoice, DuplicateIndex, DuplicateOf, DuplicateSearch, PossibleDuplicate, Subject, SIMILARITY_RULES,
 };
-use rules::validate::normalise_cell;
-use rules::{ContactFields, ExistingContact, Field};
+use rules::ExistingContact;
 use uuid::Uuid;
 
 /// The flags of one import and the user's choices.
@@ -200,7 +199,7 @@ impl DuplicateFinder {
             FinderStage::Indexing { mut index, added } => {
                 let end = added.saturating_add(rows).min(self.new_rows.len());
                 for row in self.new_rows[added..end].iter().filter_map(|&at| check.row(at)) {
-                    index.add_row(&Subject::of(&comparable(&row.values), &SIMILARITY_RULES));
+                    index.add_row(&Subject::of_row(&row.values, &SIMILARITY_RULES));
                 }
                 if end == self.new_rows.len() {
                     FinderStage::Searching(index.search())
@@ -249,17 +248,6 @@ impl DuplicateFinder {
             })
             .collect()
     }
-}
-
-/// A row's values as duplicates compare them: the Country as its code when
-/// the rules know it (contacts store the code), the rest as typed (names,
-/// phones and postcodes are folded by the rules anyway).
-fn comparable(values: &ContactFields) -> ContactFields {
-    let mut values = values.clone();
-    if let Ok(code) = normalise_cell(Field::Country, values.get(Field::Country)) {
-        values.set(Field::Country, code);
-    }
-    values
 }
 
 #[cfg(test)]
