@@ -141,7 +141,8 @@ function tableOf(folder) {
         '',
         `file → worker answer ${ms(b.worker_ms)} (native read ${ms(nat?.native_read_ms)}); then decode + map + keys + lookups ${ms(b.decode_and_lookups_ms)} ` +
           `(native decode ${ms(nat?.native_decode_ms)}, map ${ms(nat?.native_map_ms)}, keys ${ms(nat?.native_keys_ms)}; ${b.lookup_calls} lookup calls ${ms(b.lookups_ms)}); ` +
-          `checking + render ${ms(b.checking_ms)} (native check ${ms(nat?.native_check_ms)})`,
+          `checking ${ms(b.checking_ms)} (native check ${ms(nat?.native_check_ms)}); ` +
+          `possible duplicates + render ${ms(b.duplicates_ms)} (native ${ms(nat?.native_duplicates_ms)} + subjects ${ms(nat?.native_duplicate_subjects_ms)})`,
       );
     }
 
