@@ -86,6 +86,13 @@ function tableOf(folder) {
         measured(msExact, file.native_check_ms),
         `besides: decode ${msExact(file.native_decode_ms)}, map ${msExact(file.native_map_ms)}, keys ${msExact(file.native_keys_ms)}`,
       );
+      if (file.native_duplicates_ms != null) {
+        row(
+          `${file.name}: native possible duplicates`,
+          measured(msExact, file.native_duplicates_ms),
+          `${count(file.possible_duplicates)} rows flagged; besides: subjects ${msExact(file.native_duplicate_subjects_ms)}`,
+        );
+      }
     }
   }
 
@@ -134,7 +141,8 @@ function tableOf(folder) {
         '',
         `file → worker answer ${ms(b.worker_ms)} (native read ${ms(nat?.native_read_ms)}); then decode + map + keys + lookups ${ms(b.decode_and_lookups_ms)} ` +
           `(native decode ${ms(nat?.native_decode_ms)}, map ${ms(nat?.native_map_ms)}, keys ${ms(nat?.native_keys_ms)}; ${b.lookup_calls} lookup calls ${ms(b.lookups_ms)}); ` +
-          `checking + render ${ms(b.checking_ms)} (native check ${ms(nat?.native_check_ms)})`,
+          `checking ${ms(b.checking_ms)} (native check ${ms(nat?.native_check_ms)}); ` +
+          `possible duplicates + render ${ms(b.duplicates_ms)} (native ${ms(nat?.native_duplicates_ms)} + subjects ${ms(nat?.native_duplicate_subjects_ms)})`,
       );
     }
 

@@ -148,6 +148,9 @@ async function productParse(page, file) {
     const observer = new MutationObserver(() => {
       const label = document.getElementById('progress-label');
       if (label && !bench.marks.checking && label.textContent.startsWith('Checking')) bench.marks.checking = performance.now();
+      if (label && !bench.marks.duplicates && label.textContent.startsWith('Looking for possible duplicates')) {
+        bench.marks.duplicates = performance.now();
+      }
       if (!bench.marks.end && document.querySelector('.summary')) {
         bench.marks.end = performance.now();
         observer.disconnect();
@@ -169,7 +172,8 @@ async function productParse(page, file) {
     const phase = ([start, duration]) => {
       const end = start + duration;
       if (end <= (marks.workerDone ?? 0)) return 'the wait for the worker';
-      if (end >= marks.end) return 'the last check slice + rendering the review';
+      if (end >= marks.end) return 'the last slice + rendering the review';
+      if (marks.duplicates && start >= marks.duplicates) return 'finding possible duplicates';
       if (marks.checking && start >= marks.checking) return 'checking';
       return 'decode + map + keys + lookups';
     };
@@ -181,7 +185,8 @@ async function productParse(page, file) {
       decode_and_lookups_ms: (marks.checking ?? marks.end) - (marks.workerDone ?? marks.start),
       lookups_ms: lookups.length ? Math.max(...lookups.map((f) => f[2])) - Math.min(...lookups.map((f) => f[1])) : 0,
       lookup_calls: lookups.length,
-      checking_ms: marks.end - (marks.checking ?? marks.end),
+      checking_ms: (marks.duplicates ?? marks.end) - (marks.checking ?? marks.end),
+      duplicates_ms: marks.duplicates ? marks.end - marks.duplicates : null,
       longest_task_ms: longest[1],
       longest_task_phase: longest[1] ? phase(longest) : null,
       long_tasks: during.length,

@@ -7,13 +7,18 @@
 //! the worker's answer and the check (decoding the worker's row chunks,
 //! mapping the rows, collecting their lookup keys), to show what the
 //! browser's longest task is made of.
+//!
+//! And times the possible-duplicates search over every new row of each
+//! checked file (what the page runs after the check, against no existing
+//! contacts), apart from building the rows' subjects.
 
 use std::path::Path;
 use std::time::Instant;
 
 use rules::check::{lookup_keys, ExistingContacts, ImportCheck};
 use rules::headers::HeaderMapping;
-use rules::merge::MergeMode;
+use rules::merge::{Action, MergeMode};
+use rules::similar::{possible_duplicates, Subject, SIMILARITY_RULES};
 use sheets::read::read_workbook;
 use rules::Limits;
 use serde_json::{json, Value};
@@ -34,6 +39,7 @@ pub fn measure(dir: &Path) -> Result<Value, String> {
         let mut counts = None;
         let mut sample = Vec::new();
         let mut main_thread = (f64::MAX, f64::MAX, f64::MAX);
+        let mut duplicates = (f64::MAX, f64::MAX, 0);
         for _ in 0..repeats {
             let started = Instant::now();
             let workbook = read_workbook(&bytes, &format!("{}.xlsx", file.name), None, &Limits::DEFAULT)
@@ -65,6 +71,8 @@ pub fn measure(dir: &Path) -> Result<Value, String> {
             let rows = mapping.into_import_rows(workbook.sheet.rows);
             let check = ImportCheck::new(mapping.import_columns(), rows, ExistingContacts::default(), MergeMode::KeepExisting);
             let checked = started.elapsed().as_secs_f64();
+            let (subjects_s, search_s, found) = time_duplicates(&check);
+            duplicates = (duplicates.0.min(subjects_s), duplicates.1.min(search_s), found);
             best_read = best_read.min(read);
             best_check = best_check.min(checked);
             counts = Some(check.counts());
@@ -88,8 +96,29 @@ pub fn measure(dir: &Path) -> Result<Value, String> {
             "native_decode_ms": main_thread.0 * 1000.0,
             "native_map_ms": main_thread.1 * 1000.0,
             "native_keys_ms": main_thread.2 * 1000.0,
+            "native_duplicate_subjects_ms": duplicates.0 * 1000.0,
+            "native_duplicates_ms": duplicates.1 * 1000.0,
+            "possible_duplicates": duplicates.2,
             "path": path.display().to_string(),
         }));
     }
     Ok(json!({ "files": files }))
+}
+
+/// Seconds to build the subjects of `check`'s new rows (as the page does)
+/// and seconds to search them for
+/// possible duplicates, and how many rows were flagged.
+fn time_duplicates(check: &ImportCheck) -> (f64, f64, usize) {
+    let rules = &SIMILARITY_RULES;
+    let started = Instant::now();
+    let subjects: Vec<Subject> = check
+        .verdicts()
+        .filter(|(_, verdict)| matches!(verdict.action, Some(Action::New)))
+        .filter_map(|(index, _)| check.row(index))
+        .map(|row| Subject::of_row(&row.values, rules))
+        .collect();
+    let subjects_s = started.elapsed().as_secs_f64();
+    let started = Instant::now();
+    let found = possible_duplicates(&subjects, &[], rules);
+    (subjects_s, started.elapsed().as_secs_f64(), found.len())
 }

@@ -12,9 +12,8 @@
 //! 500 contacts says nothing about any two of them). A pair is reported only
 //! when no key is shared and its name score reaches the threshold for its
 //! evidence in [`SIMILARITY_RULES`]. Each row is reported once, with its
-//! closest match; two rows, on the later one.
-
-use std::collections::HashMap;
+//! closest match; two rows, on the later one. The search over many rows
+//! is `index`'s (each pair scored once, word scores memoised).
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -23,8 +22,11 @@ use crate::check::match_key;
 use crate::contact::{ContactFields, ContactKind};
 use crate::field::Field;
 use crate::fold::folded_words;
+use crate::validate::normalise;
 
+mod index;
 mod keys;
+pub use index::{possible_duplicates, DuplicateIndex, DuplicateSearch};
 pub use keys::{lookup_postcode, phone_key, phone_keys, similar_keys, SimilarKeys, PHONE_FIELDS};
 
 /// The thresholds of duplicate scoring, as data.
@@ -95,6 +97,18 @@ impl Subject {
         Subject::new(fields, phone_keys(fields, rules))
     }
 
+    /// The subject of an import row's values as typed: its Country as the
+    /// code when the rules know it (contacts store the code); names, phones
+    /// and postcodes are folded here anyway. What the page compares new rows
+    /// by, without copying them.
+    pub fn of_row(values: &ContactFields, rules: &SimilarityRules) -> Subject {
+        let mut subject = Subject::of(values, rules);
+        if let Ok(code) = normalise(Field::Country, values.get(Field::Country)) {
+            subject.country = code.into_owned();
+        }
+        subject
+    }
+
     /// The subject for `fields` (normalised values: Country as its code),
     /// with its phone numbers given as keys that are equal exactly when the
     /// numbers are the same ([`phone_key`]s, or E.164 forms from
@@ -132,21 +146,6 @@ impl Subject {
             reference: match_key(fields.get(Field::Reference)),
             email: match_key(fields.get(Field::Email)),
         }
-    }
-
-    /// The blocking keys: each phone number, and the postcode with the first
-    /// letters of each name word.
-    fn blocks(&self, rules: &SimilarityRules) -> Vec<String> {
-        let mut keys: Vec<String> = self.phones.iter().map(|phone| format!("p{phone}")).collect();
-        if !self.postcode.is_empty() {
-            for word in self.name.iter().filter(|word| word.chars().nth(1).is_some()) {
-                let start: String = word.chars().take(rules.block_letters).collect();
-                keys.push(format!("z{}\u{0}{start}", self.postcode));
-            }
-        }
-        keys.sort_unstable();
-        keys.dedup();
-        keys
     }
 }
 
@@ -190,6 +189,14 @@ pub fn likeness(a: &Subject, b: &Subject, rules: &SimilarityRules) -> Option<Lik
 /// [`SimilarityRules::initial`]; the mean, times
 /// [`SimilarityRules::extra_word`] for each word left over.
 pub fn name_score(a: &[String], b: &[String], rules: &SimilarityRules) -> f64 {
+    score_names(a, b, rules, |x, y| word_score(x, y, rules))
+}
+
+/// [`name_score`] over any kind of word (the index compares interned
+/// word ids, with each pair of words scored once): the one place the
+/// pairing, its order and the sum are computed, so both give the same score
+/// to the bit.
+fn score_names<W>(a: &[W], b: &[W], rules: &SimilarityRules, mut word_score: impl FnMut(&W, &W) -> f64) -> f64 {
     if a.is_empty() || b.is_empty() {
         return 0.0;
     }
@@ -200,7 +207,7 @@ pub fn name_score(a: &[String], b: &[String], rules: &SimilarityRules) -> f64 {
     let mut count = 0;
     for (i, x) in short.iter().enumerate() {
         for (j, y) in long.iter().enumerate() {
-            pairs[count] = (word_score(x, y, rules), i, j);
+            pairs[count] = (word_score(x, y), i, j);
             count += 1;
         }
     }
@@ -249,74 +256,6 @@ pub struct PossibleDuplicate {
     pub of: DuplicateOf,
     /// What they have in common.
     pub likeness: Likeness,
-}
-
-/// Every row of `rows` that is possibly the same as one of `existing` (by
-/// contact id) or an earlier row, with its closest match, in row order.
-pub fn possible_duplicates(
-    rows: &[Subject],
-    existing: &[(Uuid, Subject)],
-    rules: &SimilarityRules,
-) -> Vec<PossibleDuplicate> {
-    #[derive(Clone, Copy)]
-    enum Member {
-        Existing(usize),
-        Row(usize),
-    }
-    let mut blocks: HashMap<String, Vec<Member>> = HashMap::new();
-    let members = existing
-        .iter()
-        .enumerate()
-        .map(|(at, (_, subject))| (Member::Existing(at), subject))
-        .chain(rows.iter().enumerate().map(|(at, subject)| (Member::Row(at), subject)));
-    for (member, subject) in members {
-        for key in subject.blocks(rules) {
-            blocks.entry(key).or_default().push(member);
-        }
-    }
-    let mut best: HashMap<usize, PossibleDuplicate> = HashMap::new();
-    for block in blocks.values().filter(|block| block.len() <= rules.max_block) {
-        for (at, member) in block.iter().enumerate() {
-            let Member::Row(row) = *member else { continue };
-            for other in block.iter().take(at) {
-                let (of, subject) = match *other {
-                    Member::Existing(index) => (DuplicateOf::Contact(existing[index].0), &existing[index].1),
-                    Member::Row(earlier) => (DuplicateOf::Row(earlier), &rows[earlier]),
-                };
-                let Some(likeness) = likeness(&rows[row], subject, rules) else { continue };
-                if !likeness.is_possible_duplicate(rules) {
-                    continue;
-                }
-                let found = PossibleDuplicate { row, of, likeness };
-                best.entry(row)
-                    .and_modify(|kept| {
-                        if closer(&found, kept) {
-                            *kept = found;
-                        }
-                    })
-                    .or_insert(found);
-            }
-        }
-    }
-    let mut found: Vec<PossibleDuplicate> = best.into_values().collect();
-    found.sort_by_key(|duplicate| duplicate.row);
-    found
-}
-
-/// Whether `a` is a closer match than `b`: a higher name score, then more
-/// evidence, then an existing contact before a row, then the earlier one.
-fn closer(a: &PossibleDuplicate, b: &PossibleDuplicate) -> bool {
-    let evidence = |d: &PossibleDuplicate| u8::from(d.likeness.same_phone) + u8::from(d.likeness.same_postcode);
-    let rank = |d: &PossibleDuplicate| match d.of {
-        DuplicateOf::Contact(id) => (0, id.as_u128(), 0),
-        DuplicateOf::Row(row) => (1, 0, row),
-    };
-    a.likeness
-        .name
-        .total_cmp(&b.likeness.name)
-        .then(evidence(a).cmp(&evidence(b)))
-        .then(rank(b).cmp(&rank(a)))
-        .is_gt()
 }
 
 /// Whether `row` is still possibly the same as `contact` by the rules (no

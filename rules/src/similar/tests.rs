@@ -197,6 +197,34 @@ fn the_index_finds_what_comparing_every_pair_finds() {
     }
     assert!(expected_rows.len() > 300, "the data has duplicates to find: {}", expected_rows.len());
     assert_eq!(indexed.iter().map(|found| found.row).collect::<Vec<_>>(), expected_rows);
+    // And each with the match the block-by-block search keeps.
+    assert_eq!(indexed, reference_possible_duplicates(&rows, &existing, &rules));
+    let crowded = SimilarityRules { max_block: 4, ..RULES };
+    assert_eq!(
+        possible_duplicates(&rows, &existing, &crowded),
+        reference_possible_duplicates(&rows, &existing, &crowded)
+    );
+}
+
+#[test]
+fn a_row_is_compared_by_its_country_code_as_contacts_store_it() {
+    let fields = |country: &str| {
+        ContactFields::from_pairs([
+            (Field::FirstName, "Ana"),
+            (Field::LastName, "Silva"),
+            (Field::Postcode, "1010"),
+            (Field::Country, country),
+        ])
+    };
+    let contact = Subject::of(&fields("NZ"), &RULES);
+    for (typed, code, alike) in [("new zealand", "NZ", true), ("nz", "NZ", true), ("United Kingdom", "GB", false)] {
+        let row = Subject::of_row(&fields(typed), &RULES);
+        assert_eq!(row.country, code, "{typed}");
+        assert_eq!(still_possible_duplicate(&row, &contact, &RULES).is_some(), alike, "{typed}");
+        assert_eq!(Subject { country: String::new(), ..row }, Subject { country: String::new(), ..Subject::of(&fields(typed), &RULES) });
+    }
+    // A country the rules do not know is compared as typed.
+    assert_eq!(Subject::of_row(&fields("Atlantis"), &RULES).country, "Atlantis");
 }
 
 #[test]
@@ -262,4 +290,180 @@ fn prints_the_cost_of_finding_possible_duplicates() {
         found.len()
     );
     assert!(!found.is_empty());
+}
+
+/// The search as first written, block by block, kept as the reference the
+/// index must agree with: every pair in a block scored (again for each
+/// block it shares), its texts as strings.
+fn reference_possible_duplicates(
+    rows: &[Subject],
+    existing: &[(Uuid, Subject)],
+    rules: &SimilarityRules,
+) -> Vec<PossibleDuplicate> {
+    use std::collections::HashMap;
+    #[derive(Clone, Copy)]
+    enum Member {
+        Existing(usize),
+        Row(usize),
+    }
+    let blocks_of = |subject: &Subject| {
+        let mut keys: Vec<String> = subject.phones.iter().map(|phone| format!("p{phone}")).collect();
+        if !subject.postcode.is_empty() {
+            for word in subject.name.iter().filter(|word| word.chars().nth(1).is_some()) {
+                let start: String = word.chars().take(rules.block_letters).collect();
+                keys.push(format!("z{}\u{0}{start}", subject.postcode));
+            }
+        }
+        keys.sort_unstable();
+        keys.dedup();
+        keys
+    };
+    let closer = |a: &PossibleDuplicate, b: &PossibleDuplicate| {
+        let evidence = |d: &PossibleDuplicate| u8::from(d.likeness.same_phone) + u8::from(d.likeness.same_postcode);
+        let rank = |d: &PossibleDuplicate| match d.of {
+            DuplicateOf::Contact(id) => (0, id.as_u128(), 0),
+            DuplicateOf::Row(row) => (1, 0, row),
+        };
+        a.likeness.name.total_cmp(&b.likeness.name).then(evidence(a).cmp(&evidence(b))).then(rank(b).cmp(&rank(a))).is_gt()
+    };
+    let mut blocks: HashMap<String, Vec<Member>> = HashMap::new();
+    let members = existing
+        .iter()
+        .enumerate()
+        .map(|(at, (_, subject))| (Member::Existing(at), subject))
+        .chain(rows.iter().enumerate().map(|(at, subject)| (Member::Row(at), subject)));
+    for (member, subject) in members {
+        for key in blocks_of(subject) {
+            blocks.entry(key).or_default().push(member);
+        }
+    }
+    let mut best: HashMap<usize, PossibleDuplicate> = HashMap::new();
+    for block in blocks.values().filter(|block| block.len() <= rules.max_block) {
+        for (at, member) in block.iter().enumerate() {
+            let Member::Row(row) = *member else { continue };
+            for other in block.iter().take(at) {
+                let (of, subject) = match *other {
+                    Member::Existing(index) => (DuplicateOf::Contact(existing[index].0), &existing[index].1),
+                    Member::Row(earlier) => (DuplicateOf::Row(earlier), &rows[earlier]),
+                };
+                let Some(likeness) = likeness(&rows[row], subject, rules) else { continue };
+                if !likeness.is_possible_duplicate(rules) {
+                    continue;
+                }
+                let found = PossibleDuplicate { row, of, likeness };
+                best.entry(row)
+                    .and_modify(|kept| {
+                        if closer(&found, kept) {
+                            *kept = found;
+                        }
+                    })
+                    .or_insert(found);
+            }
+        }
+    }
+    let mut found: Vec<PossibleDuplicate> = best.into_values().collect();
+    found.sort_by_key(|duplicate| duplicate.row);
+    found
+}
+
+mod same_as_the_reference {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// A subject from small sets of names, phones, postcodes, countries and
+    /// keys, so that blocks are shared, crowded and overlapping, names are
+    /// alike in every way the score knows (initials, accents, order, extra
+    /// words), and keys are sometimes shared.
+    fn subject() -> impl Strategy<Value = Subject> {
+        let first = prop::sample::select(vec!["John", "Jon", "J", "Ana", "Anna", "Zoë", "Zoe", "Mary", "Marie", ""]);
+        let last = prop::sample::select(vec![
+            "Smith", "Smyth", "Smithers", "Silva", "Silvia", "O'Brien", "Obrien", "Jones Smith", "Lee", "",
+        ]);
+        let company = prop::sample::select(vec!["", "", "Acme Ltd", "Acme Holdings", "The Smith Company"]);
+        let phones = prop::collection::vec(prop::sample::select(vec!["15550101", "15550102", "99990000"]), 0..3);
+        let postcode = prop::sample::select(vec!["", "1010", "1011", "SW1A 1AA"]);
+        let country = prop::sample::select(vec!["", "", "NZ", "GB"]);
+        let key = prop::sample::select(vec!["", "", "", "a", "b"]);
+        (first, last, company, phones, postcode, country, key.clone(), key).prop_map(
+            |(first, last, company, phones, postcode, country, reference, email)| {
+                let email = if email.is_empty() { String::new() } else { format!("{email}@example.com") };
+                let fields = ContactFields::from_pairs([
+                    (Field::FirstName, first),
+                    (Field::LastName, last),
+                    (Field::CompanyName, company),
+                    (Field::Postcode, postcode),
+                    (Field::Country, country),
+                    (Field::Reference, reference),
+                    (Field::Email, &email),
+                ]);
+                Subject::new(&fields, phones.into_iter().map(String::from))
+            },
+        )
+    }
+
+    /// The thresholds as data, around the ones in use and past them (a
+    /// block of one, an initial worth more than a match, no extra-word
+    /// penalty).
+    fn rules() -> impl Strategy<Value = SimilarityRules> {
+        (
+            prop::sample::select(vec![0.0, 0.5, 0.8, 0.85]),
+            prop::sample::select(vec![0.0, 0.8, 0.9, 0.95, 1.0]),
+            prop::sample::select(vec![0.5, 0.9, 1.0, 1.2]),
+            prop::sample::select(vec![0.5, 0.9, 1.0]),
+            1usize..5,
+            prop::sample::select(vec![1, 2, 3, 5, 50]),
+        )
+            .prop_map(|(name_with_phone, name_with_postcode, initial, extra_word, block_letters, max_block)| {
+                SimilarityRules {
+                    name_with_phone,
+                    name_with_postcode,
+                    initial,
+                    extra_word,
+                    block_letters,
+                    max_block,
+                    ..RULES
+                }
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        #[test]
+        fn the_index_flags_exactly_what_the_block_by_block_search_flags(
+            rows in prop::collection::vec(subject(), 0..40),
+            existing in prop::collection::vec(subject(), 0..20),
+            rules in rules(),
+        ) {
+            let existing: Vec<(Uuid, Subject)> =
+                existing.into_iter().enumerate().map(|(at, subject)| (Uuid::from_u128(at as u128 + 1), subject)).collect();
+            prop_assert_eq!(
+                possible_duplicates(&rows, &existing, &rules),
+                reference_possible_duplicates(&rows, &existing, &rules)
+            );
+        }
+
+        #[test]
+        fn searching_a_few_rows_at_a_time_finds_what_one_search_finds(
+            rows in prop::collection::vec(subject(), 0..40),
+            existing in prop::collection::vec(subject(), 0..10),
+            slice in 1usize..7,
+        ) {
+            let existing: Vec<(Uuid, Subject)> =
+                existing.into_iter().enumerate().map(|(at, subject)| (Uuid::from_u128(at as u128 + 1), subject)).collect();
+            let mut index = DuplicateIndex::new(&existing, &RULES);
+            for row in &rows {
+                index.add_row(row);
+            }
+            let mut search = index.search();
+            let mut steps = 0;
+            while !search.step(slice) {
+                steps += 1;
+                prop_assert_eq!(search.progress(), (steps * slice, rows.len()));
+            }
+            prop_assert_eq!(search.progress(), (rows.len(), rows.len()));
+            prop_assert_eq!(search.finish(), reference_possible_duplicates(&rows, &existing, &RULES));
+        }
+    }
 }

@@ -28,6 +28,9 @@ use crate::toast::Tone;
 
 /// Rows checked between turns given back to the page.
 const CHECK_SLICE: usize = 3_000;
+/// Rows indexed or searched for possible duplicates between turns given back
+/// to the page (about 6 µs a row natively, a few times that in wasm).
+const DUPLICATES_SLICE: usize = 2_000;
 /// Rows mapped to fields, or keyed for the lookups, between turns given back
 /// to the page: 200,000 rows at once held the page for most of a second.
 const PREPARE_SLICE: usize = 10_000;
@@ -99,8 +102,8 @@ pub async fn load(context: ImportContext, file: web_sys::File, sheet: Option<Str
     let mut session = Session { file: file_read, sheet_rows, mapping, check, left_out, fixes: Default::default(), values: Default::default(), remembered: remembered.is_some(), duplicates: Default::default() };
     session.find_value_choices(remembered.map(|remembered| ValueChoices::remembered(remembered.values)).unwrap_or_default());
     session.duplicates.set_candidates(candidates);
-    session.find_duplicates();
     context.session.set_value(Some(session));
+    find_duplicates_in_slices(context).await;
     refresh_all(context);
     context.stage.set(Stage::Review);
 }
@@ -361,9 +364,9 @@ pub async fn remap(context: ImportContext, column: usize, field: Option<Field>) 
             let earlier = std::mem::take(&mut session.values);
             session.find_value_choices(earlier);
             session.duplicates.set_candidates(candidates);
-            session.find_duplicates();
         }
     });
+    find_duplicates_in_slices(context).await;
     refresh_all(context);
     context.stage.set(Stage::Review);
 }
@@ -378,7 +381,7 @@ pub async fn change_mode(context: ImportContext, mode: MergeMode) {
     });
     let Some(((rows, removed, contacts), columns, phones)) = current else { return };
     let check = check_in_slices(context, columns, rows, contacts, mode, phones.into_iter().collect()).await;
-    install_check(context, check, removed);
+    install_check(context, check, removed).await;
     context.stage.set(Stage::Review);
 }
 
@@ -470,7 +473,7 @@ async fn recheck_with_latest(context: ImportContext) {
         Ok(Lookups { contacts, candidates, phones }) => {
             let check = check_in_slices(context, columns, rows, contacts, mode, phones).await;
             context.edit(|session| session.duplicates.set_candidates(candidates), false);
-            install_check(context, check, removed);
+            install_check(context, check, removed).await;
         }
         Err(error) => context.alert.set(Some(format!("We couldn't check the file against your contacts: {error}"))),
     }
@@ -505,18 +508,35 @@ pub async fn download_report(context: ImportContext, busy: RwSignal<bool>) {
 }
 
 /// Puts a fresh check of the same rows in place, removing again the rows
-/// the user had removed.
-fn install_check(context: ImportContext, mut check: ImportCheck, removed: Vec<usize>) {
+/// the user had removed, and finds its possible duplicates.
+async fn install_check(context: ImportContext, mut check: ImportCheck, removed: Vec<usize>) {
     for index in removed {
         check.remove_row(index);
     }
-    context.edit(
-        |session| {
-            session.check = check;
-            session.find_duplicates();
-        },
-        true,
-    );
+    context.edit(|session| session.check = check, true);
+    find_duplicates_in_slices(context).await;
+}
+
+/// Finds the possible duplicates of the session's rows as checked now, a
+/// slice at a time with a turn for the browser between slices (all at once,
+/// 100,000 rows held the page for seconds), and keeps them in the session.
+async fn find_duplicates_in_slices(context: ImportContext) {
+    let Some(mut finder) = context.session.with_value(|session| session.as_ref().map(Session::duplicate_finder)) else {
+        return;
+    };
+    loop {
+        // None when another file replaced the session meanwhile.
+        match context.session.with_value(|session| Some(finder.step(&session.as_ref()?.check, DUPLICATES_SLICE))) {
+            Some(true) => break,
+            Some(false) => {
+                let (done, total) = finder.progress();
+                context.stage.set(Stage::FindingDuplicates { done, total });
+                next_turn().await;
+            }
+            None => return,
+        }
+    }
+    context.edit(|session| session.install_duplicates(finder), true);
 }
 
 /// Everything on screen depends on the new session.

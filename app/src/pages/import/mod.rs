@@ -51,6 +51,8 @@ pub enum Stage {
     Reading { file_name: String, rows: u32 },
     /// Checking rows against the rules and the account's contacts.
     Checking { done: usize, total: usize },
+    /// Looking for possible duplicates among the checked rows.
+    FindingDuplicates { done: usize, total: usize },
     /// Every row shown; the user fixes and confirms.
     Review,
     /// Sending rows to the server.
@@ -172,6 +174,10 @@ pub fn ImportPage() -> impl IntoView {
             }
             Stage::Checking { done, total } => {
                 view! { <progress::ProgressPanel label="Checking every row…".to_string() value=Some((done, total))/> }.into_any()
+            }
+            Stage::FindingDuplicates { done, total } => {
+                let label = "Looking for possible duplicates…".to_string();
+                view! { <progress::ProgressPanel label value=Some((done, total))/> }.into_any()
             }
             Stage::Review => view! { <review::Review/> }.into_any(),
             Stage::Uploading { sent, total } => {

@@ -12,7 +12,7 @@ use worker::protocol::{FileRead, ReportRequest, ReportRow};
 
 use super::session_fixes::FixHistory;
 mod duplicates;
-pub use duplicates::{DuplicateView, Duplicates};
+pub use duplicates::{DuplicateFinder, DuplicateView, Duplicates};
 mod value_choices;
 pub use value_choices::{choice_label, ChoiceOrigin, ValueChoices, ValueColumnView, ValueView};
 
@@ -199,9 +199,23 @@ impl Session {
             .collect()
     }
 
-    /// Finds the possible duplicates again over the rows as checked now.
+    /// Finds the possible duplicates again over the rows as checked now, at
+    /// once.
     pub fn find_duplicates(&mut self) {
         self.duplicates.find(&self.check);
+    }
+
+    /// A search for the possible duplicates of the rows as checked now, to
+    /// step over [`Session::check`] a slice at a time and keep with
+    /// [`Session::install_duplicates`].
+    pub fn duplicate_finder(&self) -> DuplicateFinder {
+        self.duplicates.finder(&self.check)
+    }
+
+    /// Keeps what `finder` found (made by [`Session::duplicate_finder`] for
+    /// the check still in place).
+    pub fn install_duplicates(&mut self, finder: DuplicateFinder) {
+        self.duplicates.install(finder);
     }
 
     /// The flagged rows to show (at most `limit`) and how many more.

@@ -13,15 +13,18 @@
 //!
 //! Flags are found when the rows are checked as a whole (reading the file,
 //! remapping, switching mode, checking again after a refusal), not on each
-//! keystroke: finding them costs a pass over every row.
+//! keystroke: finding them costs a pass over every row. A
+//! [`DuplicateFinder`] does that pass a slice of rows at a time, so the page
+//! can give the browser a turn between slices of a big file.
 
 use std::collections::HashMap;
 
 use rules::check::ImportCheck;
 use rules::merge::Action;
-use rules::similar::{possible_duplicates, DuplicateChoice, DuplicateOf, PossibleDuplicate, Subject, SIMILARITY_RULES};
-use rules::validate::normalise_cell;
-use rules::{ContactFields, ExistingContact, Field};
+use rules::similar::{
+    DuplicateChoice, DuplicateIndex, DuplicateOf, DuplicateSearch, PossibleDuplicate, Subject, SIMILARITY_RULES,
+};
+use rules::ExistingContact;
 use uuid::Uuid;
 
 /// The flags of one import and the user's choices.
@@ -67,33 +70,33 @@ impl Duplicates {
         self.candidates = candidates;
     }
 
-    /// Finds the flags again for the rows of `check`, keeping each choice
-    /// that still fits its row's flag.
+    /// Finds the flags again for the rows of `check` at once, keeping each
+    /// choice that still fits its row's flag.
     pub fn find(&mut self, check: &ImportCheck) {
+        let mut finder = self.finder(check);
+        while !finder.step(check, usize::MAX) {}
+        self.install(finder);
+    }
+
+    /// A search for the flags of `check`'s new rows against the candidates,
+    /// to run with [`DuplicateFinder::step`] over the same check and keep with
+    /// [`Duplicates::install`].
+    pub fn finder(&self, check: &ImportCheck) -> DuplicateFinder {
         let rules = &SIMILARITY_RULES;
         let new_rows: Vec<usize> = check
             .verdicts()
-            .filter(|(_, verdict)| matches!(verdict.action, Some(Action::New)))
+            .filter(|(index, verdict)| matches!(verdict.action, Some(Action::New)) && check.row(*index).is_some())
             .map(|(index, _)| index)
-            .collect();
-        let subjects: Vec<Subject> = new_rows
-            .iter()
-            .filter_map(|&index| check.row(index))
-            .map(|row| Subject::of(&comparable(&row.values), rules))
             .collect();
         let existing: Vec<(Uuid, Subject)> =
             self.candidates.iter().map(|contact| (contact.id, Subject::of(&contact.fields, rules))).collect();
-        self.flags = possible_duplicates(&subjects, &existing, rules)
-            .into_iter()
-            .filter_map(|found| {
-                let row = *new_rows.get(found.row)?;
-                let of = match found.of {
-                    DuplicateOf::Row(earlier) => DuplicateOf::Row(*new_rows.get(earlier)?),
-                    contact => contact,
-                };
-                Some(PossibleDuplicate { row, of, ..found })
-            })
-            .collect();
+        DuplicateFinder { new_rows, stage: FinderStage::Indexing { index: DuplicateIndex::new(&existing, rules), added: 0 } }
+    }
+
+    /// Keeps what `finder` found as the flags, and each choice that still
+    /// fits its row's flag.
+    pub fn install(&mut self, finder: DuplicateFinder) {
+        self.flags = finder.found();
         let flags = &self.flags;
         self.choices.retain(|index, choice| {
             flags.binary_search_by_key(index, |flag| flag.row).ok().is_some_and(|at| choice.fits(&flags[at]))
@@ -171,15 +174,80 @@ impl Duplicates {
     }
 }
 
-/// A row's values as duplicates compare them: the Country as its code when
-/// the rules know it (contacts store the code), the rest as typed (names,
-/// phones and postcodes are folded by the rules anyway).
-fn comparable(values: &ContactFields) -> ContactFields {
-    let mut values = values.clone();
-    if let Ok(code) = normalise_cell(Field::Country, values.get(Field::Country)) {
-        values.set(Field::Country, code);
+/// The search for the flags of one check, a slice of rows at a time: each
+/// new row's subject is added to the index (and dropped), then the rows are
+/// searched.
+pub struct DuplicateFinder {
+    /// The check's indexes of the rows searched, in order.
+    new_rows: Vec<usize>,
+    stage: FinderStage,
+}
+
+enum FinderStage {
+    Indexing { index: DuplicateIndex, added: usize },
+    Searching(DuplicateSearch),
+    Found(Vec<PossibleDuplicate>),
+}
+
+impl DuplicateFinder {
+    /// Does the work of up to `rows` rows (adding them to the index, or
+    /// searching them) on `check`, the check the finder was made for;
+    /// whether the search is done.
+    pub fn step(&mut self, check: &ImportCheck, rows: usize) -> bool {
+        let stage = std::mem::replace(&mut self.stage, FinderStage::Found(Vec::new()));
+        self.stage = match stage {
+            FinderStage::Indexing { mut index, added } => {
+                let end = added.saturating_add(rows).min(self.new_rows.len());
+                for row in self.new_rows[added..end].iter().filter_map(|&at| check.row(at)) {
+                    index.add_row(&Subject::of_row(&row.values, &SIMILARITY_RULES));
+                }
+                if end == self.new_rows.len() {
+                    FinderStage::Searching(index.search())
+                } else {
+                    FinderStage::Indexing { index, added: end }
+                }
+            }
+            FinderStage::Searching(mut search) => {
+                if search.step(rows) {
+                    FinderStage::Found(search.finish())
+                } else {
+                    FinderStage::Searching(search)
+                }
+            }
+            found @ FinderStage::Found(_) => found,
+        };
+        matches!(self.stage, FinderStage::Found(_))
     }
-    values
+
+    /// How much of the work is done, of how much (each row is indexed, then
+    /// searched).
+    pub fn progress(&self) -> (usize, usize) {
+        let rows = self.new_rows.len();
+        let done = match &self.stage {
+            FinderStage::Indexing { added, .. } => *added,
+            FinderStage::Searching(search) => rows + search.progress().0,
+            FinderStage::Found(_) => 2 * rows,
+        };
+        (done, 2 * rows)
+    }
+
+    /// The flags found, by the check's row indexes (none before the search
+    /// is done).
+    fn found(self) -> Vec<PossibleDuplicate> {
+        let FinderStage::Found(found) = self.stage else { return Vec::new() };
+        let new_rows = self.new_rows;
+        found
+            .into_iter()
+            .filter_map(|found| {
+                let row = *new_rows.get(found.row)?;
+                let of = match found.of {
+                    DuplicateOf::Row(earlier) => DuplicateOf::Row(*new_rows.get(earlier)?),
+                    contact => contact,
+                };
+                Some(PossibleDuplicate { row, of, ..found })
+            })
+            .collect()
+    }
 }
 
 #[cfg(test)]

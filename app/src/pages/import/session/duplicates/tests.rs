@@ -104,3 +104,35 @@ fn a_removed_row_is_not_listed() {
     let (views, _) = session.duplicate_views(10);
     assert_eq!(views.iter().map(|view| view.line).collect::<Vec<_>>(), [2]);
 }
+
+#[test]
+fn finding_the_flags_a_slice_at_a_time_keeps_what_finding_them_at_once_keeps() {
+    let summary = |session: &Session| -> Vec<(usize, String, Option<Uuid>)> {
+        session.duplicate_views(10).0.into_iter().map(|view| (view.index, view.sentence, view.contact)).collect()
+    };
+    let at_once = summary(&reviewed());
+    for slice in [1, 2, 4, 100] {
+        let mut session = reviewed();
+        session.duplicates.choose(0, DuplicateChoice::Update { contact: Uuid::from_u128(7) }).expect("fits");
+        session.duplicates.choose(2, DuplicateChoice::Skip).expect("fits");
+        // The user makes row 4 someone else before the flags are found again.
+        session.check.set_cell(2, Field::FirstName, "Margaret");
+        let mut finder = session.duplicate_finder();
+        // 3 new rows (the fourth matches John by email), each indexed, then
+        // searched.
+        assert_eq!(finder.progress(), (0, 6));
+        let mut steps = 1;
+        while !finder.step(&session.check, slice) {
+            steps += 1;
+            let (done, total) = finder.progress();
+            assert!(done < total && total == 6, "{done} of {total} after {steps} steps of {slice}");
+        }
+        assert_eq!(finder.progress(), (6, 6));
+        assert_eq!(steps, 2 * 3usize.div_ceil(slice), "slices of {slice}: the rows indexed, then searched");
+        session.install_duplicates(finder);
+        assert_eq!(summary(&session), at_once[..1], "slices of {slice}");
+        // The kept choice still fits; the one of the row no longer flagged is gone.
+        assert_eq!(session.duplicates.choice(0), DuplicateChoice::Update { contact: Uuid::from_u128(7) });
+        assert_eq!(session.duplicates.choice(2), DuplicateChoice::CreateAnyway);
+    }
+}
