@@ -193,28 +193,29 @@ pub fn worker_message(kind: &str, fields: &[(&str, &JsValue)]) -> Object {
     message
 }
 
-/// Gives the browser a turn (rendering, input) before the next slice of work.
+/// Gives the browser a turn (rendering, input, timers) before the next slice
+/// of work.
 ///
-/// With `scheduler.yield()` where the browser has it (Chromium, Firefox):
-/// a `setTimeout(0)` called from a timer is held back at least 4 ms once
-/// nested five deep, which the hundred-odd slices of a 100,000-row preview
-/// paid as idle time. Elsewhere (Safari), that timer.
+/// A message to itself on a fresh `MessageChannel` (as React's scheduler
+/// does): a `setTimeout(0)` called from a timer is held back at least 4 ms
+/// once nested five deep, which the hundred-odd slices of a 100,000-row
+/// preview paid as idle time; and `scheduler.yield()`, though unclamped,
+/// puts the next slice ahead of the page's timers, so they would wait for
+/// the whole preview. A message is an ordinary task: what else is queued
+/// runs between two slices.
 pub async fn next_turn() {
-    let promise = scheduler_yield().unwrap_or_else(|| {
-        js_sys::Promise::new(&mut |resolve, _| {
+    let promise = js_sys::Promise::new(&mut |resolve, _| match web_sys::MessageChannel::new() {
+        Ok(channel) => {
+            channel.port1().set_onmessage(Some(&resolve));
+            let _ = channel.port2().post_message(&JsValue::NULL);
+        }
+        Err(_) => {
             if let Some(window) = web_sys::window() {
                 let _ = window.set_timeout_with_callback(&resolve);
             }
-        })
+        }
     });
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
-}
-
-/// `scheduler.yield()`'s promise, when the browser has it.
-fn scheduler_yield() -> Option<js_sys::Promise> {
-    let scheduler = Reflect::get(&js_sys::global(), &"scheduler".into()).ok().filter(JsValue::is_object)?;
-    let yield_now = Reflect::get(&scheduler, &"yield".into()).ok()?.dyn_into::<js_sys::Function>().ok()?;
-    yield_now.call0(&scheduler).ok()?.dyn_into::<js_sys::Promise>().ok()
 }
 
 /// The chosen file's bytes, as a JS array the worker can take over.
