@@ -89,24 +89,44 @@ impl SimilarKeys {
 
 /// The lookup keys of `contacts` (the rows that may be duplicates).
 pub fn similar_keys<'a>(contacts: impl IntoIterator<Item = &'a ContactFields>, rules: &SimilarityRules) -> SimilarKeys {
-    let mut phones = BTreeSet::new();
-    let mut pairs = BTreeSet::new();
-    for fields in contacts {
-        phones.extend(phone_keys(fields, rules));
-        let postcode = lookup_postcode(fields.get(Field::Postcode));
-        if postcode.is_empty() {
-            continue;
-        }
-        for field in [Field::FirstName, Field::LastName, Field::CompanyName] {
-            for word in lookup_words(fields.get(field)) {
-                if word.chars().nth(1).is_some() {
-                    pairs.insert((postcode.clone(), word.chars().take(rules.block_letters).collect::<String>()));
+    let mut gathered = SimilarKeysGathered::default();
+    gathered.add(contacts, rules);
+    gathered.finish()
+}
+
+/// [`similar_keys`] gathered a few contacts at a time (the page gives the
+/// browser a turn between slices of a big file): the same keys, however
+/// the contacts are cut.
+#[derive(Debug, Default)]
+pub struct SimilarKeysGathered {
+    phones: BTreeSet<String>,
+    pairs: BTreeSet<(String, String)>,
+}
+
+impl SimilarKeysGathered {
+    /// Adds the keys of `contacts`.
+    pub fn add<'a>(&mut self, contacts: impl IntoIterator<Item = &'a ContactFields>, rules: &SimilarityRules) {
+        for fields in contacts {
+            self.phones.extend(phone_keys(fields, rules));
+            let postcode = lookup_postcode(fields.get(Field::Postcode));
+            if postcode.is_empty() {
+                continue;
+            }
+            for field in [Field::FirstName, Field::LastName, Field::CompanyName] {
+                for word in lookup_words(fields.get(field)) {
+                    if word.chars().nth(1).is_some() {
+                        self.pairs.insert((postcode.clone(), word.chars().take(rules.block_letters).collect::<String>()));
+                    }
                 }
             }
         }
     }
-    let (postcodes, name_starts) = pairs.into_iter().unzip();
-    SimilarKeys { phones: phones.into_iter().collect(), postcodes, name_starts }
+
+    /// The keys of every contact added, sorted, each once.
+    pub fn finish(self) -> SimilarKeys {
+        let (postcodes, name_starts) = self.pairs.into_iter().unzip();
+        SimilarKeys { phones: self.phones.into_iter().collect(), postcodes, name_starts }
+    }
 }
 
 /// A postcode as the lookup compares it: its letters and digits, lower case
@@ -154,6 +174,33 @@ mod tests {
         // The count is data: a rule of 6 digits keys shorter numbers.
         let six = SimilarityRules { phone_key_digits: 6, ..SIMILARITY_RULES };
         assert_eq!(phone_key("555 010", &six).as_deref(), Some("555010"));
+    }
+
+    #[test]
+    fn keys_gathered_a_few_contacts_at_a_time_are_the_keys_of_all_at_once() {
+        let contact = |first: &str, last: &str, phone: &str, postcode: &str| {
+            ContactFields::from_pairs([
+                (Field::FirstName, first),
+                (Field::LastName, last),
+                (Field::Phone, phone),
+                (Field::Postcode, postcode),
+            ])
+        };
+        let contacts = [
+            contact("Ana", "Silva", "021 555 0101", "1010"),
+            contact("Bo", "Jones", "09 555 0202", "1010"),
+            contact("Ana", "Silva", "+64 21 555 0101", "1010"),
+            contact("Cy", "Zhang", "", "SW1A 1AA"),
+            contact("Bo", "Jones", "09 555 0202", ""),
+        ];
+        let whole = similar_keys(&contacts, &SIMILARITY_RULES);
+        for size in 1..=contacts.len() {
+            let mut gathered = SimilarKeysGathered::default();
+            for part in contacts.chunks(size) {
+                gathered.add(part, &SIMILARITY_RULES);
+            }
+            assert_eq!(gathered.finish(), whole, "parts of {size}");
+        }
     }
 
     #[test]

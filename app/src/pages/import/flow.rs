@@ -13,7 +13,7 @@ use rules::headers::values::VALUE_SAMPLE_ROWS;
 use rules::headers::{HeaderMapping, ImportColumns, ImportRow};
 use rules::merge::MergeMode;
 use rules::phone::{PhoneKey, PhoneVerdict};
-use rules::similar::SimilarKeys;
+use rules::similar::{SimilarKeys, SimilarKeysGathered};
 use rules::{ExistingContact, Field, Limits, SheetRow};
 use store::model::ConfirmOutcome;
 use wasm_bindgen::JsValue;
@@ -237,17 +237,12 @@ async fn look_up(rows: &[ImportRow]) -> Result<Lookups, AppError> {
 /// `rules::similar::similar_keys(rows)` (sorted, each once), a slice at a
 /// time: in one pass, 100,000 rows held the page for over half a second.
 async fn similar_keys_in_slices(rows: &[ImportRow]) -> SimilarKeys {
-    let rules = rules::similar::SIMILARITY_RULES;
-    let mut phones = BTreeSet::new();
-    let mut pairs = BTreeSet::new();
+    let mut keys = SimilarKeysGathered::default();
     for slice in rows.chunks(PREPARE_SLICE) {
-        let keys = rules::similar::similar_keys(slice.iter().map(|row| &row.values), &rules);
-        phones.extend(keys.phones);
-        pairs.extend(keys.postcodes.into_iter().zip(keys.name_starts));
+        keys.add(slice.iter().map(|row| &row.values), &rules::similar::SIMILARITY_RULES);
         next_turn().await;
     }
-    let (postcodes, name_starts) = pairs.into_iter().unzip();
-    SimilarKeys { phones: phones.into_iter().collect(), postcodes, name_starts }
+    keys.finish()
 }
 
 /// `rules::check::phone_keys(rows)` (sorted, each once), a slice at a time.
