@@ -71,7 +71,9 @@ impl Duplicates {
     }
 
     /// Finds the flags again for the rows of `check` at once, keeping each
-    /// choice that still fits its row's flag.
+    /// choice that still fits its row's flag (for the tests: the page steps a
+    /// [`Duplicates::finder`]).
+    #[cfg(test)]
     pub fn find(&mut self, check: &ImportCheck) {
         let mut finder = self.finder(check);
         while !finder.step(check, usize::MAX) {}
