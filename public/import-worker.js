@@ -3,9 +3,11 @@
 // Messages in:  { id, kind: 'read', bytes: Uint8Array, request: Uint8Array }
 //               { id, kind: 'report', request: Uint8Array }
 // Messages out: { id, kind: 'progress', rows }
-//               { id, kind: 'done', parts: [Uint8Array...] }   (read: meta, then row chunks)
+//               { id, kind: 'part', part: Uint8Array }         (read: each part as soon as it is
+//                                                              ready: head, row chunks, end)
+//               { id, kind: 'done', parts: [] }                (read: every part was sent)
 //               { id, kind: 'done', parts: [Uint8Array] }      (report: the xlsx bytes)
-//               { id, kind: 'error', message }
+//               { id, kind: 'error', message }                 (drop any part that came before)
 //
 // The page starts this worker when the import page opens, so the reader's
 // wasm is fetched and compiled before a file is chosen; each worker serves
@@ -31,7 +33,9 @@ self.onmessage = async (event) => {
     if (kind === 'read') {
       await reader;
       const progress = (rows) => self.postMessage({ id, kind: 'progress', rows });
-      parts = Array.from(read_file(event.data.bytes, event.data.request, progress));
+      const deliver = (part) => self.postMessage({ id, kind: 'part', part }, [part.buffer]);
+      read_file(event.data.bytes, event.data.request, progress, deliver);
+      parts = [];
     } else if (kind === 'report') {
       const { write_error_report } = await writer();
       parts = [write_error_report(event.data.request)];

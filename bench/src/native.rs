@@ -23,7 +23,7 @@ use rules::similar::{possible_duplicates, Subject, SIMILARITY_RULES};
 use sheets::read::read_workbook;
 use rules::Limits;
 use serde_json::{json, Value};
-use worker::protocol::{decode, encode, RowChunk, ROWS_PER_CHUNK};
+use worker::protocol::{decode, encode, ReadPart, ROWS_PER_CHUNK};
 
 use crate::workbook::{self, FILES};
 
@@ -50,12 +50,13 @@ pub fn measure(dir: &Path) -> Result<Value, String> {
             // row (the page keeps the sheet rows, so it copies them), and
             // collect the lookup keys.
             let chunks: Vec<Vec<u8>> =
-                workbook.sheet.rows.chunks(ROWS_PER_CHUNK).map(|chunk| encode(&chunk).unwrap_or_default()).collect();
+                workbook.sheet.rows.chunks(ROWS_PER_CHUNK).map(|chunk| encode(&ReadPart::Rows(chunk.to_vec())).unwrap_or_default()).collect();
             let started = Instant::now();
             let mut decoded = Vec::with_capacity(workbook.sheet.rows.len());
             for chunk in &chunks {
-                let chunk: RowChunk = decode(chunk).map_err(|error| format!("{}: {error}", file.name))?;
-                decoded.extend(chunk);
+                if let ReadPart::Rows(chunk) = decode(chunk).map_err(|error| format!("{}: {error}", file.name))? {
+                    decoded.extend(chunk);
+                }
             }
             let decode_s = started.elapsed().as_secs_f64();
             let started = Instant::now();

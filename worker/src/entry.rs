@@ -1,87 +1,163 @@
 //! The reader `public/import-worker.js` calls, compiled to wasm32.
+//!
+//! Invariant: the parts of a read go out as the rows are read, in
+//! [`ReadPart`] order (head, chunks of at most [`ROWS_PER_CHUNK`] rows, end),
+//! so what the worker holds does not grow with the sheet and the page works
+//! on each chunk while the next is read. A part that cannot be sent ends
+//! the read with an error: the page never gets a read with rows missing.
 
 use std::ops::ControlFlow;
 
-use js_sys::{Array, Function, Uint8Array};
+use js_sys::{Function, Uint8Array};
 use rules::headers::header_row::HEADER_SEARCH_ROWS;
 use rules::headers::{find_header_row, HeaderRowChoice};
 use rules::SheetRow;
 use sha2::{Digest, Sha256};
-use sheets::read::{read_rows, HeaderRow, RowSink};
+use sheets::read::{read_rows, HeaderRow, OpenedSheet, RowSink};
 use wasm_bindgen::prelude::*;
 
 use crate::protocol::{
-    decode, encode, FileRead, HeaderCandidate, HeaderRequest, ReadRequest, HEADER_CHOICES, ROWS_PER_CHUNK,
+    decode, encode, FileEnd, FileHead, HeaderCandidate, HeaderRequest, ReadPart, ReadRequest, HEADER_CHOICES,
+    ROWS_PER_CHUNK,
 };
 
 /// Report progress every this many data rows.
 const PROGRESS_EVERY: usize = 2_000;
 
+/// What the page sees when a part could not be handed to it.
+const NOT_PASSED_ON: &str = "The file was read but its contents could not be passed on. Please try again.";
+
 /// Reads a spreadsheet. `request` is a postcard [`ReadRequest`]; `progress`
-/// is called with the number of rows read so far. Returns an array whose
-/// first element is the postcard [`FileRead`] and the rest the row chunks;
-/// throws a plain sentence when the file cannot be read.
+/// is called with the number of rows read so far; `deliver` is called with
+/// each postcard [`ReadPart`] as soon as it is ready (the head, each chunk,
+/// then the end). Throws a plain sentence when the file cannot be read.
 #[wasm_bindgen]
-pub fn read_file(bytes: &[u8], request: &[u8], progress: &Function) -> Result<Array, JsValue> {
+pub fn read_file(bytes: &[u8], request: &[u8], progress: &Function, deliver: &Function) -> Result<(), JsValue> {
     let request: ReadRequest = decode(request).map_err(|error| JsValue::from_str(&error))?;
     let header = match request.header {
         HeaderRequest::Find => HeaderRow::Choose { candidates: HEADER_SEARCH_ROWS as u32 },
         HeaderRequest::Line(line) => HeaderRow::From(line),
     };
-    let mut sink = Rows { rows: Vec::new(), progress, header_found: None, header_candidates: Vec::new() };
+    let mut sink = Parts {
+        file_name: request.file_name.clone(),
+        file_size: bytes.len() as u64,
+        opened: None,
+        header_found: None,
+        header_candidates: Vec::new(),
+        head_sent: false,
+        chunk: Vec::with_capacity(ROWS_PER_CHUNK),
+        rows: 0,
+        progress,
+        deliver,
+        failed: false,
+    };
     let read = read_rows(bytes, &request.file_name, request.sheet.as_deref(), header, &request.limits, &mut sink)
         .map_err(|error| JsValue::from_str(&error.to_string()))?;
-    let meta = FileRead {
-        file_name: request.file_name,
-        file_size: bytes.len() as u64,
-        sha256: hex(&Sha256::digest(bytes)),
-        format: read.sheet.format,
-        sheet_names: read.sheet.sheet_names,
-        sheet_name: read.sheet.name,
-        header_line: read.header_line,
-        headers: read.headers,
-        blank_rows_skipped: read.blank_rows_skipped,
-        header_found: sink.header_found,
-        header_candidates: sink.header_candidates,
-        row_count: sink.rows.len() as u32,
-    };
-    let _ = progress.call1(&JsValue::NULL, &JsValue::from(meta.row_count));
-    let parts = Array::new();
-    parts.push(&bytes_to_js(&encode(&meta).map_err(|error| JsValue::from_str(&error))?));
-    for chunk in sink.rows.chunks(ROWS_PER_CHUNK) {
-        parts.push(&bytes_to_js(&encode(&chunk).map_err(|error| JsValue::from_str(&error))?));
+    // A sheet whose header comes only at the end of the read (fewer rows
+    // than the candidates) has had its head sent by then; this is only a
+    // guard for a reader that never told the sink.
+    if !sink.head_sent {
+        sink.send_head(&read.sheet, read.header_line, &read.headers);
     }
-    Ok(parts)
+    sink.send_chunk();
+    sink.send(&ReadPart::End(FileEnd {
+        sha256: hex(&Sha256::digest(bytes)),
+        blank_rows_skipped: read.blank_rows_skipped,
+        row_count: sink.rows as u32,
+    }));
+    if sink.failed {
+        return Err(JsValue::from_str(NOT_PASSED_ON));
+    }
+    let _ = progress.call1(&JsValue::NULL, &JsValue::from(sink.rows as u32));
+    Ok(())
 }
 
-/// Keeps the data rows, finds the header row among the first ones, and
-/// reports progress.
-struct Rows<'p> {
-    rows: Vec<SheetRow>,
-    progress: &'p Function,
+/// Sends the read on as it comes: finds the header row among the first
+/// rows, sends the head, then the rows a chunk at a time, and reports
+/// progress.
+struct Parts<'f> {
+    file_name: String,
+    file_size: u64,
+    opened: Option<OpenedSheet>,
     header_found: Option<HeaderRowChoice>,
     header_candidates: Vec<HeaderCandidate>,
+    head_sent: bool,
+    /// The rows read since the last chunk was sent.
+    chunk: Vec<SheetRow>,
+    /// Data rows read so far.
+    rows: usize,
+    progress: &'f Function,
+    deliver: &'f Function,
+    /// A part could not be sent: the read stops.
+    failed: bool,
 }
 
-impl RowSink for Rows<'_> {
+impl Parts<'_> {
+    fn send(&mut self, part: &ReadPart) {
+        if self.failed {
+            return;
+        }
+        let sent = encode(part).ok().and_then(|bytes| self.deliver.call1(&JsValue::NULL, &Uint8Array::from(bytes.as_slice())).ok());
+        self.failed = sent.is_none();
+    }
+
+    fn send_head(&mut self, opened: &OpenedSheet, header_line: u32, headers: &[String]) {
+        let head = FileHead {
+            file_name: self.file_name.clone(),
+            file_size: self.file_size,
+            format: opened.format,
+            sheet_names: opened.sheet_names.clone(),
+            sheet_name: opened.name.clone(),
+            header_line,
+            headers: headers.to_vec(),
+            header_found: self.header_found,
+            header_candidates: std::mem::take(&mut self.header_candidates),
+        };
+        self.head_sent = true;
+        self.send(&ReadPart::Head(head));
+    }
+
+    /// Sends the rows read since the last chunk, if any.
+    fn send_chunk(&mut self) {
+        if !self.chunk.is_empty() {
+            let chunk = std::mem::replace(&mut self.chunk, Vec::with_capacity(ROWS_PER_CHUNK));
+            self.send(&ReadPart::Rows(chunk));
+        }
+    }
+}
+
+impl RowSink for Parts<'_> {
+    fn opened(&mut self, sheet: &OpenedSheet) {
+        self.opened = Some(sheet.clone());
+    }
+
     fn choose_header(&mut self, candidates: &[SheetRow]) -> usize {
         self.header_found = find_header_row(candidates);
         self.header_candidates = candidates.iter().take(HEADER_CHOICES).map(HeaderCandidate::of).collect();
         self.header_found.map_or(0, |choice| choice.chosen.index)
     }
 
-    fn row(&mut self, row: SheetRow) -> ControlFlow<()> {
-        self.rows.push(row);
-        if self.rows.len().is_multiple_of(PROGRESS_EVERY) {
-            // A failing progress callback must not stop the reading.
-            let _ = self.progress.call1(&JsValue::NULL, &JsValue::from(self.rows.len() as u32));
+    fn header(&mut self, line: u32, headers: &[String]) -> ControlFlow<()> {
+        // `opened` always comes first (see `RowSink`).
+        match self.opened.take() {
+            Some(opened) => self.send_head(&opened, line, headers),
+            None => self.failed = true,
         }
-        ControlFlow::Continue(())
+        if self.failed { ControlFlow::Break(()) } else { ControlFlow::Continue(()) }
     }
-}
 
-fn bytes_to_js(bytes: &[u8]) -> Uint8Array {
-    Uint8Array::from(bytes)
+    fn row(&mut self, row: SheetRow) -> ControlFlow<()> {
+        self.chunk.push(row);
+        self.rows += 1;
+        if self.chunk.len() >= ROWS_PER_CHUNK {
+            self.send_chunk();
+        }
+        if self.rows.is_multiple_of(PROGRESS_EVERY) {
+            // A failing progress callback must not stop the reading.
+            let _ = self.progress.call1(&JsValue::NULL, &JsValue::from(self.rows as u32));
+        }
+        if self.failed { ControlFlow::Break(()) } else { ControlFlow::Continue(()) }
+    }
 }
 
 fn hex(bytes: &[u8]) -> String {

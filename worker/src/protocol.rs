@@ -64,7 +64,51 @@ impl HeaderCandidate {
     }
 }
 
-/// What the worker read, apart from the rows (which follow in chunks).
+/// One message of a read, in the order the worker sends them as it reads:
+/// the [`FileHead`] once the sheet is open and its header row fixed, the
+/// rows in [`RowChunk`]s of at most [`ROWS_PER_CHUNK`] as soon as each is
+/// full, then the [`FileEnd`]. The page maps and keys each chunk while the
+/// worker reads the next. An error ends a read instead of the `FileEnd`:
+/// what came before it is then to be dropped.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ReadPart {
+    Head(FileHead),
+    Rows(RowChunk),
+    End(FileEnd),
+}
+
+/// What the worker knows of a file before its data rows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileHead {
+    pub file_name: String,
+    pub file_size: u64,
+    pub format: FileFormat,
+    /// The sheets the user can choose from.
+    pub sheet_names: Vec<String>,
+    /// The sheet being read.
+    pub sheet_name: String,
+    /// The header row's number (1 = the first row).
+    pub header_line: u32,
+    pub headers: Vec<String>,
+    /// How the header row was found (`None` when the user chose it).
+    pub header_found: Option<HeaderRowChoice>,
+    /// The first non-blank rows, any of which the user may choose as the
+    /// header row instead (empty when the user chose it).
+    pub header_candidates: Vec<HeaderCandidate>,
+}
+
+/// What the worker knows of a file once every row is read.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileEnd {
+    /// SHA-256 of the file's bytes, lower-case hex.
+    pub sha256: String,
+    pub blank_rows_skipped: u32,
+    /// How many data rows came, in all the chunks.
+    pub row_count: u32,
+}
+
+/// What the worker read, apart from the rows: its [`FileHead`] and
+/// [`FileEnd`] together, as the import page keeps it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FileRead {
     pub file_name: String,
@@ -86,8 +130,31 @@ pub struct FileRead {
     /// The first non-blank rows, any of which the user may choose as the
     /// header row instead (empty when the user chose it).
     pub header_candidates: Vec<HeaderCandidate>,
-    /// How many data rows follow, in chunks of [`ROWS_PER_CHUNK`].
+    /// How many data rows there are.
     pub row_count: u32,
+}
+
+impl FileRead {
+    /// A whole read's description from its two ends.
+    pub fn new(head: FileHead, end: FileEnd) -> FileRead {
+        let FileHead { file_name, file_size, format, sheet_names, sheet_name, header_line, headers, header_found, header_candidates } =
+            head;
+        let FileEnd { sha256, blank_rows_skipped, row_count } = end;
+        FileRead {
+            file_name,
+            file_size,
+            sha256,
+            format,
+            sheet_names,
+            sheet_name,
+            header_line,
+            headers,
+            blank_rows_skipped,
+            header_found,
+            header_candidates,
+            row_count,
+        }
+    }
 }
 
 /// One chunk of rows.
@@ -127,13 +194,13 @@ mod tests {
 
     #[test]
     fn rows_survive_encoding() {
-        let chunk: RowChunk = vec![SheetRow {
+        let part = ReadPart::Rows(vec![SheetRow {
             line: 2,
             cells: vec![Cell::Text("Zoë 🏠".into()), Cell::Error("#N/A".into()), Cell::Text(String::new())],
-        }];
-        let bytes = encode(&chunk).unwrap();
-        assert_eq!(decode::<RowChunk>(&bytes).unwrap(), chunk);
-        assert!(decode::<RowChunk>(&bytes[..bytes.len() - 1]).is_err());
+        }]);
+        let bytes = encode(&part).unwrap();
+        assert_eq!(decode::<ReadPart>(&bytes).unwrap(), part);
+        assert!(decode::<ReadPart>(&bytes[..bytes.len() - 1]).is_err());
     }
 
     #[test]

@@ -11,7 +11,8 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use futures::channel::oneshot;
+use futures::channel::mpsc;
+use futures::StreamExt;
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -94,66 +95,113 @@ fn take_worker() -> Result<Worker, String> {
     }
 }
 
-/// Sends one request to a fresh worker and waits for its answer: the parts
-/// it sends back, or a plain sentence. `on_progress` gets the rows read so
-/// far. A fresh worker per request means a file that crashes the reader
-/// cannot affect the next one; a worker that fails (its `error` or
-/// `messageerror` event) or says nothing for longer than `patience` allows
-/// is ended, and the answer is a sentence. The tab never waits on it.
+/// Sends one request to a fresh worker and waits for its whole answer: the
+/// parts it sends back, or a plain sentence (see [`start_worker`]).
 pub async fn ask_worker(
     message: Object,
     transfer: Array,
     patience: Patience,
     on_progress: impl Fn(u32) + 'static,
 ) -> Result<Vec<Uint8Array>, String> {
-    let worker = take_worker()?;
-    let (sender, receiver) = oneshot::channel::<Result<Vec<Uint8Array>, String>>();
+    let mut answer = start_worker(message, transfer, patience, on_progress);
+    let mut parts = Vec::new();
+    while let Some(part) = answer.next().await {
+        parts.push(part?);
+    }
+    Ok(parts)
+}
+
+/// A request a worker is answering: its parts as they come. Dropping it
+/// ends the worker (and starts the next spare one, if the page wants one).
+pub struct WorkerAnswer {
+    parts: mpsc::UnboundedReceiver<Result<Uint8Array, String>>,
+    _worker: RunningWorker,
+}
+
+impl WorkerAnswer {
+    /// The next part, as soon as the worker sends it; `None` once it said
+    /// it is done. An `Err`, a plain sentence, is the last item: the parts
+    /// before it are to be dropped.
+    pub async fn next(&mut self) -> Option<Result<Uint8Array, String>> {
+        self.parts.next().await
+    }
+}
+
+/// Sends one request to a fresh worker; its parts come through the
+/// [`WorkerAnswer`]. `on_progress` gets the rows read so far. A fresh worker
+/// per request means a file that crashes the reader cannot affect the next
+/// one; a worker that fails (its `error` or `messageerror` event) or says
+/// nothing for longer than `patience` allows answers with a sentence and is
+/// ended. The tab never waits on it.
+pub fn start_worker(
+    message: Object,
+    transfer: Array,
+    patience: Patience,
+    on_progress: impl Fn(u32) + 'static,
+) -> WorkerAnswer {
+    let (sender, parts) = mpsc::unbounded::<Result<Uint8Array, String>>();
     let sender = Rc::new(RefCell::new(Some(sender)));
-    let answer_with = {
+    // The last item: the sender is dropped after it, which ends the parts.
+    let end_with = {
         let sender = sender.clone();
-        move |answer: Result<Vec<Uint8Array>, String>| {
+        move |last: Option<Result<Uint8Array, String>>| {
             if let Some(sender) = sender.borrow_mut().take() {
-                let _ = sender.send(answer);
+                if let Some(last) = last {
+                    let _ = sender.unbounded_send(last);
+                }
             }
+        }
+    };
+    let worker = match take_worker() {
+        Ok(worker) => worker,
+        Err(sentence) => {
+            end_with(Some(Err(sentence)));
+            return WorkerAnswer { parts, _worker: RunningWorker::none() };
         }
     };
     let last_heard = Rc::new(Cell::new(js_sys::Date::now()));
 
     let on_message = {
-        let answer_with = answer_with.clone();
+        let end_with = end_with.clone();
         let last_heard = last_heard.clone();
         Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
             last_heard.set(js_sys::Date::now());
             let data = event.data();
-            let kind = Reflect::get(&data, &"kind".into()).ok().and_then(|kind| kind.as_string());
-            let answer = match kind.as_deref() {
+            let field = |name: &str| Reflect::get(&data, &name.into()).ok();
+            match field("kind").and_then(|kind| kind.as_string()).as_deref() {
                 Some("progress") => {
-                    let rows = Reflect::get(&data, &"rows".into()).ok().and_then(|rows| rows.as_f64()).unwrap_or(0.0);
+                    let rows = field("rows").and_then(|rows| rows.as_f64()).unwrap_or(0.0);
                     on_progress(rows as u32);
-                    return;
                 }
-                Some("done") => Ok(Reflect::get(&data, &"parts".into())
-                    .ok()
-                    .map(|parts| Array::from(&parts).iter().map(|part| Uint8Array::new(&part)).collect())
-                    .unwrap_or_default()),
-                Some("error") => Err(Reflect::get(&data, &"message".into())
-                    .ok()
+                Some("part") => {
+                    if let (Some(sender), Some(part)) = (sender.borrow().as_ref(), field("part")) {
+                        let _ = sender.unbounded_send(Ok(Uint8Array::new(&part)));
+                    }
+                }
+                Some("done") => {
+                    if let Some(sender) = sender.borrow().as_ref() {
+                        for part in field("parts").map(|parts| Array::from(&parts)).unwrap_or_default().iter() {
+                            let _ = sender.unbounded_send(Ok(Uint8Array::new(&part)));
+                        }
+                    }
+                    end_with(None);
+                }
+                Some("error") => end_with(Some(Err(field("message")
                     .and_then(|message| message.as_string())
-                    .unwrap_or_else(|| WORKER_FAILED.to_string())),
-                _ => Err(WORKER_FAILED.to_string()),
-            };
-            answer_with(answer);
+                    .unwrap_or_else(|| WORKER_FAILED.to_string())))),
+                _ => end_with(Some(Err(WORKER_FAILED.to_string()))),
+            }
         })
     };
     let on_failure = {
-        let answer_with = answer_with.clone();
-        Closure::<dyn FnMut(JsValue)>::new(move |_| answer_with(Err(WORKER_FAILED.to_string())))
+        let end_with = end_with.clone();
+        Closure::<dyn FnMut(JsValue)>::new(move |_| end_with(Some(Err(WORKER_FAILED.to_string()))))
     };
     let watchdog = {
-        let answer_with = answer_with.clone();
+        let end_with = end_with.clone();
         Closure::<dyn FnMut()>::new(move || {
             if js_sys::Date::now() - last_heard.get() > patience.quiet_ms() {
-                answer_with(Err(WORKER_SILENT.to_string()));
+                end_with(Some(Err(WORKER_SILENT.to_string())));
             }
         })
     };
@@ -165,21 +213,42 @@ pub async fn ask_worker(
     worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     worker.set_onerror(Some(on_failure.as_ref().unchecked_ref()));
     worker.set_onmessageerror(Some(on_failure.as_ref().unchecked_ref()));
-    let answer = match worker.post_message_with_transfer(&message, &transfer) {
-        Ok(()) => receiver.await.unwrap_or_else(|_| Err(WORKER_FAILED.to_string())),
-        Err(_) => Err(WORKER_FAILED.to_string()),
-    };
-    worker.terminate();
-    if let (Some(window), Some(id)) = (web_sys::window(), watchdog_id) {
-        window.clear_interval_with_handle(id);
+    if worker.post_message_with_transfer(&message, &transfer).is_err() {
+        end_with(Some(Err(WORKER_FAILED.to_string())));
     }
-    drop(on_message);
-    drop(on_failure);
-    drop(watchdog);
-    if WANTED.with(Cell::get) {
-        keep_spare_worker();
+    WorkerAnswer {
+        parts,
+        _worker: RunningWorker { worker: Some(worker), _closures: Some((on_message, on_failure, watchdog)), watchdog_id },
     }
-    answer
+}
+
+/// A worker serving one request, with what listens to it; ended when
+/// dropped.
+struct RunningWorker {
+    worker: Option<Worker>,
+    /// Kept alive as long as the worker may call them.
+    _closures: Option<(Closure<dyn FnMut(MessageEvent)>, Closure<dyn FnMut(JsValue)>, Closure<dyn FnMut()>)>,
+    watchdog_id: Option<i32>,
+}
+
+impl RunningWorker {
+    /// No worker could be started.
+    fn none() -> RunningWorker {
+        RunningWorker { worker: None, _closures: None, watchdog_id: None }
+    }
+}
+
+impl Drop for RunningWorker {
+    fn drop(&mut self) {
+        let Some(worker) = self.worker.take() else { return };
+        worker.terminate();
+        if let (Some(window), Some(id)) = (web_sys::window(), self.watchdog_id) {
+            window.clear_interval_with_handle(id);
+        }
+        if WANTED.with(Cell::get) {
+            keep_spare_worker();
+        }
+    }
 }
 
 /// A message object `{ id, kind, ...fields }` for the worker.

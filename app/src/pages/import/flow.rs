@@ -3,27 +3,25 @@
 //! reading a file, checking rows in slices, re-mapping, switching mode,
 //! confirming, and the error report.
 
-use std::collections::BTreeSet;
-
 use futures::StreamExt;
 use js_sys::{Array, Uint8Array};
 use leptos::prelude::*;
-use rules::check::{ImportCheck, LookupKeys};
+use rules::check::ImportCheck;
 use rules::headers::values::VALUE_SAMPLE_ROWS;
-use rules::headers::{HeaderMapping, ImportColumns, ImportRow};
+use rules::headers::{HeaderMapping, ImportColumns, ImportRow, LeftOut};
 use rules::merge::MergeMode;
 use rules::phone::{PhoneKey, PhoneVerdict};
-use rules::similar::{SimilarKeys, SimilarKeysGathered};
 use rules::{ExistingContact, Field, Limits, SheetRow};
-use store::model::ConfirmOutcome;
+use store::model::{ConfirmOutcome, RememberedMapping};
 use wasm_bindgen::JsValue;
-use worker::protocol::{decode, encode, FileRead, HeaderRequest, ReadRequest, RowChunk};
+use worker::protocol::{decode, encode, FileRead, HeaderRequest, ReadPart, ReadRequest};
 
-use super::browser::{ask_worker, file_bytes, next_turn, save_download, worker_message, Patience};
+use super::browser::{ask_worker, file_bytes, next_turn, save_download, start_worker, worker_message, Patience, WorkerAnswer};
+use super::lookup_batches::{Caps, LookupBatches};
+use super::lookups::{ask_server, fetch_phone_verdicts, look_up, AskQueue, Lookups};
 use super::session::{Session, ValueChoices};
 use super::{thousands, ImportContext, Rejection, Stage};
-use crate::error::AppError;
-use crate::import_api::{confirm_import, existing_contacts, open_import, phone_verdicts, upload_rows};
+use crate::import_api::{confirm_import, open_import, upload_rows};
 use crate::remembered_api::{remember_mapping, remembered_mapping};
 use crate::toast::Tone;
 
@@ -32,20 +30,9 @@ const CHECK_SLICE: usize = 3_000;
 /// Rows indexed or searched for possible duplicates between turns given back
 /// to the page (about 6 µs a row natively, a few times that in wasm).
 const DUPLICATES_SLICE: usize = 2_000;
-/// Rows mapped to fields, or keyed for the lookups, between turns given back
-/// to the page: 200,000 rows at once held the page for most of a second.
+/// Rows mapped to fields between turns given back to the page (on a
+/// remap): 200,000 rows at once held the page for most of a second.
 const PREPARE_SLICE: usize = 10_000;
-/// Keys per kind in one `existing_contacts` call (the server's cap).
-const KEYS_PER_CALL: usize = crate::import_api::MAX_LOOKUP_KEYS;
-/// `existing_contacts` calls in flight at once: each waits mostly on the
-/// network and Postgres, and the bulk pool (4 connections by default) is
-/// shared with every other account's imports, so two, not more.
-const LOOKUPS_AT_ONCE: usize = 2;
-/// Phone keys in one `phone_verdicts` call (the server's cap).
-const PHONE_KEYS_PER_CALL: usize = crate::import_api::MAX_PHONE_KEYS;
-/// `phone_verdicts` calls in flight at once: each is CPU on the server
-/// (about 30 ms for a full call), on its blocking threads.
-const PHONE_CALLS_AT_ONCE: usize = 3;
 /// Rows per `upload_rows` call (the server's cap).
 const ROWS_PER_UPLOAD: usize = crate::import_api::MAX_ROWS_PER_UPLOAD;
 /// Body bytes per `upload_rows` call: well below the server's request limit
@@ -56,6 +43,11 @@ const UPLOADS_IN_FLIGHT: usize = crate::import_api::UPLOADS_IN_FLIGHT;
 
 /// Reads `file` (its `sheet`, or the default one; the header row found, or
 /// the one the user chose) and checks every row.
+///
+/// The worker sends the rows in chunks as it reads them; each chunk is
+/// mapped and keyed here as it comes, and the server's look-ups go out as
+/// soon as a call's worth of keys is gathered, so little is left to do once
+/// the last row is read.
 pub async fn load(context: ImportContext, file: web_sys::File, sheet: Option<String>, header: HeaderRequest) {
     context.alert.set(None);
     context.rejection.set(None);
@@ -73,29 +65,18 @@ pub async fn load(context: ImportContext, file: web_sys::File, sheet: Option<Str
     let earlier = context.session.with_value(|session| {
         session.as_ref().map(|session| (session.file.header_found, session.file.header_candidates.clone()))
     });
-    let (mut file_read, sheet_rows) = match read(&file, &file_name, sheet, header, limits, context).await {
-        Ok(read) => read,
+    let (queue, answers) = ask_server();
+    let request = ReadRequest { file_name: file_name.clone(), sheet, limits, header };
+    let (read, lookups) = futures::join!(read_and_prepare(&file, request, queue, context), answers);
+    let Prepared { mut file_read, sheet_rows, mapping, rows, left_out, remembered } = match read {
+        Ok(prepared) => prepared,
         Err(message) => return fail(context, message),
     };
     if let (HeaderRequest::Line(_), Some((found, candidates))) = (header, earlier) {
         file_read.header_found = found;
         file_read.header_candidates = candidates;
     }
-    let mut mapping = HeaderMapping::new(&file_read.headers);
-    // Columns the headers leave unnamed may still be recognised by what
-    // they hold (a column of emails under "Contact"): the user sees the
-    // guess in the mapping and can change it.
-    mapping.recognise_values(&sheet_rows[..sheet_rows.len().min(VALUE_SAMPLE_ROWS)]);
-    // How the account mapped a file with these headers last time, applied
-    // before the rows are built. Not being able to ask only means the
-    // automatic mapping is shown, which the user can change.
-    let remembered = remembered_mapping(file_read.headers.clone()).await.ok().flatten();
-    if let Some(remembered) = &remembered {
-        mapping.apply_overrides(&remembered.columns);
-    }
-    let rows = import_rows_in_slices(&mapping, &sheet_rows).await;
-    let left_out = super::left_out::count_in_slices(&mapping, &sheet_rows).await;
-    let Lookups { contacts, candidates, phones } = match look_up(&rows).await {
+    let Lookups { contacts, candidates, phones } = match lookups {
         Ok(found) => found,
         Err(error) => return fail(context, format!("We couldn't check the file against your contacts: {error}")),
     };
@@ -109,173 +90,87 @@ pub async fn load(context: ImportContext, file: web_sys::File, sheet: Option<Str
     context.stage.set(Stage::Review);
 }
 
-/// Sends the file to the worker and decodes what it read, a chunk at a time.
-async fn read(
-    file: &web_sys::File,
-    file_name: &str,
-    sheet: Option<String>,
-    header: HeaderRequest,
-    limits: Limits,
-    context: ImportContext,
-) -> Result<(FileRead, Vec<SheetRow>), String> {
+/// A file read, its rows mapped and counted.
+struct Prepared {
+    file_read: FileRead,
+    sheet_rows: Vec<SheetRow>,
+    mapping: HeaderMapping,
+    rows: Vec<ImportRow>,
+    left_out: LeftOut,
+    /// How the account mapped a file with these headers last time.
+    remembered: Option<RememberedMapping>,
+}
+
+/// Has the worker read the file, and maps, counts and keys each chunk of
+/// rows as it comes, sending the look-ups to `queue` as they fill (the
+/// queue is dropped at the end, which tells the answers no more will come).
+async fn read_and_prepare(file: &web_sys::File, request: ReadRequest, queue: AskQueue, context: ImportContext) -> Result<Prepared, String> {
     let bytes = file_bytes(file).await?;
-    let request = encode(&ReadRequest { file_name: file_name.to_string(), sheet, limits, header })?;
-    let request = Uint8Array::from(request.as_slice());
+    let encoded = Uint8Array::from(encode(&request)?.as_slice());
     let transfer = Array::of1(&bytes.buffer());
-    let message = worker_message("read", &[("bytes", &JsValue::from(bytes)), ("request", &JsValue::from(request))]);
+    let message = worker_message("read", &[("bytes", &JsValue::from(bytes)), ("request", &JsValue::from(encoded))]);
     let stage = context.stage;
-    let name = file_name.to_string();
-    let parts = ask_worker(message, transfer, Patience::Reading, move |rows| {
+    let name = request.file_name.clone();
+    let mut reading = start_worker(message, transfer, Patience::Reading, move |rows| {
         stage.set(Stage::Reading { file_name: name.clone(), rows });
-    })
-    .await?;
-    let mut parts = parts.into_iter();
-    let unreadable = || "The file was read but its contents could not be passed on. Please try again.".to_string();
-    let meta = parts.next().ok_or_else(unreadable)?;
-    let file_read: FileRead = decode(&meta.to_vec()).map_err(|_| unreadable())?;
-    let mut rows = Vec::with_capacity(file_read.row_count as usize);
-    for chunk in parts {
-        let chunk: RowChunk = decode(&chunk.to_vec()).map_err(|_| unreadable())?;
-        rows.extend(chunk);
-        next_turn().await;
+    });
+    let Some(ReadPart::Head(head)) = next_part(&mut reading).await? else { return Err(UNREADABLE.to_string()) };
+    // How the account mapped a file with these headers last time, asked
+    // while the worker reads the first rows. Not being able to ask only
+    // means the automatic mapping is shown, which the user can change.
+    let (remembered, first) = futures::join!(remembered_mapping(head.headers.clone()), next_part(&mut reading));
+    let remembered = remembered.ok().flatten();
+    let mut part = first?;
+    let mut mapping = HeaderMapping::new(&head.headers);
+    // Columns the headers leave unnamed may still be recognised by what
+    // they hold (a column of emails under "Contact"): the user sees the
+    // guess in the mapping and can change it.
+    if let Some(ReadPart::Rows(first_rows)) = &part {
+        mapping.recognise_values(&first_rows[..first_rows.len().min(VALUE_SAMPLE_ROWS)]);
     }
-    Ok((file_read, rows))
-}
-
-/// `mapping.import_rows(sheet_rows)`, a slice at a time.
-async fn import_rows_in_slices(mapping: &HeaderMapping, sheet_rows: &[SheetRow]) -> Vec<ImportRow> {
-    let mut rows = Vec::with_capacity(sheet_rows.len());
-    for slice in sheet_rows.chunks(PREPARE_SLICE) {
-        rows.extend(mapping.import_rows(slice));
-        next_turn().await;
+    if let Some(remembered) = &remembered {
+        mapping.apply_overrides(&remembered.columns);
     }
-    rows
-}
-
-/// `rules::check::lookup_keys(rows)` (sorted, each key once), a slice at a time.
-async fn lookup_keys_in_slices(rows: &[ImportRow]) -> LookupKeys {
-    let mut references = BTreeSet::new();
-    let mut emails = BTreeSet::new();
-    for slice in rows.chunks(PREPARE_SLICE) {
-        let keys = rules::check::lookup_keys(slice);
-        references.extend(keys.references);
-        emails.extend(keys.emails);
-        next_turn().await;
-    }
-    LookupKeys { references: references.into_iter().collect(), emails: emails.into_iter().collect() }
-}
-
-/// Asks the server for the account's contacts with these keys, in chunks,
-/// [`LOOKUPS_AT_ONCE`] calls in flight (the answers' order does not matter:
-/// the check indexes them by key).
-async fn fetch_existing(keys: LookupKeys) -> Result<Vec<ExistingContact>, AppError> {
-    use futures::stream::{self, StreamExt, TryStreamExt};
-    let chunks = keys.references.len().max(keys.emails.len()).div_ceil(KEYS_PER_CALL).max(1);
-    let parts: Vec<LookupKeys> = (0..chunks)
-        .map(|chunk| {
-            let slice = |keys: &[String]| {
-                keys.iter().skip(chunk * KEYS_PER_CALL).take(KEYS_PER_CALL).cloned().collect::<Vec<_>>()
-            };
-            LookupKeys { references: slice(&keys.references), emails: slice(&keys.emails) }
-        })
-        .filter(|part| !part.references.is_empty() || !part.emails.is_empty())
-        .collect();
-    let answers: Vec<Vec<ExistingContact>> =
-        stream::iter(parts).map(existing_contacts).buffer_unordered(LOOKUPS_AT_ONCE).try_collect().await?;
-    Ok(answers.into_iter().flatten().collect())
-}
-
-/// The account's contacts that `rows` may duplicate (same phone, or
-/// postcode and name start), asked for in chunks of the server's cap. A
-/// failed lookup only means no row is flagged: flags are hints, never
-/// needed to import.
-async fn fetch_similar(keys: SimilarKeys) -> Vec<ExistingContact> {
-    use futures::stream::{self, StreamExt, TryStreamExt};
-    let answers: Result<Vec<Vec<ExistingContact>>, AppError> = stream::iter(keys.chunks(crate::import_api::MAX_SIMILAR_KEYS))
-        .map(crate::import_api::similar_contacts)
-        .buffer_unordered(LOOKUPS_AT_ONCE)
-        .try_collect()
-        .await;
-    match answers {
-        Ok(answers) => {
-            let mut contacts: Vec<ExistingContact> = answers.into_iter().flatten().collect();
-            // Chunks may return the same contact twice.
-            contacts.sort_by_key(|contact| contact.id);
-            contacts.dedup_by_key(|contact| contact.id);
-            contacts
-        }
-        Err(error) => {
-            leptos::logging::warn!("possible duplicates were not looked up: {error}");
-            Vec::new()
-        }
-    }
-}
-
-/// What the server says about a file's rows before they are checked.
-struct Lookups {
-    /// The account's contacts with the rows' keys.
-    contacts: Vec<ExistingContact>,
-    /// The account's contacts the rows may duplicate.
-    candidates: Vec<ExistingContact>,
-    /// The verdicts on the rows' distinct phone numbers.
-    phones: Vec<(PhoneKey, PhoneVerdict)>,
-}
-
-/// Asks the server about `rows`: their contacts, possible duplicates and
-/// phone numbers, all at once (each in chunks, a few calls in flight). Only
-/// the contacts are needed to go on; the others are hints or have the
-/// layout check to fall back on.
-async fn look_up(rows: &[ImportRow]) -> Result<Lookups, AppError> {
-    let keys = lookup_keys_in_slices(rows).await;
-    let similar_keys = similar_keys_in_slices(rows).await;
-    let phone_keys = phone_keys_in_slices(rows).await;
-    let (contacts, candidates, phones) =
-        futures::join!(fetch_existing(keys), fetch_similar(similar_keys), fetch_phone_verdicts(phone_keys));
-    Ok(Lookups { contacts: contacts?, candidates, phones })
-}
-
-/// `rules::similar::similar_keys(rows)` (sorted, each once), a slice at a
-/// time: in one pass, 100,000 rows held the page for over half a second.
-async fn similar_keys_in_slices(rows: &[ImportRow]) -> SimilarKeys {
-    let mut keys = SimilarKeysGathered::default();
-    for slice in rows.chunks(PREPARE_SLICE) {
-        keys.add(slice.iter().map(|row| &row.values), &rules::similar::SIMILARITY_RULES);
-        next_turn().await;
-    }
-    keys.finish()
-}
-
-/// `rules::check::phone_keys(rows)` (sorted, each once), a slice at a time.
-async fn phone_keys_in_slices(rows: &[ImportRow]) -> Vec<PhoneKey> {
-    let mut keys = BTreeSet::new();
-    for slice in rows.chunks(PREPARE_SLICE) {
-        keys.extend(rules::check::phone_keys(slice));
-        next_turn().await;
-    }
-    keys.into_iter().collect()
-}
-
-/// The server's verdicts on `keys`, in chunks of its cap, a few calls in
-/// flight. A failed call only leaves its numbers to the layout check (the
-/// server reads them again at upload and confirm, and its verdict is final).
-pub(super) async fn fetch_phone_verdicts(keys: Vec<PhoneKey>) -> Vec<(PhoneKey, PhoneVerdict)> {
-    use futures::stream::{self, StreamExt};
-    let chunks: Vec<Vec<PhoneKey>> = keys.chunks(PHONE_KEYS_PER_CALL).map(<[PhoneKey]>::to_vec).collect();
-    let answers: Vec<Vec<(PhoneKey, PhoneVerdict)>> = stream::iter(chunks)
-        .map(|chunk| async move {
-            match phone_verdicts(chunk.clone()).await {
-                Ok(verdicts) if verdicts.len() == chunk.len() => chunk.into_iter().zip(verdicts).collect(),
-                Ok(_) => Vec::new(),
-                Err(error) => {
-                    leptos::logging::warn!("phone numbers were not read by the server: {error}");
-                    Vec::new()
-                }
+    let mut batches = LookupBatches::new(Caps::SERVER);
+    let mut tally = mapping.left_out_tally();
+    let mut sheet_rows = Vec::new();
+    let mut rows = Vec::new();
+    loop {
+        match part {
+            Some(ReadPart::Rows(chunk)) => {
+                let new_rows = mapping.import_rows(&chunk);
+                tally.add_rows(&chunk);
+                queue.send(batches.add(&new_rows));
+                sheet_rows.extend(chunk);
+                rows.extend(new_rows);
+                // Chunks that came meanwhile would otherwise be taken one
+                // after the other without the page getting a turn.
+                next_turn().await;
             }
-        })
-        .buffer_unordered(PHONE_CALLS_AT_ONCE)
-        .collect()
-        .await;
-    answers.into_iter().flatten().collect()
+            Some(ReadPart::End(end)) => {
+                queue.send(batches.finish());
+                let file_read = FileRead::new(head, end);
+                if file_read.row_count as usize != sheet_rows.len() {
+                    return Err(UNREADABLE.to_string());
+                }
+                return Ok(Prepared { file_read, sheet_rows, mapping, rows, left_out: tally.report(), remembered });
+            }
+            Some(ReadPart::Head(_)) | None => return Err(UNREADABLE.to_string()),
+        }
+        part = next_part(&mut reading).await?;
+    }
+}
+
+/// What the user sees when the worker's parts do not make a whole read.
+const UNREADABLE: &str = "The file was read but its contents could not be passed on. Please try again.";
+
+/// The worker's next part of a read, decoded; `None` when it said it is
+/// done.
+async fn next_part(reading: &mut WorkerAnswer) -> Result<Option<ReadPart>, String> {
+    match reading.next().await {
+        Some(part) => decode(&part?.to_vec()).map(Some).map_err(|_| UNREADABLE.to_string()),
+        None => Ok(None),
+    }
 }
 
 /// Asks the server about the phone numbers the rows have now and it has not
@@ -342,7 +237,7 @@ pub async fn remap(context: ImportContext, column: usize, field: Option<Field>) 
     }).flatten() else {
         return;
     };
-    // A slice at a time, like `import_rows_in_slices`; the sheet's rows stay
+    // A slice at a time; the sheet's rows stay
     // in the session (some map to no row, so `rows` cannot say where to go on).
     let mut rows = Vec::new();
     let mut mapped_up_to = 0;

@@ -1,26 +1,16 @@
-//! Counting the data the mapping leaves out (for the notice beside
-//! Confirm), a slice of rows at a time so the page keeps responding.
-//! The counting itself is `rules::headers::LeftOutTally`'s.
+//! Counting again, after a remap, the data the mapping leaves out (for the
+//! notice beside Confirm), a slice of rows at a time so the page keeps
+//! responding; a file being read is counted a chunk at a time as it comes
+//! (`flow`). The counting itself is `rules::headers::LeftOutTally`'s.
 
 use leptos::prelude::WithValue;
-use rules::headers::{HeaderMapping, LeftOut};
-use rules::SheetRow;
+use rules::headers::LeftOut;
 
 use super::browser::next_turn;
 use super::ImportContext;
 
 /// Rows counted between turns given back to the page.
 const COUNT_SLICE: usize = 10_000;
-
-/// What `mapping` leaves out of `sheet_rows`.
-pub async fn count_in_slices(mapping: &HeaderMapping, sheet_rows: &[SheetRow]) -> LeftOut {
-    let mut tally = mapping.left_out_tally();
-    for slice in sheet_rows.chunks(COUNT_SLICE) {
-        tally.add_rows(slice);
-        next_turn().await;
-    }
-    tally.report()
-}
 
 /// What the session's mapping leaves out of its rows, counted again (after
 /// a remap); `None` when the session went away meanwhile.

@@ -8,7 +8,9 @@
 //!
 //! - [`session`]: the file, mapping and live check (plain logic, tested).
 //! - `flow` + `browser` (wasm only): reading, checking, confirming, downloads;
-//!   `left_out` (wasm only): counting the data the mapping leaves out.
+//!   `left_out` (wasm only): counting the data the mapping leaves out;
+//!   `lookups` (wasm only): asking the server about the rows, with the calls
+//!   [`lookup_batches`] gathers as the rows come (plain logic, tested).
 //! - [`session_fixes`]: whole-column fixes and their undo (plain logic, tested).
 //! - [`picker`], [`review`], [`table`], [`progress`], [`fixes`], [`values`],
 //!   [`duplicates`], [`remembered`]: the screen's parts.
@@ -31,6 +33,9 @@ mod fixes;
 mod header_row;
 #[cfg(feature = "hydrate")]
 mod left_out;
+pub mod lookup_batches;
+#[cfg(feature = "hydrate")]
+mod lookups;
 mod picker;
 mod progress;
 mod remembered;
