@@ -210,12 +210,13 @@ impl Session {
     /// A search for the possible duplicates of the rows as checked now, to
     /// step over [`Session::check`] a slice at a time and keep with
     /// [`Session::install_duplicates`].
-    pub fn duplicate_finder(&self) -> DuplicateFinder {
+    pub fn duplicate_finder(&mut self) -> DuplicateFinder {
         self.duplicates.finder(&self.check)
     }
 
     /// Keeps what `finder` found (made by [`Session::duplicate_finder`] for
-    /// the check still in place).
+    /// the check still in place); nothing when a newer search has started
+    /// since.
     pub fn install_duplicates(&mut self, finder: DuplicateFinder) {
         self.duplicates.install(finder);
     }

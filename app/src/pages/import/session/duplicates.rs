@@ -38,6 +38,10 @@ pub struct Duplicates {
     flags: Vec<PossibleDuplicate>,
     /// The user's choices by row index; a row not here is created anyway.
     choices: HashMap<usize, DuplicateChoice>,
+    /// How many searches were started: only the latest one's finds are kept
+    /// (a search still stepping when the check is replaced would otherwise
+    /// put back flags for rows that changed since).
+    searches: u64,
 }
 
 /// One flagged row as the review shows it.
@@ -83,7 +87,8 @@ impl Duplicates {
     /// A search for the flags of `check`'s new rows against the candidates,
     /// to run with [`DuplicateFinder::step`] over the same check and keep with
     /// [`Duplicates::install`].
-    pub fn finder(&self, check: &ImportCheck) -> DuplicateFinder {
+    pub fn finder(&mut self, check: &ImportCheck) -> DuplicateFinder {
+        self.searches += 1;
         let rules = &SIMILARITY_RULES;
         let new_rows: Vec<usize> = check
             .verdicts()
@@ -92,12 +97,25 @@ impl Duplicates {
             .collect();
         let existing: Vec<(Uuid, Subject)> =
             self.candidates.iter().map(|contact| (contact.id, Subject::of(&contact.fields, rules))).collect();
-        DuplicateFinder { new_rows, stage: FinderStage::Indexing { index: DuplicateIndex::new(&existing, rules), added: 0 } }
+        DuplicateFinder {
+            search: self.searches,
+            new_rows,
+            stage: FinderStage::Indexing { index: DuplicateIndex::new(&existing, rules), added: 0 },
+        }
+    }
+
+    /// Whether `finder` is the search started last (an older one's finds
+    /// are not kept, and it need not go on).
+    pub fn is_latest(&self, finder: &DuplicateFinder) -> bool {
+        finder.search == self.searches
     }
 
     /// Keeps what `finder` found as the flags, and each choice that still
     /// fits its row's flag.
     pub fn install(&mut self, finder: DuplicateFinder) {
+        if !self.is_latest(&finder) {
+            return;
+        }
         self.flags = finder.found();
         let flags = &self.flags;
         self.choices.retain(|index, choice| {
@@ -180,6 +198,8 @@ impl Duplicates {
 /// new row's subject is added to the index (and dropped), then the rows are
 /// searched.
 pub struct DuplicateFinder {
+    /// Which search this is ([`Duplicates::is_latest`]).
+    search: u64,
     /// The check's indexes of the rows searched, in order.
     new_rows: Vec<usize>,
     stage: FinderStage,

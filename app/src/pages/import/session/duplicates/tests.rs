@@ -136,3 +136,31 @@ fn finding_the_flags_a_slice_at_a_time_keeps_what_finding_them_at_once_keeps() {
         assert_eq!(session.duplicates.choice(2), DuplicateChoice::CreateAnyway);
     }
 }
+
+#[test]
+fn a_search_overtaken_by_a_newer_one_keeps_nothing_whenever_it_finishes() {
+    let flagged_lines = |session: &Session| -> Vec<u32> { session.duplicate_views(10).0.iter().map(|view| view.line).collect() };
+    let finish = |session: &Session, finder: &mut super::DuplicateFinder| while !finder.step(&session.check, usize::MAX) {};
+    for older_finishes_last in [false, true] {
+        let mut session = reviewed();
+        assert_eq!(flagged_lines(&session), [2, 4]);
+        // A search goes over the rows as they are (and would flag rows 2
+        // and 4)...
+        let mut older = session.duplicate_finder();
+        finish(&session, &mut older);
+        // ...then the user makes row 4 someone else, and the re-check
+        // starts a newer one (which flags row 2 only).
+        session.check.set_cell(2, Field::FirstName, "Margaret");
+        let mut newer = session.duplicate_finder();
+        assert!(!session.duplicates.is_latest(&older) && session.duplicates.is_latest(&newer));
+        finish(&session, &mut newer);
+        if older_finishes_last {
+            session.install_duplicates(newer);
+            session.install_duplicates(older);
+        } else {
+            session.install_duplicates(older);
+            session.install_duplicates(newer);
+        }
+        assert_eq!(flagged_lines(&session), [2], "older search finished last: {older_finishes_last}");
+    }
+}
