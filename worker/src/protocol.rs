@@ -4,8 +4,9 @@ use rules::headers::HeaderRowChoice;
 use rules::{FileFormat, Limits, SheetRow};
 use serde::{Deserialize, Serialize};
 
-/// Rows per chunk the worker sends; each chunk decodes in a few milliseconds.
-pub const ROWS_PER_CHUNK: usize = 5_000;
+/// Rows per chunk the worker sends as it reads: each decodes in a few
+/// milliseconds, and the page has its first rows to map early.
+pub const ROWS_PER_CHUNK: usize = 2_000;
 
 /// What the page asks the worker to read.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

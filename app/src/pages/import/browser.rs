@@ -287,6 +287,33 @@ pub async fn next_turn() {
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
+/// How long a stretch of slices may hold the page before [`Turns`] gives
+/// the browser a turn: well under the 50 ms after which a task counts as
+/// long, with room for the slice that crosses it on a loaded machine.
+const TURN_BUDGET_MS: f64 = 20.0;
+
+/// Gives the browser a turn between slices of work once the slices since
+/// the last turn have held the page for [`TURN_BUDGET_MS`]: cheap slices
+/// share a turn, dear ones (or a slow machine) get one each, so a task's
+/// length follows the clock rather than a guess of what a slice costs.
+pub struct Turns {
+    since: f64,
+}
+
+impl Turns {
+    pub fn new() -> Turns {
+        Turns { since: js_sys::Date::now() }
+    }
+
+    /// Call after each slice.
+    pub async fn after_slice(&mut self) {
+        if js_sys::Date::now() - self.since >= TURN_BUDGET_MS {
+            next_turn().await;
+            self.since = js_sys::Date::now();
+        }
+    }
+}
+
 /// The chosen file's bytes, as a JS array the worker can take over.
 pub async fn file_bytes(file: &web_sys::File) -> Result<Uint8Array, String> {
     let blob = gloo_file::Blob::from(web_sys::Blob::from(file.clone()));

@@ -16,7 +16,7 @@ use store::model::{ConfirmOutcome, RememberedMapping};
 use wasm_bindgen::JsValue;
 use worker::protocol::{decode, encode, FileRead, HeaderRequest, ReadPart, ReadRequest};
 
-use super::browser::{ask_worker, file_bytes, next_turn, save_download, start_worker, worker_message, Patience, WorkerAnswer};
+use super::browser::{ask_worker, file_bytes, next_turn, save_download, start_worker, worker_message, Patience, Turns, WorkerAnswer};
 use super::lookup_batches::{Caps, LookupBatches};
 use super::lookups::{ask_server, fetch_phone_verdicts, look_up, AskQueue, Lookups};
 use super::session::{Session, ValueChoices};
@@ -33,6 +33,10 @@ const DUPLICATES_SLICE: usize = 2_000;
 /// Rows mapped to fields between turns given back to the page (on a
 /// remap): 200,000 rows at once held the page for most of a second.
 const PREPARE_SLICE: usize = 10_000;
+/// Rows of a chunk being read mapped, counted and keyed at a time, a turn
+/// given to the page whenever a few slices have held it long enough
+/// ([`Turns`]).
+const READ_SLICE: usize = 500;
 /// Rows per `upload_rows` call (the server's cap).
 const ROWS_PER_UPLOAD: usize = crate::import_api::MAX_ROWS_PER_UPLOAD;
 /// Body bytes per `upload_rows` call: well below the server's request limit
@@ -132,20 +136,23 @@ async fn read_and_prepare(file: &web_sys::File, request: ReadRequest, queue: Ask
         mapping.apply_overrides(&remembered.columns);
     }
     let mut batches = LookupBatches::new(Caps::SERVER);
+    let mut turns = Turns::new();
     let mut tally = mapping.left_out_tally();
     let mut sheet_rows = Vec::new();
     let mut rows = Vec::new();
     loop {
         match part {
             Some(ReadPart::Rows(chunk)) => {
-                let new_rows = mapping.import_rows(&chunk);
-                tally.add_rows(&chunk);
-                queue.send(batches.add(&new_rows));
+                for slice in chunk.chunks(READ_SLICE) {
+                    let new_rows = mapping.import_rows(slice);
+                    tally.add_rows(slice);
+                    queue.send(batches.add(&new_rows));
+                    rows.extend(new_rows);
+                    // The worker reads on meanwhile, on another core: the
+                    // page's share must stay in short tasks.
+                    turns.after_slice().await;
+                }
                 sheet_rows.extend(chunk);
-                rows.extend(new_rows);
-                // Chunks that came meanwhile would otherwise be taken one
-                // after the other without the page getting a turn.
-                next_turn().await;
             }
             Some(ReadPart::End(end)) => {
                 queue.send(batches.finish());
@@ -428,12 +435,19 @@ async fn install_check(context: ImportContext, mut check: ImportCheck, removed: 
 /// slice at a time with a turn for the browser between slices (all at once,
 /// 100,000 rows held the page for seconds), and keeps them in the session.
 async fn find_duplicates_in_slices(context: ImportContext) {
-    let Some(mut finder) = context.session.with_value(|session| session.as_ref().map(Session::duplicate_finder)) else {
+    let Some(mut finder) =
+        context.session.try_update_value(|session| session.as_mut().map(Session::duplicate_finder)).flatten()
+    else {
         return;
     };
     loop {
-        // None when another file replaced the session meanwhile.
-        match context.session.with_value(|session| Some(finder.step(&session.as_ref()?.check, DUPLICATES_SLICE))) {
+        // None when another file replaced the session meanwhile, or a newer
+        // search started (a re-check replaced the rows being searched).
+        let stepped = context.session.with_value(|session| {
+            let session = session.as_ref().filter(|session| session.duplicates.is_latest(&finder))?;
+            Some(finder.step(&session.check, DUPLICATES_SLICE))
+        });
+        match stepped {
             Some(true) => break,
             Some(false) => {
                 let (done, total) = finder.progress();
