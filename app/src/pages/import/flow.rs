@@ -11,7 +11,7 @@ use rules::headers::values::VALUE_SAMPLE_ROWS;
 use rules::headers::{HeaderMapping, ImportColumns, ImportRow, LeftOut};
 use rules::merge::MergeMode;
 use rules::phone::{PhoneKey, PhoneVerdict};
-use rules::{ExistingContact, Field, Limits, SheetRow};
+use rules::{ExistingContact, Field, SheetRow};
 use store::model::{ConfirmOutcome, RememberedMapping};
 use wasm_bindgen::JsValue;
 use worker::protocol::{decode, encode, FileRead, HeaderRequest, ReadPart, ReadRequest};
@@ -57,9 +57,7 @@ pub async fn load(context: ImportContext, file: web_sys::File, sheet: Option<Str
     context.rejection.set(None);
     context.file.set_value(Some(file.clone()));
     let file_name = file.name();
-    // The server's limits; the defaults if it cannot be asked (it checks
-    // again at confirm anyway).
-    let limits = crate::import_api::import_limits().await.unwrap_or(Limits::DEFAULT);
+    let limits = context.limits.await;
     if file.size() > limits.max_file_bytes as f64 {
         return fail(context, sheets::size::file_too_large(file.size() as u64, limits.max_file_bytes));
     }

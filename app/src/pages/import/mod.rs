@@ -98,6 +98,11 @@ pub struct ImportContext {
     /// The chosen file, kept to re-read another sheet of it.
     #[cfg(feature = "hydrate")]
     pub file: StoredValue<Option<web_sys::File>, LocalStorage>,
+    /// The server's import limits, asked for when the page opens so a
+    /// chosen file is read at once; the defaults if it cannot be asked (the
+    /// server checks again at confirm anyway).
+    #[cfg(feature = "hydrate")]
+    pub limits: LocalResource<rules::Limits>,
 }
 
 impl ImportContext {
@@ -115,6 +120,10 @@ impl ImportContext {
             toasts: crate::toast::use_toasts(),
             #[cfg(feature = "hydrate")]
             file: StoredValue::new_local(None),
+            #[cfg(feature = "hydrate")]
+            limits: LocalResource::new(|| async {
+                crate::import_api::import_limits().await.unwrap_or(rules::Limits::DEFAULT)
+            }),
         }
     }
 
