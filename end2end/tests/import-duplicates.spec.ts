@@ -60,6 +60,11 @@ test('a row like an existing contact or an earlier row is flagged with a choice,
   await expect(flagged(page, 4)).toContainText('Possibly the same as row 3 — same postcode');
   await expect(flagged(page, 3)).toHaveCount(0);
   await expect(flagged(page, 5)).toHaveCount(0);
+  // The rows table says it beside each flagged row, and only there.
+  const tableRow = (line: number) => page.locator('.grid-row', { has: page.locator('.line-cell', { hasText: new RegExp(`^${line}$`) }) });
+  await expect(tableRow(2).locator('.row-maybe')).toHaveText('Possibly the same as John Smith — same phone');
+  await expect(tableRow(4).locator('.row-maybe')).toHaveText('Possibly the same as row 3 — same postcode');
+  await expect(page.locator('.grid-row .row-maybe')).toHaveCount(2);
   await expect(page.locator('.count.warn')).toContainText('2 possible duplicates');
   // A hint, not an issue: every row is valid and Confirm is open.
   await expect(page.locator('.count.bad')).toContainText('0 with issues');

@@ -63,6 +63,9 @@ pub struct RowView {
     pub row_issues: Vec<String>,
     /// What an update changes.
     pub changes: Vec<FieldChange>,
+    /// "Possibly the same as …" when the row is flagged as a possible
+    /// duplicate (its choice is in the Possible duplicates panel).
+    pub possible_duplicate: Option<String>,
 }
 
 /// One cell as the table shows it.
@@ -168,6 +171,7 @@ impl Session {
             cells,
             row_issues,
             changes,
+            possible_duplicate: self.duplicates.sentence(&self.check, index),
         })
     }
 

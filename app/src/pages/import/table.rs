@@ -184,6 +184,10 @@ fn ImportRowView(index: usize, position: usize, fields: Vec<(Field, String)>) ->
                     let title = text.clone();
                     view! { <span class="row-issue" title=title>{text}</span> }
                 })}
+                {move || row.with(|row| row.as_ref().and_then(|row| row.possible_duplicate.clone())).map(|sentence| {
+                    let title = sentence.clone();
+                    view! { <span class="row-maybe" title=title>{sentence}</span> }
+                })}
             </div>
             <div role="cell" class="line-cell">{line}</div>
             <div role="cell" class="action-cell">

@@ -165,6 +165,12 @@ impl Duplicates {
         (shown, live.len().saturating_sub(limit))
     }
 
+    /// "Possibly the same as …" for row `index` of `check`, when it is
+    /// flagged (what the rows table shows beside the row).
+    pub fn sentence(&self, check: &ImportCheck, index: usize) -> Option<String> {
+        self.view(check, self.flag(index)?).map(|view| view.sentence)
+    }
+
     fn flag(&self, index: usize) -> Option<&PossibleDuplicate> {
         self.flags.binary_search_by_key(&index, |flag| flag.row).ok().map(|at| &self.flags[at])
     }

@@ -59,6 +59,17 @@ fn a_new_row_like_a_contact_or_an_earlier_row_is_flagged_with_a_sentence_and_a_k
     // Never an issue: the flagged rows are as valid as before.
     assert_eq!(session.counts().with_issues, 0);
     assert_eq!(session.duplicate_views(1).1, 1, "the rest are counted");
+    // The rows table shows the same sentence beside each flagged row.
+    let beside: Vec<Option<String>> = (0..4).map(|index| session.row_view(index).and_then(|row| row.possible_duplicate)).collect();
+    assert_eq!(
+        beside,
+        [
+            Some("Possibly the same as John Smith \u{2014} same phone".to_string()),
+            None,
+            Some("Possibly the same as row 3 \u{2014} same postcode".to_string()),
+            None,
+        ]
+    );
 }
 
 #[test]
