@@ -60,10 +60,12 @@ test('a row like an existing contact or an earlier row is flagged with a choice,
   await expect(flagged(page, 4)).toContainText('Possibly the same as row 3 — same postcode');
   await expect(flagged(page, 3)).toHaveCount(0);
   await expect(flagged(page, 5)).toHaveCount(0);
-  // The rows table says it beside each flagged row, and only there.
+  // The rows table says it beside each flagged row, and only there (the
+  // whole sentence as the title and for screen readers).
   const tableRow = (line: number) => page.locator('.grid-row', { has: page.locator('.line-cell', { hasText: new RegExp(`^${line}$`) }) });
-  await expect(tableRow(2).locator('.row-maybe')).toHaveText('Possibly the same as John Smith — same phone');
-  await expect(tableRow(4).locator('.row-maybe')).toHaveText('Possibly the same as row 3 — same postcode');
+  await expect(tableRow(2).locator('.row-maybe')).toHaveText('Possible duplicate: Possibly the same as John Smith — same phone');
+  await expect(tableRow(2).locator('.row-maybe')).toHaveAttribute('title', 'Possibly the same as John Smith — same phone');
+  await expect(tableRow(4).locator('.row-maybe')).toHaveText('Possible duplicate: Possibly the same as row 3 — same postcode');
   await expect(page.locator('.grid-row .row-maybe')).toHaveCount(2);
   await expect(page.locator('.count.warn')).toContainText('2 possible duplicates');
   // A hint, not an issue: every row is valid and Confirm is open.
@@ -73,6 +75,7 @@ test('a row like an existing contact or an earlier row is flagged with a choice,
   await expect(flagged(page, 2).locator('select')).toHaveValue('create');
   await expect(flagged(page, 4).locator('option')).toHaveText(['Create anyway', 'Skip this row']);
   await panel.screenshot({ path: test.info().outputPath('duplicates-panel-desktop.png') });
+  await page.screenshot({ path: test.info().outputPath('duplicates-review-desktop.png'), fullPage: true });
 
   await flagged(page, 2).locator('select').selectOption({ label: 'Update that contact' });
   await flagged(page, 4).locator('select').selectOption({ label: 'Skip this row' });
@@ -108,4 +111,5 @@ test('the duplicates panel is legible on a 360 px phone', async ({ page }) => {
   await select.scrollIntoViewIfNeeded();
   await expect(select).toBeInViewport({ ratio: 1 });
   await panel.screenshot({ path: test.info().outputPath('duplicates-panel-360.png') });
+  await page.screenshot({ path: test.info().outputPath('duplicates-review-360.png'), fullPage: true });
 });

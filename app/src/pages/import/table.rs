@@ -184,9 +184,15 @@ fn ImportRowView(index: usize, position: usize, fields: Vec<(Field, String)>) ->
                     let title = text.clone();
                     view! { <span class="row-issue" title=title>{text}</span> }
                 })}
+                // The whole sentence does not fit the status column: it is
+                // the title, and what a screen reader reads.
                 {move || row.with(|row| row.as_ref().and_then(|row| row.possible_duplicate.clone())).map(|sentence| {
                     let title = sentence.clone();
-                    view! { <span class="row-maybe" title=title>{sentence}</span> }
+                    view! {
+                        <span class="row-maybe" title=title>
+                            "Possible duplicate"<span class="visually-hidden">{format!(": {sentence}")}</span>
+                        </span>
+                    }
                 })}
             </div>
             <div role="cell" class="line-cell">{line}</div>
