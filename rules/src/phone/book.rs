@@ -124,8 +124,11 @@ pub struct RememberedPhones<'b> {
     book: &'b dyn PhoneBook,
     /// Row country (`""` for none) → cleaned text → the book's answer;
     /// nested so a look-up borrows the cell's text instead of building a key.
-    answers: RefCell<HashMap<String, HashMap<String, Option<PhoneReading>>>>,
+    answers: RefCell<Answers<Answers<Option<PhoneReading>>>>,
 }
+
+/// A map by text, hashed with a per-process seed.
+type Answers<V> = HashMap<String, V, foldhash::fast::RandomState>;
 
 impl<'b> RememberedPhones<'b> {
     /// Remembers the answers of `book`.
