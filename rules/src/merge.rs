@@ -248,6 +248,17 @@ pub fn plan(
     existing: Option<&ExistingContact>,
     mode: MergeMode,
 ) -> Result<Plan, Vec<(Field, Problem)>> {
+    plan_of(values, given, existing, mode)
+}
+
+/// [`plan`] of values read in place (a row already normalised), without
+/// copying them into a [`ContactFields`] first.
+pub(crate) fn plan_of(
+    values: &impl Values,
+    given: FieldSet,
+    existing: Option<&ExistingContact>,
+    mode: MergeMode,
+) -> Result<Plan, Vec<(Field, Problem)>> {
     let merge = Merge {
         values,
         given,

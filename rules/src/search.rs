@@ -62,10 +62,11 @@ impl ListingKeys {
 
     /// The keys of a contact with these (stored) values.
     pub fn of(fields: &ContactFields) -> ListingKeys {
+        let company_key = lower(fields.get(Field::CompanyName));
         let sort_name = if fields.kind() == ContactKind::Company {
-            lower(fields.get(Field::CompanyName))
+            company_key.clone()
         } else {
-            lower(&format!("{} {}", fields.get(Field::LastName), fields.get(Field::FirstName)))
+            lower(&[fields.get(Field::LastName), fields.get(Field::FirstName)].join(" "))
         };
         let text_fields = [
             Field::FirstName,
@@ -74,17 +75,19 @@ impl ListingKeys {
             Field::Email,
             Field::Reference,
         ];
-        let mut search_text = String::new();
+        let mut search_text = String::with_capacity(
+            text_fields.iter().chain(&[Field::Phone, Field::Mobile]).map(|&field| fields.get(field).len() + 1).sum(),
+        );
         for field in text_fields {
-            search_text.push_str(&lower(fields.get(field)));
+            push_lower(&mut search_text, fields.get(field));
             search_text.push(' ');
         }
-        search_text.push_str(&digits(fields.get(Field::Phone)));
+        search_text.extend(ascii_digits(fields.get(Field::Phone)));
         search_text.push(' ');
-        search_text.push_str(&digits(fields.get(Field::Mobile)));
+        search_text.extend(ascii_digits(fields.get(Field::Mobile)));
         ListingKeys {
             sort_name,
-            company_key: lower(fields.get(Field::CompanyName)),
+            company_key,
             search_text,
         }
     }
@@ -95,9 +98,24 @@ fn lower(text: &str) -> String {
     text.to_lowercase()
 }
 
+/// Appends [`lower`] of `text` to `out`; ASCII text (most of it) without
+/// an intermediate string (its Unicode lower case is its ASCII lower case).
+fn push_lower(out: &mut String, text: &str) {
+    if text.is_ascii() {
+        out.extend(text.chars().map(|c| c.to_ascii_lowercase()));
+    } else {
+        out.push_str(&lower(text));
+    }
+}
+
 /// The ASCII digits of `text`, in order.
+fn ascii_digits(text: &str) -> impl Iterator<Item = char> + '_ {
+    text.chars().filter(char::is_ascii_digit)
+}
+
+/// [`ascii_digits`] as a string.
 fn digits(text: &str) -> String {
-    text.chars().filter(char::is_ascii_digit).collect()
+    ascii_digits(text).collect()
 }
 
 /// What a search box's text asks of a contact's search text.
@@ -212,6 +230,37 @@ mod tests {
         ]);
         assert_eq!(ListingKeys::of(&company).sort_name, "acme ltd");
         assert_eq!(ListingKeys::of(&company).company_key, "acme ltd");
+    }
+
+    #[test]
+    fn the_keys_are_the_unicode_lower_case_of_the_fields_in_any_script() {
+        // (first, last, company, email, Contact ID): ASCII, accents, Greek
+        // with a final sigma, German sharp s, Turkish dotted capital I.
+        let cases = [
+            ("Olivia", "Bennett", "ACME Ltd", "Olivia@Example.COM", "C-1"),
+            ("Zoë", "Müller", "Café Crème", "zoë@exämple.de", "É-7"),
+            ("ΟΔΥΣΣΕΥΣ", "ΣΑΣ", "ΣΟΦΙΑΣ ΑΕ", "Σ@example.gr", "ΑΣ"),
+            ("STRAẞE", "İSTANBUL", "", "", ""),
+        ];
+        for (first, last, company, email, reference) in cases {
+            for kind in ["Person", "Company"] {
+                let fields = ContactFields::from_pairs([
+                    (Field::Kind, kind),
+                    (Field::FirstName, first),
+                    (Field::LastName, last),
+                    (Field::CompanyName, company),
+                    (Field::Email, email),
+                    (Field::Reference, reference),
+                    (Field::Phone, "+64 21 555 0101"),
+                ]);
+                let keys = ListingKeys::of(&fields);
+                let sort_name = if kind == "Company" { company.to_lowercase() } else { format!("{last} {first}").to_lowercase() };
+                assert_eq!(keys.sort_name, sort_name);
+                assert_eq!(keys.company_key, company.to_lowercase());
+                let text = [first, last, company, email, reference].map(str::to_lowercase).join(" ");
+                assert_eq!(keys.search_text, format!("{text} 64215550101 "), "{first} {last}");
+            }
+        }
     }
 
     #[test]

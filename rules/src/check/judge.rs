@@ -11,8 +11,6 @@
 //! row before it knows anything else, and judging the row it keeps gives the
 //! same verdict as judging the row it was given.
 
-use std::borrow::Cow;
-
 use uuid::Uuid;
 
 use super::keys::{Key, RowKeys};
@@ -21,9 +19,9 @@ use crate::contact::{ContactFields, ExistingContact, ValidContact};
 use crate::field::{Field, FieldSet};
 use crate::headers::{ImportColumns, ImportRow};
 use crate::issue::{Issue, Problem};
-use crate::merge::{given, given_fields, plan, plan_action, sources_of, Action, MergeMode, Plan, UpdateSources};
+use crate::merge::{given, plan_action, plan_of, sources_of, Action, MergeMode, Plan, UpdateSources};
 use crate::phone::PhoneBook;
-use crate::validate::{clean, validate_row, NormalisedRow};
+use crate::validate::{clean, NormalisedRow};
 
 /// How a row finds the existing contact it updates (the spec's "Matching
 /// and merging").
@@ -227,15 +225,23 @@ pub(super) fn plan_valid_row(
     context: &RowContext<'_>,
     phones: &dyn PhoneBook,
 ) -> Option<Plan> {
-    let validated = validate_row(row, columns, phones);
-    let keys = RowKeys::of(row);
+    plan_normalised(&NormalisedRow::of(row, phones), columns, mode, context)
+}
+
+/// [`plan_valid_row`] of a row already normalised.
+fn plan_normalised(
+    normalised: &NormalisedRow<'_>,
+    columns: &ImportColumns,
+    mode: MergeMode,
+    context: &RowContext<'_>,
+) -> Option<Plan> {
+    let keys = RowKeys::of_normalised(normalised);
     let existing = match Match::of(&keys, context) {
         Match::New => None,
         Match::Existing(contact) => Some(contact),
         Match::Unresolved => return None,
     };
-    let given = given_fields(&validated.values, columns.present);
-    plan(&validated.values, given, existing, mode).ok()
+    plan_of(normalised, given(normalised, columns.present), existing, mode).ok()
 }
 
 /// On the server, for a row whose verdict is valid: the
@@ -280,7 +286,7 @@ pub fn preview_outdated(
 /// the contact it creates if nothing else concerns it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StagedRow {
-    /// The row's values normalised ([`validate_row`]); an invalid cell keeps
+    /// The row's values normalised ([`validate_row`](crate::validate::validate_row)); an invalid cell keeps
     /// its trimmed text. Judging a row with these values (and the same
     /// spreadsheet-error cells) gives the same verdict as the original.
     pub values: ContactFields,
@@ -343,25 +349,28 @@ pub fn stage(row: &ImportRow, columns: &ImportColumns, mode: MergeMode, phones: 
     let keys = RowKeys::of_normalised(&normalised);
     let alone = RowContext::default();
     let as_new = if judge_normalised(row, &normalised, columns, mode, &alone).is_valid() {
-        plan_valid_row(row, columns, mode, &alone, phones).map(|plan| plan.contact)
+        plan_normalised(&normalised, columns, mode, &alone).map(|plan| plan.contact)
     } else {
         None
     };
     let match_key: MatchKey = MatchOn::of(&keys).into();
-    let values = ContactFields(normalised.values.clone().map(Cow::into_owned));
+    let values = ContactFields(normalised.values.each_ref().map(|value| String::from(&**value)));
     let update_sources = sources_of(&normalised, given(&normalised, columns.present), mode);
-    let unchanged_when_equal = match match_key {
+    let (values, unchanged_when_equal) = match match_key {
         MatchKey::Reference(_) | MatchKey::Email(_) => {
-            let itself = ExistingContact { id: Uuid::nil(), version: 0, fields: values.clone() };
+            // The row judged against a contact holding its own values (lent
+            // to it and taken back, not copied).
+            let itself = ExistingContact { id: Uuid::nil(), version: 0, fields: values };
             let context = RowContext {
                 matched: Some(&itself),
                 email_owner: keys.email.valid().map(|_| &itself),
                 ..RowContext::default()
             };
             let verdict = judge_normalised(row, &normalised, columns, mode, &context);
-            verdict.issues.is_empty() && matches!(verdict.action, Some(Action::Unchanged { .. }))
+            let unchanged = verdict.issues.is_empty() && matches!(verdict.action, Some(Action::Unchanged { .. }));
+            (itself.fields, unchanged)
         }
-        MatchKey::New | MatchKey::Unresolved => false,
+        MatchKey::New | MatchKey::Unresolved => (values, false),
     };
     StagedRow {
         reference_key: keys.reference.valid().map(str::to_string),

@@ -24,7 +24,7 @@ use std::collections::HashSet;
 use rules::check::{stage, MatchKey, StagedRow};
 use rules::headers::{ImportColumns, ImportRow};
 use rules::merge::MergeMode;
-use rules::phone::AccountPhones;
+use rules::phone::{AccountPhones, RememberedPhones};
 use rules::similar::DuplicateChoice;
 use rules::Field;
 use sqlx::{PgConnection, PgPool, Row};
@@ -193,8 +193,10 @@ fn staged_copy(
     rows: &[UploadedRow],
 ) -> CopyData {
     let mut data = CopyData::with_capacity(rows.len() * 512);
+    // A number that recurs in the chunk is read by libphonenumber once.
+    let phones = RememberedPhones::new(phones);
     for uploaded in rows {
-        let staged = stage(&uploaded.row, columns, mode, phones);
+        let staged = stage(&uploaded.row, columns, mode, &phones);
         let preview = uploaded.preview.map(|p| (p.contact_id, p.version));
         push_staged(&mut data, account, import_id, &uploaded.row, &staged, preview, uploaded.duplicate);
     }
@@ -212,7 +214,7 @@ fn push_staged(
     duplicate: DuplicateChoice,
 ) {
     let mut copy = data.row();
-    copy.plain(account.0).plain(import_id).plain(as_i32(row.line));
+    copy.uuid(account.0).uuid(import_id).plain(as_i32(row.line));
     for field in Field::ALL {
         copy.text(staged.values.get(field));
     }
@@ -224,13 +226,15 @@ fn push_staged(
             MatchKey::Email(_) => "e",
             MatchKey::New => "n",
             MatchKey::Unresolved => "u",
-        })
-        .optional(preview.map(|(contact, _)| contact))
-        .optional(preview.map(|(_, version)| version));
+        });
+    match preview {
+        Some((contact, version)) => copy.uuid(contact).plain(version),
+        None => copy.null().null(),
+    };
     match &staged.as_new {
         Some(contact) => {
             let listing = contact.listing_keys();
-            copy.plain(Uuid::now_v7())
+            copy.uuid(Uuid::now_v7())
                 .text(contact.get(Field::Kind))
                 .text(&listing.sort_name)
                 .text(&listing.company_key)
@@ -244,7 +248,7 @@ fn push_staged(
     // Only stored here; the confirm re-checks it (`recheck`).
     match duplicate {
         DuplicateChoice::CreateAnyway => copy.text("c").null(),
-        DuplicateChoice::Update { contact } => copy.text("u").plain(contact),
+        DuplicateChoice::Update { contact } => copy.text("u").uuid(contact),
         DuplicateChoice::Skip => copy.text("s").null(),
     };
     copy.plain(field_set_to_bits(staged.update_sources.stored))
@@ -271,13 +275,14 @@ fn check_chunk(rows: &[UploadedRow]) -> Result<(), ImportError> {
         }
         for field in Field::ALL {
             let value = uploaded.row.values.get(field);
-            if value.chars().count() > MAX_CELL_CHARS {
+            // Counting characters only when the bytes could be too many.
+            if value.len() > MAX_CELL_CHARS && value.chars().count() > MAX_CELL_CHARS {
                 return Err(ImportError::Invalid(format!(
                     "Row {line}, {}: the cell is longer than a spreadsheet cell can be ({MAX_CELL_CHARS} characters).",
                     field.header()
                 )));
             }
-            if value.contains('\0') {
+            if value.as_bytes().contains(&0) {
                 return Err(ImportError::Invalid(format!(
                     "Row {line}, {}: the cell holds a NUL character, which cannot be saved. Remove it from the cell and import the file again.",
                     field.header()
