@@ -113,3 +113,32 @@ test('the duplicates panel is legible on a 360 px phone', async ({ page }) => {
   await panel.screenshot({ path: test.info().outputPath('duplicates-panel-360.png') });
   await page.screenshot({ path: test.info().outputPath('duplicates-review-360.png'), fullPage: true });
 });
+
+test('past the first 100 flagged rows, Show more lists the rest, and a choice made there is what lands', async ({ page }) => {
+  const { email } = await signUpNewAccount(page);
+  await openImport(page);
+  // 104 people, each twice (the same name and postcode, another email):
+  // each second row is like the row before it, 104 flags.
+  const firsts = ['Aroha', 'Ben', 'Chloe', 'Dev', 'Ema', 'Finn', 'Grace', 'Hemi'];
+  const lasts = ['Ngata', 'Cole', 'Dupont', 'Patel', 'Lee', 'Walsh', 'Kim', 'Tane', 'Roa', 'Byrne', 'Chen', 'Ford', 'Gray'];
+  const rows = Array.from({ length: 104 }, (_, person) => {
+    const name = `${firsts[person % 8]},${lasts[Math.floor(person / 8)]}`;
+    return [`${name},p${person}a@x.example,,${7000 + person},Wellington`, `${name},p${person}b@x.example,,${7000 + person},Wellington`];
+  }).flat();
+  await choose(page, file('many.csv', ['First Name,Last Name,Email,Phone,Postcode,City', ...rows].join('\n')));
+  const panel = page.locator('.duplicates');
+  await expect(panel.locator('.duplicate')).toHaveCount(100);
+  await expect(panel).toContainText('…and 4 more, not listed');
+  // The last person's second row (line 209) is not listed yet.
+  await expect(flagged(page, 209)).toHaveCount(0);
+  await panel.getByRole('button', { name: 'Show 4 more' }).click();
+  await expect(panel.locator('.duplicate')).toHaveCount(104);
+  await expect(panel.getByRole('button', { name: /^Show \d+ more$/ })).toHaveCount(0);
+  await flagged(page, 209).locator('select').selectOption({ label: 'Skip this row' });
+  await confirmImport(page);
+  await expect(page.getByText('1 skipped', { exact: false }).first()).toBeVisible();
+  const saved = Object.keys(stored(email));
+  expect(saved).toHaveLength(207);
+  expect(saved).not.toContain('p103b@x.example');
+  expect(saved).toContain('p103a@x.example');
+});

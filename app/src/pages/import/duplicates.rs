@@ -12,7 +12,8 @@ use uuid::Uuid;
 use super::session::DuplicateView;
 use super::{thousands, ImportContext};
 
-/// Flagged rows listed at most (the rest are created unless the user says).
+/// Flagged rows listed at first, and how many more each "Show more" lists
+/// (a row not listed is created unless the user lists it and chooses).
 const SHOWN: usize = 100;
 
 /// The select's value for each choice.
@@ -38,7 +39,11 @@ fn choice_of(value: &str, contact: Option<Uuid>) -> Option<DuplicateChoice> {
 #[component]
 pub fn DuplicatesPanel() -> impl IntoView {
     let context = expect_context::<ImportContext>();
-    let listed = Memo::new(move |_| context.read(|session| session.duplicate_views(SHOWN)).unwrap_or_default());
+    let limit = RwSignal::new(SHOWN);
+    let listed = Memo::new(move |_| {
+        let limit = limit.get();
+        context.read(|session| session.duplicate_views(limit)).unwrap_or_default()
+    });
     // A choice the session refused (the flag changed meanwhile).
     let refusal = RwSignal::new(None::<String>);
     let keys = move || listed.with(|(views, _)| views.iter().map(|view| (view.index, view.contact)).collect::<Vec<_>>());
@@ -58,8 +63,16 @@ pub fn DuplicatesPanel() -> impl IntoView {
                 </ul>
                 {move || {
                     let more = listed.with(|(_, more)| *more);
-                    (more > 0).then(|| view! {
-                        <p class="muted">{format!("…and {} more, not listed: they will be created.", thousands(more))}</p>
+                    (more > 0).then(|| {
+                        let next = more.min(SHOWN);
+                        view! {
+                            <p class="muted">
+                                {format!("…and {} more, not listed: they will be created unless you list them and choose. ", thousands(more))}
+                                <button type="button" class="link-button" on:click=move |_| limit.update(|limit| *limit += SHOWN)>
+                                    {format!("Show {} more", thousands(next))}
+                                </button>
+                            </p>
+                        }
                     })
                 }}
             </section>
