@@ -18,14 +18,11 @@ use wasm_bindgen::prelude::*;
 
 use crate::protocol::{
     decode, encode, FileEnd, FileHead, HeaderCandidate, HeaderRequest, ReadPart, ReadRequest, HEADER_CHOICES,
-    ROWS_PER_CHUNK,
+    NOT_PASSED_ON, ROWS_PER_CHUNK,
 };
 
 /// Report progress every this many data rows.
 const PROGRESS_EVERY: usize = 2_000;
-
-/// What the page sees when a part could not be handed to it.
-const NOT_PASSED_ON: &str = "The file was read but its contents could not be passed on. Please try again.";
 
 /// Reads a spreadsheet. `request` is a postcard [`ReadRequest`]; `progress`
 /// is called with the number of rows read so far; `deliver` is called with

@@ -112,51 +112,14 @@ pub struct FileEnd {
 /// [`FileEnd`] together, as the import page keeps it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FileRead {
-    pub file_name: String,
-    pub file_size: u64,
-    /// SHA-256 of the file's bytes, lower-case hex.
-    pub sha256: String,
-    pub format: FileFormat,
-    /// The sheets the user can choose from.
-    pub sheet_names: Vec<String>,
-    /// The sheet that was read.
-    pub sheet_name: String,
-    /// The header row's number (1 = the first row).
-    pub header_line: u32,
-    pub headers: Vec<String>,
-    pub blank_rows_skipped: u32,
-    /// How the header row was found (`None` when the user chose it, or the
-    /// sheet is blank).
-    pub header_found: Option<HeaderRowChoice>,
-    /// The first non-blank rows, any of which the user may choose as the
-    /// header row instead (empty when the user chose it).
-    pub header_candidates: Vec<HeaderCandidate>,
-    /// How many data rows there are.
-    pub row_count: u32,
+    pub head: FileHead,
+    pub end: FileEnd,
 }
 
-impl FileRead {
-    /// A whole read's description from its two ends.
-    pub fn new(head: FileHead, end: FileEnd) -> FileRead {
-        let FileHead { file_name, file_size, format, sheet_names, sheet_name, header_line, headers, header_found, header_candidates } =
-            head;
-        let FileEnd { sha256, blank_rows_skipped, row_count } = end;
-        FileRead {
-            file_name,
-            file_size,
-            sha256,
-            format,
-            sheet_names,
-            sheet_name,
-            header_line,
-            headers,
-            blank_rows_skipped,
-            header_found,
-            header_candidates,
-            row_count,
-        }
-    }
-}
+/// What the user sees when a read's parts could not be handed from the
+/// worker to the page whole (the worker could not send one, or the page got
+/// parts that do not make a read).
+pub const NOT_PASSED_ON: &str = "The file was read but its contents could not be passed on. Please try again.";
 
 /// One chunk of rows.
 pub type RowChunk = Vec<SheetRow>;

@@ -14,7 +14,7 @@ use rules::phone::{PhoneKey, PhoneVerdict};
 use rules::{ExistingContact, Field, SheetRow};
 use store::model::{ConfirmOutcome, RememberedMapping};
 use wasm_bindgen::JsValue;
-use worker::protocol::{decode, encode, FileRead, HeaderRequest, ReadPart, ReadRequest};
+use worker::protocol::{decode, encode, FileRead, HeaderRequest, ReadPart, ReadRequest, NOT_PASSED_ON};
 
 use super::browser::{ask_worker, file_bytes, next_turn, save_download, start_worker, worker_message, Patience, Turns, WorkerAnswer};
 use super::lookup_batches::{Caps, LookupBatches};
@@ -65,7 +65,7 @@ pub async fn load(context: ImportContext, file: web_sys::File, sheet: Option<Str
     // The rows the user could choose as the header come with a read that
     // looked for it; a read from the user's choice keeps the earlier ones.
     let earlier = context.session.with_value(|session| {
-        session.as_ref().map(|session| (session.file.header_found, session.file.header_candidates.clone()))
+        session.as_ref().map(|session| (session.file.head.header_found, session.file.head.header_candidates.clone()))
     });
     let (queue, answers) = ask_server();
     let request = ReadRequest { file_name: file_name.clone(), sheet, limits, header };
@@ -75,8 +75,8 @@ pub async fn load(context: ImportContext, file: web_sys::File, sheet: Option<Str
         Err(message) => return fail(context, message),
     };
     if let (HeaderRequest::Line(_), Some((found, candidates))) = (header, earlier) {
-        file_read.header_found = found;
-        file_read.header_candidates = candidates;
+        file_read.head.header_found = found;
+        file_read.head.header_candidates = candidates;
     }
     let Lookups { contacts, candidates, phones } = match lookups {
         Ok(found) => found,
@@ -116,7 +116,7 @@ async fn read_and_prepare(file: &web_sys::File, request: ReadRequest, queue: Ask
     let mut reading = start_worker(message, transfer, Patience::Reading, move |rows| {
         stage.set(Stage::Reading { file_name: name.clone(), rows });
     });
-    let Some(ReadPart::Head(head)) = next_part(&mut reading).await? else { return Err(UNREADABLE.to_string()) };
+    let Some(ReadPart::Head(head)) = next_part(&mut reading).await? else { return Err(NOT_PASSED_ON.to_string()) };
     // How the account mapped a file with these headers last time, asked
     // while the worker reads the first rows. Not being able to ask only
     // means the automatic mapping is shown, which the user can change.
@@ -154,26 +154,23 @@ async fn read_and_prepare(file: &web_sys::File, request: ReadRequest, queue: Ask
             }
             Some(ReadPart::End(end)) => {
                 queue.send(batches.finish());
-                let file_read = FileRead::new(head, end);
-                if file_read.row_count as usize != sheet_rows.len() {
-                    return Err(UNREADABLE.to_string());
+                let file_read = FileRead { head, end };
+                if file_read.end.row_count as usize != sheet_rows.len() {
+                    return Err(NOT_PASSED_ON.to_string());
                 }
                 return Ok(Prepared { file_read, sheet_rows, mapping, rows, left_out: tally.report(), remembered });
             }
-            Some(ReadPart::Head(_)) | None => return Err(UNREADABLE.to_string()),
+            Some(ReadPart::Head(_)) | None => return Err(NOT_PASSED_ON.to_string()),
         }
         part = next_part(&mut reading).await?;
     }
 }
 
-/// What the user sees when the worker's parts do not make a whole read.
-const UNREADABLE: &str = "The file was read but its contents could not be passed on. Please try again.";
-
 /// The worker's next part of a read, decoded; `None` when it said it is
 /// done.
 async fn next_part(reading: &mut WorkerAnswer) -> Result<Option<ReadPart>, String> {
     match reading.next().await {
-        Some(part) => decode(&part?.to_vec()).map(Some).map_err(|_| UNREADABLE.to_string()),
+        Some(part) => decode(&part?.to_vec()).map(Some).map_err(|_| NOT_PASSED_ON.to_string()),
         None => Ok(None),
     }
 }
@@ -301,7 +298,7 @@ pub async fn change_mode(context: ImportContext, mode: MergeMode) {
 pub async fn confirm(context: ImportContext) {
     let Some((new_import, rows, file_name, to_remember)) = context.session.with_value(|session| {
         session.as_ref().map(|session| {
-            (session.new_import(), session.uploaded_rows(), session.file.file_name.clone(), session.mapping_to_remember())
+            (session.new_import(), session.uploaded_rows(), session.file.head.file_name.clone(), session.mapping_to_remember())
         })
     }) else {
         return;
@@ -395,7 +392,7 @@ async fn recheck_with_latest(context: ImportContext) {
 /// Writes the error report in the worker and offers it as a download.
 pub async fn download_report(context: ImportContext, busy: RwSignal<bool>) {
     let Some((request, file_name)) =
-        context.session.with_value(|session| session.as_ref().map(|session| (session.report_request(), session.file.file_name.clone())))
+        context.session.with_value(|session| session.as_ref().map(|session| (session.report_request(), session.file.head.file_name.clone())))
     else {
         return;
     };

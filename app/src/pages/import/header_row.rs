@@ -16,7 +16,7 @@ pub fn HeaderRowPicker() -> impl IntoView {
     let context = expect_context::<ImportContext>();
     let shown = move || {
         context.read(|session| {
-            let file = &session.file;
+            let file = &session.file.head;
             // Worth saying when rows were skipped or the reader was unsure.
             let reason = file
                 .header_found

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use rules::headers::ColumnState;
 use rules::merge::MergeMode;
 use rules::Field;
+use worker::protocol::FileRead;
 
 use super::fixes::{ColumnFixes, FindReplacePanel, FixesBar};
 use super::header_row::HeaderRowPicker;
@@ -49,7 +50,7 @@ fn FileDetails() -> impl IntoView {
     let context = expect_context::<ImportContext>();
     let details = move || {
         context.read(|session| {
-            let file = &session.file;
+            let FileRead { head: file, end } = &session.file;
             let recognised: Vec<String> = session
                 .mapping
                 .columns()
@@ -71,15 +72,15 @@ fn FileDetails() -> impl IntoView {
                 .map(|column| if column.header.is_empty() { format!("(column {})", column.index + 1) } else { column.header.clone() })
                 .collect();
             let missing: Vec<&'static str> = session.mapping.missing().iter().map(Field::header).collect();
-            (file.clone(), recognised, ignored, missing)
+            (file.clone(), end.clone(), recognised, ignored, missing)
         })
     };
     view! {
-        {move || details().map(|(file, recognised, ignored, missing)| {
+        {move || details().map(|(file, end, recognised, ignored, missing)| {
             let several_sheets = file.sheet_names.len() > 1;
-            let rows_text = match file.blank_rows_skipped {
-                0 => thousands(file.row_count as usize),
-                skipped => format!("{} ({} blank rows skipped)", thousands(file.row_count as usize), thousands(skipped as usize)),
+            let rows_text = match end.blank_rows_skipped {
+                0 => thousands(end.row_count as usize),
+                skipped => format!("{} ({} blank rows skipped)", thousands(end.row_count as usize), thousands(skipped as usize)),
             };
             view! {
                 <section class="file-details" aria-labelledby="file-details-heading">

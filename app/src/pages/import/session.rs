@@ -111,7 +111,7 @@ impl Session {
 
     /// "Headers from row 4": where the column names were taken from.
     pub fn header_row_text(&self) -> String {
-        format!("Headers from row {}", self.file.header_line)
+        format!("Headers from row {}", self.file.head.header_line)
     }
 
     /// The counts for the summary.
@@ -233,10 +233,10 @@ impl Session {
     /// What the server needs to know to open the import.
     pub fn new_import(&self) -> NewImport {
         NewImport {
-            file_name: self.file.file_name.clone(),
-            file_sha256: self.file.sha256.clone(),
-            file_size: self.file.file_size as i64,
-            sheet_name: self.file.sheet_name.clone(),
+            file_name: self.file.head.file_name.clone(),
+            file_sha256: self.file.end.sha256.clone(),
+            file_size: self.file.head.file_size as i64,
+            sheet_name: self.file.head.sheet_name.clone(),
             mode: self.check.mode(),
             columns: ImportColumns { left_out: self.left_out.headers(), ..self.check.columns().clone() },
             row_count: self.check.counts().rows as u32,
@@ -246,7 +246,7 @@ impl Session {
     /// The error report: every row still in the import in the file's own
     /// columns (edited values where mapped), with its issues.
     pub fn report_request(&self) -> ReportRequest {
-        let headers = self.file.headers.clone();
+        let headers = self.file.head.headers.clone();
         let rows = self
             .check
             .verdicts()
@@ -318,6 +318,7 @@ pub fn upload_chunks(rows: &[UploadedRow], max_rows: usize, max_bytes: usize) ->
 pub(super) mod tests {
     use super::*;
     use rules::{Cell, ContactFields, FileFormat};
+    use worker::protocol::{FileEnd, FileHead};
     use uuid::Uuid;
 
     fn text(value: &str) -> Cell {
@@ -339,20 +340,19 @@ pub(super) mod tests {
             tally.add_rows(&sheet_rows);
             tally.report()
         };
-        let file = FileRead {
+        let head = FileHead {
             file_name: "people.csv".into(),
             file_size: 100,
-            sha256: "ab".repeat(32),
             format: FileFormat::Csv,
             sheet_names: vec!["people.csv".into()],
             sheet_name: "people.csv".into(),
             header_line: 1,
             headers,
-            blank_rows_skipped: 0,
             header_found: None,
             header_candidates: Vec::new(),
-            row_count: sheet_rows.len() as u32,
         };
+        let end = FileEnd { sha256: "ab".repeat(32), blank_rows_skipped: 0, row_count: sheet_rows.len() as u32 };
+        let file = FileRead { head, end };
         Session { file, sheet_rows, mapping, check, left_out, fixes: FixHistory::default(), values: ValueChoices::default(), remembered: false, duplicates: Duplicates::default() }
     }
 

@@ -233,7 +233,7 @@ impl Session {
         let columns = self.mapping.overrides();
         let values = self.values.mapping.clone();
         (!columns.is_empty() || !values.is_empty())
-            .then(|| (self.file.headers.clone(), RememberedMapping { columns, values }))
+            .then(|| (self.file.head.headers.clone(), RememberedMapping { columns, values }))
     }
 
     /// The unknown values, per column that has any, with their choices.
