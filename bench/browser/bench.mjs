@@ -23,7 +23,7 @@
 // BENCH_BROWSER_FILES (optional) names the files to run, e.g. "contacts-100k".
 // Prints progress on stderr; writes the results to out.json.
 import { createRequire } from 'node:module';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 
 const require = createRequire(new URL('../../end2end/package.json', import.meta.url));
 const { chromium, devices } = require('playwright');
@@ -81,6 +81,36 @@ function instrument() {
       bench.fetches.push([url, started, performance.now()]);
     }
   };
+}
+
+/** CPU seconds used so far by this machine's processes, by kind: the
+ *  benchmarked server (SERVER_PID), Postgres, Chromium (the page, its
+ *  worker, and the browser's own processes), and everything else. Two
+ *  cores are shared by all of them, so a step that waits is often waiting
+ *  for another kind's CPU. Read from /proc; processes that ended meanwhile
+ *  are missed (none of the measured kinds end during a parse). */
+function cpuByKind() {
+  const tick = 100; // USER_HZ on Linux
+  const kinds = { server: 0, postgres: 0, chromium: 0, other: 0 };
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const close = stat.lastIndexOf(')');
+      const comm = stat.slice(stat.indexOf('(') + 1, close);
+      const fields = stat.slice(close + 2).split(' ');
+      const seconds = (Number(fields[11]) + Number(fields[12])) / tick;
+      const kind = pid === SERVER_PID ? 'server' : comm.startsWith('postgres') ? 'postgres' : /chrom/i.test(comm) ? 'chromium' : 'other';
+      kinds[kind] += seconds;
+    } catch {
+      // The process ended while being read.
+    }
+  }
+  return kinds;
+}
+
+/** The CPU seconds each kind used between two `cpuByKind` readings. */
+function cpuBetween(before, after) {
+  return Object.fromEntries(Object.keys(after).map((kind) => [kind, Math.round((after[kind] - before[kind]) * 100) / 100]));
 }
 
 /** Server memory from /proc (bytes), or null. */
@@ -161,11 +191,13 @@ async function productParse(page, file) {
     });
     observer.observe(document.body, { childList: true, subtree: true, characterData: true });
   });
+  const cpuAtStart = cpuByKind();
   await page.locator('#import-file').setInputFiles(file.path);
   await page.waitForSelector('.summary', { timeout: 600_000 });
+  const cpu = cpuBetween(cpuAtStart, cpuByKind());
   // Let the task that renders the review finish and be reported.
   await page.waitForTimeout(800);
-  return page.evaluate(() => {
+  const measured = await page.evaluate(() => {
     const { marks, longtasks, fetches, noLongtasks } = window.__bench;
     // (A late heartbeat's block starts at the beat before it, which may be
     // just before the file was chosen.)
@@ -181,6 +213,18 @@ async function productParse(page, file) {
       return 'decode + map + keys + lookups';
     };
     const lookups = fetches.filter(([url]) => url.includes('existing_contacts'));
+    // How long each kind of look-up went on after the worker's last row:
+    // what the check waited for once the file was read.
+    const readEnd = marks.workerDone ?? marks.start;
+    const tail = (kind) => {
+      const calls = fetches.filter(([url]) => url.includes(kind));
+      return {
+        calls: calls.length,
+        after_read: calls.filter(([, started]) => started >= readEnd).length,
+        tail_ms: calls.length ? Math.max(0, Math.max(...calls.map((f) => f[2])) - readEnd) : 0,
+        total_ms: calls.reduce((sum, [, started, ended]) => sum + ended - started, 0),
+      };
+    };
     const number = (selector) => Number((document.querySelector(selector)?.textContent ?? '').replace(/[^0-9]/g, ''));
     return {
       ms: marks.end - marks.start,
@@ -188,6 +232,7 @@ async function productParse(page, file) {
       decode_and_lookups_ms: (marks.checking ?? marks.end) - (marks.workerDone ?? marks.start),
       lookups_ms: lookups.length ? Math.max(...lookups.map((f) => f[2])) - Math.min(...lookups.map((f) => f[1])) : 0,
       lookup_calls: lookups.length,
+      lookup_tails: { contacts: tail('existing_contacts'), similar: tail('similar_contacts'), phones: tail('phone_verdicts') },
       checking_ms: (marks.duplicates ?? marks.end) - (marks.checking ?? marks.end),
       duplicates_ms: marks.duplicates ? marks.end - marks.duplicates : null,
       longest_task_ms: longest[1],
@@ -199,6 +244,7 @@ async function productParse(page, file) {
       with_issues: number('.count.bad strong'),
     };
   });
+  return { ...measured, cpu_s: cpu };
 }
 
 /** SheetJS reading the same file to JSON in the same page, started the
