@@ -288,28 +288,48 @@ pub async fn next_turn() {
 }
 
 /// How long a stretch of slices may hold the page before [`Turns`] gives
-/// the browser a turn: well under the 50 ms after which a task counts as
-/// long, with room for the slice that crosses it on a loaded machine.
-const TURN_BUDGET_MS: f64 = 20.0;
+/// the browser a turn while the worker is still reading: well under the
+/// 50 ms after which a task counts as long, so the worker's next chunk and
+/// the look-ups' answers are taken in soon.
+pub const READING_TURN_MS: f64 = 20.0;
+
+/// The same once the file is read (checking, finding possible
+/// duplicates): nothing else is waiting then but the progress shown and
+/// the user's input, and each turn costs the page a re-render of the
+/// progress and a trip through the event loop, so the stretches are longer,
+/// still under the 50 ms of a long task.
+pub const WORKING_TURN_MS: f64 = 40.0;
 
 /// Gives the browser a turn between slices of work once the slices since
-/// the last turn have held the page for [`TURN_BUDGET_MS`]: cheap slices
-/// share a turn, dear ones (or a slow machine) get one each, so a task's
-/// length follows the clock rather than a guess of what a slice costs.
+/// the last turn have held the page for the budget: cheap slices share a
+/// turn, dear ones (or a slow machine) get one each, so a task's length
+/// follows the clock rather than a guess of what a slice costs.
 pub struct Turns {
+    budget_ms: f64,
     since: f64,
 }
 
 impl Turns {
-    pub fn new() -> Turns {
-        Turns { since: js_sys::Date::now() }
+    /// Turns after `budget_ms` of slices.
+    pub fn new(budget_ms: f64) -> Turns {
+        Turns { budget_ms, since: js_sys::Date::now() }
     }
 
-    /// Call after each slice.
+    /// Whether the slices since the last turn have used the budget.
+    pub fn due(&self) -> bool {
+        js_sys::Date::now() - self.since >= self.budget_ms
+    }
+
+    /// Gives the browser a turn now.
+    pub async fn take(&mut self) {
+        next_turn().await;
+        self.since = js_sys::Date::now();
+    }
+
+    /// Call after each slice: a turn when one is due.
     pub async fn after_slice(&mut self) {
-        if js_sys::Date::now() - self.since >= TURN_BUDGET_MS {
-            next_turn().await;
-            self.since = js_sys::Date::now();
+        if self.due() {
+            self.take().await;
         }
     }
 }

@@ -16,7 +16,10 @@ use store::model::{ConfirmOutcome, RememberedMapping};
 use wasm_bindgen::JsValue;
 use worker::protocol::{decode, encode, FileRead, HeaderRequest, ReadPart, ReadRequest, NOT_PASSED_ON};
 
-use super::browser::{ask_worker, file_bytes, next_turn, save_download, start_worker, worker_message, Patience, Turns, WorkerAnswer};
+use super::browser::{
+    ask_worker, file_bytes, next_turn, save_download, start_worker, worker_message, Patience, Turns, WorkerAnswer, READING_TURN_MS,
+    WORKING_TURN_MS,
+};
 use super::lookup_batches::{Caps, LookupBatches};
 use super::lookups::{ask_server, fetch_phone_verdicts, look_up, AskQueue, Lookups};
 use super::session::{Session, ValueChoices};
@@ -25,11 +28,13 @@ use crate::import_api::{confirm_import, open_import, upload_rows};
 use crate::remembered_api::{remember_mapping, remembered_mapping};
 use crate::toast::Tone;
 
-/// Rows checked between turns given back to the page.
-const CHECK_SLICE: usize = 3_000;
-/// Rows indexed or searched for possible duplicates between turns given back
-/// to the page (about 6 µs a row natively, a few times that in wasm).
-const DUPLICATES_SLICE: usize = 2_000;
+/// Rows checked at a time, a turn given to the page whenever a few slices
+/// have held it long enough ([`Turns`]).
+const CHECK_SLICE: usize = 500;
+/// Rows indexed or searched for possible duplicates at a time (about 6 µs a
+/// row natively, a few times that in wasm), a turn given to the page the
+/// same way.
+const DUPLICATES_SLICE: usize = 500;
 /// Rows mapped to fields between turns given back to the page (on a
 /// remap): 200,000 rows at once held the page for most of a second.
 const PREPARE_SLICE: usize = 10_000;
@@ -134,7 +139,7 @@ async fn read_and_prepare(file: &web_sys::File, request: ReadRequest, queue: Ask
         mapping.apply_overrides(&remembered.columns);
     }
     let mut batches = LookupBatches::new(Caps::SERVER);
-    let mut turns = Turns::new();
+    let mut turns = Turns::new(READING_TURN_MS);
     let mut tally = mapping.left_out_tally();
     let mut sheet_rows = Vec::new();
     let mut rows = Vec::new();
@@ -211,10 +216,17 @@ async fn check_in_slices(
 ) -> ImportCheck {
     let mut builder =
         ImportCheck::build(columns, rows, super::session::existing(contacts), mode).with_phone_verdicts(phones);
+    let mut turns = Turns::new(WORKING_TURN_MS);
     while !builder.step(CHECK_SLICE) {
-        context.stage.set(Stage::Checking { done: builder.done_steps(), total: builder.total_steps() });
-        next_turn().await;
+        if turns.due() {
+            context.stage.set(Stage::Checking { done: builder.done_steps(), total: builder.total_steps() });
+            turns.take().await;
+        }
     }
+    // What the caller does next with the check (listing values to map,
+    // starting the search for possible duplicates) goes over every row
+    // too: a task of its own, not added to the last stretch of checking.
+    turns.take().await;
     builder.finish()
 }
 
@@ -430,6 +442,9 @@ async fn install_check(context: ImportContext, mut check: ImportCheck, removed: 
 /// slice at a time with a turn for the browser between slices (all at once,
 /// 100,000 rows held the page for seconds), and keeps them in the session.
 async fn find_duplicates_in_slices(context: ImportContext) {
+    // Starting the search (listing the new rows, indexing the candidates)
+    // counts towards the first stretch.
+    let mut turns = Turns::new(WORKING_TURN_MS);
     let Some(mut finder) =
         context.session.try_update_value(|session| session.as_mut().map(Session::duplicate_finder)).flatten()
     else {
@@ -444,14 +459,18 @@ async fn find_duplicates_in_slices(context: ImportContext) {
         });
         match stepped {
             Some(true) => break,
-            Some(false) => {
+            Some(false) if turns.due() => {
                 let (done, total) = finder.progress();
                 context.stage.set(Stage::FindingDuplicates { done, total });
-                next_turn().await;
+                turns.take().await;
             }
+            Some(false) => {}
             None => return,
         }
     }
+    // Showing the flags re-renders the review: a task of its own, not added
+    // to the last stretch of searching.
+    turns.take().await;
     context.edit(|session| session.install_duplicates(finder), true);
 }
 

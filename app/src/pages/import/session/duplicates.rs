@@ -18,6 +18,7 @@
 //! can give the browser a turn between slices of a big file.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use rules::check::ImportCheck;
 use rules::merge::Action;
@@ -26,6 +27,12 @@ use rules::similar::{
 };
 use rules::ExistingContact;
 use uuid::Uuid;
+
+/// Numbers every search of every import, so that a search is the latest
+/// only of the import that started it: another file chosen meanwhile
+/// starts its own searches with numbers of their own, and a search of the
+/// file before cannot pass for one of them.
+static SEARCHES: AtomicU64 = AtomicU64::new(0);
 
 /// The flags of one import and the user's choices.
 #[derive(Clone, Debug, Default)]
@@ -38,10 +45,10 @@ pub struct Duplicates {
     flags: Vec<PossibleDuplicate>,
     /// The user's choices by row index; a row not here is created anyway.
     choices: HashMap<usize, DuplicateChoice>,
-    /// How many searches were started: only the latest one's finds are kept
-    /// (a search still stepping when the check is replaced would otherwise
-    /// put back flags for rows that changed since).
-    searches: u64,
+    /// The number of the search started last ([`SEARCHES`]): only its
+    /// finds are kept (a search still stepping when the check is replaced
+    /// would otherwise put back flags for rows that changed since).
+    latest_search: u64,
 }
 
 /// One flagged row as the review shows it.
@@ -88,7 +95,7 @@ impl Duplicates {
     /// to run with [`DuplicateFinder::step`] over the same check and keep with
     /// [`Duplicates::install`].
     pub fn finder(&mut self, check: &ImportCheck) -> DuplicateFinder {
-        self.searches += 1;
+        self.latest_search = SEARCHES.fetch_add(1, Ordering::Relaxed) + 1;
         let rules = &SIMILARITY_RULES;
         let new_rows: Vec<usize> = check
             .verdicts()
@@ -98,7 +105,7 @@ impl Duplicates {
         let existing: Vec<(Uuid, Subject)> =
             self.candidates.iter().map(|contact| (contact.id, Subject::of(&contact.fields, rules))).collect();
         DuplicateFinder {
-            search: self.searches,
+            search: self.latest_search,
             new_rows,
             stage: FinderStage::Indexing { index: DuplicateIndex::new(&existing, rules), added: 0 },
         }
@@ -107,7 +114,7 @@ impl Duplicates {
     /// Whether `finder` is the search started last (an older one's finds
     /// are not kept, and it need not go on).
     pub fn is_latest(&self, finder: &DuplicateFinder) -> bool {
-        finder.search == self.searches
+        finder.search == self.latest_search
     }
 
     /// Keeps what `finder` found as the flags, and each choice that still

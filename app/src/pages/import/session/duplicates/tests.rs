@@ -175,3 +175,23 @@ fn a_search_overtaken_by_a_newer_one_keeps_nothing_whenever_it_finishes() {
         assert_eq!(flagged_lines(&session), [2], "older search finished last: {older_finishes_last}");
     }
 }
+
+#[test]
+fn a_search_of_the_file_before_is_not_the_latest_of_the_file_chosen_after_it() {
+    // The user chooses another file while the first one's search is
+    // stepping: the new file's searches are numbered apart, so the old
+    // search's finds (rows 2 and 4) are never taken for the new file's
+    // (row 2 only), whichever finishes last.
+    let flagged_lines = |session: &Session| -> Vec<u32> { session.duplicate_views(10).0.iter().map(|view| view.line).collect() };
+    let mut before = reviewed();
+    let mut old = before.duplicate_finder();
+    let mut after = reviewed();
+    after.check.set_cell(2, Field::FirstName, "Margaret");
+    let mut current = after.duplicate_finder();
+    assert!(!after.duplicates.is_latest(&old) && after.duplicates.is_latest(&current));
+    while !current.step(&after.check, usize::MAX) {}
+    while !old.step(&before.check, usize::MAX) {}
+    after.install_duplicates(current);
+    after.install_duplicates(old);
+    assert_eq!(flagged_lines(&after), [2]);
+}
