@@ -288,16 +288,17 @@ pub async fn next_turn() {
 }
 
 /// How long a stretch of slices may hold the page before [`Turns`] gives
-/// the browser a turn while the worker is still reading: well under the
-/// 50 ms after which a task counts as long, so the worker's next chunk and
-/// the look-ups' answers are taken in soon.
-pub const READING_TURN_MS: f64 = 20.0;
+/// the browser a turn while the worker is still reading: under the 50 ms
+/// after which a task counts as long. The page, not the worker, is what
+/// the look-ups wait for on two cores (its chunks queue up), so the worker's
+/// next chunk waits in the queue either way; each turn costs a re-render of
+/// the progress and a trip through the event loop (20 ms stretches left
+/// about a third of a 100,000-row file to map after the last row was read).
+pub const READING_TURN_MS: f64 = 40.0;
 
 /// The same once the file is read (checking, finding possible
 /// duplicates): nothing else is waiting then but the progress shown and
-/// the user's input, and each turn costs the page a re-render of the
-/// progress and a trip through the event loop, so the stretches are longer,
-/// still under the 50 ms of a long task.
+/// the user's input.
 pub const WORKING_TURN_MS: f64 = 40.0;
 
 /// Gives the browser a turn between slices of work once the slices since
