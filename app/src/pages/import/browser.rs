@@ -288,37 +288,30 @@ pub async fn next_turn() {
 }
 
 /// How long a stretch of slices may hold the page before [`Turns`] gives
-/// the browser a turn while the worker is still reading: under the 50 ms
-/// after which a task counts as long. The page, not the worker, is what
-/// the look-ups wait for on two cores (its chunks queue up), so the worker's
-/// next chunk waits in the queue either way; each turn costs a re-render of
-/// the progress and a trip through the event loop (20 ms stretches left
-/// about a third of a 100,000-row file to map after the last row was read).
-pub const READING_TURN_MS: f64 = 40.0;
-
-/// The same once the file is read (checking, finding possible
-/// duplicates): nothing else is waiting then but the progress shown and
-/// the user's input.
-pub const WORKING_TURN_MS: f64 = 40.0;
+/// the browser a turn: under the 50 ms after which a task counts as long.
+/// Each turn costs a re-render of the progress and a trip through the
+/// event loop; while the worker reads, the page, not the worker, is what
+/// the look-ups wait for on two cores (its chunks queue up either way), and
+/// 20 ms stretches left about a third of a 100,000-row file to map after
+/// the last row was read.
+const TURN_BUDGET_MS: f64 = 40.0;
 
 /// Gives the browser a turn between slices of work once the slices since
-/// the last turn have held the page for the budget: cheap slices share a
+/// the last turn have held the page for [`TURN_BUDGET_MS`]: cheap slices share a
 /// turn, dear ones (or a slow machine) get one each, so a task's length
 /// follows the clock rather than a guess of what a slice costs.
 pub struct Turns {
-    budget_ms: f64,
     since: f64,
 }
 
 impl Turns {
-    /// Turns after `budget_ms` of slices.
-    pub fn new(budget_ms: f64) -> Turns {
-        Turns { budget_ms, since: js_sys::Date::now() }
+    pub fn new() -> Turns {
+        Turns { since: js_sys::Date::now() }
     }
 
     /// Whether the slices since the last turn have used the budget.
     pub fn due(&self) -> bool {
-        js_sys::Date::now() - self.since >= self.budget_ms
+        js_sys::Date::now() - self.since >= TURN_BUDGET_MS
     }
 
     /// Gives the browser a turn now.

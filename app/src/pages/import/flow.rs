@@ -16,10 +16,7 @@ use store::model::{ConfirmOutcome, RememberedMapping};
 use wasm_bindgen::JsValue;
 use worker::protocol::{decode, encode, FileRead, HeaderRequest, ReadPart, ReadRequest, NOT_PASSED_ON};
 
-use super::browser::{
-    ask_worker, file_bytes, next_turn, save_download, start_worker, worker_message, Patience, Turns, WorkerAnswer, READING_TURN_MS,
-    WORKING_TURN_MS,
-};
+use super::browser::{ask_worker, file_bytes, next_turn, save_download, start_worker, worker_message, Patience, Turns, WorkerAnswer};
 use super::lookup_batches::{Caps, LookupBatches};
 use super::lookups::{ask_server, fetch_phone_verdicts, look_up, AskQueue, Lookups};
 use super::session::{Session, ValueChoices};
@@ -139,7 +136,7 @@ async fn read_and_prepare(file: &web_sys::File, request: ReadRequest, queue: Ask
         mapping.apply_overrides(&remembered.columns);
     }
     let mut batches = LookupBatches::new(Caps::SERVER);
-    let mut turns = Turns::new(READING_TURN_MS);
+    let mut turns = Turns::new();
     let mut tally = mapping.left_out_tally();
     let mut sheet_rows = Vec::new();
     let mut rows = Vec::new();
@@ -216,7 +213,7 @@ async fn check_in_slices(
 ) -> ImportCheck {
     let mut builder =
         ImportCheck::build(columns, rows, super::session::existing(contacts), mode).with_phone_verdicts(phones);
-    let mut turns = Turns::new(WORKING_TURN_MS);
+    let mut turns = Turns::new();
     while !builder.step(CHECK_SLICE) {
         if turns.due() {
             context.stage.set(Stage::Checking { done: builder.done_steps(), total: builder.total_steps() });
@@ -444,7 +441,7 @@ async fn install_check(context: ImportContext, mut check: ImportCheck, removed: 
 async fn find_duplicates_in_slices(context: ImportContext) {
     // Starting the search (listing the new rows, indexing the candidates)
     // counts towards the first stretch.
-    let mut turns = Turns::new(WORKING_TURN_MS);
+    let mut turns = Turns::new();
     let Some(mut finder) =
         context.session.try_update_value(|session| session.as_mut().map(Session::duplicate_finder)).flatten()
     else {
