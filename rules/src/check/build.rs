@@ -5,7 +5,7 @@
 //! every row into its key groups, then judge every row).
 
 use super::ImportCheck;
-use crate::phone::{PhoneKey, PhoneVerdict};
+use crate::phone::PhoneVerdicts;
 
 /// An [`ImportCheck`] under construction (see [`ImportCheck::build`]).
 #[derive(Debug)]
@@ -22,9 +22,16 @@ impl CheckBuilder {
 
     /// Reads the rows' phone numbers with the server's `verdicts` (the rest
     /// get the layout check). Given before the first step, it costs
-    /// nothing more; rows already judged are judged again.
-    pub fn with_phone_verdicts(mut self, verdicts: Vec<(PhoneKey, PhoneVerdict)>) -> CheckBuilder {
-        self.check.phones.extend(verdicts);
+    /// nothing more; rows already judged are judged again. A book gathered
+    /// beforehand (as the page does while the calls answer) is taken as it
+    /// is, not copied entry by entry.
+    pub fn with_phone_verdicts(mut self, verdicts: impl Into<PhoneVerdicts>) -> CheckBuilder {
+        let verdicts = verdicts.into();
+        if self.check.phones.is_empty() {
+            self.check.phones = verdicts;
+        } else {
+            self.check.phones.extend(verdicts);
+        }
         let judged: Vec<usize> = (0..self.judged).collect();
         self.check.refresh(&judged);
         self

@@ -195,8 +195,10 @@ impl PhoneVerdict {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct PhoneVerdicts {
     /// Row country (`""` for none) → cleaned text → verdict; nested so a
-    /// look-up borrows the cell's text instead of building a key.
-    by_country: HashMap<String, HashMap<String, PhoneVerdict>>,
+    /// look-up borrows the cell's text instead of building a key. Hashed
+    /// with foldhash: the page adds a verdict per distinct number of the
+    /// file (200,000 took 90 ms in one task with the default SipHash).
+    by_country: Answers<Answers<PhoneVerdict>>,
 }
 
 impl PhoneVerdicts {
@@ -225,6 +227,14 @@ impl PhoneVerdicts {
     /// Whether no verdict is kept.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+}
+
+impl From<Vec<(PhoneKey, PhoneVerdict)>> for PhoneVerdicts {
+    fn from(verdicts: Vec<(PhoneKey, PhoneVerdict)>) -> PhoneVerdicts {
+        let mut book = PhoneVerdicts::default();
+        book.extend(verdicts);
+        book
     }
 }
 

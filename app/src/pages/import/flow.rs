@@ -10,7 +10,7 @@ use rules::check::ImportCheck;
 use rules::headers::values::VALUE_SAMPLE_ROWS;
 use rules::headers::{HeaderMapping, ImportColumns, ImportRow, LeftOut};
 use rules::merge::MergeMode;
-use rules::phone::{PhoneKey, PhoneVerdict};
+use rules::phone::PhoneVerdicts;
 use rules::{ExistingContact, Field, SheetRow};
 use store::model::{ConfirmOutcome, RememberedMapping};
 use wasm_bindgen::JsValue;
@@ -19,7 +19,7 @@ use worker::protocol::{decode, encode, FileRead, HeaderRequest, ReadPart, ReadRe
 use super::browser::{ask_worker, file_bytes, next_turn, save_download, start_worker, worker_message, Patience, Turns, WorkerAnswer};
 use super::lookup_batches::{Caps, LookupBatches};
 use super::lookups::{ask_server, fetch_phone_verdicts, look_up, AskQueue, Lookups};
-use super::session::{Session, ValueChoices};
+use super::session::{Session, ValueChoices, ValueChoicesFinder};
 use super::{thousands, ImportContext, Rejection, Stage};
 use crate::import_api::{confirm_import, open_import, upload_rows};
 use crate::remembered_api::{remember_mapping, remembered_mapping};
@@ -86,7 +86,13 @@ pub async fn load(context: ImportContext, file: web_sys::File, sheet: Option<Str
     };
     let check = check_in_slices(context, mapping.import_columns(), rows, contacts, context.mode.get_untracked(), phones).await;
     let mut session = Session { file: file_read, sheet_rows, mapping, check, left_out, fixes: Default::default(), values: Default::default(), remembered: remembered.is_some(), duplicates: Default::default() };
-    session.find_value_choices(remembered.map(|remembered| ValueChoices::remembered(remembered.values)).unwrap_or_default());
+    // A column of values at a time: each goes over every row.
+    let mut values = ValueChoicesFinder::new(remembered.map(|remembered| ValueChoices::remembered(remembered.values)).unwrap_or_default());
+    while let Some(field) = values.next_column() {
+        session.list_values(&mut values, field);
+        next_turn().await;
+    }
+    session.install_value_choices(values);
     session.duplicates.set_candidates(candidates);
     context.session.set_value(Some(session));
     find_duplicates_in_slices(context).await;
@@ -146,8 +152,17 @@ async fn read_and_prepare(file: &web_sys::File, request: ReadRequest, queue: Ask
                 for slice in chunk.chunks(READ_SLICE) {
                     let new_rows = mapping.import_rows(slice);
                     tally.add_rows(slice);
-                    queue.send(batches.add(&new_rows));
+                    let asks = batches.add(&new_rows);
                     rows.extend(new_rows);
+                    if !asks.is_empty() {
+                        // A call is encoded and sent when the answers are
+                        // next polled, at the next turn (tens of ms for a
+                        // full call): in a task of its own, not added to a
+                        // stretch of slices.
+                        turns.take().await;
+                        queue.send(asks);
+                        turns.take().await;
+                    }
                     // The worker reads on meanwhile, on another core: the
                     // page's share must stay in short tasks.
                     turns.after_slice().await;
@@ -209,7 +224,7 @@ async fn check_in_slices(
     rows: Vec<ImportRow>,
     contacts: Vec<ExistingContact>,
     mode: MergeMode,
-    phones: Vec<(PhoneKey, PhoneVerdict)>,
+    phones: PhoneVerdicts,
 ) -> ImportCheck {
     let mut builder =
         ImportCheck::build(columns, rows, super::session::existing(contacts), mode).with_phone_verdicts(phones);
@@ -298,7 +313,7 @@ pub async fn change_mode(context: ImportContext, mode: MergeMode) {
             .map(|session| (current_rows(session), session.check.columns().clone(), session.check.phone_verdicts().clone()))
     });
     let Some(((rows, removed, contacts), columns, phones)) = current else { return };
-    let check = check_in_slices(context, columns, rows, contacts, mode, phones.into_iter().collect()).await;
+    let check = check_in_slices(context, columns, rows, contacts, mode, phones).await;
     install_check(context, check, removed).await;
     context.stage.set(Stage::Review);
 }
@@ -439,8 +454,11 @@ async fn install_check(context: ImportContext, mut check: ImportCheck, removed: 
 /// slice at a time with a turn for the browser between slices (all at once,
 /// 100,000 rows held the page for seconds), and keeps them in the session.
 async fn find_duplicates_in_slices(context: ImportContext) {
-    // Starting the search (listing the new rows, indexing the candidates)
-    // counts towards the first stretch.
+    // What came before (listing the values, installing a check) went over
+    // every row too: the search starts a task of its own. Starting it
+    // (listing the new rows, indexing the candidates) counts towards the
+    // first stretch.
+    next_turn().await;
     let mut turns = Turns::new();
     let Some(mut finder) =
         context.session.try_update_value(|session| session.as_mut().map(Session::duplicate_finder)).flatten()

@@ -16,7 +16,7 @@ use futures::channel::mpsc::{self, UnboundedSender};
 use futures::{StreamExt, TryStreamExt};
 use rules::check::LookupKeys;
 use rules::headers::ImportRow;
-use rules::phone::{PhoneKey, PhoneVerdict};
+use rules::phone::{PhoneKey, PhoneVerdict, PhoneVerdicts};
 use rules::similar::SimilarKeys;
 use rules::ExistingContact;
 
@@ -41,8 +41,9 @@ pub struct Lookups {
     pub contacts: Vec<ExistingContact>,
     /// The account's contacts the rows may duplicate.
     pub candidates: Vec<ExistingContact>,
-    /// The verdicts on the rows' distinct phone numbers.
-    pub phones: Vec<(PhoneKey, PhoneVerdict)>,
+    /// The verdicts on the rows' distinct phone numbers, gathered as each
+    /// call answers (all at once, 200,000 took a task of 70 ms).
+    pub phones: PhoneVerdicts,
 }
 
 /// Where gathered calls go; dropping it says no more will come.
@@ -75,7 +76,13 @@ pub fn ask_server() -> (AskQueue, impl Future<Output = Result<Lookups, AppError>
     let answers = async move {
         let contacts = contact_calls.map(existing_contacts).buffer_unordered(LOOKUPS_AT_ONCE).try_concat();
         let candidates = similar_calls.map(similar_contacts).buffer_unordered(LOOKUPS_AT_ONCE).collect::<Vec<_>>();
-        let phones = phone_calls.map(phone_call).buffer_unordered(PHONE_CALLS_AT_ONCE).concat();
+        let phones = phone_calls.map(phone_call).buffer_unordered(PHONE_CALLS_AT_ONCE).fold(
+            PhoneVerdicts::default(),
+            |mut book, answer| {
+                book.extend(answer);
+                futures::future::ready(book)
+            },
+        );
         let (contacts, candidates, phones) = futures::join!(contacts, candidates, phones);
         Ok(Lookups { contacts: contacts?, candidates: candidates_of(candidates), phones })
     };

@@ -13,20 +13,42 @@ use super::table::RowsTable;
 use super::{thousands, ImportContext};
 
 /// Everything between reading the file and confirming.
+///
+/// Built in three tasks, each part below the one before (so nothing on
+/// screen moves down when the next comes): built at once, a big file's
+/// review held the page for over a tenth of a second in one task (each
+/// element costs tens of microseconds to build; the value choices, the
+/// possible duplicates and the rows table are a thousand or two each).
 #[component]
 pub fn Review() -> impl IntoView {
     ColumnFixes::provide();
+    // 0: down to the value choices; 1: to the counts; 2: the rows table.
+    let parts_shown = RwSignal::new(if cfg!(feature = "hydrate") { 0_u8 } else { 2 });
+    #[cfg(feature = "hydrate")]
+    leptos::task::spawn_local(async move {
+        for part in 1..=2 {
+            super::browser::next_turn().await;
+            // The review may be gone by then (another file chosen).
+            if parts_shown.try_set(part).is_some() {
+                return;
+            }
+        }
+    });
     view! {
         <FileDetails/>
         <RejectionBanner/>
         <super::remembered::RememberedNotice/>
         <MappingStep/>
         <super::values::ValueChoicesPanel/>
-        <super::duplicates::DuplicatesPanel/>
-        <ModeChoice/>
-        <Summary/>
-        <FindReplacePanel/>
-        <RowsTable/>
+        <Show when=move || { parts_shown.get() >= 1 }>
+            <super::duplicates::DuplicatesPanel/>
+            <ModeChoice/>
+            <Summary/>
+            <FindReplacePanel/>
+        </Show>
+        <Show when=move || { parts_shown.get() >= 2 }>
+            <RowsTable/>
+        </Show>
         <ConfirmBar/>
     }
 }

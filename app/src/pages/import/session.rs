@@ -14,7 +14,7 @@ use super::session_fixes::FixHistory;
 mod duplicates;
 pub use duplicates::{DuplicateFinder, DuplicateView, Duplicates};
 mod value_choices;
-pub use value_choices::{choice_label, ChoiceOrigin, ValueChoices, ValueColumnView, ValueView};
+pub use value_choices::{choice_label, ChoiceOrigin, ValueChoices, ValueChoicesFinder, ValueColumnView, ValueView};
 
 /// One import in progress in the browser.
 #[derive(Clone, Debug)]

@@ -69,6 +69,28 @@ impl ValueChoices {
     }
 }
 
+/// [`Session::find_value_choices`] a column at a time: each column goes
+/// over every row, so the page gives the browser a turn between them.
+pub struct ValueChoicesFinder {
+    earlier: ValueChoices,
+    values: ValueChoices,
+    batches: Vec<((ChoiceField, String), EditBatch)>,
+    /// The columns not listed yet.
+    columns: std::slice::Iter<'static, ChoiceField>,
+}
+
+impl ValueChoicesFinder {
+    /// A listing that keeps what `earlier` chose.
+    pub fn new(earlier: ValueChoices) -> ValueChoicesFinder {
+        ValueChoicesFinder { earlier, values: ValueChoices::default(), batches: Vec::new(), columns: ChoiceField::ALL.iter() }
+    }
+
+    /// The next column to list, if any is left.
+    pub fn next_column(&mut self) -> Option<ChoiceField> {
+        self.columns.next().copied()
+    }
+}
+
 /// One column's unknown values as the panel lists them.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ValueColumnView {
@@ -136,45 +158,59 @@ impl Session {
     /// choice for each: the one `earlier` made for the same value (kept with
     /// its origin: the user's, or remembered), else the rules' guess. Call it
     /// whenever the rows are built from the file. Each column is read once
-    /// and every choice filled in is applied in one batch.
+    /// and every choice filled in is applied in one batch. The page does the
+    /// same a column at a time ([`ValueChoicesFinder`]).
     pub fn find_value_choices(&mut self, earlier: ValueChoices) {
-        let mut values = ValueChoices::default();
-        let mut batches: Vec<((ChoiceField, String), EditBatch)> = Vec::new();
-        for field in ChoiceField::ALL {
-            let cells = self.choice_cells(field);
-            let column = unknown_values(field, cells.iter().map(|(_, text)| text.as_str()), &earlier.mapping);
-            for value in &column.values {
-                let key = (field, choice_key(&value.text));
-                let (choice, origin) = match (value.mapped, value.guess) {
-                    (Some(choice), _) => (choice, earlier.origins.get(&key).copied().unwrap_or(ChoiceOrigin::Chosen)),
-                    (None, Some(guess)) => (guess.choice, ChoiceOrigin::Guess(guess.reason)),
-                    (None, None) => continue,
-                };
-                // A known choice for an unknown value: the mapping takes it.
-                if values.mapping.set(field, &value.text, choice.value()).is_ok() {
-                    values.origins.insert(key, origin);
-                }
-            }
-            // One pass over the column for all its choices, split by value
-            // so that each choice can be changed on its own later.
-            let column_batch = values.mapping.edits(field, cells.iter().map(|(row, text)| (*row, text.as_str())));
-            let mut by_value: HashMap<String, usize> = HashMap::new();
-            for (edit, old) in column_batch.edits.into_iter().zip(column_batch.inverse) {
-                let value_key = choice_key(&old.value);
-                let at = match by_value.get(&value_key) {
-                    Some(&at) => at,
-                    None => {
-                        batches.push(((field, value_key.clone()), EditBatch::default()));
-                        by_value.insert(value_key, batches.len() - 1);
-                        batches.len() - 1
-                    }
-                };
-                if let Some((_, batch)) = batches.get_mut(at) {
-                    batch.push(edit, old);
-                }
-            }
-            values.found.push(column);
+        let mut finder = ValueChoicesFinder::new(earlier);
+        while let Some(field) = finder.next_column() {
+            self.list_values(&mut finder, field);
         }
+        self.install_value_choices(finder);
+    }
+
+    /// Lists the unknown values of column `field` into `finder`, with the
+    /// choice for each and the edits those choices make (not yet applied).
+    pub fn list_values(&self, finder: &mut ValueChoicesFinder, field: ChoiceField) {
+        let ValueChoicesFinder { earlier, values, batches, .. } = finder;
+        let cells = self.choice_cells(field);
+        let column = unknown_values(field, cells.iter().map(|&(_, text)| text), &earlier.mapping);
+        for value in &column.values {
+            let key = (field, choice_key(&value.text));
+            let (choice, origin) = match (value.mapped, value.guess) {
+                (Some(choice), _) => (choice, earlier.origins.get(&key).copied().unwrap_or(ChoiceOrigin::Chosen)),
+                (None, Some(guess)) => (guess.choice, ChoiceOrigin::Guess(guess.reason)),
+                (None, None) => continue,
+            };
+            // A known choice for an unknown value: the mapping takes it.
+            if values.mapping.set(field, &value.text, choice.value()).is_ok() {
+                values.origins.insert(key, origin);
+            }
+        }
+        // One pass over the column for all its choices, split by value
+        // so that each choice can be changed on its own later.
+        let column_batch = values.mapping.edits(field, cells.iter().copied());
+        let mut by_value: HashMap<String, usize> = HashMap::new();
+        for (edit, old) in column_batch.edits.into_iter().zip(column_batch.inverse) {
+            let value_key = choice_key(&old.value);
+            let at = match by_value.get(&value_key) {
+                Some(&at) => at,
+                None => {
+                    batches.push(((field, value_key.clone()), EditBatch::default()));
+                    by_value.insert(value_key, batches.len() - 1);
+                    batches.len() - 1
+                }
+            };
+            if let Some((_, batch)) = batches.get_mut(at) {
+                batch.push(edit, old);
+            }
+        }
+        values.found.push(column);
+    }
+
+    /// Applies the choices `finder` filled in, every column's in one batch,
+    /// and keeps the list.
+    pub fn install_value_choices(&mut self, finder: ValueChoicesFinder) {
+        let ValueChoicesFinder { mut values, batches, .. } = finder;
         let (keys, edits): (Vec<_>, Vec<_>) = batches.into_iter().unzip();
         values.applied = keys.into_iter().zip(self.apply_edits(edits)).collect();
         self.values = values;
@@ -205,7 +241,7 @@ impl Session {
         };
         self.values.mapping.set(field, text, to)?;
         self.values.origins.insert(key.clone(), ChoiceOrigin::Chosen);
-        let batch = single.edits(field, self.choice_cells(field).iter().map(|(row, text)| (*row, text.as_str())));
+        let batch = single.edits(field, self.choice_cells(field));
         changed.extend(batch.edits.iter().map(|edit| edit.row));
         let applied = self.apply_edits(vec![batch]).pop().unwrap_or_default();
         self.values.applied.insert(key, applied);
@@ -214,14 +250,16 @@ impl Session {
 
     /// `(row index, text)` of `field` in every row still in the import,
     /// but for cells holding a spreadsheet error (`#N/A`): those are an
-    /// issue of their own, not a value to map.
-    fn choice_cells(&self, field: ChoiceField) -> Vec<(usize, String)> {
+    /// issue of their own, not a value to map. Borrowed, not copied: at
+    /// 200,000 rows the copies of three columns were a third of listing
+    /// the values.
+    fn choice_cells(&self, field: ChoiceField) -> Vec<(usize, &str)> {
         let field = field.field();
         self.check
             .verdicts()
             .filter_map(|(index, _)| {
                 let row = self.check.row(index)?;
-                (!row.error_cells.contains(field)).then(|| (index, row.values.get(field).to_string()))
+                (!row.error_cells.contains(field)).then(|| (index, row.values.get(field)))
             })
             .collect()
     }
