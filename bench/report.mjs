@@ -114,21 +114,25 @@ function tableOf(folder) {
         measured(ms, result.product_ms),
         `SheetJS ${ms(result.sheetjs_ms)}; best of ${result.runs}; ${count(counted)} with issues shown${agrees}`,
         times(ratio),
-        name === 'contacts-100k' ? '≤ 0.35×' : '',
-        name === 'contacts-100k' ? verdict(ratio, 0.35) : '',
+        // Issue 16's targets.
+        { 'contacts-1k': '≤ 1×', 'contacts-100k': '≤ 0.25×' }[name] ?? '',
+        { 'contacts-1k': verdict(ratio, 1), 'contacts-100k': verdict(ratio, 0.25) }[name] ?? '',
       );
     }
     for (const name of ['contacts-1k', 'contacts-10k', 'contacts-100k', 'contacts-200k']) {
       const result = browser?.parse?.[name];
       if (!result) continue;
       const phase = result.longest_task_phase ? `, the longest in ${result.longest_task_phase}` : '';
+      const source = result.tasks_from ? `, traced (tasks from the ${result.tasks_from})` : '';
+      // Issue 16 asks for no task over 100 ms at 200,000 rows.
+      const target = name === 'contacts-200k' ? 100 : 200;
       row(
         `${count(result.rows)} rows: longest main-thread task`,
         measured(ms, result.longest_task_ms),
-        `worst of ${result.runs} runs: ${result.long_tasks} tasks ≥ 50 ms, ${ms(result.long_task_total_ms)} in all${phase}; SheetJS: ${ms(result.sheetjs_longest_task_ms)} (its parse is one task)`,
+        `one more run${source}: ${result.long_tasks} tasks ≥ 50 ms, ${ms(result.long_task_total_ms)} in all${phase}; SheetJS: ${ms(result.sheetjs_longest_task_ms)} (its parse is one task)`,
         '',
-        '≤ 200 ms',
-        verdict(result.longest_task_ms, 200),
+        `≤ ${target} ms`,
+        verdict(result.longest_task_ms, target),
       );
     }
     for (const name of ['contacts-100k', 'contacts-200k']) {

@@ -21,7 +21,10 @@
 //! The tests keep the plain block-by-block search as the reference and
 //! compare the two on generated inputs.
 
-use rustc_hash::FxHashMap;
+use std::hash::BuildHasher;
+
+use hashbrown::hash_table::{Entry, HashTable};
+use rustc_hash::{FxBuildHasher, FxHashMap};
 use uuid::Uuid;
 
 use super::{score_names, MAX_NAME_WORDS, word_score, DuplicateOf, Likeness, PossibleDuplicate, SimilarityRules, Subject};
@@ -61,7 +64,7 @@ impl DuplicateIndex {
             index: Index {
                 rules: *rules,
                 existing: existing.iter().map(|(id, _)| *id).collect(),
-                words: Vec::new(),
+                words: TextArena::default(),
                 members: Vec::new(),
                 phones: Vec::new(),
                 member_blocks: Vec::new(),
@@ -129,11 +132,10 @@ impl DuplicateIndex {
     /// The search over the rows added, from the first.
     pub fn search(self) -> DuplicateSearch {
         let mut index = self.index;
-        index.words = self.words.texts;
+        index.words = self.words.arena;
         // The members of each block, counted then placed; placing them in
         // member order keeps each block ascending.
         let blocks = self.block_ids.len();
-        let building = Building { keys: self.keys, word_ids: self.words.ids, block_ids: self.block_ids };
         let mut member_starts = vec![0; blocks + 1];
         for &block in &index.member_blocks {
             member_starts[block as usize + 1] += 1;
@@ -152,7 +154,6 @@ impl DuplicateIndex {
         index.block_members = block_members;
         index.member_starts = member_starts;
         DuplicateSearch {
-            building: Some(building),
             next_row: 0,
             rows: index.members.len() - index.existing.len(),
             index,
@@ -165,11 +166,6 @@ impl DuplicateIndex {
 
 /// [`possible_duplicates`] under way: the rows searched so far, in order.
 pub struct DuplicateSearch {
-    /// What only building needed, freed by the first step and nothing
-    /// else: at 200,000 rows freeing its texts takes tens of milliseconds,
-    /// which the page would otherwise pay in the task that ends the
-    /// indexing.
-    building: Option<Building>,
     index: Index,
     next_row: usize,
     rows: usize,
@@ -181,9 +177,6 @@ pub struct DuplicateSearch {
 impl DuplicateSearch {
     /// Searches up to `rows` more rows; whether every row is searched.
     pub fn step(&mut self, rows: usize) -> bool {
-        if self.building.take().is_some() {
-            return self.next_row == self.rows;
-        }
         let end = self.next_row.saturating_add(rows).min(self.rows);
         for row in self.next_row..end {
             let member = self.index.existing.len() + row;
@@ -217,16 +210,6 @@ impl DuplicateSearch {
     }
 }
 
-/// The numbering of texts and blocks, needed only while building.
-struct Building {
-    #[allow(dead_code, reason = "kept only to be freed later")]
-    keys: Texts,
-    #[allow(dead_code, reason = "kept only to be freed later")]
-    word_ids: FxHashMap<Box<str>, TextId>,
-    #[allow(dead_code, reason = "kept only to be freed later")]
-    block_ids: FxHashMap<BlockKey, u32>,
-}
-
 /// Whether `a` is a closer match than `b`: a higher name score, then more
 /// evidence, then an existing contact before a row, then the earlier one.
 fn closer(a: &PossibleDuplicate, b: &PossibleDuplicate) -> bool {
@@ -246,27 +229,56 @@ fn closer(a: &PossibleDuplicate, b: &PossibleDuplicate) -> bool {
 /// A text's number: equal texts, equal numbers; the empty text is 0.
 type TextId = u32;
 
-/// Texts, numbered.
+/// Distinct texts numbered in the order first seen. The texts are kept end
+/// to end in one buffer ([`TextArena`]) and the table holds only numbers:
+/// with two allocations per text, freeing the index's texts after a
+/// 200,000-row file was a task of tens of milliseconds in the browser.
 struct Texts {
-    ids: FxHashMap<Box<str>, TextId>,
-    texts: Vec<Box<str>>,
+    /// Each text's number, found by the text's hash and compared in `arena`.
+    ids: HashTable<TextId>,
+    arena: TextArena,
 }
 
 impl Texts {
     fn new() -> Texts {
-        let mut texts = Texts { ids: FxHashMap::default(), texts: Vec::new() };
+        let mut texts = Texts { ids: HashTable::new(), arena: TextArena::default() };
         texts.id("");
         texts
     }
 
     fn id(&mut self, text: &str) -> TextId {
-        if let Some(&id) = self.ids.get(text) {
-            return id;
+        let arena = &mut self.arena;
+        let entry = self.ids.entry(
+            FxBuildHasher.hash_one(text),
+            |&id| arena.get(id) == text,
+            |&id| FxBuildHasher.hash_one(arena.get(id)),
+        );
+        match entry {
+            Entry::Occupied(found) => *found.get(),
+            Entry::Vacant(vacant) => *vacant.insert(arena.push(text)).get(),
         }
-        let id = self.texts.len() as TextId;
-        self.ids.insert(text.into(), id);
-        self.texts.push(text.into());
-        id
+    }
+}
+
+/// Texts end to end in one buffer, by [`TextId`].
+#[derive(Debug, Default)]
+struct TextArena {
+    buffer: String,
+    /// Where each text ends in `buffer`.
+    ends: Vec<usize>,
+}
+
+impl TextArena {
+    fn push(&mut self, text: &str) -> TextId {
+        self.buffer.push_str(text);
+        self.ends.push(self.buffer.len());
+        (self.ends.len() - 1) as TextId
+    }
+
+    fn get(&self, id: TextId) -> &str {
+        let id = id as usize;
+        let start = if id == 0 { 0 } else { self.ends[id - 1] };
+        &self.buffer[start..self.ends[id]]
     }
 }
 
@@ -316,7 +328,7 @@ struct Index {
     rules: SimilarityRules,
     existing: Vec<Uuid>,
     /// The name words by [`TextId`].
-    words: Vec<Box<str>>,
+    words: TextArena,
     members: Vec<Member>,
     /// The phones of every member.
     phones: Vec<TextId>,
@@ -397,7 +409,7 @@ struct WordScores {
 impl WordScores {
     const MOST: usize = 1 << 18;
 
-    fn score(&mut self, x: TextId, y: TextId, words: &[Box<str>], rules: &SimilarityRules) -> f64 {
+    fn score(&mut self, x: TextId, y: TextId, words: &TextArena, rules: &SimilarityRules) -> f64 {
         if x == y {
             return 1.0;
         }
@@ -408,7 +420,7 @@ impl WordScores {
         if self.scores.len() >= Self::MOST {
             self.scores.clear();
         }
-        let score = word_score(&words[x as usize], &words[y as usize], rules);
+        let score = word_score(words.get(x), words.get(y), rules);
         self.scores.insert(key, score);
         score
     }

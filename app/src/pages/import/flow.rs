@@ -30,15 +30,18 @@ use crate::toast::Tone;
 const CHECK_SLICE: usize = 500;
 /// Rows indexed or searched for possible duplicates at a time (about 6 µs a
 /// row natively, a few times that in wasm), a turn given to the page the
-/// same way.
-const DUPLICATES_SLICE: usize = 500;
+/// same way. The last slice of a stretch runs past the budget: on two busy
+/// cores, where the page's thread gets half a core or less, 500 rows made
+/// tasks of 90-110 ms.
+const DUPLICATES_SLICE: usize = 250;
 /// Rows mapped to fields between turns given back to the page (on a
 /// remap): 200,000 rows at once held the page for most of a second.
 const PREPARE_SLICE: usize = 10_000;
 /// Rows of a chunk being read mapped, counted and keyed at a time, a turn
 /// given to the page whenever a few slices have held it long enough
-/// ([`Turns`]).
-const READ_SLICE: usize = 500;
+/// ([`Turns`]). Small for the same reason as [`DUPLICATES_SLICE`]: the
+/// worker reads meanwhile, so the page's thread is never alone.
+const READ_SLICE: usize = 250;
 /// Rows per `upload_rows` call (the server's cap).
 const ROWS_PER_UPLOAD: usize = crate::import_api::MAX_ROWS_PER_UPLOAD;
 /// Body bytes per `upload_rows` call: well below the server's request limit
@@ -130,6 +133,8 @@ async fn read_and_prepare(file: &web_sys::File, request: ReadRequest, queue: Ask
     // means the automatic mapping is shown, which the user can change.
     let (remembered, first) = futures::join!(remembered_mapping(head.headers.clone()), next_part(&mut reading));
     let remembered = remembered.ok().flatten();
+    // Recognising columns by their values counts towards the first stretch.
+    let mut turns = Turns::new();
     let mut part = first?;
     let mut mapping = HeaderMapping::new(&head.headers);
     // Columns the headers leave unnamed may still be recognised by what
@@ -142,7 +147,6 @@ async fn read_and_prepare(file: &web_sys::File, request: ReadRequest, queue: Ask
         mapping.apply_overrides(&remembered.columns);
     }
     let mut batches = LookupBatches::new(Caps::SERVER);
-    let mut turns = Turns::new();
     let mut tally = mapping.left_out_tally();
     let mut sheet_rows = Vec::new();
     let mut rows = Vec::new();
@@ -152,17 +156,8 @@ async fn read_and_prepare(file: &web_sys::File, request: ReadRequest, queue: Ask
                 for slice in chunk.chunks(READ_SLICE) {
                     let new_rows = mapping.import_rows(slice);
                     tally.add_rows(slice);
-                    let asks = batches.add(&new_rows);
+                    queue.send(batches.add(&new_rows));
                     rows.extend(new_rows);
-                    if !asks.is_empty() {
-                        // A call is encoded and sent when the answers are
-                        // next polled, at the next turn (tens of ms for a
-                        // full call): in a task of its own, not added to a
-                        // stretch of slices.
-                        turns.take().await;
-                        queue.send(asks);
-                        turns.take().await;
-                    }
                     // The worker reads on meanwhile, on another core: the
                     // page's share must stay in short tasks.
                     turns.after_slice().await;

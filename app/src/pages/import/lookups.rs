@@ -74,9 +74,13 @@ pub fn ask_server() -> (AskQueue, impl Future<Output = Result<Lookups, AppError>
     let (similar, similar_calls) = mpsc::unbounded();
     let (phones, phone_calls) = mpsc::unbounded();
     let answers = async move {
-        let contacts = contact_calls.map(existing_contacts).buffer_unordered(LOOKUPS_AT_ONCE).try_concat();
-        let candidates = similar_calls.map(similar_contacts).buffer_unordered(LOOKUPS_AT_ONCE).collect::<Vec<_>>();
-        let phones = phone_calls.map(phone_call).buffer_unordered(PHONE_CALLS_AT_ONCE).fold(
+        let contacts =
+            contact_calls.map(|keys| own_task(existing_contacts(keys))).buffer_unordered(LOOKUPS_AT_ONCE).try_concat();
+        let candidates = similar_calls
+            .map(|keys| own_task(similar_contacts(keys)))
+            .buffer_unordered(LOOKUPS_AT_ONCE)
+            .collect::<Vec<_>>();
+        let phones = phone_calls.map(|keys| own_task(phone_call(keys))).buffer_unordered(PHONE_CALLS_AT_ONCE).fold(
             PhoneVerdicts::default(),
             |mut book, answer| {
                 book.extend(answer);
@@ -87,6 +91,15 @@ pub fn ask_server() -> (AskQueue, impl Future<Output = Result<Lookups, AppError>
         Ok(Lookups { contacts: contacts?, candidates: candidates_of(candidates), phones })
     };
     (AskQueue { contacts, similar, phones }, answers)
+}
+
+/// Starts `call` in a task of its own. A call is encoded when first polled
+/// (tens of ms for a full one), and the answers are polled whenever the
+/// page's work on the rows yields or a call in flight answers: without the
+/// turn, the encoding was added to whatever task that was.
+async fn own_task<F: Future>(call: F) -> F::Output {
+    next_turn().await;
+    call.await
 }
 
 /// Asks the server about `rows` (already read): the keys are gathered a

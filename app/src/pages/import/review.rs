@@ -14,19 +14,21 @@ use super::{thousands, ImportContext};
 
 /// Everything between reading the file and confirming.
 ///
-/// Built in three tasks, each part below the one before (so nothing on
+/// Built in four tasks, each part below the one before (so nothing on
 /// screen moves down when the next comes): built at once, a big file's
 /// review held the page for over a tenth of a second in one task (each
-/// element costs tens of microseconds to build; the value choices, the
-/// possible duplicates and the rows table are a thousand or two each).
+/// element costs tens of microseconds to build and lay out; the value
+/// choices, the possible duplicates and the rows table are a thousand or
+/// two each).
 #[component]
 pub fn Review() -> impl IntoView {
     ColumnFixes::provide();
-    // 0: down to the value choices; 1: to the counts; 2: the rows table.
-    let parts_shown = RwSignal::new(if cfg!(feature = "hydrate") { 0_u8 } else { 2 });
+    // The parts shown so far: 1 down to the mapping, 2 the value choices,
+    // 3 the possible duplicates down to the counts, 4 the rows table.
+    let parts_shown = RwSignal::new(if cfg!(feature = "hydrate") { 1_u8 } else { 4 });
     #[cfg(feature = "hydrate")]
     leptos::task::spawn_local(async move {
-        for part in 1..=2 {
+        for part in 2..=4 {
             super::browser::next_turn().await;
             // The review may be gone by then (another file chosen).
             if parts_shown.try_set(part).is_some() {
@@ -34,19 +36,22 @@ pub fn Review() -> impl IntoView {
             }
         }
     });
+    let shown = move |part: u8| parts_shown.get() >= part;
     view! {
         <FileDetails/>
         <RejectionBanner/>
         <super::remembered::RememberedNotice/>
         <MappingStep/>
-        <super::values::ValueChoicesPanel/>
-        <Show when=move || { parts_shown.get() >= 1 }>
+        <Show when=move || shown(2)>
+            <super::values::ValueChoicesPanel/>
+        </Show>
+        <Show when=move || shown(3)>
             <super::duplicates::DuplicatesPanel/>
             <ModeChoice/>
             <Summary/>
             <FindReplacePanel/>
         </Show>
-        <Show when=move || { parts_shown.get() >= 2 }>
+        <Show when=move || shown(4)>
             <RowsTable/>
         </Show>
         <ConfirmBar/>

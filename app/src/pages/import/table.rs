@@ -10,8 +10,10 @@ use super::{thousands, ImportContext};
 
 /// Every row is this tall, so the row at a scroll offset is a division away.
 const ROW_HEIGHT: f64 = 66.0;
-/// Rows rendered above and below the visible ones.
-const OVERSCAN: usize = 8;
+/// Rows rendered above and below the visible ones: a wheel's turn of
+/// scrolling. Each row is some eighty elements, and the first render of the
+/// table is its own task (see `Review`): 8 made it 26 rows, 5 makes it 20.
+const OVERSCAN: usize = 5;
 
 /// Column width in pixels for a field's inputs.
 fn field_width(field: Field) -> u32 {
