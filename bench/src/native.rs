@@ -74,7 +74,7 @@ pub fn measure(dir: &Path) -> Result<Value, String> {
             // checks (asked for while it looks contacts up; not timed here):
             // an account without a default country, as the browser half's.
             let phones = AccountPhones::new(None);
-            let verdicts = phone_keys(&rows).into_iter().map(|key| { let verdict = phones.verdict(&key); (key, verdict) }).collect();
+            let verdicts: Vec<_> = phone_keys(&rows).into_iter().map(|key| { let verdict = phones.verdict(&key); (key, verdict) }).collect();
             let started = Instant::now();
             let check = ImportCheck::build(mapping.import_columns(), rows, ExistingContacts::default(), MergeMode::KeepExisting)
                 .with_phone_verdicts(verdicts)
