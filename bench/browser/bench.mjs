@@ -447,7 +447,6 @@ try {
       log(`${name}: product traced, longest task ${productTraced.longest_task_ms.toFixed(0)} ms`);
       const sheetjsTraced = await sheetjsParse(page, file, true);
       const fastest = product.reduce((top, run) => (run.ms < top.ms ? run : top));
-      const janky = productTraced;
       results.parse[name] = {
         rows: file.rows,
         runs: repeats,
@@ -458,10 +457,10 @@ try {
         sheetjs_rows: sheetjs[0].rows,
         sheetjs_longest_task_ms: sheetjsTraced.longest_task_ms,
         tasks_from: productTraced.tasks_from,
-        longest_task_ms: janky.longest_task_ms,
-        longest_task_phase: janky.longest_task_phase,
-        long_tasks: janky.long_tasks,
-        long_task_total_ms: janky.long_task_total_ms,
+        longest_task_ms: productTraced.longest_task_ms,
+        longest_task_phase: productTraced.longest_task_phase,
+        long_tasks: productTraced.long_tasks,
+        long_task_total_ms: productTraced.long_task_total_ms,
         breakdown: fastest,
       };
     } catch (error) {

@@ -310,7 +310,7 @@ impl Turns {
     }
 
     /// Whether the slices since the last turn have used the budget.
-    pub fn due(&self) -> bool {
+    fn due(&self) -> bool {
         js_sys::Date::now() - self.since >= TURN_BUDGET_MS
     }
 
@@ -322,7 +322,14 @@ impl Turns {
 
     /// Call after each slice: a turn when one is due.
     pub async fn after_slice(&mut self) {
+        self.after_slice_showing(|| {}).await;
+    }
+
+    /// [`Turns::after_slice`], showing the progress (`show`) just before
+    /// the turn, so that it is rendered once per turn, not once per slice.
+    pub async fn after_slice_showing(&mut self, show: impl FnOnce()) {
         if self.due() {
+            show();
             self.take().await;
         }
     }

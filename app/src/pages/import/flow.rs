@@ -225,10 +225,8 @@ async fn check_in_slices(
         ImportCheck::build(columns, rows, super::session::existing(contacts), mode).with_phone_verdicts(phones);
     let mut turns = Turns::new();
     while !builder.step(CHECK_SLICE) {
-        if turns.due() {
-            context.stage.set(Stage::Checking { done: builder.done_steps(), total: builder.total_steps() });
-            turns.take().await;
-        }
+        let progress = Stage::Checking { done: builder.done_steps(), total: builder.total_steps() };
+        turns.after_slice_showing(|| context.stage.set(progress)).await;
     }
     // What the caller does next with the check (listing values to map,
     // starting the search for possible duplicates) goes over every row
@@ -469,12 +467,10 @@ async fn find_duplicates_in_slices(context: ImportContext) {
         });
         match stepped {
             Some(true) => break,
-            Some(false) if turns.due() => {
+            Some(false) => {
                 let (done, total) = finder.progress();
-                context.stage.set(Stage::FindingDuplicates { done, total });
-                turns.take().await;
+                turns.after_slice_showing(|| context.stage.set(Stage::FindingDuplicates { done, total })).await;
             }
-            Some(false) => {}
             None => return,
         }
     }

@@ -8,7 +8,7 @@
 //! cap for it ([`Caps`]).
 
 use std::collections::HashSet;
-use std::hash::{BuildHasherDefault, Hash};
+use std::hash::Hash;
 
 use xxhash_rust::xxh3::Xxh3;
 
@@ -57,7 +57,7 @@ impl Caps {
 /// chance of about n² / 2¹²⁹ (10⁻²⁷ for a million keys).
 #[derive(Debug)]
 struct PendingKeys<K> {
-    seen: HashSet<u128, BuildHasherDefault<Fingerprinted>>,
+    seen: HashSet<u128, foldhash::fast::RandomState>,
     pending: Vec<K>,
 }
 
@@ -73,28 +73,6 @@ fn fingerprint<K: Hash>(key: &K) -> u128 {
     let mut hasher = Xxh3::new();
     key.hash(&mut hasher);
     hasher.digest128()
-}
-
-/// Hashes a fingerprint for the set by taking its low bits: it is already a
-/// hash.
-#[derive(Debug, Default)]
-struct Fingerprinted(u64);
-
-impl std::hash::Hasher for Fingerprinted {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        // Only `write_u128` is used; any other input is folded in anyway.
-        for &byte in bytes {
-            self.0 = self.0.rotate_left(8) ^ u64::from(byte);
-        }
-    }
-
-    fn write_u128(&mut self, fingerprint: u128) {
-        self.0 = fingerprint as u64;
-    }
 }
 
 impl<K: Hash> PendingKeys<K> {
