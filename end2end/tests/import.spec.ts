@@ -1,6 +1,7 @@
 // The import screen, from the user's side: choose a file, see every row
 // checked, fix in place, choose the merge mode, confirm, see the result,
 // undo it. Each test signs up its own account so imports never collide.
+import { createHash } from 'node:crypto';
 import { test, expect, type Page } from '@playwright/test';
 import { hydrated, signUpNewAccount } from './support';
 import { choose, confirmImport, file, openImport } from './importing';
@@ -190,6 +191,8 @@ test('the history shows the import and Undo reverts it', async ({ page }) => {
   await expect(page.getByRole('heading', { name: 'undo-me.csv' })).toBeVisible();
   await expect(page.locator('.file-details')).toContainText('2 created, 0 updated, 0 unchanged');
   await expect(page.locator('.change')).toHaveCount(2);
+  // The file's fingerprint, as the worker had it hashed.
+  await expect(page.locator('.file-details .hash')).toHaveText(createHash('sha256').update(GOOD_CSV).digest('hex'));
 
   await page.goto('/imports');
   await expect(page.getByRole('link', { name: 'undo-me.csv' })).toBeVisible();

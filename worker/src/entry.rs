@@ -24,12 +24,21 @@ use crate::protocol::{
 /// Report progress every this many data rows.
 const PROGRESS_EVERY: usize = 2_000;
 
-/// Reads a spreadsheet. `request` is a postcard [`ReadRequest`]; `progress`
-/// is called with the number of rows read so far; `deliver` is called with
-/// each postcard [`ReadPart`] as soon as it is ready (the head, each chunk,
-/// then the end). Throws a plain sentence when the file cannot be read.
+/// Reads a spreadsheet. `request` is a postcard [`ReadRequest`]; `sha256`
+/// is the file's SHA-256 in lower-case hex when the caller has it (the
+/// browser's WebCrypto hashes natively, on a thread of its own), or `None`
+/// to have it worked out here; `progress` is called with the number of rows
+/// read so far; `deliver` is called with each postcard [`ReadPart`] as soon
+/// as it is ready (the head, each chunk, then the end). Throws a plain
+/// sentence when the file cannot be read.
 #[wasm_bindgen]
-pub fn read_file(bytes: &[u8], request: &[u8], progress: &Function, deliver: &Function) -> Result<(), JsValue> {
+pub fn read_file(
+    bytes: &[u8],
+    request: &[u8],
+    sha256: Option<String>,
+    progress: &Function,
+    deliver: &Function,
+) -> Result<(), JsValue> {
     let request: ReadRequest = decode(request).map_err(|error| JsValue::from_str(&error))?;
     let header = match request.header {
         HeaderRequest::Find => HeaderRow::Choose { candidates: HEADER_SEARCH_ROWS as u32 },
@@ -58,7 +67,7 @@ pub fn read_file(bytes: &[u8], request: &[u8], progress: &Function, deliver: &Fu
     }
     sink.send_chunk();
     sink.send(&ReadPart::End(FileEnd {
-        sha256: hex(&Sha256::digest(bytes)),
+        sha256: sha256.unwrap_or_else(|| sha256_hex(bytes)),
         blank_rows_skipped: read.blank_rows_skipped,
         row_count: sink.rows as u32,
     }));
@@ -157,6 +166,16 @@ impl RowSink for Parts<'_> {
     }
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+/// The file's SHA-256, lower-case hex, for a caller without WebCrypto (a
+/// page served over plain http to another machine).
+fn sha256_hex(bytes: &[u8]) -> String {
+    // Fed in slices, not at once: a wasm function runs to its end in the
+    // code it started in (there is no on-stack replacement), so one call
+    // over the whole file would stay in the engine's slow first tier.
+    const SLICE: usize = 64 * 1024;
+    let mut hasher = Sha256::new();
+    for slice in bytes.chunks(SLICE) {
+        hasher.update(slice);
+    }
+    hasher.finalize().iter().map(|byte| format!("{byte:02x}")).collect()
 }

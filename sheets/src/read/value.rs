@@ -80,6 +80,11 @@ fn is_padding(c: char) -> bool {
 /// `text` trimmed and cut to [`MAX_CELL_CHARS`] characters.
 pub(crate) fn clean_text(text: &str) -> String {
     let trimmed = text.trim_matches(is_padding);
+    // No more bytes than the cap means no more characters: the common
+    // case skips walking every character.
+    if trimmed.len() <= MAX_CELL_CHARS {
+        return trimmed.to_string();
+    }
     match trimmed.char_indices().nth(MAX_CELL_CHARS) {
         Some((cut, _)) => trimmed[..cut].trim_end_matches(is_padding).to_string(),
         None => trimmed.to_string(),
