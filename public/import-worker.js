@@ -16,9 +16,17 @@
 // (worker/build.rs): a file that makes the reader allocate past it, or
 // panic, ends in the catch below (or kills the worker, which the page
 // notices), never in a frozen tab.
-import init, { read_file } from './worker/worker.js';
+import init, { read_file, warm_up } from './worker/worker.js';
 
-const reader = init({ module_or_path: new URL('./worker/worker_bg.wasm', import.meta.url) });
+// Once compiled, the reader reads a small workbook of its own (see
+// `warm_up` in worker/src/entry.rs) so the chosen file is read by warm code.
+const reader = init({ module_or_path: new URL('./worker/worker_bg.wasm', import.meta.url) }).then(() => {
+  try {
+    warm_up(() => {});
+  } catch {
+    // Only a colder first read.
+  }
+});
 
 // The file's SHA-256 in lower-case hex, from WebCrypto: native code on a
 // thread of its own, a few milliseconds where the reader's wasm took a
