@@ -72,8 +72,10 @@ pub async fn import_limits() -> Result<rules::Limits, AppError> {
 /// The caller's contacts whose Contact ID or email matches one of `keys`
 /// (in `rules::check::match_key` form; compared case-insensitively), for the
 /// preview. At most [`MAX_LOOKUP_KEYS`] references and [`MAX_LOOKUP_KEYS`]
-/// emails per call: send more in several calls.
-#[server(endpoint = "existing_contacts", input = Json)]
+/// emails per call: send more in several calls. In postcard, out in JSON:
+/// a 100,000-row preview sends megabytes of keys, which as JSON cost the
+/// page a string built in wasm, copied to JS and encoded again by `fetch`.
+#[server(endpoint = "existing_contacts", input = Postcard)]
 pub async fn existing_contacts(keys: LookupKeys) -> Result<Vec<ExistingContact>, AppError> {
     use crate::server_context::{bulk_caller, reply};
     reply(
@@ -88,8 +90,9 @@ pub async fn existing_contacts(keys: LookupKeys) -> Result<Vec<ExistingContact>,
 /// The caller's contacts that the rows asked about may duplicate: those
 /// with one of `keys`' phone keys, or one of its postcode and name-start
 /// pairs (see `store::imports::similar`), for the preview's "possibly the
-/// same as" hint. At most [`MAX_SIMILAR_KEYS`] of each per call.
-#[server(endpoint = "similar_contacts", input = Json)]
+/// same as" hint. At most [`MAX_SIMILAR_KEYS`] of each per call. In
+/// postcard, out in JSON, as [`existing_contacts`].
+#[server(endpoint = "similar_contacts", input = Postcard)]
 pub async fn similar_contacts(keys: rules::similar::SimilarKeys) -> Result<Vec<ExistingContact>, AppError> {
     use crate::server_context::{bulk_caller, reply};
     reply(

@@ -408,7 +408,10 @@ async fn malformed_server_function_payloads_get_a_4xx_with_a_plain_sentence(pool
         }),
         function("more rows than the import was opened for", "/api/upload_rows", POSTCARD, upload(import, (0..4).map(|n| row(n + 2, &format!("m{n}@a.example"))).collect())),
         function("more rows than one upload takes", "/api/upload_rows", POSTCARD, upload(import, many_rows)),
-        function("more lookup keys than one call takes", "/api/existing_contacts", JSON, body(json!({"keys": {"references": many_keys, "emails": []}}))),
+        function("more lookup keys than one call takes", "/api/existing_contacts", POSTCARD, {
+            let keys = rules::check::LookupKeys { references: many_keys, emails: Vec::new() };
+            postcard::to_allocvec(&app::import_api::ExistingContacts { keys }).expect("postcard")
+        }),
         function("more notifications than one call marks", "/api/mark_notifications_read", JSON, body(json!({"ids": many_ids}))),
         function("confirm before the rows arrived", "/api/confirm_import", JSON, body(json!({"import_id": import}))),
         // Form-encoded sign-in with broken encodings.

@@ -57,7 +57,7 @@ pub async fn upload(
         let part = |all: &[String]| all.iter().skip(call * KEYS_PER_CALL).take(KEYS_PER_CALL).cloned().collect::<Vec<_>>();
         let keys = LookupKeys { references: part(&keys.references), emails: part(&keys.emails) };
         let (contacts, _): (Vec<ExistingContact>, _) =
-            timed!(recorder, "existing_contacts", client.call("existing_contacts", &json!({ "keys": keys })).await)?;
+            timed!(recorder, "existing_contacts", client.call_postcard("existing_contacts", &LookupArgs { keys }).await)?;
         for contact in contacts {
             existing.insert(
                 match_key(contact.fields.get(Field::Reference)),
@@ -91,6 +91,12 @@ pub async fn upload(
             timed!(recorder, "upload_rows", client.call_postcard("upload_rows", &UploadArgs { import_id, rows }).await)?;
     }
     Ok(Uploaded { import_id, matched })
+}
+
+/// `existing_contacts`'s arguments, as its postcard body holds them.
+#[derive(serde::Serialize)]
+struct LookupArgs {
+    keys: LookupKeys,
 }
 
 /// `upload_rows`'s arguments, in the order its postcard body holds them.

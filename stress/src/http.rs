@@ -179,7 +179,7 @@ impl Client {
     }
 
     /// Calls a server function that takes its arguments in postcard (the
-    /// import's row uploads) and decodes its JSON answer.
+    /// import's row uploads and key look-ups) and decodes its JSON answer.
     pub async fn call_postcard<T: DeserializeOwned>(&mut self, function: &str, args: &impl Serialize) -> Result<(T, Duration), Failure> {
         let body = postcard::to_allocvec(args).map_err(|error| Failure::Body(error.to_string()))?;
         let answer = self.expect_ok(Method::POST, &format!("/api/{function}"), Some("application/x-postcard"), body, false).await?;

@@ -136,6 +136,14 @@ pub async fn call(app: &Router, cookie: Option<&str>, path: &str, args: &Value) 
         let args: app::import_api::PhoneVerdicts = serde_json::from_value(args.clone()).expect("phone_verdicts arguments");
         return send(app, Method::POST, path, cookie, POSTCARD, postcard::to_allocvec(&args).expect("postcard")).await;
     }
+    if path == "/api/existing_contacts" {
+        let args: app::import_api::ExistingContacts = serde_json::from_value(args.clone()).expect("existing_contacts arguments");
+        return send(app, Method::POST, path, cookie, POSTCARD, postcard::to_allocvec(&args).expect("postcard")).await;
+    }
+    if path == "/api/similar_contacts" {
+        let args: app::import_api::SimilarContacts = serde_json::from_value(args.clone()).expect("similar_contacts arguments");
+        return send(app, Method::POST, path, cookie, POSTCARD, postcard::to_allocvec(&args).expect("postcard")).await;
+    }
     send(app, Method::POST, path, cookie, "application/json", args.to_string()).await
 }
 
