@@ -125,26 +125,24 @@ async fn deliver_now(app: &Router, mut request: axum::http::request::Builder, co
 }
 
 /// Calls a server function with arguments described in JSON: sent as
-/// JSON, or, for `upload_rows` and `phone_verdicts` (which take postcard, as
-/// the browser sends them), as the same arguments in postcard.
+/// JSON, or, for the functions that take postcard (as the browser sends
+/// them), as the same arguments in postcard.
 pub async fn call(app: &Router, cookie: Option<&str>, path: &str, args: &Value) -> Answer {
-    if path == "/api/upload_rows" {
-        let args: app::import_api::UploadRows = serde_json::from_value(args.clone()).expect("upload_rows arguments");
-        return send(app, Method::POST, path, cookie, POSTCARD, postcard::to_allocvec(&args).expect("postcard")).await;
-    }
-    if path == "/api/phone_verdicts" {
-        let args: app::import_api::PhoneVerdicts = serde_json::from_value(args.clone()).expect("phone_verdicts arguments");
-        return send(app, Method::POST, path, cookie, POSTCARD, postcard::to_allocvec(&args).expect("postcard")).await;
-    }
-    if path == "/api/existing_contacts" {
-        let args: app::import_api::ExistingContacts = serde_json::from_value(args.clone()).expect("existing_contacts arguments");
-        return send(app, Method::POST, path, cookie, POSTCARD, postcard::to_allocvec(&args).expect("postcard")).await;
-    }
-    if path == "/api/similar_contacts" {
-        let args: app::import_api::SimilarContacts = serde_json::from_value(args.clone()).expect("similar_contacts arguments");
-        return send(app, Method::POST, path, cookie, POSTCARD, postcard::to_allocvec(&args).expect("postcard")).await;
-    }
-    send(app, Method::POST, path, cookie, "application/json", args.to_string()).await
+    use app::import_api::{ExistingContacts, PhoneVerdicts, SimilarContacts, UploadRows};
+    let in_postcard = match path {
+        "/api/upload_rows" => postcard_of::<UploadRows>(path, args),
+        "/api/phone_verdicts" => postcard_of::<PhoneVerdicts>(path, args),
+        "/api/existing_contacts" => postcard_of::<ExistingContacts>(path, args),
+        "/api/similar_contacts" => postcard_of::<SimilarContacts>(path, args),
+        _ => return send(app, Method::POST, path, cookie, "application/json", args.to_string()).await,
+    };
+    send(app, Method::POST, path, cookie, POSTCARD, in_postcard).await
+}
+
+/// `args` (JSON) as `path`'s arguments `A`, in postcard.
+fn postcard_of<A: serde::de::DeserializeOwned + serde::Serialize>(path: &str, args: &Value) -> Vec<u8> {
+    let args: A = serde_json::from_value(args.clone()).unwrap_or_else(|error| panic!("{path} arguments: {error}"));
+    postcard::to_allocvec(&args).expect("postcard")
 }
 
 /// The content type of a postcard body.
