@@ -283,6 +283,8 @@ async fn wrong_content_types_get_a_4xx(pool: PgPool) {
         function("JSON function sent as multipart", "/api/confirm_import", "multipart/form-data; boundary=x", "--x\r\nContent-Disposition: form-data; name=\"import_id\"\r\n\r\nabc\r\n--x--\r\n"),
         function("postcard function sent as XML", "/api/upload_rows", "application/xml", "<rows><row/></rows>"),
         function("postcard function sent as JSON", "/api/upload_rows", JSON, r#"{"import_id": "5f0e2b7c-0000-4000-8000-000000000000", "rows": []}"#),
+        function("look-up keys sent as JSON, as they were once", "/api/existing_contacts", JSON, r#"{"keys": {"references": ["a-1"], "emails": []}}"#),
+        function("similar-contact keys sent as JSON, as they were once", "/api/similar_contacts", JSON, r#"{"keys": {"phones": ["15550101"], "postcodes": [], "name_starts": []}}"#),
         function("form function sent as JSON", "/api/sign_in", JSON, r#"{"email": "a@a.example", "password": "wrong"}"#),
         function("form function sent as octets", "/api/sign_up", OCTETS, vec![0xff, 0xfe, 0x00, 0x41]),
         function("form function sent as multipart", "/api/sign_in", "multipart/form-data; boundary=x", "--x\r\nContent-Disposition: form-data; name=\"email\"\r\n\r\na\r\n--x--\r\n"),
@@ -408,6 +410,12 @@ async fn malformed_server_function_payloads_get_a_4xx_with_a_plain_sentence(pool
         }),
         function("more rows than the import was opened for", "/api/upload_rows", POSTCARD, upload(import, (0..4).map(|n| row(n + 2, &format!("m{n}@a.example"))).collect())),
         function("more rows than one upload takes", "/api/upload_rows", POSTCARD, upload(import, many_rows)),
+        function("a truncated look-up", "/api/existing_contacts", POSTCARD, {
+            let keys = rules::check::LookupKeys { references: vec!["a-1".into(), "b-2".into()], emails: vec!["a@a.example".into()] };
+            let bytes = postcard::to_allocvec(&app::import_api::ExistingContacts { keys }).expect("postcard");
+            bytes[..bytes.len() / 2].to_vec()
+        }),
+        function("an empty similar-contacts look-up", "/api/similar_contacts", POSTCARD, ""),
         function("more lookup keys than one call takes", "/api/existing_contacts", POSTCARD, {
             let keys = rules::check::LookupKeys { references: many_keys, emails: Vec::new() };
             postcard::to_allocvec(&app::import_api::ExistingContacts { keys }).expect("postcard")
