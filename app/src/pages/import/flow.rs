@@ -21,6 +21,7 @@ use super::lookup_batches::{Caps, LookupBatches};
 use super::lookups::{ask_server, fetch_phone_verdicts, look_up, AskQueue, Lookups};
 use super::session::{Session, ValueChoices, ValueChoicesFinder};
 use super::{thousands, ImportContext, Rejection, Stage};
+use crate::error::AppError;
 use crate::import_api::{confirm_import, open_import, upload_rows};
 use crate::remembered_api::{remember_mapping, remembered_mapping};
 use crate::toast::Tone;
@@ -313,28 +314,45 @@ pub async fn change_mode(context: ImportContext, mode: MergeMode) {
 
 /// Sends the rows, asks the server to confirm, and reports the outcome.
 pub async fn confirm(context: ImportContext) {
-    let Some((new_import, rows, file_name, to_remember)) = context.session.with_value(|session| {
-        session.as_ref().map(|session| {
-            (session.new_import(), session.uploaded_rows(), session.file.head.file_name.clone(), session.mapping_to_remember())
-        })
+    let Some((new_import, file_name, to_remember)) = context.session.with_value(|session| {
+        session.as_ref().map(|session| (session.new_import(), session.file.head.file_name.clone(), session.mapping_to_remember()))
     }) else {
         return;
     };
     context.alert.set(None);
     context.rejection.set(None);
-    let total = rows.len();
+    let total = new_import.row_count as usize;
     context.stage.set(Stage::Uploading { sent: 0, total });
     let outcome = async {
         let import_id = open_import(new_import).await?;
-        // A few chunks in flight: the server stages one while the next
-        // travels. Each chunk is copied out only when its turn comes.
-        let rows = &rows;
-        let mut uploads = futures::stream::iter(super::session::upload_chunks(rows, ROWS_PER_UPLOAD, BYTES_PER_UPLOAD))
-            .map(|range| async move {
-                let count = range.len();
-                upload_rows(import_id, rows[range].to_vec()).await.map(|_| count)
+        // A few calls in flight: the server stages one while the next
+        // travels. Each call's rows are built from the session only when its
+        // turn comes, in a turn of their own, so the first call goes out
+        // before the rest are built (building all 100,000 at once held the
+        // page for a quarter of a second before anything was sent).
+        let chunks = futures::stream::unfold(Some(0), move |from| async move {
+            let from = from?;
+            if from > 0 {
+                next_turn().await;
+            }
+            let chunk = context
+                .session
+                .with_value(|session| session.as_ref().map(|session| session.upload_chunk(from, ROWS_PER_UPLOAD, BYTES_PER_UPLOAD)));
+            Some(match chunk {
+                Some(chunk) => (Ok(chunk.rows), chunk.next),
+                // The import was closed meanwhile: nothing more to send, and
+                // the server is not asked to confirm a part of it.
+                None => (Err(AppError::Invalid("The import was closed before its rows were sent.".to_string())), None),
+            })
+        });
+        let uploads = chunks
+            .map(|rows| async move {
+                let rows = rows?;
+                let count = rows.len();
+                upload_rows(import_id, rows).await.map(|_| count)
             })
             .buffer_unordered(UPLOADS_IN_FLIGHT);
+        let mut uploads = std::pin::pin!(uploads);
         let mut sent = 0;
         while let Some(uploaded) = uploads.next().await {
             sent += uploaded?;

@@ -2,7 +2,7 @@
 //! the header mapping, and the live check of every row. Plain data and
 //! logic (no leptos, no browser APIs), so it is unit-tested natively.
 
-use rules::check::{ExistingContacts, ImportCheck, ImportCounts};
+use rules::check::{ExistingContacts, ImportCheck, ImportCounts, RowVerdict};
 use rules::headers::{HeaderMapping, ImportColumns, ImportRow, LeftOut};
 use rules::merge::{Action, FieldChange, MergeMode};
 use rules::phone::PhoneVerdict;
@@ -175,32 +175,59 @@ impl Session {
         })
     }
 
-    /// The rows to upload at confirm, with what the preview matched.
+    /// The rows of one `upload_rows` call at confirm, with what the preview
+    /// matched: the rows still in the import from check row `from` on, at
+    /// most `max_rows` of them and at most `max_bytes` of body (postcard, as
+    /// the call sends them; a single row larger than that goes alone), so
+    /// that rows with long texts never make one request larger than the
+    /// server accepts. Built one call at a time, when its turn comes: the
+    /// first call goes out while the rest are still in the session, and no
+    /// row is copied twice.
+    pub fn upload_chunk(&self, from: usize, max_rows: usize, max_bytes: usize) -> UploadChunk {
+        // The body also holds the import id and the row count before the rows.
+        const HEADER_BYTES: usize = 32;
+        let mut rows = Vec::new();
+        let mut bytes = HEADER_BYTES;
+        for (index, verdict) in self.check.verdicts().skip_while(|(index, _)| *index < from) {
+            let Some(row) = self.uploaded_row(index, verdict) else { continue };
+            // Serialising plain data cannot fail; were it to, the row counts
+            // as too large to share a request.
+            let size = postcard::experimental::serialized_size(&row).unwrap_or(usize::MAX);
+            if !rows.is_empty() && (rows.len() >= max_rows || bytes.saturating_add(size) > max_bytes) {
+                return UploadChunk { rows, next: Some(index) };
+            }
+            bytes = bytes.saturating_add(size);
+            rows.push(row);
+        }
+        UploadChunk { rows, next: None }
+    }
+
+    /// Every row to upload at confirm, in one list (the tests read it).
+    #[cfg(test)]
     pub fn uploaded_rows(&self) -> Vec<UploadedRow> {
-        self.check
-            .verdicts()
-            .filter_map(|(index, verdict)| {
-                let row = self.check.row(index)?.clone();
-                let preview = match &verdict.action {
-                    Some(Action::Update { contact_id, expected_version, .. }) => {
-                        Some(PreviewMatch { contact_id: *contact_id, version: *expected_version })
-                    }
-                    Some(Action::Unchanged { contact_id }) => self
-                        .check
-                        .existing()
-                        .by_id(*contact_id)
-                        .map(|contact| PreviewMatch { contact_id: contact.id, version: contact.version }),
-                    // A new row the user chose to update into a possible
-                    // duplicate carries that contact as its preview: the
-                    // server re-checks both.
-                    Some(Action::New) | None => self
-                        .duplicates
-                        .update_target(index)
-                        .map(|contact| PreviewMatch { contact_id: contact.id, version: contact.version }),
-                };
-                Some(UploadedRow { row, preview, duplicate: self.duplicates.choice(index) })
-            })
-            .collect()
+        self.upload_chunk(0, usize::MAX, usize::MAX).rows
+    }
+
+    /// The row at `index` as uploaded, with what the preview matched.
+    fn uploaded_row(&self, index: usize, verdict: &RowVerdict) -> Option<UploadedRow> {
+        let row = self.check.row(index)?.clone();
+        let preview = match &verdict.action {
+            Some(Action::Update { contact_id, expected_version, .. }) => {
+                Some(PreviewMatch { contact_id: *contact_id, version: *expected_version })
+            }
+            Some(Action::Unchanged { contact_id }) => self
+                .check
+                .existing()
+                .by_id(*contact_id)
+                .map(|contact| PreviewMatch { contact_id: contact.id, version: contact.version }),
+            // A new row the user chose to update into a possible duplicate
+            // carries that contact as its preview: the server re-checks both.
+            Some(Action::New) | None => self
+                .duplicates
+                .update_target(index)
+                .map(|contact| PreviewMatch { contact_id: contact.id, version: contact.version }),
+        };
+        Some(UploadedRow { row, preview, duplicate: self.duplicates.choice(index) })
     }
 
     /// Finds the possible duplicates again over the rows as checked now, at
@@ -289,29 +316,12 @@ pub fn check(columns: ImportColumns, rows: Vec<ImportRow>, contacts: Vec<Existin
     ImportCheck::new(columns, rows, existing(contacts), mode)
 }
 
-/// Splits `rows` into consecutive uploads of at most `max_rows` rows and at
-/// most `max_bytes` of body each (postcard, as `upload_rows` sends them; a
-/// single row larger than that goes alone), so that rows with long texts
-/// never make one request larger than the server accepts.
-pub fn upload_chunks(rows: &[UploadedRow], max_rows: usize, max_bytes: usize) -> Vec<std::ops::Range<usize>> {
-    let mut chunks = Vec::new();
-    // The body also holds the import id and the row count before the rows.
-    const HEADER_BYTES: usize = 32;
-    let (mut start, mut bytes) = (0, HEADER_BYTES);
-    for (index, row) in rows.iter().enumerate() {
-        // Serialising plain data cannot fail; were it to, the row counts as
-        // too large to share a request.
-        let size = postcard::experimental::serialized_size(row).unwrap_or(usize::MAX);
-        if index > start && (index - start >= max_rows || bytes.saturating_add(size) > max_bytes) {
-            chunks.push(start..index);
-            (start, bytes) = (index, HEADER_BYTES);
-        }
-        bytes = bytes.saturating_add(size);
-    }
-    if start < rows.len() {
-        chunks.push(start..rows.len());
-    }
-    chunks
+/// One `upload_rows` call's rows ([`Session::upload_chunk`]).
+#[derive(Debug)]
+pub struct UploadChunk {
+    pub rows: Vec<UploadedRow>,
+    /// The check row the next call starts from; `None` after the last.
+    pub next: Option<usize>,
 }
 
 #[cfg(test)]
@@ -488,28 +498,44 @@ pub(super) mod tests {
         assert!(session.new_import().columns.left_out.is_empty());
     }
 
-    fn uploaded(line: u32, notes: &str) -> UploadedRow {
-        let values = ContactFields::from_pairs([(Field::FirstName, "Ana"), (Field::LastName, "Silva"), (Field::Notes, notes)]);
-        UploadedRow { row: ImportRow::new(line, values), preview: None, duplicate: Default::default() }
+    /// The lines of each upload call, the session cut from its first row.
+    fn chunk_lines(session: &Session, max_rows: usize, max_bytes: usize) -> Vec<Vec<u32>> {
+        let mut calls = Vec::new();
+        let mut from = Some(0);
+        while let Some(start) = from {
+            let chunk = session.upload_chunk(start, max_rows, max_bytes);
+            calls.push(chunk.rows.iter().map(|row| row.row.line).collect());
+            from = chunk.next;
+        }
+        calls
     }
 
     #[test]
-    fn uploads_are_split_by_rows_and_by_bytes() {
-        let short: Vec<UploadedRow> = (0..5).map(|n| uploaded(n + 2, "short")).collect();
-        assert_eq!(upload_chunks(&short, 2, 1 << 20), vec![0..2, 2..4, 4..5]);
-        assert_eq!(upload_chunks(&short, 10, 1 << 20), vec![0..5]);
-        assert_eq!(upload_chunks(&[], 10, 1 << 20), Vec::<std::ops::Range<usize>>::new());
+    fn uploads_are_split_by_rows_and_by_bytes_leaving_out_removed_rows() {
+        let headers = ["First Name", "Last Name", "Notes"];
+        let session_of = |count: usize, notes: &str| {
+            let rows: Vec<Vec<String>> = (0..count).map(|n| vec![format!("Ana{n}"), "Silva".to_string(), notes.to_string()]).collect();
+            session(&headers, rows.iter().map(|row| row.iter().map(String::as_str).collect()).collect(), vec![])
+        };
+        let mut short = session_of(5, "short");
+        assert_eq!(chunk_lines(&short, 2, 1 << 20), vec![vec![2, 3], vec![4, 5], vec![6]]);
+        assert_eq!(chunk_lines(&short, 10, 1 << 20), vec![vec![2, 3, 4, 5, 6]]);
+        short.check.remove_row(1);
+        assert_eq!(chunk_lines(&short, 2, 1 << 20), vec![vec![2, 4], vec![5, 6]]);
 
         // 2,000 characters of emoji are 8,000 bytes: two rows fill 20 kB.
-        let long: Vec<UploadedRow> = (0..10).map(|n| uploaded(n + 2, &"\u{1F600}".repeat(2_000))).collect();
-        let chunks = upload_chunks(&long, 2_000, 20_000);
-        assert_eq!(chunks.iter().map(|chunk| chunk.len()).sum::<usize>(), 10);
-        assert!(chunks.iter().all(|chunk| chunk.len() == 2), "{chunks:?}");
-        for chunk in chunks {
-            let body = postcard::to_allocvec(&(uuid::Uuid::nil(), long[chunk].to_vec())).expect("postcard");
+        let long = session_of(10, &"\u{1F600}".repeat(2_000));
+        let calls = chunk_lines(&long, 2_000, 20_000);
+        assert_eq!(calls.iter().map(Vec::len).sum::<usize>(), 10);
+        assert!(calls.iter().all(|call| call.len() == 2), "{calls:?}");
+        let mut from = Some(0);
+        while let Some(start) = from {
+            let chunk = long.upload_chunk(start, 2_000, 20_000);
+            let body = postcard::to_allocvec(&(uuid::Uuid::nil(), &chunk.rows)).expect("postcard");
             assert!(body.len() <= 20_000, "{}", body.len());
+            from = chunk.next;
         }
         // A row larger than the budget still goes, on its own.
-        assert_eq!(upload_chunks(&long[..3], 2_000, 100), vec![0..1, 1..2, 2..3]);
+        assert_eq!(chunk_lines(&long, 2_000, 100).len(), 10);
     }
 }
