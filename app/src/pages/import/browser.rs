@@ -262,6 +262,20 @@ pub fn worker_message(kind: &str, fields: &[(&str, &JsValue)]) -> Object {
     message
 }
 
+/// Resolves once the browser has drawn the page as it stands: the next
+/// animation frame's paint, then a task after it. (In a hidden tab, frames
+/// wait until it is shown again.)
+pub async fn after_paint() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let requested = web_sys::window().map(|window| window.request_animation_frame(&resolve));
+        if !matches!(requested, Some(Ok(_))) {
+            let _ = resolve.call0(&JsValue::NULL);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+    next_turn().await;
+}
+
 /// Gives the browser a turn (rendering, input, timers) before the next slice
 /// of work.
 ///

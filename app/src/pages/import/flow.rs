@@ -387,7 +387,7 @@ pub async fn confirm(context: ImportContext) {
                 Some((format!("/imports/{import_id}"), "View import".to_string())),
                 Tone::Success,
             );
-            context.session.set_value(None);
+            context.close_session();
             context.stage.set(Stage::Done { import_id, counts, file_name });
             crate::import_api::mark_import_notices_read(Some(import_id)).await;
         }
@@ -508,6 +508,6 @@ fn refresh_all(context: ImportContext) {
 /// Back to choosing a file, with the reason shown.
 fn fail(context: ImportContext, message: String) {
     context.alert.set(Some(message));
-    context.session.set_value(None);
+    context.close_session();
     context.stage.set(Stage::ChooseFile);
 }

@@ -141,6 +141,23 @@ impl ImportContext {
         }
     }
 
+    /// Closes the file being imported. A big file's rows (hundreds of
+    /// thousands of strings) are freed only once the page has drawn what
+    /// comes next: freeing them is a long task of its own, and it used to
+    /// hold back the notice that the import was done.
+    pub fn close_session(&self) {
+        let closed = self.session.try_update_value(Option::take).flatten();
+        #[cfg(feature = "hydrate")]
+        if closed.is_some() {
+            leptos::task::spawn_local(async move {
+                browser::after_paint().await;
+                drop(closed);
+            });
+        }
+        #[cfg(not(feature = "hydrate"))]
+        drop(closed);
+    }
+
     /// Reads from the session, reactively on `revision`.
     pub fn read<T>(&self, read: impl FnOnce(&Session) -> T) -> Option<T> {
         self.revision.track();

@@ -153,7 +153,7 @@ fn list_or_none(items: Vec<String>) -> String {
 fn ChooseAnotherFile() -> impl IntoView {
     let context = expect_context::<ImportContext>();
     let restart = move |_| {
-        context.session.set_value(None);
+        context.close_session();
         context.rejection.set(None);
         context.alert.set(None);
         context.stage.set(super::Stage::ChooseFile);
