@@ -13,12 +13,13 @@
 //! database, one after the other (product, same schema, lean; new, then
 //! updates), each phase starting from a checkpointed, vacuumed and analysed
 //! database. The preview the browser would have made first (its
-//! `existing_contacts` lookups and check) is done before the clock starts,
+//! `phone_verdicts` and `existing_contacts` calls, and its check) is done
+//! before the clock starts,
 //! and so is building the baselines' `COPY` data.
 
 use std::time::Instant;
 
-use rules::check::{lookup_keys, ExistingContacts, ImportCheck, LookupKeys};
+use rules::check::{lookup_keys, phone_keys, ExistingContacts, ImportCheck, LookupKeys};
 use rules::headers::{ImportColumns, ImportRow};
 use rules::merge::{Action, MergeMode};
 use rules::{ContactFields, Limits};
@@ -26,6 +27,7 @@ use futures::StreamExt;
 use serde_json::{json, Value};
 use sqlx::{Executor, PgPool, Row as _};
 use store::model::{ConfirmOutcome, NewImport, PreviewMatch, UploadedRow};
+use store::phone_memory::RememberingPhones;
 use store::{AccountId, UserId};
 
 use crate::data::{self, Row, Spec};
@@ -108,6 +110,12 @@ fn import_row(index: usize, row: &Row) -> ImportRow {
 /// rows' keys match (in its chunks) and checks the rows, keeping what each
 /// row matched.
 async fn preview(pool: &PgPool, account: AccountId, rows: Vec<ImportRow>) -> Result<Vec<UploadedRow>, Error> {
+    // The page asks for a verdict on each distinct number of the file
+    // (`phone_verdicts`), which the server remembers for the upload.
+    let phones = RememberingPhones::new(store::accounts::default_country(pool, account).await?);
+    for key in phone_keys(&rows) {
+        phones.verdict(&key);
+    }
     let keys = lookup_keys(&rows);
     let chunk = store::imports::MAX_LOOKUP_KEYS;
     let mut existing = Vec::new();

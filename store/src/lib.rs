@@ -21,6 +21,8 @@ mod fields_sql;
 #[cfg(feature = "postgres")]
 pub mod listing;
 #[cfg(feature = "postgres")]
+pub mod phone_memory;
+#[cfg(feature = "postgres")]
 pub mod pools;
 #[cfg(feature = "postgres")]
 pub mod remembered;

@@ -180,7 +180,8 @@ pub enum PhoneVerdict {
 }
 
 impl PhoneVerdict {
-    fn reading(&self) -> PhoneReading {
+    /// What the cell rules read from this verdict.
+    pub fn reading(&self) -> PhoneReading {
         match self {
             PhoneVerdict::Number { stored, .. } => PhoneReading::Stored(stored.clone()),
             PhoneVerdict::Problem { problem, example } => {

@@ -49,7 +49,6 @@ use futures::TryStreamExt;
 use rules::check::{judge, plan_row, preview_outdated, RowContext};
 use rules::headers::{ImportColumns, ImportRow};
 use rules::merge::Action;
-use rules::phone::AccountPhones;
 use rules::similar::{still_possible_duplicate, Subject, SIMILARITY_RULES};
 use rules::{ContactFields, ExistingContact, Field, Issue, Problem};
 use sqlx::postgres::PgRow;
@@ -62,6 +61,7 @@ use super::record::ImportRecord;
 use super::{planned_per_call, settle, ImportError};
 use crate::fields_sql::{field_columns, written_columns, written_values};
 use crate::model::AccountId;
+use crate::phone_memory::RememberingPhones;
 
 /// Rows judged per batch: what one round trip brings into memory.
 const JUDGED_PER_BATCH: i64 = 2_000;
@@ -192,13 +192,13 @@ pub(super) async fn recheck(
 
 /// The account's phone book: its default country, read now, so a staged
 /// number is judged again as the account reads numbers at the confirm.
-async fn account_phones(conn: &mut PgConnection, account: AccountId) -> Result<AccountPhones, sqlx::Error> {
+async fn account_phones(conn: &mut PgConnection, account: AccountId) -> Result<RememberingPhones, sqlx::Error> {
     let country: Option<String> = planned_per_call("SELECT default_country FROM accounts WHERE id = $1")
         .bind(account)
         .fetch_one(&mut *conn)
         .await?
         .try_get(0)?;
-    Ok(AccountPhones::new(country))
+    Ok(RememberingPhones::new(country))
 }
 
 /// What [`find_facts`] counted as it marked the judged rows.

@@ -24,7 +24,7 @@ use std::collections::HashSet;
 use rules::check::{stage, MatchKey, StagedRow};
 use rules::headers::{ImportColumns, ImportRow};
 use rules::merge::MergeMode;
-use rules::phone::{AccountPhones, RememberedPhones};
+use rules::phone::RememberedPhones;
 use rules::similar::DuplicateChoice;
 use rules::Field;
 use sqlx::{PgConnection, PgPool, Row};
@@ -36,6 +36,7 @@ use super::record::as_i32;
 use super::ImportError;
 use crate::fields_sql::field_columns;
 use crate::model::{AccountId, ImportStatus, UploadedRow};
+use crate::phone_memory::RememberingPhones;
 
 /// The most rows one call to [`upload_rows`] accepts.
 pub const MAX_ROWS_PER_UPLOAD: usize = 10_000;
@@ -88,7 +89,7 @@ async fn import_settings(
     pool: &PgPool,
     account: AccountId,
     import_id: Uuid,
-) -> Result<(ImportColumns, MergeMode, AccountPhones), ImportError> {
+) -> Result<(ImportColumns, MergeMode, RememberingPhones), ImportError> {
     let row = sqlx::query(
         "SELECT i.mode, i.columns, a.default_country FROM imports i JOIN accounts a ON a.id = i.account_id
          WHERE i.account_id = $1 AND i.id = $2",
@@ -103,7 +104,7 @@ async fn import_settings(
     let columns: ImportColumns =
         serde_json::from_value(columns).map_err(|error| sqlx::Error::Decode(Box::new(error)))?;
     let country: Option<String> = row.try_get("default_country")?;
-    Ok((columns, mode_from_text(&mode).map_err(sqlx::Error::from)?, AccountPhones::new(country)))
+    Ok((columns, mode_from_text(&mode).map_err(sqlx::Error::from)?, RememberingPhones::new(country)))
 }
 
 /// One attempt at storing the chunk's staged rows (`data`, for `lines`), in
@@ -189,11 +190,12 @@ fn staged_copy(
     import_id: Uuid,
     columns: &ImportColumns,
     mode: MergeMode,
-    phones: &AccountPhones,
+    phones: &RememberingPhones,
     rows: &[UploadedRow],
 ) -> CopyData {
     let mut data = CopyData::with_capacity(rows.len() * 512);
-    // A number that recurs in the chunk is read by libphonenumber once.
+    // A number the preview's verdict calls read is remembered by the
+    // process; one that recurs in the chunk is read by libphonenumber once.
     let phones = RememberedPhones::new(phones);
     for uploaded in rows {
         let staged = stage(&uploaded.row, columns, mode, &phones);
