@@ -90,8 +90,21 @@ pub struct ContactPage {
     pub contacts: Vec<ContactSummary>,
     /// Where the next page starts; `None` on the last page.
     pub next: Option<PageCursor>,
-    /// How many contacts match the search and filter in all.
-    pub total: MatchCount,
+    /// How many contacts match the search and filter in all; `None` when
+    /// the caller already shows that count and asked for none
+    /// ([`Total::Known`]).
+    pub total: Option<MatchCount>,
+}
+
+/// Whether a page of the contacts list comes with its count.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Total {
+    /// Count the matches (a first page, or a page opened on its own).
+    Count,
+    /// The caller shows this search and filter's count already (it is
+    /// paging, or only the order changed): the matches are not counted
+    /// again.
+    Known,
 }
 
 /// How many contacts match: counted exactly up to [`MatchCount::CAP`],

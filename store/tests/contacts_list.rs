@@ -11,7 +11,7 @@ use rules::form::check_contact;
 use rules::{Category, ContactFields, Field, ValidContact};
 use sqlx::PgPool;
 use store::listing::index::{index_all_pending, index_pending};
-use store::model::{AccountId, ContactQuery, ContactSort, MatchCount};
+use store::model::{AccountId, ContactQuery, ContactSort, MatchCount, Total};
 use store::{accounts, contacts, seed, StoreError};
 
 async fn new_account(pool: &PgPool, email: &str) -> AccountId {
@@ -37,7 +37,7 @@ fn person(first: &str, last: &str, email: &str, phone: &str, category: &str) -> 
 
 async fn search(pool: &PgPool, account: AccountId, text: &str) -> Vec<String> {
     let query = ContactQuery { search: text.into(), ..Default::default() };
-    let page = contacts::list(pool, account, &query).await.unwrap();
+    let page = contacts::list(pool, account, &query, Total::Count).await.unwrap();
     page.contacts.into_iter().map(|contact| contact.name).collect()
 }
 
@@ -71,8 +71,8 @@ async fn insert_all(pool: &PgPool, account: AccountId, contacts: &[ValidContact]
 async fn every_page(pool: &PgPool, account: AccountId, mut query: ContactQuery) -> Vec<(MatchCount, Vec<(uuid::Uuid, String)>)> {
     let mut pages = Vec::new();
     loop {
-        let page = contacts::list(pool, account, &query).await.unwrap();
-        pages.push((page.total, page.contacts.into_iter().map(|contact| (contact.id, contact.name)).collect()));
+        let page = contacts::list(pool, account, &query, Total::Count).await.unwrap();
+        pages.push((page.total.expect("a page asked with its count"), page.contacts.into_iter().map(|contact| (contact.id, contact.name)).collect()));
         match page.next {
             Some(cursor) => query.after = Some(cursor),
             None => return pages,
@@ -121,8 +121,8 @@ async fn search_matches_names_emails_and_phone_digits_in_any_case(pool: PgPool) 
             assert_eq!(&search(&pool, account, text).await, expected, "search {text:?}");
         }
         let landlords = ContactQuery { category: Some(Category::Landlord), ..Default::default() };
-        let page = contacts::list(&pool, account, &landlords).await.unwrap();
-        assert_eq!(page.total, MatchCount::Exactly(1));
+        let page = contacts::list(&pool, account, &landlords, Total::Count).await.unwrap();
+        assert_eq!(page.total, Some(MatchCount::Exactly(1)));
         assert_eq!(page.contacts[0].name, "Tom Fletcher");
         index_all_pending(&pool).await.unwrap();
     }
@@ -151,7 +151,7 @@ async fn searches_of_one_or_two_characters_match_the_start_of_a_word(pool: PgPoo
             assert_eq!(&search(&pool, account, text).await, expected, "search {text:?}");
         }
         let short = ContactQuery { search: "an".into(), ..Default::default() };
-        assert_eq!(contacts::list(&pool, account, &short).await.unwrap().total, MatchCount::Exactly(2));
+        assert_eq!(contacts::list(&pool, account, &short, Total::Count).await.unwrap().total, Some(MatchCount::Exactly(2)));
         index_all_pending(&pool).await.unwrap();
     }
 }
@@ -200,8 +200,12 @@ async fn a_search_pages_through_every_match_once_however_rare_or_common(pool: Pg
         let mut query = ContactQuery { search: "sam".into(), ..Default::default() };
         let mut names = Vec::new();
         for _page in 0..3 {
-            let page = contacts::list(&pool, account, &query).await.unwrap();
-            assert_eq!(page.total, MatchCount::MoreThan(MatchCount::CAP), "indexed {indexed}");
+            let page = contacts::list(&pool, account, &query, Total::Count).await.unwrap();
+            assert_eq!(page.total, Some(MatchCount::MoreThan(MatchCount::CAP)), "indexed {indexed}");
+            // Asked by a page that shows the count already: the same page,
+            // without counting again.
+            let known = contacts::list(&pool, account, &query, Total::Known).await.unwrap();
+            assert_eq!((known.total, &known.contacts, &known.next), (None, &page.contacts, &page.next), "indexed {indexed}");
             names.extend(page.contacts.into_iter().map(|contact| contact.name));
             query.after = page.next;
         }
@@ -267,8 +271,8 @@ async fn paging_visits_every_contact_once_in_each_order(pool: PgPool) {
         let mut query = ContactQuery { sort, ..Default::default() };
         let mut pages = 0;
         loop {
-            let page = contacts::list(&pool, account, &query).await.unwrap();
-            assert_eq!(page.total, MatchCount::Exactly(total as u32));
+            let page = contacts::list(&pool, account, &query, Total::Count).await.unwrap();
+            assert_eq!(page.total, Some(MatchCount::Exactly(total as u32)));
             for contact in &page.contacts {
                 assert!(seen.insert(contact.id), "{sort:?}: {} shown twice", contact.name);
             }
@@ -289,8 +293,8 @@ async fn seeding_the_demo_account_twice_creates_it_once(pool: PgPool) {
     let second = seed::seed_demo(&pool, "hash").await.unwrap();
     let seed::SeedOutcome::Created(account) = first else { panic!("first seed should create: {first:?}") };
     assert_eq!(second, seed::SeedOutcome::AlreadyThere(account));
-    let page = contacts::list(&pool, account, &ContactQuery::default()).await.unwrap();
-    assert_eq!(page.total, MatchCount::Exactly(seed::demo_contacts().len() as u32));
+    let page = contacts::list(&pool, account, &ContactQuery::default(), Total::Count).await.unwrap();
+    assert_eq!(page.total, Some(MatchCount::Exactly(seed::demo_contacts().len() as u32)));
 }
 
 #[sqlx::test(migrator = "store::MIGRATOR")]
@@ -309,9 +313,9 @@ async fn a_contact_is_listed_with_its_latest_values_before_and_after_the_indexes
         assert_eq!(search(&pool, account, "bennett").await, vec!["Amir Bennett"], "indexed {indexed}");
         assert_eq!(search(&pool, account, "okafor").await, vec!["Olivia Okafor"], "indexed {indexed}");
         let tenants = ContactQuery { category: Some(Category::Tenant), ..Default::default() };
-        let page = contacts::list(&pool, account, &tenants).await.unwrap();
+        let page = contacts::list(&pool, account, &tenants, Total::Count).await.unwrap();
         assert_eq!(page.contacts.len(), 1, "indexed {indexed}");
-        let by_name = contacts::list(&pool, account, &ContactQuery::default()).await.unwrap();
+        let by_name = contacts::list(&pool, account, &ContactQuery::default(), Total::Count).await.unwrap();
         let names: Vec<String> = by_name.contacts.into_iter().map(|contact| contact.name).collect();
         assert_eq!(names, vec!["Amir Bennett", "Olivia Okafor"], "indexed {indexed}");
         index_all_pending(&pool).await.unwrap();
@@ -367,12 +371,12 @@ async fn an_imports_contacts_are_read_from_the_indexes_as_soon_as_the_indexer_ha
 async fn a_search_longer_than_the_limit_is_refused_with_a_sentence(pool: PgPool) {
     let account = new_account(&pool, "a@example.com").await;
     let query = ContactQuery { search: "x".repeat(rules::search::MAX_SEARCH_CHARS + 1), ..Default::default() };
-    match contacts::list(&pool, account, &query).await {
+    match contacts::list(&pool, account, &query, Total::Count).await {
         Err(StoreError::SearchTooLong(too_long)) => assert!(too_long.to_string().starts_with("A search can be at most")),
         other => panic!("expected a refusal, got {other:?}"),
     }
     let longest = ContactQuery { search: "x".repeat(rules::search::MAX_SEARCH_CHARS), ..Default::default() };
-    assert!(contacts::list(&pool, account, &longest).await.is_ok());
+    assert!(contacts::list(&pool, account, &longest, Total::Count).await.is_ok());
 }
 
 #[sqlx::test(migrator = "store::MIGRATOR")]
@@ -386,15 +390,15 @@ async fn more_matches_than_the_cap_are_counted_as_more_than_it(pool: PgPool) {
     for indexed in [false, true] {
         for text in ["", "sam", "lee"] {
             let query = ContactQuery { search: text.into(), ..Default::default() };
-            let page = contacts::list(&pool, account, &query).await.unwrap();
-            assert_eq!(page.total, MatchCount::MoreThan(MatchCount::CAP), "{text:?} indexed {indexed}");
+            let page = contacts::list(&pool, account, &query, Total::Count).await.unwrap();
+            assert_eq!(page.total, Some(MatchCount::MoreThan(MatchCount::CAP)), "{text:?} indexed {indexed}");
             assert_eq!(page.contacts.len(), contacts::PAGE_SIZE as usize);
         }
         // Lee00000 to Lee09999: exactly the cap, still counted exactly.
         let at_cap = ContactQuery { search: "lee0".into(), ..Default::default() };
-        assert_eq!(contacts::list(&pool, account, &at_cap).await.unwrap().total, MatchCount::Exactly(MatchCount::CAP));
+        assert_eq!(contacts::list(&pool, account, &at_cap, Total::Count).await.unwrap().total, Some(MatchCount::Exactly(MatchCount::CAP)));
         let rare = ContactQuery { search: "lee10004".into(), ..Default::default() };
-        assert_eq!(contacts::list(&pool, account, &rare).await.unwrap().total, MatchCount::Exactly(1));
+        assert_eq!(contacts::list(&pool, account, &rare, Total::Count).await.unwrap().total, Some(MatchCount::Exactly(1)));
         index_all_pending(&pool).await.unwrap();
     }
 }

@@ -13,23 +13,40 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::params::ParamsMap;
 use leptos_router::NavigateOptions;
 use rules::Category;
-use store::model::{ContactPage, ContactQuery, ContactSort, ContactSummary, PageCursor};
+use store::model::{ContactPage, ContactQuery, ContactSort, ContactSummary, MatchCount, PageCursor};
 use uuid::Uuid;
 
 use crate::error::AppError;
 
-/// One page of the caller's contacts matching `query`.
+/// One page of the caller's contacts matching `query`, with how many match
+/// unless `total_known` (the page shows this search and filter's count
+/// already: it is paging, or only the order changed).
 #[server(endpoint = "list_contacts", input = Json)]
-pub async fn list_contacts(query: ContactQuery) -> Result<ContactPage, AppError> {
+pub async fn list_contacts(query: ContactQuery, #[server(default)] total_known: bool) -> Result<ContactPage, AppError> {
     use crate::server_context::{caller, reply};
+    use store::model::Total;
     reply(
         async {
             let caller = caller().await?;
             check_query(&query)?;
-            Ok(store::contacts::list(&caller.pool, caller.account, &query).await?)
+            let total = if total_known { Total::Known } else { Total::Count };
+            Ok(store::contacts::list(&caller.pool, caller.account, &query, total).await?)
         }
         .await,
     )
+}
+
+/// The last count the list showed, and the search and filter it counted:
+/// paging on, or sorting otherwise, shows the same count without asking the
+/// server to count again.
+#[derive(Clone, Debug, Default)]
+struct ShownTotal(Option<(String, Option<Category>, MatchCount)>);
+
+impl ShownTotal {
+    /// The count shown for `query`'s search and filter, if any.
+    fn of(&self, query: &ContactQuery) -> Option<MatchCount> {
+        self.0.as_ref().filter(|(search, category, _)| *search == query.search && *category == query.category).map(|shown| shown.2)
+    }
 }
 
 /// Longest search text the server searches: the rules' bound.
@@ -105,7 +122,16 @@ fn url_for(query: &ContactQuery, with_page: bool) -> String {
 pub fn ContactsPage() -> impl IntoView {
     let query_map = use_query_map();
     let query = Memo::new(move |_| query_map.with(query_from_url));
-    let page = Resource::new(move || query.get(), list_contacts);
+    let shown_total = StoredValue::new(ShownTotal::default());
+    let page = Resource::new(
+        move || query.get(),
+        move |query| async move {
+            let known = shown_total.with_value(|shown| shown.of(&query));
+            let mut page = list_contacts(query, known.is_some()).await?;
+            page.total = page.total.or(known);
+            Ok::<_, AppError>(page)
+        },
+    );
     let navigate = use_navigate();
     // Any change of search, filter or order starts again at the first page.
     let go = std::rc::Rc::new(move |change: &dyn Fn(&mut ContactQuery)| {
@@ -192,7 +218,16 @@ pub fn ContactsPage() -> impl IntoView {
         <Transition fallback=|| view! { <p class="muted">"Loading contacts…"</p> }>
             {move || Suspend::new(async move {
                 match page.await {
-                    Ok(page) => view! { <ContactList page query=query.get_untracked()/> }.into_any(),
+                    Ok(page) => {
+                        let query = query.get_untracked();
+                        // Remembered here rather than in the fetch, so a page
+                        // rendered by the server (whose fetch the browser
+                        // never ran) counts as shown too.
+                        if let Some(total) = page.total {
+                            shown_total.set_value(ShownTotal(Some((query.search.clone(), query.category, total))));
+                        }
+                        view! { <ContactList page query/> }.into_any()
+                    }
                     Err(error) => view! { <p class="error-banner" role="alert">{error.to_string()}</p> }.into_any(),
                 }
             })}
@@ -203,7 +238,7 @@ pub fn ContactsPage() -> impl IntoView {
 /// The count, the contacts (a table, cards on narrow screens), the pager.
 #[component]
 fn ContactList(page: ContactPage, query: ContactQuery) -> impl IntoView {
-    let count = page.total.sentence();
+    let count = page.total.map(MatchCount::sentence);
     let next = page.next.clone().map(|cursor| {
         let next_query = ContactQuery { after: Some(cursor), ..query.clone() };
         url_for(&next_query, true)

@@ -23,7 +23,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::fields_sql::{field_columns, fields_from_row};
-use crate::model::{AccountId, ContactPage, ContactQuery, ContactSort, ContactSummary, MatchCount, PageCursor};
+use crate::model::{AccountId, ContactPage, ContactQuery, ContactSort, ContactSummary, MatchCount, PageCursor, Total};
 use crate::StoreError;
 
 /// How many contacts one page of the list holds.
@@ -39,10 +39,11 @@ pub const PAGE_SIZE: i64 = 50;
 /// collected.
 pub const SEARCH_PREFIX_ROWS: i64 = 10_000;
 
-/// One page of the account's contacts matching `query`, and how many match
-/// (exactly up to [`MatchCount::CAP`]). A search longer than
-/// [`rules::search::MAX_SEARCH_CHARS`] is [`StoreError::SearchTooLong`].
-pub async fn list(pool: &PgPool, account: AccountId, query: &ContactQuery) -> Result<ContactPage, StoreError> {
+/// One page of the account's contacts matching `query`, and, when `total`
+/// asks for it, how many match (exactly up to [`MatchCount::CAP`]). A
+/// search longer than [`rules::search::MAX_SEARCH_CHARS`] is
+/// [`StoreError::SearchTooLong`].
+pub async fn list(pool: &PgPool, account: AccountId, query: &ContactQuery, total: Total) -> Result<ContactPage, StoreError> {
     let listing = Listing {
         account,
         category: query.category.map(|category| category.as_str()),
@@ -51,8 +52,17 @@ pub async fn list(pool: &PgPool, account: AccountId, query: &ContactQuery) -> Re
         search: parse_search(pool, account, &query.search).await?,
     };
     // The page and the count are independent: asking both at once makes a
-    // search cost the slower of the two rather than their sum.
-    let (rows, total) = tokio::try_join!(listing.page(pool), listing.count(pool))?;
+    // search cost the slower of the two rather than their sum. Counting a
+    // common search's matches costs more than its page (every match of the
+    // trigram index), so a page whose count the caller shows already
+    // skips it.
+    let (rows, total) = match total {
+        Total::Count => {
+            let (rows, total) = tokio::try_join!(listing.page(pool), listing.count(pool))?;
+            (rows, Some(total))
+        }
+        Total::Known => (listing.page(pool).await?, None),
+    };
 
     let mut contacts = Vec::with_capacity(rows.len());
     let mut next = None;
