@@ -8,7 +8,7 @@ use rules::form::check_contact;
 use rules::{ContactFields, Field, ValidContact};
 use sqlx::PgPool;
 use store::listing::index::index_all_pending;
-use store::model::{AccountId, ContactQuery};
+use store::model::{AccountId, ContactQuery, Total};
 use store::{accounts, contacts};
 
 async fn account_in(pool: &PgPool, email: &str, country: Option<&str>) -> AccountId {
@@ -33,7 +33,7 @@ fn person(first: &str, last: &str, phone: &str) -> ValidContact {
 
 async fn search(pool: &PgPool, account: AccountId, text: &str) -> Vec<String> {
     let query = ContactQuery { search: text.into(), ..Default::default() };
-    let page = contacts::list(pool, account, &query).await.unwrap();
+    let page = contacts::list(pool, account, &query, Total::Count).await.unwrap();
     page.contacts.into_iter().map(|contact| contact.name).collect()
 }
 
