@@ -83,6 +83,22 @@ test('numbers are shown as they will be saved, an impossible one is explained an
   });
 });
 
+test('a Country the page guesses reads the row’s numbers by that country before Confirm', async ({ page }) => {
+  const { email } = await signUpNewAccount(page, 'Kiwi Lettings', 'New Zealand');
+  await openImport(page);
+  await choose(page, file('guessed.csv', [
+    'First Name,Last Name,Email,Phone,Country',
+    // "Deutschland" is not a country code: the page guesses Germany.
+    'Lena,Vogel,lena@x.example,030 1234567,Deutschland',
+  ].join('\n')));
+  await expect(page.locator('.summary')).toBeVisible();
+  // Read by Germany's rules, not kept as written nor read as a New Zealand number.
+  await expect(row(page, 2).locator('.cell-saved')).toHaveText('+49 30 1234567');
+  await expect(page.locator('.count.bad')).toContainText('0 with issues');
+  await confirmImport(page);
+  expect(storedPhones(email)).toEqual({ 'lena@x.example': { phone: '+49301234567', mobile: '' } });
+});
+
 test('the contact form saves E.164 and explains a refused number under the field, changing nothing', async ({ page }) => {
   const { email } = await signUpNewAccount(page, 'Kiwi Lettings', 'New Zealand');
   await page.goto('/contacts/new');

@@ -98,10 +98,14 @@ pub async fn load(context: ImportContext, file: web_sys::File, sheet: Option<Str
     }
     session.install_value_choices(values);
     session.duplicates.set_candidates(candidates);
+    let countries_chosen = session.country_choices_applied();
     context.session.set_value(Some(session));
     find_duplicates_in_slices(context).await;
     refresh_all(context);
     context.stage.set(Stage::Review);
+    if countries_chosen {
+        read_new_phones(context, None).await;
+    }
 }
 
 /// A file read, its rows mapped and counted.
@@ -282,6 +286,7 @@ pub async fn remap(context: ImportContext, column: usize, field: Option<Field>) 
     };
     let check = check_in_slices(context, columns, rows, contacts, context.mode.get_untracked(), phones).await;
     let Some(left_out) = super::left_out::recount(context).await else { return };
+    let mut countries_chosen = false;
     context.session.update_value(|session| {
         if let Some(session) = session {
             session.check = check;
@@ -291,11 +296,15 @@ pub async fn remap(context: ImportContext, column: usize, field: Option<Field>) 
             let earlier = std::mem::take(&mut session.values);
             session.find_value_choices(earlier);
             session.duplicates.set_candidates(candidates);
+            countries_chosen = session.country_choices_applied();
         }
     });
     find_duplicates_in_slices(context).await;
     refresh_all(context);
     context.stage.set(Stage::Review);
+    if countries_chosen {
+        read_new_phones(context, None).await;
+    }
 }
 
 /// Switches keep / overwrite and re-checks, keeping edits and removals.

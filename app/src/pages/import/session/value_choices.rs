@@ -216,6 +216,13 @@ impl Session {
         self.values = values;
     }
 
+    /// Whether a Country choice (a guess, or one remembered) changed some
+    /// rows' Country: their numbers are then read by a country the server
+    /// was not asked about.
+    pub fn country_choices_applied(&self) -> bool {
+        self.values.applied.keys().any(|(field, _)| *field == ChoiceField::Country)
+    }
+
     /// The user's choice for unknown value `text` of `field`: `Some(value)`
     /// imports every row with it as `value` (a stored spelling, `""` for
     /// blank), `None` leaves those rows as the file has them. Returns the
