@@ -37,6 +37,8 @@ test('the example file imports with every row green and the contacts appear', as
   await expect(page.locator('.status.bad')).toHaveCount(0);
   await confirmImport(page);
   await expect(page.getByRole('status')).toContainText('Import complete: 12 created, 0 updated, 0 unchanged.');
+  // Done: nothing is left to cancel.
+  await expect(page.getByRole('link', { name: 'Cancel Import' })).toHaveCount(0);
 
   const rows = await contactRows(page);
   expect(rows.length).toBe(12);

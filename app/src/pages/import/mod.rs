@@ -189,7 +189,10 @@ pub fn ImportPage() -> impl IntoView {
                 <a class="button" href="/downloads/contacts-example.xlsx" download="contacts-example.xlsx">
                     "Example Template"
                 </a>
-                <a class="button" href="/contacts">"Cancel Import"</a>
+                // Once the import is done there is nothing left to cancel.
+                <Show when=move || stage.with(|stage| !matches!(stage, Stage::Done { .. }))>
+                    <a class="button" href="/contacts">"Cancel Import"</a>
+                </Show>
             </div>
         </div>
         <AlertBanner/>
