@@ -43,7 +43,7 @@ use crate::validate::{clean, split_extension};
 
 mod book;
 pub use book::{
-    read_phone, AccountPhones, LayoutOnly, PhoneBook, PhoneKey, PhoneReading, PhoneVerdict, PhoneVerdicts, RememberedPhones,
+    read_phone, AccountPhones, LayoutOnly, PhoneBook, PhoneKey, PhoneReading, PhoneVerdict, PhoneVerdicts,
     MAX_PHONE_KEYS_PER_CALL,
 };
 

@@ -5,11 +5,8 @@
 use rules::check::{judge, phone_keys, stage, ExistingContacts, ImportCheck, RowContext};
 use rules::headers::{ImportColumns, ImportRow};
 use rules::merge::MergeMode;
-use std::cell::RefCell;
 
-use rules::phone::{
-    AccountPhones, LayoutOnly, PhoneBook, PhoneKey, PhoneReading, PhoneVerdict, PhoneVerdicts, RememberedPhones,
-};
+use rules::phone::{AccountPhones, LayoutOnly, PhoneBook, PhoneKey, PhoneVerdict, PhoneVerdicts};
 use rules::validate::validate_row;
 use rules::{ContactFields, Field, Problem};
 
@@ -152,55 +149,6 @@ fn a_staged_row_holds_the_stored_form_and_judges_as_its_original() {
     }
     let bad = stage(&row(3, &[(Field::Phone, "021 555")]), &columns, KEEP, &phones);
     assert_eq!(bad.as_new, None, "a row with an impossible number creates nothing alone");
-}
-
-/// Counts what it is asked, answering as the account's book.
-struct Counting {
-    book: AccountPhones,
-    asked: RefCell<Vec<(String, Option<String>)>>,
-}
-
-impl PhoneBook for Counting {
-    fn read(&self, text: &str, row_country: Option<&str>) -> Option<PhoneReading> {
-        self.asked.borrow_mut().push((text.to_string(), row_country.map(str::to_string)));
-        self.book.read(text, row_country)
-    }
-}
-
-#[test]
-fn remembered_answers_stage_rows_as_the_book_does_and_read_each_distinct_cell_once() {
-    let columns = ImportColumns::template();
-    for account_country in [Some("NZ"), Some("AU"), None] {
-        let book = account(account_country);
-        let counting = Counting { book: book.clone(), asked: RefCell::default() };
-        let remembered = RememberedPhones::new(&counting);
-        // Every number twice over (as Phone and as Mobile, on two rows each),
-        // under each Country, plus a number that cannot be real.
-        let rows: Vec<ImportRow> = STORED
-            .iter()
-            .chain(STORED)
-            .chain([&(None, "NZ", "021 555", "")])
-            .enumerate()
-            .map(|(index, &(_, country, written, _))| {
-                let line = u32::try_from(index).expect("few rows") + 2;
-                row(line, &[(Field::Country, country), (Field::Phone, written), (Field::Mobile, written)])
-            })
-            .collect();
-        for mode in [KEEP, MergeMode::OverwriteAll] {
-            for original in &rows {
-                assert_eq!(
-                    stage(original, &columns, mode, &remembered),
-                    stage(original, &columns, mode, &book),
-                    "line {}, account {account_country:?}",
-                    original.line
-                );
-            }
-        }
-        let asked = counting.asked.into_inner();
-        let distinct: std::collections::HashSet<_> = asked.iter().collect();
-        assert_eq!(asked.len(), distinct.len(), "each cell read once: {asked:?}");
-        assert!(asked.contains(&("021 555".to_string(), Some("NZ".to_string()))));
-    }
 }
 
 /// The page's check with the server's verdicts on every phone key, and the

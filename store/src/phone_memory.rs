@@ -1,7 +1,10 @@
 //! The server process's memory of libphonenumber's verdicts, so that a
 //! file's numbers are read once, not twice: the preview asks for a verdict
 //! on every distinct number of the file (`phone_verdicts`), and the upload
-//! that follows stages the same rows with the same numbers.
+//! that follows stages the same rows with the same numbers. The upload and
+//! the recheck remember what they read too, so a number that recurs in a
+//! file (a company's switchboard on many rows) is parsed once even when
+//! another server answered the preview.
 //!
 //! Invariant: a remembered answer is exactly what [`AccountPhones`] would
 //! answer now. A verdict depends only on the account's default country, the
@@ -23,8 +26,9 @@ use rules::phone::{AccountPhones, PhoneBook, PhoneKey, PhoneReading, PhoneVerdic
 pub const MEMORY_BYTES: u64 = 48 << 20;
 
 /// An account's phone book that answers from the process's memory when it
-/// can: [`PhoneBook::read`] for the upload's rules, [`Self::verdict`] for the
-/// page's verdict calls, which remember what they read.
+/// can: [`PhoneBook::read`] for the upload's and the recheck's rules,
+/// [`Self::verdict`] for the page's verdict calls. Both remember what they
+/// read.
 #[derive(Clone, Debug)]
 pub struct RememberingPhones {
     book: AccountPhones,
@@ -41,24 +45,40 @@ impl RememberingPhones {
     /// upload that follows.
     pub fn verdict(&self, key: &PhoneKey) -> PhoneVerdict {
         let verdict = self.book.verdict(key);
-        if let Some(cell) = CellRef::of(self.book.country.as_deref(), key.country.as_deref(), &key.text) {
-            READINGS.insert(cell.to_key(), verdict.reading());
+        if let Some(cell) = self.cell(&key.text, key.country.as_deref()) {
+            cell.remember(verdict.reading());
         }
         verdict
+    }
+
+    /// Where the memory keeps phone cell `text` of a row whose Country is
+    /// `row_country` in this account, or `None` for a cell it does not keep
+    /// (see [`CellRef::of`]).
+    fn cell<'t>(&self, text: &'t str, row_country: Option<&str>) -> Option<CellRef<'t>> {
+        CellRef::of(self.book.country.as_deref(), row_country, text)
     }
 }
 
 impl PhoneBook for RememberingPhones {
     fn read(&self, text: &str, row_country: Option<&str>) -> Option<PhoneReading> {
-        let remembered = CellRef::of(self.book.country.as_deref(), row_country, text).and_then(|cell| READINGS.get(&cell));
-        remembered.or_else(|| self.book.read(text, row_country))
+        let cell = self.cell(text, row_country);
+        if let Some(remembered) = cell.and_then(|cell| READINGS.get(&cell)) {
+            return Some(remembered);
+        }
+        #[cfg(test)]
+        tests::BOOK_READS.with_borrow_mut(|reads| reads.push((text.to_string(), row_country.map(str::to_string))));
+        let reading = self.book.read(text, row_country);
+        if let (Some(cell), Some(reading)) = (cell, &reading) {
+            cell.remember(reading.clone());
+        }
+        reading
     }
 }
 
 /// The remembered readings. Most of the memory is a first-in, first-out
 /// queue (`hot_allocation`): what a preview remembered must outlive the
-/// numbers other accounts' previews remember meanwhile, until its upload
-/// reads it, rather than give way to numbers read often long ago.
+/// numbers other accounts' previews and uploads remember meanwhile, until
+/// its upload reads it, rather than give way to numbers read often long ago.
 static READINGS: LazyLock<Cache<CellKey, PhoneReading, CellWeight>> = LazyLock::new(|| {
     let options = OptionsBuilder::new()
         .estimated_items_capacity(300_000)
@@ -109,6 +129,11 @@ impl<'a> CellRef<'a> {
     fn to_key(self) -> CellKey {
         CellKey { countries: self.countries, text: self.text.into() }
     }
+
+    /// Keeps `reading` as this cell's.
+    fn remember(self, reading: PhoneReading) {
+        READINGS.insert(self.to_key(), reading);
+    }
 }
 
 impl Equivalent<CellKey> for CellRef<'_> {
@@ -135,9 +160,35 @@ impl Weighter<CellKey, PhoneReading> for CellWeight {
 
 #[cfg(test)]
 mod tests {
+    use std::cell::RefCell;
+    use std::collections::HashSet;
     use std::hash::{Hash, Hasher};
 
+    use rules::check::stage;
+    use rules::headers::{ImportColumns, ImportRow};
+    use rules::merge::MergeMode;
+    use rules::{ContactFields, Field};
+
     use super::*;
+
+    thread_local! {
+        /// The cells [`RememberingPhones::read`] on this thread handed to
+        /// libphonenumber, having not found them in the memory.
+        pub(super) static BOOK_READS: RefCell<Vec<(String, Option<String>)>> = const { RefCell::new(Vec::new()) };
+    }
+
+    /// Counts what it is asked, answering as `book` does.
+    struct Asking<'b> {
+        book: &'b dyn PhoneBook,
+        asked: RefCell<Vec<(String, Option<String>)>>,
+    }
+
+    impl PhoneBook for Asking<'_> {
+        fn read(&self, text: &str, row_country: Option<&str>) -> Option<PhoneReading> {
+            self.asked.borrow_mut().push((text.to_string(), row_country.map(str::to_string)));
+            self.book.read(text, row_country)
+        }
+    }
 
     /// Numbers of every kind of verdict, under each pair of countries.
     fn cells() -> Vec<(Option<&'static str>, PhoneKey)> {
@@ -165,6 +216,68 @@ mod tests {
             let cell = CellRef::of(account, key.country.as_deref(), &key.text).expect("a short cell");
             assert_eq!(READINGS.get(&cell), read(&book), "{account:?} {key:?}");
             assert_eq!(read(&remembering), read(&book), "{account:?} {key:?}");
+        }
+    }
+
+    #[test]
+    fn the_upload_stages_rows_through_the_memory_as_through_the_book_and_parses_each_distinct_cell_once() {
+        // `(row's Country, Phone as written)`: texts no other test here
+        // reads, so the memory starts without them.
+        let written = [
+            ("", "021 555 0101"),
+            ("", "0064-21-5550101"),
+            ("", "(09) 379 4567 ext. 12"),
+            ("", "(02) 9876 5432"),
+            ("", "0412 555 678"),
+            ("Australia", "0412 555 678"),
+            ("gb", "020 7946 0958"),
+            ("DE", "0151 23456789"),
+            ("AU", "+44 20 7946 0958"),
+            ("", "+1 415 555 2671"),
+            ("", "  (02) 9876-5432 x9 "),
+            ("Atlantis", "021 555 0101"),
+            ("NZ", "021 555"),
+        ];
+        // Every number four times over: as Phone and as Mobile, on two rows.
+        let rows: Vec<ImportRow> = written
+            .iter()
+            .chain(&written)
+            .enumerate()
+            .map(|(index, &(country, phone))| {
+                let line = u32::try_from(index).expect("few rows") + 2;
+                let fields = [
+                    (Field::FirstName, "Ana"),
+                    (Field::LastName, "Silva"),
+                    (Field::Country, country),
+                    (Field::Phone, phone),
+                    (Field::Mobile, phone),
+                ];
+                ImportRow::new(line, ContactFields::from_pairs(fields))
+            })
+            .collect();
+        let columns = ImportColumns::template();
+        for account in [Some("NZ"), Some("AU"), None] {
+            let book = AccountPhones::new(account.map(str::to_string));
+            let remembering = RememberingPhones::new(account.map(str::to_string));
+            let asking = Asking { book: &remembering, asked: RefCell::default() };
+            BOOK_READS.take();
+            for mode in [MergeMode::KeepExisting, MergeMode::OverwriteAll] {
+                for row in &rows {
+                    assert_eq!(
+                        stage(row, &columns, mode, &asking),
+                        stage(row, &columns, mode, &book),
+                        "line {}, account {account:?}",
+                        row.line
+                    );
+                }
+            }
+            let asked = asking.asked.into_inner();
+            let parsed = BOOK_READS.take();
+            let distinct: HashSet<_> = asked.iter().collect();
+            assert!(distinct.contains(&("021 555".to_string(), Some("NZ".to_string()))), "{asked:?}");
+            assert!(asked.len() >= 4 * distinct.len(), "each cell asked for at least four times: {asked:?}");
+            assert_eq!(parsed.iter().collect::<HashSet<_>>(), distinct, "account {account:?}");
+            assert_eq!(parsed.len(), distinct.len(), "each cell parsed once: {parsed:?}");
         }
     }
 

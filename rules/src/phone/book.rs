@@ -16,7 +16,6 @@
 //! not heard from the server) means the layout check; the server always
 //! answers, and its verdict is final.
 
-use std::cell::RefCell;
 use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
@@ -110,49 +109,6 @@ impl PhoneBook for AccountPhones {
     }
 }
 
-/// Another book's answers, each distinct cell read once: for a batch of
-/// rows (one upload call) in which the same numbers recur, such as a
-/// company's switchboard on many rows. Reading a number costs microseconds
-/// of libphonenumber; a repeat costs a look-up. Holds at most one answer per
-/// distinct (row country, text) it was asked about, for as long as it
-/// lives (a batch).
-///
-/// Invariant: it answers exactly what its book answers (a verdict depends
-/// only on the cleaned text and the row's country: see the module's
-/// invariant), so rules read through it give the same values and issues.
-pub struct RememberedPhones<'b> {
-    book: &'b dyn PhoneBook,
-    /// Row country (`""` for none) → cleaned text → the book's answer;
-    /// nested so a look-up borrows the cell's text instead of building a key.
-    answers: RefCell<Answers<Answers<Option<PhoneReading>>>>,
-}
-
-/// A map by text, hashed with a per-process seed.
-type Answers<V> = HashMap<String, V, foldhash::fast::RandomState>;
-
-impl<'b> RememberedPhones<'b> {
-    /// Remembers the answers of `book`.
-    pub fn new(book: &'b dyn PhoneBook) -> RememberedPhones<'b> {
-        RememberedPhones { book, answers: RefCell::default() }
-    }
-}
-
-impl PhoneBook for RememberedPhones<'_> {
-    fn read(&self, text: &str, row_country: Option<&str>) -> Option<PhoneReading> {
-        let country = row_country.unwrap_or_default();
-        if let Some(answer) = self.answers.borrow().get(country).and_then(|by_text| by_text.get(text)) {
-            return answer.clone();
-        }
-        let answer = self.book.read(text, row_country);
-        self.answers
-            .borrow_mut()
-            .entry(country.to_string())
-            .or_default()
-            .insert(text.to_string(), answer.clone());
-        answer
-    }
-}
-
 /// One phone cell as the page asks about it: its cleaned text and the row's
 /// Country (ISO code), the two things besides the account that decide it.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -191,6 +147,9 @@ impl PhoneVerdict {
         }
     }
 }
+
+/// A map by text, hashed with a per-process seed.
+type Answers<V> = HashMap<String, V, foldhash::fast::RandomState>;
 
 /// The page's book: the verdicts the server gave, by row country and text.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -24,7 +24,6 @@ use std::collections::HashSet;
 use rules::check::{stage, MatchKey, StagedRow};
 use rules::headers::{ImportColumns, ImportRow};
 use rules::merge::MergeMode;
-use rules::phone::RememberedPhones;
 use rules::similar::DuplicateChoice;
 use rules::Field;
 use sqlx::{PgConnection, PgPool, Row};
@@ -195,10 +194,10 @@ fn staged_copy(
 ) -> CopyData {
     let mut data = CopyData::with_capacity(rows.len() * 512);
     // A number the preview's verdict calls read is remembered by the
-    // process; one that recurs in the chunk is read by libphonenumber once.
-    let phones = RememberedPhones::new(phones);
+    // process, and so is one this chunk reads first: libphonenumber reads
+    // each once.
     for uploaded in rows {
-        let staged = stage(&uploaded.row, columns, mode, &phones);
+        let staged = stage(&uploaded.row, columns, mode, phones);
         let preview = uploaded.preview.map(|p| (p.contact_id, p.version));
         push_staged(&mut data, account, import_id, &uploaded.row, &staged, preview, uploaded.duplicate);
     }
