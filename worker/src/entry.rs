@@ -84,12 +84,14 @@ const WARM_UP_XLSX: &[u8] = include_bytes!("warm-up.xlsx");
 
 /// Reads [`WARM_UP_XLSX`] through [`read_file`] and drops what it gives.
 ///
-/// Called once as a worker starts, while the user is still choosing a
-/// file. The engine compiles a wasm function when it is first called and
-/// optimises it once it has run a while: a fresh worker's first read of a
-/// 1,000-row file took about 110 ms where a warmed one took 30 ms, and a
-/// 100,000-row read about 80 ms more than a warmed one. This read pays that
-/// before the file is chosen. A failure here only means a colder first read.
+/// Called again and again as a worker starts (see `import-worker.js`),
+/// while the user is still choosing a file. The engine compiles a wasm
+/// function when it is first called and optimises it once it has run a
+/// while: a fresh worker's first read of a 1,000-row file took about 110 ms,
+/// one after a single warm-up read 50–100 ms, one after forty about 30–45 ms;
+/// a 100,000-row read took about 80 ms more cold than warm. These reads pay
+/// that before the file is chosen. A failure here only means a colder first
+/// read.
 /// `ignore` is a JS function that does nothing, for the progress and the
 /// parts (the page's CSP forbids building one here from source).
 #[wasm_bindgen]
