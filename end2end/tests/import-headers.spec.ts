@@ -169,12 +169,46 @@ test('the error report, written by a wasm loaded only when asked for, lists each
   expect(rows[0]['Issues']).toBe('');
 });
 
-test('the reader starts when the import page opens, before a file is chosen', async ({ page }) => {
+test('the reader starts when the import page opens, before a file is chosen, and the next once the review shows', async ({ page }) => {
   await signUpNewAccount(page);
+  // When each worker is made, and when the review's counts appear.
+  await page.addInitScript(() => {
+    const made: number[] = [];
+    (window as unknown as { workersMade: number[] }).workersMade = made;
+    const NativeWorker = window.Worker;
+    window.Worker = class extends NativeWorker {
+      constructor(url: string | URL, options?: WorkerOptions) {
+        super(url, options);
+        made.push(performance.now());
+      }
+    };
+  });
   const wasm = page.waitForRequest((request) => request.url().endsWith('/worker/worker_bg.wasm'));
   await openImport(page);
   // No file has been chosen: the request comes from the spare worker.
   await wasm;
+  await expect.poll(() => page.evaluate(() => (window as unknown as { workersMade: number[] }).workersMade.length)).toBe(1);
+  await page.evaluate(() => {
+    // The rows table is the review's last part to be drawn.
+    const observer = new MutationObserver(() => {
+      if (document.querySelector('.summary') && document.querySelector('.rows-section')) {
+        (window as unknown as { reviewShown: number }).reviewShown = performance.now();
+        observer.disconnect();
+      }
+    });
+    observer.observe(document.body, { childList: true, subtree: true });
+  });
+  await choose(page, file('tenants.csv', 'First Name,Email\nAna,ana@example.com\n'));
+  await expect(page.locator('.summary')).toBeVisible();
+  // The file was read by the spare; the next one starts only once the
+  // whole review is on screen, not while the file was still being checked
+  // or drawn.
+  await expect.poll(() => page.evaluate(() => (window as unknown as { workersMade: number[] }).workersMade.length)).toBe(2);
+  const [made, shown] = await page.evaluate(() => [
+    (window as unknown as { workersMade: number[] }).workersMade[1],
+    (window as unknown as { reviewShown: number }).reviewShown,
+  ]);
+  expect(made).toBeGreaterThanOrEqual(shown);
 });
 
 test("the reader's memory has a ceiling", async ({ page }) => {

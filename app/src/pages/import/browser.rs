@@ -5,8 +5,8 @@
 //! Invariant: a worker serves one request and is then ended; a worker that
 //! fails or falls silent is ended too, and its request answered with a plain
 //! sentence, so nothing a file does to the reader can hold the page. One
-//! spare worker is kept started while the import page is open, so its wasm
-//! is compiled before the user has chosen a file.
+//! spare worker is kept started while the import page is open and idle, so
+//! its wasm is compiled before the user has chosen a file.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -61,10 +61,20 @@ thread_local! {
     static WANTED: Cell<bool> = const { Cell::new(false) };
 }
 
-/// Starts a spare worker now, while the user is still choosing a file, and
-/// keeps one ready after each request until [`stop_spare_worker`].
-pub fn keep_spare_worker() {
+/// Says that the import page is open: it wants a spare worker whenever
+/// [`start_spare_worker`] is called, until [`stop_spare_worker`].
+pub fn want_spare_worker() {
     WANTED.with(|wanted| wanted.set(true));
+}
+
+/// Starts a spare worker, unless one is waiting already or the page no
+/// longer wants one. The page calls it when it is idle (a file to choose,
+/// the review): a worker's start compiles its wasm and warms it up, work
+/// that would compete for the cores with a file's look-ups and check.
+pub fn start_spare_worker() {
+    if !WANTED.with(Cell::get) {
+        return;
+    }
     SPARE.with(|spare| {
         let mut spare = spare.borrow_mut();
         if spare.is_none() {
@@ -112,7 +122,7 @@ pub async fn ask_worker(
 }
 
 /// A request a worker is answering: its parts as they come. Dropping it
-/// ends the worker (and starts the next spare one, if the page wants one).
+/// ends the worker.
 pub struct WorkerAnswer {
     parts: mpsc::UnboundedReceiver<Result<Uint8Array, String>>,
     _worker: RunningWorker,
@@ -245,9 +255,6 @@ impl Drop for RunningWorker {
         if let (Some(window), Some(id)) = (web_sys::window(), self.watchdog_id) {
             window.clear_interval_with_handle(id);
         }
-        if WANTED.with(Cell::get) {
-            keep_spare_worker();
-        }
     }
 }
 
@@ -274,6 +281,22 @@ pub async fn after_paint() {
     });
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
     next_turn().await;
+}
+
+/// Resolves once the page has nothing left to do for now: no task queued
+/// and the frame drawn (`requestIdleCallback`). Where the browser lacks it
+/// (Safari), after half a second.
+pub async fn when_idle() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let Some(window) = web_sys::window() else {
+            let _ = resolve.call0(&JsValue::NULL);
+            return;
+        };
+        if window.request_idle_callback(&resolve).is_err() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 500);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
 /// Gives the browser a turn (rendering, input, timers) before the next slice

@@ -75,6 +75,14 @@ pub struct Rejection {
     pub total: u32,
 }
 
+impl Stage {
+    /// Whether the page waits on the user, with no file being read,
+    /// checked or saved.
+    pub fn is_idle(&self) -> bool {
+        matches!(self, Stage::ChooseFile | Stage::Review | Stage::Done { .. })
+    }
+}
+
 /// The screen's state, shared by its parts.
 #[derive(Clone, Copy)]
 pub struct ImportContext {
@@ -171,11 +179,22 @@ pub fn ImportPage() -> impl IntoView {
     let context = ImportContext::new();
     provide_context(context);
     let stage = context.stage;
-    // The reader's worker starts (and compiles its wasm) while the user is
-    // still choosing a file.
+    // The reader's next worker starts (and compiles its wasm) once the page
+    // is idle: while the user is still choosing a file, or looking at the
+    // whole review (drawn over a few turns). Started as soon as a read
+    // ended, it competed with that file's look-ups, check and first render
+    // for the cores.
     #[cfg(feature = "hydrate")]
     {
-        Effect::new(|_| browser::keep_spare_worker());
+        browser::want_spare_worker();
+        Effect::new(move |_| {
+            if stage.with(Stage::is_idle) {
+                leptos::task::spawn_local(async {
+                    browser::when_idle().await;
+                    browser::start_spare_worker();
+                });
+            }
+        });
         on_cleanup(browser::stop_spare_worker);
     }
     view! {
