@@ -142,12 +142,16 @@ async fn uploads_are_checked_and_idempotent(pool: PgPool) {
     // Two more than announced: refused, nothing of the chunk stored.
     assert!(invalid(imports::upload_rows(&pool, account, import_id, vec![up(4, "D"), up(5, "E")]).await));
     assert_eq!(rows_for(&pool, "import_staging", import_id).await, 2);
+    // A chunk whose lines are partly staged already: those are replaced,
+    // the others added.
+    assert_eq!(imports::upload_rows(&pool, account, import_id, vec![up(3, "C"), up(4, "E")]).await.unwrap(), 3);
     assert_eq!(imports::upload_rows(&pool, account, import_id, vec![up(4, "D")]).await.unwrap(), 3);
     assert_eq!(imports::upload_rows(&pool, account, import_id, vec![]).await.unwrap(), 3);
 
     let outcome = imports::confirm(&pool, account, import_id).await.unwrap();
     assert_eq!(committed(&outcome).created, 3);
     assert_eq!(by_reference(&pool, account, "R-3").await.fields.get(Field::LastName), "C");
+    assert_eq!(by_reference(&pool, account, "R-4").await.fields.get(Field::LastName), "D");
     // Rows cannot change once confirmed.
     let result = imports::upload_rows(&pool, account, import_id, vec![up(4, "Z")]).await;
     assert!(matches!(result, Err(ImportError::Conflict(_))), "{result:?}");
