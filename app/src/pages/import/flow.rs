@@ -98,11 +98,20 @@ pub async fn load(context: ImportContext, file: web_sys::File, sheet: Option<Str
     }
     session.install_value_choices(values);
     session.duplicates.set_candidates(candidates);
-    let countries_chosen = session.country_choices_applied();
     context.session.set_value(Some(session));
+    show_review(context).await;
+}
+
+/// Shows the review of the session's rows as checked now: their possible
+/// duplicates found and everything drawn. Then, when a Country choice (a
+/// guess, or one remembered) changed rows' Country, asks the server about
+/// their numbers under it, which the check could not have had.
+async fn show_review(context: ImportContext) {
     find_duplicates_in_slices(context).await;
     refresh_all(context);
     context.stage.set(Stage::Review);
+    let countries_chosen =
+        context.session.with_value(|session| session.as_ref().is_some_and(Session::country_choices_applied));
     if countries_chosen {
         read_new_phones(context, None).await;
     }
@@ -286,7 +295,6 @@ pub async fn remap(context: ImportContext, column: usize, field: Option<Field>) 
     };
     let check = check_in_slices(context, columns, rows, contacts, context.mode.get_untracked(), phones).await;
     let Some(left_out) = super::left_out::recount(context).await else { return };
-    let mut countries_chosen = false;
     context.session.update_value(|session| {
         if let Some(session) = session {
             session.check = check;
@@ -296,15 +304,9 @@ pub async fn remap(context: ImportContext, column: usize, field: Option<Field>) 
             let earlier = std::mem::take(&mut session.values);
             session.find_value_choices(earlier);
             session.duplicates.set_candidates(candidates);
-            countries_chosen = session.country_choices_applied();
         }
     });
-    find_duplicates_in_slices(context).await;
-    refresh_all(context);
-    context.stage.set(Stage::Review);
-    if countries_chosen {
-        read_new_phones(context, None).await;
-    }
+    show_review(context).await;
 }
 
 /// Switches keep / overwrite and re-checks, keeping edits and removals.
