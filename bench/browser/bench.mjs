@@ -66,10 +66,11 @@ function instrument() {
       bench.marks.workerCreated ??= performance.now();
       this.addEventListener('message', (event) => {
         const kind = event.data && event.data.kind;
-        // The read's end is its last part (the end part): the page ends
-        // the worker on it, so the 'done' after it may never arrive.
+        // A read ends with its last part (the end part), taken as the
+        // read's end where the results are gathered: the page ends the
+        // worker on it, so the 'done' after it may never arrive.
         if (kind === 'part') bench.marks.lastPart = performance.now();
-        if (kind === 'done' || kind === 'error') bench.marks.workerDone ??= bench.marks.lastPart ?? performance.now();
+        if (kind === 'error') bench.marks.workerDone ??= performance.now();
       });
     }
   };
