@@ -380,10 +380,21 @@ async function confirmRun(page, file) {
     });
     observer.observe(document.body, { childList: true, subtree: true });
   });
+  // The page's own main-thread time from the click to the notice (Chrome's
+  // cumulative task and script durations): the upload's encoding and
+  // sending, and the page drawn after; the wall time alone hides it when
+  // the server is the slower side.
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable');
+  const pageTimes = async () =>
+    Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map(({ name, value }) => [name, value]));
   const rssBefore = serverMemory('VmRSS');
   resetServerPeak();
+  const timesBefore = await pageTimes();
   await button.click();
   await page.waitForSelector('#finished-heading', { timeout: 900_000 });
+  const timesAfter = await pageTimes();
+  await cdp.detach();
   const serverPeak = serverMemory('VmHWM');
   await page.waitForTimeout(300);
   const result = await page.evaluate(() => {
@@ -401,7 +412,14 @@ async function confirmRun(page, file) {
       notice: document.querySelector('.toast.success')?.textContent?.trim() ?? null,
     };
   });
-  return { ...result, parse_ms: parse.ms, server_rss_before_bytes: rssBefore, server_peak_bytes: serverPeak };
+  return {
+    ...result,
+    page_task_ms: (timesAfter.TaskDuration - timesBefore.TaskDuration) * 1000,
+    page_script_ms: (timesAfter.ScriptDuration - timesBefore.ScriptDuration) * 1000,
+    parse_ms: parse.ms,
+    server_rss_before_bytes: rssBefore,
+    server_peak_bytes: serverPeak,
+  };
 }
 
 const browser = await chromium.launch({
