@@ -4,7 +4,7 @@
 //! one is refused with a sentence and creates nothing; later, the
 //! organisation page changes it for the caller's account only.
 
-mod support;
+use crate::support;
 
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};

@@ -7,7 +7,7 @@
 //! The tables below are the test: each case names a request and the status
 //! (or class of status) it must get.
 
-mod support;
+use crate::support;
 
 use axum::body::{Body, Bytes};
 use axum::http::{header, Method, Request, StatusCode};

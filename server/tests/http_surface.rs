@@ -3,7 +3,7 @@
 //! per-user downloads are never stored by a browser or proxy, and every
 //! error answer has the one shape (`{"error": sentence, "kind": …}`).
 
-mod support;
+use crate::support;
 
 use axum::http::{header, Method, StatusCode};
 use serde_json::{json, Value};

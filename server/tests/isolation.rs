@@ -10,7 +10,7 @@
 
 use std::collections::BTreeSet;
 
-mod support;
+use crate::support;
 use support::{call, prepare, router, send, sign_up};
 
 use axum::body::Body;

@@ -3,7 +3,7 @@
 //! the contact form saving E.164 or refusing an impossible number with its
 //! sentence and changing nothing.
 
-mod support;
+use crate::support;
 
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};

@@ -6,7 +6,7 @@
 //! Time is driven through the session store (each "day" moves the stored
 //! expiry and the session's own times a day back), never by sleeping.
 
-mod support;
+use crate::support;
 
 use axum::http::{header, Method, StatusCode};
 use axum::Router;

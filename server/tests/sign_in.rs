@@ -3,7 +3,7 @@
 //! before the password is checked, backing off rather than locking), and
 //! `next` followed only within the site, whatever it holds.
 
-mod support;
+use crate::support;
 
 use axum::http::{header, StatusCode};
 use sqlx::PgPool;

@@ -2,7 +2,7 @@
 //! each while the written contacts are still pending (read from `contacts`)
 //! and again once the background indexer has caught up with them.
 
-mod support;
+use crate::support;
 
 use std::collections::HashSet;
 

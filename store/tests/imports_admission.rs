@@ -6,7 +6,7 @@
 //! "Another server" is played by a connection of the test's own that holds
 //! the lease that server would hold while it merges.
 
-mod support;
+use crate::support;
 
 use std::time::Duration;
 

@@ -8,7 +8,7 @@
 //! spreadsheet errors are common; some previews are made stale by an edit
 //! or a deletion between the preview and the confirm.
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeMap;
 

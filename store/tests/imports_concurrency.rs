@@ -1,7 +1,7 @@
 //! Imports at the same time, and a merge whose database session is killed
 //! half-way, against real Postgres.
 
-mod support;
+use crate::support;
 
 use std::collections::HashSet;
 

@@ -4,7 +4,7 @@
 //! contact of this account still possibly the same by the rules, "skip"
 //! leaves the row out and is counted, "create anyway" as any new row.
 
-mod support;
+use crate::support;
 
 use rules::headers::ImportColumns;
 use rules::merge::MergeMode;

@@ -2,7 +2,7 @@
 //! mode, counts and status; each touched contact's before and after, paged;
 //! notifications unread first.
 
-mod support;
+use crate::support;
 
 use rules::headers::ImportColumns;
 use rules::merge::MergeMode;

@@ -3,7 +3,7 @@
 //! once the retention has passed, those of open imports never; runs on
 //! several servers at once do the work once.
 
-mod support;
+use crate::support;
 
 use std::time::Duration;
 

@@ -2,7 +2,7 @@
 //! transaction. Times are printed (`--nocapture` shows them), never
 //! asserted; the benchmark issue measures them properly.
 
-mod support;
+use crate::support;
 
 use std::time::Instant;
 

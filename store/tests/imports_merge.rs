@@ -2,7 +2,7 @@
 //! matching, rejections that write nothing, unchanged rows left alone,
 //! repeated confirms, and contacts that moved on since the preview.
 
-mod support;
+use crate::support;
 
 use rules::headers::ImportColumns;
 use rules::merge::MergeMode;

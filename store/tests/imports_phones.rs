@@ -2,7 +2,7 @@
 //! read by the row's Country else the account's default country), written
 //! so, and an impossible number refused at the confirm with nothing written.
 
-mod support;
+use crate::support;
 
 use rules::country::country_by_code;
 use rules::headers::ImportColumns;

@@ -2,7 +2,7 @@
 //! import is indistinguishable from a random id, and malformed requests get
 //! a clear refusal that stores nothing.
 
-mod support;
+use crate::support;
 
 use rules::check::LookupKeys;
 use rules::headers::ImportColumns;

@@ -12,7 +12,7 @@
 //! changed email, blank cells in keep and overwrite mode, absent columns,
 //! duplicates, emails of another contact and stale previews are common.
 
-mod support;
+use crate::support;
 
 use rules::check::match_key;
 use rules::headers::{ImportColumns, ImportRow};

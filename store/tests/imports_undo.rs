@@ -2,7 +2,7 @@
 //! and a later change makes undo refuse (naming the contacts) and change
 //! nothing.
 
-mod support;
+use crate::support;
 
 use rules::headers::ImportColumns;
 use rules::merge::MergeMode;

@@ -2,7 +2,7 @@
 //! signature, replaced when remembered again, invisible to other accounts,
 //! and a stored document that no longer reads is nothing remembered.
 
-mod support;
+use crate::support;
 
 use rules::choices::{ChoiceField, ValueMapping};
 use rules::headers::MappingOverride;
