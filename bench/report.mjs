@@ -161,7 +161,8 @@ function tableOf(folder) {
       row(
         `${count(result.rows)} rows: Confirm → notice`,
         measured(ms, result.ms),
-        `upload ${ms(result.upload_ms)} (${result.upload_calls} calls), confirm call ${ms(result.confirm_call_ms)}; longest task ${ms(result.longest_task_ms)}`,
+        `upload ${ms(result.upload_ms)} (${result.upload_calls} calls), confirm call ${ms(result.confirm_call_ms)}; longest task ${ms(result.longest_task_ms)}` +
+          (result.page_task_ms === undefined ? '' : `; page busy ${ms(result.page_task_ms)}`),
         '',
         label,
         verdict(result.ms, target),
