@@ -259,9 +259,17 @@ async fn find_facts(
     planned_per_call("SET LOCAL enable_nestloop = off").execute(&mut *conn).await?;
     // A flag of the row and its matched contact, which is `r` (found by
     // Contact ID) or `e` (by email) as the row's match choice says: false
-    // when there is none.
+    // when there is none, without evaluating it. The flags count only for a
+    // row with a match (`only_fact_is_match` below), and each compares
+    // every field: evaluated against a missing contact, where every
+    // comparison is NULL and no AND can stop early, they took about a third
+    // of this statement for 100,000 new contacts.
     let of_matched = |flag: &dyn Fn(&str) -> String| {
-        format!("coalesce(CASE s.match_by WHEN 'r' THEN {} WHEN 'e' THEN {} END, false)", flag("r"), flag("e"))
+        format!(
+            "coalesce(CASE WHEN s.match_by = 'r' AND r.id IS NOT NULL THEN {} WHEN s.match_by = 'e' AND e.id IS NOT NULL THEN {} END, false)",
+            flag("r"),
+            flag("e")
+        )
     };
     let sql = format!(
         "WITH staged AS MATERIALIZED (
