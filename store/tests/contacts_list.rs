@@ -201,7 +201,7 @@ async fn a_search_pages_through_every_match_once_however_rare_or_common(pool: Pg
         let mut names = Vec::new();
         for _page in 0..3 {
             let page = contacts::list(&pool, account, &query, Total::Count).await.unwrap();
-            assert_eq!(page.total, Some(MatchCount::MoreThan(MatchCount::CAP)), "indexed {indexed}");
+            assert_eq!(page.total, Some(MatchCount::MoreThan(MatchCount::SEARCH_CAP)), "indexed {indexed}");
             // Asked by a page that shows the count already: the same page,
             // without counting again.
             let known = contacts::list(&pool, account, &query, Total::Known).await.unwrap();
@@ -382,23 +382,30 @@ async fn a_search_longer_than_the_limit_is_refused_with_a_sentence(pool: PgPool)
 #[sqlx::test(migrator = "store::MIGRATOR")]
 async fn more_matches_than_the_cap_are_counted_as_more_than_it(pool: PgPool) {
     let account = new_account(&pool, "a@example.com").await;
-    let over = MatchCount::CAP as usize + 5;
+    let over = MatchCount::LIST_CAP as usize + 5;
     let people: Vec<ValidContact> =
         (0..over).map(|index| person("Sam", &format!("Lee{index:05}"), &format!("sam{index}@example.com"), "", "")).collect();
     insert_all(&pool, account, &people).await;
 
     for indexed in [false, true] {
-        for text in ["", "sam", "lee"] {
+        let count = |text: &str| {
             let query = ContactQuery { search: text.into(), ..Default::default() };
-            let page = contacts::list(&pool, account, &query, Total::Count).await.unwrap();
-            assert_eq!(page.total, Some(MatchCount::MoreThan(MatchCount::CAP)), "{text:?} indexed {indexed}");
+            let pool = pool.clone();
+            async move { contacts::list(&pool, account, &query, Total::Count).await.unwrap() }
+        };
+        // The whole list is counted to its cap, a search to its own; the
+        // page is full either way.
+        let page = count("").await;
+        assert_eq!(page.total, Some(MatchCount::MoreThan(MatchCount::LIST_CAP)), "indexed {indexed}");
+        assert_eq!(page.contacts.len(), contacts::PAGE_SIZE as usize);
+        for text in ["sam", "lee", "lee0"] {
+            let page = count(text).await;
+            assert_eq!(page.total, Some(MatchCount::MoreThan(MatchCount::SEARCH_CAP)), "{text:?} indexed {indexed}");
             assert_eq!(page.contacts.len(), contacts::PAGE_SIZE as usize);
         }
-        // Lee00000 to Lee09999: exactly the cap, still counted exactly.
-        let at_cap = ContactQuery { search: "lee0".into(), ..Default::default() };
-        assert_eq!(contacts::list(&pool, account, &at_cap, Total::Count).await.unwrap().total, Some(MatchCount::Exactly(MatchCount::CAP)));
-        let rare = ContactQuery { search: "lee10004".into(), ..Default::default() };
-        assert_eq!(contacts::list(&pool, account, &rare, Total::Count).await.unwrap().total, Some(MatchCount::Exactly(1)));
+        // Lee00000 to Lee00999: exactly a search's cap, still counted exactly.
+        assert_eq!(count("lee00").await.total, Some(MatchCount::Exactly(MatchCount::SEARCH_CAP)), "indexed {indexed}");
+        assert_eq!(count("lee10004").await.total, Some(MatchCount::Exactly(1)), "indexed {indexed}");
         index_all_pending(&pool).await.unwrap();
     }
 }

@@ -40,7 +40,8 @@ pub const PAGE_SIZE: i64 = 50;
 pub const SEARCH_PREFIX_ROWS: i64 = 10_000;
 
 /// One page of the account's contacts matching `query`, and, when `total`
-/// asks for it, how many match (exactly up to [`MatchCount::CAP`]). A
+/// asks for it, how many match (exactly up to [`MatchCount::SEARCH_CAP`]
+/// for a search, [`MatchCount::LIST_CAP`] otherwise). A
 /// search longer than [`rules::search::MAX_SEARCH_CHARS`] is
 /// [`StoreError::SearchTooLong`].
 pub async fn list(pool: &PgPool, account: AccountId, query: &ContactQuery, total: Total) -> Result<ContactPage, StoreError> {
@@ -178,9 +179,10 @@ impl Listing<'_> {
         Ok(sql.build().persistent(false).fetch_all(pool).await?)
     }
 
-    /// How many contacts match, counting to one past [`MatchCount::CAP`].
+    /// How many contacts match, counting to one past the cap.
     async fn count(&self, pool: &PgPool) -> Result<MatchCount, StoreError> {
-        let limit = i64::from(MatchCount::CAP) + 1;
+        let cap = if self.search.is_some() { MatchCount::SEARCH_CAP } else { MatchCount::LIST_CAP };
+        let limit = i64::from(cap) + 1;
         let mut sql = QueryBuilder::<Postgres>::new("");
         if self.search.is_none() {
             // Every contact is in `contacts`, pending or not.
@@ -195,7 +197,7 @@ impl Listing<'_> {
             sql.push(") AS matches LIMIT ").push_bind(limit).push(") AS counted");
         }
         let counted: i64 = sql.build().persistent(false).fetch_one(pool).await?.try_get(0)?;
-        Ok(MatchCount::of(u64::try_from(counted).unwrap_or(0)))
+        Ok(MatchCount::of(u64::try_from(counted).unwrap_or(0), cap))
     }
 
     /// The contacts the query may show, as `(id, <sort column>,
