@@ -8,13 +8,13 @@
 -- unique key indexes. Measured with `bench merge` (100,000 updates, fresh
 -- database, 2 cores): 328 of 200,000 updates were HOT at fillfactor 100,
 -- 79,872 at 70 and 186,354 at 50; the confirm's update statement took
--- 2.3–2.4 s, 1.96 s and 1.39–1.43 s. Updates of single contacts (the contact
+-- 2.4–2.6 s, 1.96 s and 1.4–1.8 s. Updates of single contacts (the contact
 -- page) gain the same way.
 --
 -- What it costs: a table written only by inserts takes twice the pages
 -- (after one update of every contact, about the same as before: 156 MB
 -- against 115 MB for 200,000 contacts and their old versions), and
--- inserting 100,000 new contacts took 0.87 s against 0.76–0.81 s.
+-- inserting 100,000 new contacts took 0.85–0.98 s against 0.75–0.81 s.
 --
 -- The setting applies to pages written from now on; existing pages fill
 -- as before until the table is rewritten (VACUUM FULL), which is left to
