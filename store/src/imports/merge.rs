@@ -21,7 +21,7 @@
 //!   the rows the rules must judge pass through the server, a batch at a
 //!   time.
 
-use sqlx::{PgConnection, PgPool, Row};
+use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
 use super::hooks::{MergeHooks, MergeStep};
@@ -102,20 +102,21 @@ async fn run(
         }
     }
 
-    let staged = staged_rows(&mut transaction, account, import_id).await?;
-    if staged != i64::from(import.row_count) {
+    // The uploads' own count, not a pass over the staged rows (35–55 ms
+    // for 100,000).
+    if import.received_rows != import.row_count {
         return Err(ImportError::Invalid(format!(
-            "Only {staged} of the {} rows have arrived. Send the rest, then confirm again.",
-            import.row_count
+            "Only {} of the {} rows have arrived. Send the rest, then confirm again.",
+            import.received_rows, import.row_count
         )));
     }
 
     lock_account_contacts(&mut transaction, account, LockMode::Exclusive).await?;
     planned_per_call(MERGE_WORK_MEM).execute(&mut *transaction).await?;
     let planned = match recheck(&mut transaction, account, &import, MAX_ISSUES_RETURNED, hooks.settles_in_sql()).await? {
-        Recheck::Ready { updates, unchanged, settled, created, skipped } => {
+        Recheck::Ready { planned_updates, settled_updates, unchanged, settled, created, skipped } => {
             hooks.settled(settled);
-            write::Planned { created, updates, unchanged, skipped }
+            write::Planned { created, planned_updates, settled_updates, unchanged, skipped }
         }
         Recheck::Rejected { issues, total_issues, rows_with_issues } => {
             // Nothing has been written in this transaction: record the
@@ -212,13 +213,3 @@ fn committed_sentence(file_name: &str, counts: ImportCounts) -> String {
 /// merge per account, and fewer than the bulk pool's connections in all,
 /// run at once (see `admission`), so this cannot multiply without bound.
 const MERGE_WORK_MEM: &str = "SET LOCAL work_mem = '64MB'";
-
-/// How many rows of the import are staged.
-async fn staged_rows(conn: &mut PgConnection, account: AccountId, import_id: Uuid) -> Result<i64, sqlx::Error> {
-    planned_per_call("SELECT count(*) FROM import_staging WHERE account_id = $1 AND import_id = $2")
-        .bind(account)
-        .bind(import_id)
-        .fetch_one(&mut *conn)
-        .await?
-        .try_get(0)
-}

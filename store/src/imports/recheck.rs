@@ -76,12 +76,13 @@ pub(super) enum Recheck {
         total_issues: u32,
         rows_with_issues: u32,
     },
-    /// Every row is fine: the changes are in `import_plan` or marked
-    /// settled in `import_judged` (`updates` in all; the `created` new
-    /// contacts stay in staging), `unchanged` rows change nothing, and
-    /// `skipped` rows the user chose to skip; `settled` of the rows are
-    /// applied in SQL as the rules staged them.
-    Ready { updates: u64, unchanged: u32, settled: u64, created: u64, skipped: u32 },
+    /// Every row is fine: `planned_updates` changes are in `import_plan`
+    /// and `settled_updates` marked settled in `import_judged` (the
+    /// `created` new contacts stay in staging), `unchanged` rows change
+    /// nothing, and `skipped` rows the user chose to skip; `settled` of the
+    /// rows (changing their contact or not) are applied in SQL as the rules
+    /// staged them.
+    Ready { planned_updates: u64, settled_updates: u64, unchanged: u32, settled: u64, created: u64, skipped: u32 },
     /// The rules gave a row the facts concern a new contact without an
     /// issue (see the module's invariants): refuse rather than guess.
     Unplanned,
@@ -107,7 +108,7 @@ pub(super) async fn recheck(
     let mut total_issues = 0u32;
     let mut rows_with_issues = 0u32;
     let mut unchanged = found.unchanged;
-    let mut updates = found.settled_updates;
+    let mut planned_updates = 0u64;
     let mut plan = CopyData::with_capacity(1 << 20);
     let mut after_line = 0i32;
     // Nothing to read when the facts settled every row they concern.
@@ -161,7 +162,7 @@ pub(super) async fn recheck(
                     for value in written_values(&planned.contact) {
                         copy.text(&value);
                     }
-                    updates += 1;
+                    planned_updates += 1;
                 }
                 Some(Action::New) | None => return Ok(Recheck::Unplanned),
             }
@@ -182,7 +183,8 @@ pub(super) async fn recheck(
     // (the merge checked that all `row_count` rows arrived).
     let skipped = u64::from(import.row_count).saturating_sub(found.staged);
     Ok(Recheck::Ready {
-        updates,
+        planned_updates,
+        settled_updates: found.settled_updates,
         unchanged,
         settled: found.settled,
         created: found.created,

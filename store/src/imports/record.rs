@@ -25,6 +25,10 @@ pub(crate) struct ImportRecord {
     pub(crate) mode: MergeMode,
     pub(crate) columns: ImportColumns,
     pub(crate) row_count: u32,
+    /// How many rows are staged: each upload adds what it stored, in the
+    /// transaction that stores it (see `upload`), so under this row's lock
+    /// it is the staged rows' count without counting them.
+    pub(crate) received_rows: u32,
     pub(crate) counts: ImportCounts,
     pub(crate) failure: Option<String>,
     /// The issues a refused confirm returned (see [`Rejection`]).
@@ -45,7 +49,7 @@ pub(crate) struct Rejection {
 /// [`ImportError::NotFound`] when there is no such import in the account.
 pub(crate) async fn lock(conn: &mut PgConnection, account: AccountId, id: Uuid) -> Result<ImportRecord, ImportError> {
     let row = sqlx::query(
-        "SELECT id, user_id, file_name, status, mode, columns, row_count,
+        "SELECT id, user_id, file_name, status, mode, columns, row_count, received_rows,
                 created_count, updated_count, unchanged_count, skipped_count, failure, rejection
          FROM imports WHERE account_id = $1 AND id = $2 FOR UPDATE",
     )
@@ -71,6 +75,7 @@ fn record_from_row(row: &PgRow) -> Result<ImportRecord, sqlx::Error> {
         mode: mode_from_text(&mode)?,
         columns,
         row_count: count(row, "row_count")?,
+        received_rows: count(row, "received_rows")?,
         counts: counts_from_row(row)?,
         failure: row.try_get("failure")?,
         // A stored rejection that no longer reads (the issue format changed)

@@ -4,8 +4,8 @@
 //! the same statement, never shipped to Rust and back), one does the same
 //! for the rows applied in SQL straight from staging ([`super::settle`]),
 //! one records the new contacts. Unchanged rows are not written at all,
-//! and the two statements of new contacts are not run when the re-check
-//! counted none (each is a pass over the staged rows).
+//! and no statement runs whose rows the re-check counted none of (each is
+//! a pass over the staged rows).
 //!
 //! Invariant: runs inside the merge's transaction, under the account's
 //! exclusive contacts lock, right after [`super::recheck`] left
@@ -35,8 +35,10 @@ const CREATED_ROWS: &str = "FROM import_staging s
 pub(super) struct Planned {
     /// Staged rows no fact concerns: the new contacts.
     pub created: u64,
-    /// Updates planned (`import_plan`) or settled (`import_judged`).
-    pub updates: u64,
+    /// Updates planned by the rules (`import_plan`).
+    pub planned_updates: u64,
+    /// Updates settled in SQL (`import_judged`).
+    pub settled_updates: u64,
     /// Rows that change nothing.
     pub unchanged: u32,
     /// Rows the user chose to skip as possible duplicates.
@@ -52,15 +54,25 @@ pub(super) async fn apply(
     planned: Planned,
     hooks: &mut MergeHooks,
 ) -> Result<ImportCounts, ImportError> {
-    let Planned { created, updates, unchanged, skipped } = planned;
+    let Planned { created, planned_updates, settled_updates, unchanged, skipped } = planned;
     // An import that only updates (a re-import of an export) has no new
     // rows: then the insert and its change records, each a pass over the
     // staged rows, are not run at all.
     let created = if created > 0 { insert_created(conn, account, import_id).await? } else { 0 };
     hooks.at(MergeStep::ContactsInserted, conn).await?;
 
-    let updated = update_changed(conn, account, import_id).await? + settle::update_settled(conn, account, import_id).await?;
-    if updated != updates {
+    // Each update statement is run only when the re-check counted rows for
+    // it: with none, the planner (taking the fresh staged rows for a few)
+    // still walked every staged row to find nothing, 140 ms for 100,000
+    // new contacts.
+    let mut updated = 0;
+    if planned_updates > 0 {
+        updated += update_changed(conn, account, import_id).await?;
+    }
+    if settled_updates > 0 {
+        updated += settle::update_settled(conn, account, import_id).await?;
+    }
+    if updated != planned_updates + settled_updates {
         return Err(ImportError::Conflict(
             "Some contacts were changed by someone else while the import was being saved. Nothing was changed; check the file again, then confirm."
                 .into(),
