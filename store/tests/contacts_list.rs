@@ -388,24 +388,24 @@ async fn more_matches_than_the_cap_are_counted_as_more_than_it(pool: PgPool) {
     insert_all(&pool, account, &people).await;
 
     for indexed in [false, true] {
-        let count = |text: &str| {
+        let first_page = |text: &str| {
             let query = ContactQuery { search: text.into(), ..Default::default() };
             let pool = pool.clone();
             async move { contacts::list(&pool, account, &query, Total::Count).await.unwrap() }
         };
         // The whole list is counted to its cap, a search to its own; the
         // page is full either way.
-        let page = count("").await;
+        let page = first_page("").await;
         assert_eq!(page.total, Some(MatchCount::MoreThan(MatchCount::LIST_CAP)), "indexed {indexed}");
         assert_eq!(page.contacts.len(), contacts::PAGE_SIZE as usize);
         for text in ["sam", "lee", "lee0"] {
-            let page = count(text).await;
+            let page = first_page(text).await;
             assert_eq!(page.total, Some(MatchCount::MoreThan(MatchCount::SEARCH_CAP)), "{text:?} indexed {indexed}");
             assert_eq!(page.contacts.len(), contacts::PAGE_SIZE as usize);
         }
         // Lee00000 to Lee00999: exactly a search's cap, still counted exactly.
-        assert_eq!(count("lee00").await.total, Some(MatchCount::Exactly(MatchCount::SEARCH_CAP)), "indexed {indexed}");
-        assert_eq!(count("lee10004").await.total, Some(MatchCount::Exactly(1)), "indexed {indexed}");
+        assert_eq!(first_page("lee00").await.total, Some(MatchCount::Exactly(MatchCount::SEARCH_CAP)), "indexed {indexed}");
+        assert_eq!(first_page("lee10004").await.total, Some(MatchCount::Exactly(1)), "indexed {indexed}");
         index_all_pending(&pool).await.unwrap();
     }
 }

@@ -170,29 +170,32 @@ fn ContactForm(record: Option<ContactRecord>) -> impl IntoView {
 
     let toasts = use_toasts();
     let navigate = use_navigate();
-    let save = Action::new(move |fields: &ContactFields| {
+    // The answer is handled where it arrives, in the action: the form, the
+    // banner and the toast change once per answer, not through an effect
+    // watching the action's value. Unsync: navigating is not `Send`, and
+    // the action only ever runs in the browser.
+    let save = Action::new_unsync(move |fields: &ContactFields| {
         let fields = fields.clone();
-        let version = version.get_untracked();
-        async move { save_contact(id, version, fields).await }
-    });
-    Effect::new(move |_| {
-        let Some(result) = save.value().get() else { return };
-        match result {
-            Ok(saved) => {
-                banner.set(None);
-                server_issues.set(Vec::new());
-                version.set(Some(saved.version));
-                values.set(saved.fields.clone());
-                toasts.show(format!("{} was saved.", saved.fields.display_name()), None, Tone::Success);
-                if id.is_none() {
-                    navigate(&format!("/contacts/{}", saved.id), NavigateOptions::default());
+        let known_version = version.get_untracked();
+        let navigate = navigate.clone();
+        async move {
+            match save_contact(id, known_version, fields).await {
+                Ok(saved) => {
+                    banner.set(None);
+                    server_issues.set(Vec::new());
+                    version.set(Some(saved.version));
+                    toasts.show(format!("{} was saved.", saved.fields.display_name()), None, Tone::Success);
+                    values.set(saved.fields);
+                    if id.is_none() {
+                        navigate(&format!("/contacts/{}", saved.id), NavigateOptions::default());
+                    }
                 }
+                Err(AppError::InvalidContact(issues)) => {
+                    server_issues.set(issues);
+                    banner.set(Some("Some details need fixing: see the messages beside the fields.".into()));
+                }
+                Err(error) => banner.set(Some(error.to_string())),
             }
-            Err(AppError::InvalidContact(issues)) => {
-                server_issues.set(issues);
-                banner.set(Some("Some details need fixing: see the messages beside the fields.".into()));
-            }
-            Err(error) => banner.set(Some(error.to_string())),
         }
     });
     let on_submit = move |event: leptos::ev::SubmitEvent| {
@@ -369,20 +372,22 @@ fn DeleteContact(id: Uuid, version: RwSignal<Option<i32>>) -> impl IntoView {
     let toasts = use_toasts();
     let navigate = use_navigate();
     let error = RwSignal::new(None::<String>);
-    let delete = Action::new(move |_: &()| {
-        let version = version.get_untracked().unwrap_or_default();
-        async move { delete_contact(id, version).await }
-    });
-    Effect::new(move |_| match delete.value().get() {
-        Some(Ok(())) => {
-            toasts.show("The contact was deleted.", None, Tone::Success);
-            navigate("/contacts", NavigateOptions::default());
+    // The answer is handled in the action itself (see the form's `save`).
+    let delete = Action::new_unsync(move |_: &()| {
+        let known_version = version.get_untracked().unwrap_or_default();
+        let navigate = navigate.clone();
+        async move {
+            match delete_contact(id, known_version).await {
+                Ok(()) => {
+                    toasts.show("The contact was deleted.", None, Tone::Success);
+                    navigate("/contacts", NavigateOptions::default());
+                }
+                Err(failure) => {
+                    asking.set(false);
+                    error.set(Some(failure.to_string()));
+                }
+            }
         }
-        Some(Err(failure)) => {
-            asking.set(false);
-            error.set(Some(failure.to_string()));
-        }
-        None => {}
     });
     view! {
         <div class="delete-contact">

@@ -122,10 +122,14 @@ pub fn ImportDetailPage() -> impl IntoView {
     let query = use_query_map();
     let id = move || params.with(|params| params.get("id").and_then(|id| Uuid::parse_str(&id).ok()));
     let page = move || query.with(|query| query.get("page").and_then(|page| page.parse::<u32>().ok()).unwrap_or(1));
-    let undone = RwSignal::new(0_u32);
+    // Read again once the import is undone (its status, the undo button).
+    let undone = Trigger::new();
     let detail = Resource::new(
-        move || (id(), page(), undone.get()),
-        |(id, page, _)| async move {
+        move || {
+            undone.track();
+            (id(), page())
+        },
+        |(id, page)| async move {
             match id {
                 Some(id) => import_detail(id, page.saturating_sub(1)).await,
                 None => Err(crate::error::AppError::NotFound("import".into())),
@@ -150,7 +154,7 @@ pub fn ImportDetailPage() -> impl IntoView {
 }
 
 #[component]
-fn ImportDetailView(detail: ImportDetail, page: u32, undone: RwSignal<u32>) -> impl IntoView {
+fn ImportDetailView(detail: ImportDetail, page: u32, undone: Trigger) -> impl IntoView {
     let summary = detail.summary.clone();
     let pages = detail.total_changes.div_ceil(CHANGES_PER_PAGE).max(1);
     let base = format!("/imports/{}", summary.id);
@@ -258,32 +262,28 @@ fn changed_fields(before: &ContactFields, after: &ContactFields) -> Vec<(Field, 
 /// Undo, with a second step to confirm, and the refusal when later changes
 /// touched the same contacts.
 #[component]
-fn UndoButton(import_id: Uuid, undone: RwSignal<u32>) -> impl IntoView {
+fn UndoButton(import_id: Uuid, undone: Trigger) -> impl IntoView {
     let asking = RwSignal::new(false);
     let refusal = RwSignal::new(None::<(Vec<String>, u32)>);
     let toasts = use_toasts();
+    // The answer is handled in the action itself, once per answer.
     let undo = Action::new(move |_: &()| async move {
         let outcome = undo_import(import_id).await;
         if outcome.is_ok() {
             crate::import_api::mark_import_notices_read(Some(import_id)).await;
         }
-        outcome
-    });
-    Effect::new(move |_| {
-        if let Some(result) = undo.value().get() {
-            asking.set(false);
-            match result {
-                Ok(UndoOutcome::Undone { restored, deleted }) => {
-                    toasts.show(
-                        format!("Import undone: {restored} contacts restored, {deleted} created contacts removed."),
-                        None,
-                        Tone::Success,
-                    );
-                    undone.update(|count| *count += 1);
-                }
-                Ok(UndoOutcome::Refused { contacts, total }) => refusal.set(Some((contacts, total))),
-                Err(error) => toasts.show(format!("Undo did not go through: {error} Nothing was changed."), None, Tone::Failure),
+        asking.set(false);
+        match outcome {
+            Ok(UndoOutcome::Undone { restored, deleted }) => {
+                toasts.show(
+                    format!("Import undone: {restored} contacts restored, {deleted} created contacts removed."),
+                    None,
+                    Tone::Success,
+                );
+                undone.notify();
             }
+            Ok(UndoOutcome::Refused { contacts, total }) => refusal.set(Some((contacts, total))),
+            Err(error) => toasts.show(format!("Undo did not go through: {error} Nothing was changed."), None, Tone::Failure),
         }
     });
     view! {

@@ -512,8 +512,8 @@ async fn find_duplicates_in_slices(context: ImportContext) {
 /// Everything on screen depends on the new session.
 fn refresh_all(context: ImportContext) {
     context.generation.update(|generation| *generation += 1);
-    context.listing.update(|listing| *listing += 1);
-    context.revision.update(|revision| *revision += 1);
+    context.relist.notify();
+    context.rows_changed.notify();
 }
 
 /// Back to choosing a file, with the reason shown.

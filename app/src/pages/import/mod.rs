@@ -91,13 +91,13 @@ pub struct ImportContext {
     pub alert: RwSignal<Option<String>>,
     /// The file being imported (not reactive: signals below say when it changed).
     pub session: StoredValue<Option<Session>>,
-    /// Bumped whenever any row's cells or verdict may have changed.
-    pub revision: RwSignal<u64>,
+    /// Notified whenever any row's cells or verdict may have changed.
+    pub rows_changed: Trigger,
     /// Bumped when the rows are rebuilt (new file, sheet or mapping) or a
     /// whole-column fix rewrites cells: row components are recreated.
     pub generation: RwSignal<u64>,
-    /// Bumped when the list of rows to show must be recomputed.
-    pub listing: RwSignal<u64>,
+    /// Notified when the list of rows to show must be recomputed.
+    pub relist: Trigger,
     pub only_issues: RwSignal<bool>,
     pub mode: RwSignal<MergeMode>,
     pub rejection: RwSignal<Option<Rejection>>,
@@ -119,9 +119,9 @@ impl ImportContext {
             stage: RwSignal::new(Stage::ChooseFile),
             alert: RwSignal::new(None),
             session: StoredValue::new(None),
-            revision: RwSignal::new(0),
+            rows_changed: Trigger::new(),
             generation: RwSignal::new(0),
-            listing: RwSignal::new(0),
+            relist: Trigger::new(),
             only_issues: RwSignal::new(false),
             mode: RwSignal::new(MergeMode::KeepExisting),
             rejection: RwSignal::new(None),
@@ -143,9 +143,9 @@ impl ImportContext {
                 change(session);
             }
         });
-        self.revision.update(|revision| *revision += 1);
+        self.rows_changed.notify();
         if relist {
-            self.listing.update(|listing| *listing += 1);
+            self.relist.notify();
         }
     }
 
@@ -166,9 +166,9 @@ impl ImportContext {
         drop(closed);
     }
 
-    /// Reads from the session, reactively on `revision`.
+    /// Reads from the session, reactively on `rows_changed`.
     pub fn read<T>(&self, read: impl FnOnce(&Session) -> T) -> Option<T> {
-        self.revision.track();
+        self.rows_changed.track();
         self.session.with_value(|session| session.as_ref().map(read))
     }
 }

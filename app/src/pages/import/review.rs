@@ -339,7 +339,7 @@ fn Summary() -> impl IntoView {
                         prop:checked=move || context.only_issues.get()
                         on:change=move |event| {
                             context.only_issues.set(event_target_checked(&event));
-                            context.listing.update(|listing| *listing += 1);
+                            context.relist.notify();
                         }
                     />
                     "Show only rows with issues"

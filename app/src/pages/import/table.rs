@@ -47,7 +47,7 @@ fn grid_columns(fields: &[(Field, String)]) -> (String, String) {
 pub fn RowsTable() -> impl IntoView {
     let context = expect_context::<ImportContext>();
     let listed = Memo::new(move |_| {
-        context.listing.track();
+        context.relist.track();
         context.generation.track();
         let only_issues = context.only_issues.get();
         context
