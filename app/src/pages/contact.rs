@@ -172,9 +172,8 @@ fn ContactForm(record: Option<ContactRecord>) -> impl IntoView {
     let navigate = use_navigate();
     // The answer is handled where it arrives, in the action: the form, the
     // banner and the toast change once per answer, not through an effect
-    // watching the action's value. Unsync: navigating is not `Send`, and
-    // the action only ever runs in the browser.
-    let save = Action::new_unsync(move |fields: &ContactFields| {
+    // watching the action's value.
+    let save = Action::new(move |fields: &ContactFields| {
         let fields = fields.clone();
         let known_version = version.get_untracked();
         let navigate = navigate.clone();
@@ -373,7 +372,7 @@ fn DeleteContact(id: Uuid, version: RwSignal<Option<i32>>) -> impl IntoView {
     let navigate = use_navigate();
     let error = RwSignal::new(None::<String>);
     // The answer is handled in the action itself (see the form's `save`).
-    let delete = Action::new_unsync(move |_: &()| {
+    let delete = Action::new(move |_: &()| {
         let known_version = version.get_untracked().unwrap_or_default();
         let navigate = navigate.clone();
         async move {

@@ -122,13 +122,8 @@ pub fn ImportDetailPage() -> impl IntoView {
     let query = use_query_map();
     let id = move || params.with(|params| params.get("id").and_then(|id| Uuid::parse_str(&id).ok()));
     let page = move || query.with(|query| query.get("page").and_then(|page| page.parse::<u32>().ok()).unwrap_or(1));
-    // Read again once the import is undone (its status, the undo button).
-    let undone = Trigger::new();
     let detail = Resource::new(
-        move || {
-            undone.track();
-            (id(), page())
-        },
+        move || (id(), page()),
         |(id, page)| async move {
             match id {
                 Some(id) => import_detail(id, page.saturating_sub(1)).await,
@@ -136,6 +131,8 @@ pub fn ImportDetailPage() -> impl IntoView {
             }
         },
     );
+    // Read again once the import is undone (its status, the undo button).
+    let undone = Callback::new(move |()| detail.refetch());
     view! {
         <Title text="Import"/>
         <p class="back-link"><a href="/imports">"← All imports"</a></p>
@@ -154,7 +151,7 @@ pub fn ImportDetailPage() -> impl IntoView {
 }
 
 #[component]
-fn ImportDetailView(detail: ImportDetail, page: u32, undone: Trigger) -> impl IntoView {
+fn ImportDetailView(detail: ImportDetail, page: u32, undone: Callback<()>) -> impl IntoView {
     let summary = detail.summary.clone();
     let pages = detail.total_changes.div_ceil(CHANGES_PER_PAGE).max(1);
     let base = format!("/imports/{}", summary.id);
@@ -262,7 +259,7 @@ fn changed_fields(before: &ContactFields, after: &ContactFields) -> Vec<(Field, 
 /// Undo, with a second step to confirm, and the refusal when later changes
 /// touched the same contacts.
 #[component]
-fn UndoButton(import_id: Uuid, undone: Trigger) -> impl IntoView {
+fn UndoButton(import_id: Uuid, undone: Callback<()>) -> impl IntoView {
     let asking = RwSignal::new(false);
     let refusal = RwSignal::new(None::<(Vec<String>, u32)>);
     let toasts = use_toasts();
@@ -280,7 +277,7 @@ fn UndoButton(import_id: Uuid, undone: Trigger) -> impl IntoView {
                     None,
                     Tone::Success,
                 );
-                undone.notify();
+                undone.run(());
             }
             Ok(UndoOutcome::Refused { contacts, total }) => refusal.set(Some((contacts, total))),
             Err(error) => toasts.show(format!("Undo did not go through: {error} Nothing was changed."), None, Tone::Failure),
