@@ -11,6 +11,8 @@ use super::fixes::{ColumnFixes, FindReplacePanel, FixesBar};
 use super::header_row::HeaderRowPicker;
 use super::table::RowsTable;
 use super::{thousands, ImportContext};
+#[cfg(feature = "hydrate")]
+use super::session::Session;
 
 /// Everything between reading the file and confirming.
 ///
@@ -24,11 +26,20 @@ use super::{thousands, ImportContext};
 pub fn Review() -> impl IntoView {
     ColumnFixes::provide();
     // The parts shown so far: 1 down to the mapping, 2 the value choices,
-    // 3 the possible duplicates down to the counts, 4 the rows table.
-    let parts_shown = RwSignal::new(if cfg!(feature = "hydrate") { 1_u8 } else { 4 });
+    // 3 the possible duplicates down to the counts, 4 the rows table. When
+    // the panels list few items, the first three are one task: the counts
+    // then show without waiting for two layouts of the parts above them.
+    #[cfg(feature = "hydrate")]
+    let first = match expect_context::<ImportContext>().read(Session::lists_few) {
+        Some(true) => 3,
+        _ => 1,
+    };
+    #[cfg(not(feature = "hydrate"))]
+    let first = 4;
+    let parts_shown = RwSignal::new(first);
     #[cfg(feature = "hydrate")]
     leptos::task::spawn_local(async move {
-        for part in 2..=4 {
+        for part in first + 1..=4 {
             super::browser::next_turn().await;
             // The review may be gone by then (another file chosen).
             if parts_shown.try_set(part).is_some() {

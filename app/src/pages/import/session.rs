@@ -16,6 +16,14 @@ pub use duplicates::{DuplicateFinder, DuplicateView, Duplicates};
 mod value_choices;
 pub use value_choices::{choice_label, ChoiceOrigin, ValueChoices, ValueChoicesFinder, ValueColumnView, ValueView};
 
+/// The most unknown values and possible duplicates listed for the review
+/// to draw everything above the rows table in one task: each listed item
+/// costs about 2 ms to build and lay out on a busy two-core machine, and
+/// the file details and the mapping about 10 ms. Drawn in parts, each part
+/// waited for the browser to lay out the one before (12-19 ms each) before
+/// the counts showed.
+pub const FEW_LISTED: usize = 12;
+
 /// One import in progress in the browser.
 #[derive(Clone, Debug)]
 pub struct Session {
@@ -257,6 +265,15 @@ impl Session {
         self.duplicates.views(&self.check, limit)
     }
 
+    /// Whether the panels between the mapping and the rows table ("Values
+    /// to match", "Possible duplicates") list few enough items, at most
+    /// [`FEW_LISTED`], to be drawn in one task with the parts above them
+    /// (see `review::Review`).
+    pub fn lists_few(&self) -> bool {
+        let values: usize = self.value_choices_view().iter().map(|column| column.values.len()).sum();
+        values + self.duplicates.count() <= FEW_LISTED
+    }
+
     /// What the server needs to know to open the import.
     pub fn new_import(&self) -> NewImport {
         NewImport {
@@ -378,6 +395,22 @@ pub(super) mod tests {
                 (Field::City, "Perth"),
             ]),
         }
+    }
+
+    #[test]
+    fn a_review_lists_few_items_until_its_unknown_values_pass_the_bound() {
+        let few: Vec<Vec<&str>> = (0..3).map(|_| vec!["Ana", "ana@example.com", "Narnia"]).collect();
+        let mut session = session(&["First Name", "Email", "Country"], few, Vec::new());
+        session.find_value_choices(ValueChoices::default());
+        assert!(session.lists_few());
+
+        let countries: Vec<String> = (0..=FEW_LISTED).map(|index| format!("Land {index}")).collect();
+        let many: Vec<Vec<&str>> =
+            countries.iter().enumerate().map(|(index, country)| vec!["Ana", ["a@example.com", "b@example.com"][index % 2], country.as_str()]).collect();
+        let mut session = super::tests::session(&["First Name", "Email", "Country"], many, Vec::new());
+        session.find_value_choices(ValueChoices::default());
+        assert_eq!(session.value_choices_view().iter().map(|column| column.values.len()).sum::<usize>(), FEW_LISTED + 1);
+        assert!(!session.lists_few());
     }
 
     #[test]
