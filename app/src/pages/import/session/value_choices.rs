@@ -281,6 +281,11 @@ impl Session {
             .then(|| (self.file.head.headers.clone(), RememberedMapping { columns, values }))
     }
 
+    /// How many unknown values are listed, over every column.
+    pub fn listed_value_count(&self) -> usize {
+        self.values.found.iter().map(|column| column.values.len()).sum()
+    }
+
     /// The unknown values, per column that has any, with their choices.
     pub fn value_choices_view(&self) -> Vec<ValueColumnView> {
         self.values
