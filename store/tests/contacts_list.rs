@@ -409,3 +409,33 @@ async fn more_matches_than_the_cap_are_counted_as_more_than_it(pool: PgPool) {
         index_all_pending(&pool).await.unwrap();
     }
 }
+
+#[sqlx::test(migrator = "store::MIGRATOR")]
+async fn a_term_common_at_the_start_of_the_order_is_counted_exactly_past_the_walk(pool: PgPool) {
+    let account = new_account(&pool, "a@example.com").await;
+    // In name order: 1,000 Abbots who all match "common" (so the count's
+    // probe takes the term for a common one), 10,000 Browns who do not (so
+    // its walk stops short of the cap), then 500 Carters who match again.
+    let group = |last: &'static str, domain: &'static str, count: usize| {
+        (0..count).map(move |index| person("Sam", &format!("{last}{index:05}"), &format!("{last}{index}@{domain}.example"), "", ""))
+    };
+    let people: Vec<ValidContact> =
+        group("Abbot", "common", 1_000).chain(group("Brown", "other", 10_000)).chain(group("Carter", "common", 500)).collect();
+    insert_all(&pool, account, &people).await;
+
+    for indexed in [false, true] {
+        if indexed {
+            index_all_pending(&pool).await.unwrap();
+        }
+        for (text, expected) in [
+            ("common", MatchCount::MoreThan(MatchCount::SEARCH_CAP)),
+            ("abbot", MatchCount::Exactly(1_000)),
+            ("carter", MatchCount::Exactly(500)),
+            ("sam", MatchCount::MoreThan(MatchCount::SEARCH_CAP)),
+        ] {
+            let query = ContactQuery { search: text.into(), ..Default::default() };
+            let page = contacts::list(&pool, account, &query, Total::Count).await.unwrap();
+            assert_eq!(page.total, Some(expected), "{text:?} indexed {indexed}");
+        }
+    }
+}
