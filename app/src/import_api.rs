@@ -75,7 +75,7 @@ pub async fn import_limits() -> Result<rules::Limits, AppError> {
 /// emails per call: send more in several calls. In postcard, out in JSON:
 /// a 100,000-row preview sends megabytes of keys, which as JSON cost the
 /// page a string built in wasm, copied to JS and encoded again by `fetch`.
-#[server(endpoint = "existing_contacts", input = Postcard)]
+#[server(endpoint = "existing_contacts", input = Postcard, client = crate::blob_body_client::BlobBodyClient)]
 pub async fn existing_contacts(keys: LookupKeys) -> Result<Vec<ExistingContact>, AppError> {
     use crate::server_context::{bulk_caller, reply};
     reply(
@@ -92,7 +92,7 @@ pub async fn existing_contacts(keys: LookupKeys) -> Result<Vec<ExistingContact>,
 /// pairs (see `store::imports::similar`), for the preview's "possibly the
 /// same as" hint. At most [`MAX_SIMILAR_KEYS`] of each per call. In
 /// postcard, out in JSON, as [`existing_contacts`].
-#[server(endpoint = "similar_contacts", input = Postcard)]
+#[server(endpoint = "similar_contacts", input = Postcard, client = crate::blob_body_client::BlobBodyClient)]
 pub async fn similar_contacts(keys: rules::similar::SimilarKeys) -> Result<Vec<ExistingContact>, AppError> {
     use crate::server_context::{bulk_caller, reply};
     reply(
@@ -111,7 +111,7 @@ pub async fn similar_contacts(keys: rules::similar::SimilarKeys) -> Result<Vec<E
 /// `rules::phone::book`); these answers let the same rules judge phone cells
 /// in the preview. In and out in postcard; at most [`MAX_PHONE_KEYS`] keys
 /// per call, answered in their order. Reads no contacts.
-#[server(endpoint = "phone_verdicts", input = Postcard, output = Postcard)]
+#[server(endpoint = "phone_verdicts", input = Postcard, output = Postcard, client = crate::blob_body_client::BlobBodyClient)]
 pub async fn phone_verdicts(keys: Vec<rules::phone::PhoneKey>) -> Result<Vec<rules::phone::PhoneVerdict>, AppError> {
     use crate::server_context::{caller, reply};
     reply(
@@ -155,7 +155,7 @@ pub async fn open_import(import: NewImport) -> Result<Uuid, AppError> {
 /// in postcard. Each row is checked on its own as it arrives; sending a
 /// chunk again replaces those rows rather than adding them. Returns how many
 /// rows the import holds so far.
-#[server(endpoint = "upload_rows", input = Postcard)]
+#[server(endpoint = "upload_rows", input = Postcard, client = crate::blob_body_client::BlobBodyClient)]
 pub async fn upload_rows(import_id: Uuid, rows: Vec<UploadedRow>) -> Result<u32, AppError> {
     use crate::server_context::{bulk_caller, reply};
     reply(

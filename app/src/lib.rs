@@ -13,6 +13,7 @@ use leptos_router::components::{Redirect, Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
 pub mod auth;
+mod blob_body_client;
 mod country_select;
 pub mod error;
 pub mod format;

@@ -159,6 +159,26 @@ test('a file of more rows than one upload call holds lands every row once, witho
   expect(execFileSync('psql', [url, '-XAtq', '-c', sql], { encoding: 'utf8' }).trim()).toBe('10049 10049 0');
 });
 
+test('an upload the server refuses is told in a sentence, and nothing is saved', async ({ page }) => {
+  const { email } = await signUpNewAccount(page);
+  await openImport(page);
+  await choose(page, file('refused.csv', GOOD_CSV));
+  await expect(page.locator('.count.ok')).toContainText('2 valid');
+  // The rows' body arrives mangled: the server answers with its error, which
+  // the page reads from the answer as from any other call.
+  await page.route('**/api/upload_rows', (route) => route.continue({ postData: Buffer.from([0xff, 0xff, 0xff]) }));
+  await page.getByRole('button', { name: 'Confirm import' }).click();
+  await expect(page.getByRole('alert')).toHaveText(
+    'The import did not go through: The request was incomplete or malformed. Reload the page and try again. Nothing was changed.',
+  );
+  await expect(page.getByRole('button', { name: 'Confirm import' })).toBeEnabled();
+
+  const url = process.env.E2E_DATABASE_URL;
+  if (!url) throw new Error('E2E_DATABASE_URL is not set: run these tests with scripts/test');
+  const sql = `SELECT count(*) FROM contacts WHERE account_id = (SELECT account_id FROM users WHERE lower(email) = lower('${email}'))`;
+  expect(execFileSync('psql', [url, '-XAtq', '-c', sql], { encoding: 'utf8' }).trim()).toBe('0');
+});
+
 test('keep mode leaves blank cells alone and overwrite mode clears them', async ({ page }) => {
   await signUpNewAccount(page);
   await openImport(page);
