@@ -34,9 +34,27 @@ mod browser {
     use leptos::server_fn::response::ClientRes;
     use leptos::server_fn::Bytes;
     use send_wrapper::SendWrapper;
+    use wasm_bindgen::prelude::wasm_bindgen;
     use wasm_bindgen::{JsCast, JsValue};
     use wasm_bindgen_futures::JsFuture;
     use web_sys::{AbortController, Blob, Headers, Request, RequestInit, Response};
+
+    #[wasm_bindgen]
+    extern "C" {
+        /// The global `fetch` (a page's or a worker's, as leptos's client
+        /// calls it), not `window.fetch`.
+        #[wasm_bindgen(js_name = fetch)]
+        fn global_fetch(request: &Request) -> js_sys::Promise;
+    }
+
+    /// A JavaScript value as a sentence for the log: an `Error`'s message,
+    /// a string as itself, anything else as the console would show it.
+    fn js_text(value: &JsValue) -> String {
+        if let Some(error) = value.dyn_ref::<js_sys::Error>() {
+            return String::from(error.message());
+        }
+        value.as_string().unwrap_or_else(|| format!("{value:?}"))
+    }
 
     /// See the module's documentation.
     pub struct BlobBodyClient;
@@ -48,8 +66,8 @@ mod browser {
     /// The answer to a [`BlobBodyRequest`].
     pub struct FetchResponse(SendWrapper<Response>);
 
-    fn request_error<E: FromServerFnError>(what: impl std::fmt::Debug) -> E {
-        ServerFnErrorErr::Request(format!("{what:?}")).into_app_error()
+    fn request_error<E: FromServerFnError>(what: JsValue) -> E {
+        ServerFnErrorErr::Request(js_text(&what)).into_app_error()
     }
 
     fn only_binary_bodies<T, E: FromServerFnError>() -> Result<T, E> {
@@ -136,8 +154,7 @@ mod browser {
             SendWrapper::new(async move {
                 let (request, controller) = request.0.take();
                 let mut abort = Abort(controller);
-                let window = web_sys::window().ok_or_else(|| request_error::<E>("no window"))?;
-                let answer = JsFuture::from(window.fetch_with_request(&request)).await.map_err(request_error::<E>)?;
+                let answer = JsFuture::from(global_fetch(&request)).await.map_err(request_error::<E>)?;
                 abort.disarm();
                 let response: Response = answer.dyn_into().map_err(request_error::<E>)?;
                 Ok(FetchResponse(SendWrapper::new(response)))
@@ -157,7 +174,7 @@ mod browser {
     }
 
     fn read_error<E: FromServerFnError>(what: JsValue) -> E {
-        ServerFnErrorErr::Deserialization(format!("{what:?}")).into_app_error()
+        ServerFnErrorErr::Deserialization(js_text(&what)).into_app_error()
     }
 
     impl<E: FromServerFnError> ClientRes<E> for FetchResponse {

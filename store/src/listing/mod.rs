@@ -44,10 +44,13 @@ pub const SEARCH_PREFIX_ROWS: i64 = 10_000;
 /// builds a bitmap of every match before the first is counted: 15–35 ms
 /// for a term in most contacts (`@example.co.uk` in the benchmark's
 /// 200,000), against about 3 ms to find 1,001 of them in the sort order's
-/// covering index. So when a tenth or more of these rows match, the count
-/// walks [`SEARCH_PREFIX_ROWS`] rows in order and stops at one past the cap;
-/// a rarer term pays only for this probe (under a millisecond) before it is
-/// counted through the index as before.
+/// covering index. So when the share of these rows that match, over the
+/// walk's [`SEARCH_PREFIX_ROWS`], would pass the cap (more than a tenth of
+/// them), the count walks those rows in order and stops at one past the
+/// cap; a rarer term pays only for this probe (under a millisecond) before
+/// it is counted through the index as before. A walk that falls short (the
+/// term common only at the start of the order) is counted through the
+/// index too, so the answer is exact either way.
 pub const COUNT_PROBE_ROWS: i64 = 1_000;
 
 /// One page of the account's contacts matching `query`, and, when `total`
@@ -206,9 +209,9 @@ impl Listing<'_> {
             sql.push(" SELECT CASE WHEN (SELECT count(*) FROM ");
             self.push_walk(&mut sql, COUNT_PROBE_ROWS, false)?;
             sql.push(") * ")
-                .push_bind(SEARCH_PREFIX_ROWS / COUNT_PROBE_ROWS)
+                .push_bind(SEARCH_PREFIX_ROWS)
                 .push(" > ")
-                .push_bind(i64::from(cap))
+                .push_bind(i64::from(cap) * COUNT_PROBE_ROWS)
                 .push(" AND (SELECT count(*) FROM (SELECT 1 FROM ");
             self.push_walk(&mut sql, SEARCH_PREFIX_ROWS, false)?;
             sql.push(" LIMIT ").push_bind(limit).push(") AS walk_matches) = ").push_bind(limit);
