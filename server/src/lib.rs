@@ -1,6 +1,6 @@
 //! The axum server around the leptos app: configuration ([`config`]), the
 //! router with its middleware ([`router`]), and start-up ([`start`]: migrate,
-//! seed the demo account, listen).
+//! seed the demo account, listen on [`listener`]).
 //!
 //! [`router`] builds the whole app without a socket, so tests can drive it
 //! with `tower::ServiceExt::oneshot`.
@@ -13,6 +13,7 @@ pub mod exports;
 pub mod files;
 pub mod maintenance;
 pub mod housekeeping;
+pub mod listener;
 pub mod security;
 
 use app::server_context::AppState;
@@ -170,7 +171,7 @@ async fn seed_demo(pool: &sqlx::PgPool) -> Result<(), StartError> {
 pub async fn start(config: Config) -> Result<(), StartError> {
     let state = prepare(&config).await?;
     maintenance::spawn(state.bulk.pool().clone(), config.retention);
-    let listener = tokio::net::TcpListener::bind(config.address)
+    let listener = listener::bind(config.address)
         .await
         .map_err(|source| StartError::Listen { address: config.address, source })?;
     println!("listening on http://{}", config.address);
