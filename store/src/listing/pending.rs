@@ -36,6 +36,15 @@ pub(crate) fn push_pending_ids(sql: &mut QueryBuilder<'_, Postgres>, account: Ac
         .push(" AND q.import_id IS NOT NULL)");
 }
 
+/// Whether the account has pending contacts in `conn`'s snapshot: any
+/// `search_queue` entry of it, read or not.
+pub(crate) async fn any(conn: &mut PgConnection, account: AccountId) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM search_queue WHERE account_id = $1)")
+        .bind(account)
+        .fetch_one(&mut *conn)
+        .await
+}
+
 /// What a writer queues: the contacts it wrote.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Written {
