@@ -120,6 +120,12 @@ async fn search_matches_names_emails_and_phone_digits_in_any_case(pool: PgPool) 
         for (text, expected) in &cases {
             assert_eq!(&search(&pool, account, text).await, expected, "search {text:?}");
         }
+        // No match is still counted.
+        let nothing = ContactQuery { search: "100%".into(), ..Default::default() };
+        let page = contacts::list(&pool, account, &nothing, Total::Count).await.unwrap();
+        assert_eq!((page.total, page.contacts.len(), page.next), (Some(MatchCount::Exactly(0)), 0, None));
+        let one = ContactQuery { search: "fletcher".into(), ..Default::default() };
+        assert_eq!(contacts::list(&pool, account, &one, Total::Count).await.unwrap().total, Some(MatchCount::Exactly(1)));
         let landlords = ContactQuery { category: Some(Category::Landlord), ..Default::default() };
         let page = contacts::list(&pool, account, &landlords, Total::Count).await.unwrap();
         assert_eq!(page.total, Some(MatchCount::Exactly(1)));
