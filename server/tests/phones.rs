@@ -69,6 +69,29 @@ async fn the_page_gets_each_numbers_verdict_by_the_rows_country_else_the_account
 }
 
 #[sqlx::test(migrator = "store::MIGRATOR")]
+async fn a_call_of_thousands_of_numbers_is_answered_in_the_order_asked(pool: PgPool) {
+    prepare(&pool).await;
+    let app = router(pool.clone());
+    let cookie = sign_up_in(&app, "nz@x.example", "NZ").await;
+    // Local, other countries', impossible and foreign-prefixed numbers, in
+    // a mixed order: the server reads them on several threads.
+    let keys: Vec<PhoneKey> = (0..3_000)
+        .map(|n| match n % 4 {
+            0 => key(&format!("021 555 {:04}", n % 10_000), None),
+            1 => key(&format!("0412 {:03} {:03}", n % 1_000, (n * 7) % 1_000), Some("AU")),
+            2 => key(&format!("02 {n}"), None),
+            _ => key(&format!("+44 20 7946 {:04}", n % 10_000), Some("NZ")),
+        })
+        .collect();
+    let answer = decoded(&verdicts(&app, &cookie, &keys).await);
+    let book = rules::phone::AccountPhones::new(Some("NZ".into()));
+    let expected: Vec<PhoneVerdict> = keys.iter().map(|key| book.verdict(key)).collect();
+    assert_eq!(answer.len(), expected.len());
+    let first_difference = answer.iter().zip(&expected).position(|(got, wanted)| got != wanted);
+    assert_eq!(first_difference, None, "the verdict of {:?}", first_difference.map(|at| &keys[at]));
+}
+
+#[sqlx::test(migrator = "store::MIGRATOR")]
 async fn more_numbers_than_one_call_takes_are_refused_with_a_sentence(pool: PgPool) {
     prepare(&pool).await;
     let app = router(pool.clone());
