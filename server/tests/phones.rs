@@ -74,7 +74,7 @@ async fn a_call_of_thousands_of_numbers_is_answered_in_the_order_asked(pool: PgP
     let app = router(pool.clone());
     let cookie = sign_up_in(&app, "nz@x.example", "NZ").await;
     // Local, other countries', impossible and foreign-prefixed numbers, in
-    // a mixed order: the server reads them on several threads.
+    // a mixed order.
     let keys: Vec<PhoneKey> = (0..3_000)
         .map(|n| match n % 4 {
             0 => key(&format!("021 555 {:04}", n % 10_000), None),

@@ -17,7 +17,7 @@ pub(crate) mod pending;
 use rules::search::SearchText;
 use rules::ContactFields;
 use sqlx::postgres::PgRow;
-use sqlx::{PgPool, Postgres, QueryBuilder, Row, Transaction};
+use sqlx::{PgPool, Postgres, QueryBuilder, Row};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -138,7 +138,7 @@ struct Listing<'a> {
     search: Option<SearchText>,
     /// Whether the SQL reads pending contacts (see [`pending`]): always,
     /// unless a snapshot in which the account has none is what it runs in
-    /// ([`Listing::in_snapshot`]).
+    /// ([`Listing::fetch_in_snapshot`]).
     pending: bool,
 }
 
@@ -155,12 +155,9 @@ impl<'a> Listing<'a> {
     /// full page of matches, those are the page; otherwise the matches are
     /// collected and sorted. Both are one statement: the collect runs only
     /// when the walk came back short (a one-time filter on the walk's
-    /// count), so a search is planned once and costs one round trip.
+    /// count), so a search is planned once.
     async fn page(&self, pool: &PgPool) -> Result<Vec<PgRow>, StoreError> {
-        let (listing, mut snapshot) = self.in_snapshot(pool).await?;
-        let rows = listing.page_sql()?.build().persistent(false).fetch_all(&mut *snapshot).await?;
-        snapshot.commit().await?;
-        Ok(rows)
+        self.fetch_in_snapshot(pool, Listing::page_sql).await
     }
 
     /// The statement of [`Listing::page`].
@@ -209,10 +206,7 @@ impl<'a> Listing<'a> {
             // needs checking.
             self.count_sql()?.build().persistent(false).fetch_one(pool).await?.try_get(0)?
         } else {
-            let (listing, mut snapshot) = self.in_snapshot(pool).await?;
-            let row = listing.count_sql()?.build().persistent(false).fetch_one(&mut *snapshot).await?;
-            snapshot.commit().await?;
-            row.try_get(0)?
+            self.fetch_in_snapshot(pool, Listing::count_sql).await?.first().ok_or(sqlx::Error::RowNotFound)?.try_get(0)?
         };
         Ok(MatchCount::of(u64::try_from(counted).unwrap_or(0), cap))
     }
@@ -257,8 +251,8 @@ impl<'a> Listing<'a> {
         Ok(sql)
     }
 
-    /// This listing as the statement that runs next should see it, and the
-    /// read-only transaction it runs in. When the account has no pending
+    /// The rows of the statement `sql` writes for this listing, run in a
+    /// read-only transaction of its own. When the account has no pending
     /// contacts in that transaction's snapshot (the usual case: the indexer
     /// catches up within seconds of a write), the SQL leaves out their
     /// parts: the `pending` ids, the filter that skips them in the indexes
@@ -268,10 +262,17 @@ impl<'a> Listing<'a> {
     /// statement share one snapshot (`REPEATABLE READ`), so a write that
     /// commits between them is either seen by both or by neither, and the
     /// list stays exact.
-    async fn in_snapshot(&self, pool: &PgPool) -> Result<(Listing<'a>, Transaction<'static, Postgres>), StoreError> {
+    async fn fetch_in_snapshot(
+        &self,
+        pool: &PgPool,
+        sql: impl FnOnce(&Listing<'a>) -> Result<QueryBuilder<'static, Postgres>, StoreError>,
+    ) -> Result<Vec<PgRow>, StoreError> {
         let mut snapshot = pool.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").await?;
         let pending = pending::any(&mut snapshot, self.account).await?;
-        Ok((Listing { pending, ..self.clone() }, snapshot))
+        let listing = Listing { pending, ..self.clone() };
+        let rows = sql(&listing)?.build().persistent(false).fetch_all(&mut *snapshot).await?;
+        snapshot.commit().await?;
+        Ok(rows)
     }
 
     /// `WITH ` and, when the SQL reads pending contacts, their ids (the
