@@ -8,6 +8,11 @@
 //! mapping the rows, collecting their lookup keys), to show what the
 //! browser's longest task is made of.
 //!
+//! Rows are checked as the page checks them on a fresh account: with the
+//! rules' guess filled in for each value of a choice column the rules do not
+//! know ("Contractor" → Supplier), which the page applies before it counts,
+//! so the browser's count of rows with issues can be compared with this one.
+//!
 //! And times the possible-duplicates search over every new row of each
 //! checked file (what the page runs after the check, against no existing
 //! contacts), apart from building the rows' subjects.
@@ -16,6 +21,8 @@ use std::path::Path;
 use std::time::Instant;
 
 use rules::check::{lookup_keys, phone_keys, ExistingContacts, ImportCheck};
+use rules::choices::{unknown_values, ChoiceField, ValueMapping};
+use rules::headers::ImportRow;
 use rules::phone::AccountPhones;
 use rules::headers::HeaderMapping;
 use rules::merge::{Action, MergeMode};
@@ -69,7 +76,8 @@ pub fn measure(dir: &Path) -> Result<Value, String> {
             main_thread = (main_thread.0.min(decode_s), main_thread.1.min(map_s), main_thread.2.min(keys_s));
             drop((keys, mapped, decoded));
 
-            let rows = mapping.into_import_rows(workbook.sheet.rows);
+            let mut rows = mapping.into_import_rows(workbook.sheet.rows);
+            fill_in_value_guesses(&mut rows);
             // The server's phone verdicts, as the page has them before it
             // checks (asked for while it looks contacts up; not timed here):
             // an account without a default country, as the browser half's.
@@ -130,4 +138,25 @@ fn time_duplicates(check: &ImportCheck) -> (f64, f64, usize) {
     let started = Instant::now();
     let found = possible_duplicates(&subjects, &[], rules);
     (subjects_s, started.elapsed().as_secs_f64(), found.len())
+}
+
+/// Sets each cell of a choice column whose value the rules do not know to
+/// the rules' guess for it, when they have one: what the page's "Values to
+/// match" fills in before the rows are counted.
+fn fill_in_value_guesses(rows: &mut [ImportRow]) {
+    for field in ChoiceField::ALL {
+        let cells: Vec<(usize, String)> =
+            rows.iter().enumerate().map(|(index, row)| (index, row.values.get(field.field()).to_string())).collect();
+        let unknown = unknown_values(field, cells.iter().map(|(_, text)| text.as_str()), &ValueMapping::new());
+        let mut guesses = ValueMapping::new();
+        for value in unknown.values {
+            if let Some(guess) = value.guess {
+                // A guess is always one of the column's choices.
+                let _ = guesses.set(field, &value.text, guess.choice.value());
+            }
+        }
+        for edit in guesses.edits(field, cells.iter().map(|(index, text)| (*index, text.as_str()))).edits {
+            rows[edit.row].values.set(edit.field, edit.value);
+        }
+    }
 }
