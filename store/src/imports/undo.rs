@@ -188,7 +188,7 @@ async fn key_holders(
     }
     let ids: Vec<Uuid> = changes.iter().map(|change| change.contact_id).collect();
     let sql = format!(
-        "SELECT {} FROM contacts WHERE account_id = $1 AND id IN ({})
+        "SELECT {} FROM contacts WHERE account_id = $1 AND id = ANY (ARRAY({}))
               AND id NOT IN (SELECT unnest($4::uuid[]))
          ORDER BY sort_name, id",
         field_columns(""),
