@@ -72,10 +72,12 @@ pub async fn import_limits() -> Result<rules::Limits, AppError> {
 /// The caller's contacts whose Contact ID or email matches one of `keys`
 /// (in `rules::check::match_key` form; compared case-insensitively), for the
 /// preview. At most [`MAX_LOOKUP_KEYS`] references and [`MAX_LOOKUP_KEYS`]
-/// emails per call: send more in several calls. In postcard, out in JSON:
-/// a 100,000-row preview sends megabytes of keys, which as JSON cost the
-/// page a string built in wasm, copied to JS and encoded again by `fetch`.
-#[server(endpoint = "existing_contacts", input = Postcard, client = crate::blob_body_client::BlobBodyClient)]
+/// emails per call: send more in several calls. In and out in postcard: a
+/// 100,000-row preview sends megabytes of keys, which as JSON cost the page
+/// a string built in wasm, copied to JS and encoded again by `fetch`; and a
+/// file that updates an account's contacts gets thousands of them back per
+/// call, which the page decoded from JSON text.
+#[server(endpoint = "existing_contacts", input = Postcard, output = Postcard, client = crate::blob_body_client::BlobBodyClient)]
 pub async fn existing_contacts(keys: LookupKeys) -> Result<Vec<ExistingContact>, AppError> {
     use crate::server_context::{bulk_caller, reply};
     reply(
@@ -91,8 +93,8 @@ pub async fn existing_contacts(keys: LookupKeys) -> Result<Vec<ExistingContact>,
 /// with one of `keys`' phone keys, or one of its postcode and name-start
 /// pairs (see `store::imports::similar`), for the preview's "possibly the
 /// same as" hint. At most [`MAX_SIMILAR_KEYS`] of each per call. In
-/// postcard, out in JSON, as [`existing_contacts`].
-#[server(endpoint = "similar_contacts", input = Postcard, client = crate::blob_body_client::BlobBodyClient)]
+/// and out in postcard, as [`existing_contacts`].
+#[server(endpoint = "similar_contacts", input = Postcard, output = Postcard, client = crate::blob_body_client::BlobBodyClient)]
 pub async fn similar_contacts(keys: rules::similar::SimilarKeys) -> Result<Vec<ExistingContact>, AppError> {
     use crate::server_context::{bulk_caller, reply};
     reply(
