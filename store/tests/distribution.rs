@@ -33,6 +33,7 @@ const TABLES: &[(&str, Placement)] = &[
     ("login_failures", Reference("sign-in throttling is by email, before the account is known")),
     ("contacts", Distributed),
     ("contact_search", Distributed),
+    ("contact_similar_keys", Distributed),
     ("search_queue", Distributed),
     ("imports", Distributed),
     ("import_staging", Distributed),

@@ -8,10 +8,11 @@ use crate::support;
 
 use rules::headers::ImportColumns;
 use rules::merge::MergeMode;
-use rules::similar::{similar_keys, DuplicateChoice, SimilarKeys, SIMILARITY_RULES};
+use rules::similar::{possible_duplicates, similar_keys, DuplicateChoice, SimilarKeys, Subject, SIMILARITY_RULES};
 use rules::{Field, FieldSet, Problem};
 use sqlx::PgPool;
 use store::imports;
+use store::listing::index::index_all_pending;
 use store::model::{ImportCounts, PreviewMatch, UploadedRow};
 use support::*;
 use uuid::Uuid;
@@ -58,6 +59,19 @@ async fn contact_count(pool: &PgPool, account: store::model::AccountId) -> i64 {
     sqlx::query_scalar("SELECT count(*) FROM contacts WHERE account_id = $1").bind(account).fetch_one(pool).await.unwrap()
 }
 
+/// The ids `similar_contacts` finds for `rows`, sorted.
+async fn candidates(pool: &PgPool, account: store::model::AccountId, rows: &[rules::ContactFields]) -> Vec<Uuid> {
+    let keys = similar_keys(rows.iter(), &SIMILARITY_RULES);
+    let mut found: Vec<Uuid> = imports::similar_contacts(pool, account, &keys).await.unwrap().into_iter().map(|c| c.id).collect();
+    found.sort();
+    found
+}
+
+fn sorted(mut ids: Vec<Uuid>) -> Vec<Uuid> {
+    ids.sort();
+    ids
+}
+
 #[sqlx::test(migrator = "store::MIGRATOR")]
 async fn the_candidates_are_the_accounts_contacts_with_the_same_phone_or_postcode_and_name_start(pool: PgPool) {
     let (account, _) = new_account(&pool, "a@a.example").await;
@@ -65,25 +79,112 @@ async fn the_candidates_are_the_accounts_contacts_with_the_same_phone_or_postcod
     let john = add_contact(&pool, account, JOHN).await;
     let bob = add_contact(&pool, account, &[(Field::FirstName, "Bob"), (Field::LastName, "O'Neil"), (Field::Postcode, "SW1A 1AA")]).await;
     let _stranger = add_contact(&pool, account, &[(Field::FirstName, "Mary"), (Field::LastName, "Jones"), (Field::Phone, "09 444 1234")]).await;
+    // A word inside a name starts alike too, as the page's own blocking
+    // reads names.
+    let plumbers = add_contact(
+        &pool,
+        account,
+        &[(Field::Kind, "Company"), (Field::CompanyName, "Harbour View Plumbing"), (Field::Postcode, "6011")],
+    )
+    .await;
     // The same phone in another account is never a candidate.
     add_contact(&pool, other, JOHN).await;
 
     let rows = [
         fields(&[(Field::FirstName, "J"), (Field::LastName, "Smith"), (Field::Phone, "0064-21-5550101 x9")]),
         fields(&[(Field::FirstName, "Robert"), (Field::LastName, "Oneil"), (Field::Postcode, "sw1a1aa")]),
+        fields(&[(Field::Kind, "Company"), (Field::CompanyName, "Plumbing & Gas"), (Field::Postcode, "6011")]),
     ];
-    let keys = similar_keys(rows.iter(), &SIMILARITY_RULES);
-    let mut found: Vec<Uuid> = imports::similar_contacts(&pool, account, &keys).await.unwrap().into_iter().map(|c| c.id).collect();
-    found.sort();
-    let mut expected = vec![john, bob];
-    expected.sort();
-    assert_eq!(found, expected);
+    // Just written (found by keys computed in SQL), then indexed (found
+    // through the keys the rules computed): the same candidates.
+    for indexed in [false, true] {
+        if indexed {
+            index_all_pending(&pool).await.unwrap();
+        }
+        assert_eq!(candidates(&pool, account, &rows).await, sorted(vec![john, bob, plumbers]), "indexed {indexed}");
+        // Another postcode is not the same place.
+        let elsewhere = [fields(&[(Field::Kind, "Company"), (Field::CompanyName, "Plumbing & Gas"), (Field::Postcode, "6012")])];
+        assert!(candidates(&pool, account, &elsewhere).await.is_empty(), "indexed {indexed}");
+    }
 
     assert!(imports::similar_contacts(&pool, account, &SimilarKeys::default()).await.unwrap().is_empty());
     let too_many = SimilarKeys { phones: vec!["12345678".into(); imports::MAX_SIMILAR_KEYS + 1], ..Default::default() };
     assert!(matches!(imports::similar_contacts(&pool, account, &too_many).await, Err(imports::ImportError::Invalid(_))));
     let unpaired = SimilarKeys { postcodes: vec!["1010".into()], ..Default::default() };
     assert!(matches!(imports::similar_contacts(&pool, account, &unpaired).await, Err(imports::ImportError::Invalid(_))));
+}
+
+#[sqlx::test(migrator = "store::MIGRATOR")]
+async fn a_contact_is_a_candidate_by_its_values_now_before_and_after_its_keys_are_indexed(pool: PgPool) {
+    let (account, _) = new_account(&pool, "a@a.example").await;
+    let john = add_contact(&pool, account, JOHN).await;
+    let gone = add_contact(&pool, account, &[(Field::FirstName, "Ana"), (Field::LastName, "Silva"), (Field::Phone, "09 555 0202")]).await;
+    index_all_pending(&pool).await.unwrap();
+    let old_number = [fields(&[(Field::FirstName, "John"), (Field::LastName, "Smith"), (Field::Phone, "021 555 0101")])];
+    let new_number = [fields(&[(Field::FirstName, "John"), (Field::LastName, "Smith"), (Field::Phone, "021 555 0909")])];
+    let anas = [fields(&[(Field::FirstName, "Ana"), (Field::LastName, "Silva"), (Field::Phone, "09 555 0202")])];
+    assert_eq!(candidates(&pool, account, &old_number).await, vec![john]);
+    assert_eq!(candidates(&pool, account, &anas).await, vec![gone]);
+
+    // John's number changes and Ana is deleted; the keys indexed before are
+    // not used, whether or not the indexer has caught up.
+    let mut changed = fields(JOHN);
+    changed.set(Field::Phone, "021 555 0909");
+    store::contacts::update(&pool, account, john, 1, &valid(&changed)).await.unwrap();
+    store::contacts::delete(&pool, account, gone, 1).await.unwrap();
+    for indexed in [false, true] {
+        if indexed {
+            index_all_pending(&pool).await.unwrap();
+        }
+        assert!(candidates(&pool, account, &old_number).await.is_empty(), "indexed {indexed}");
+        assert_eq!(candidates(&pool, account, &new_number).await, vec![john], "indexed {indexed}");
+        assert!(candidates(&pool, account, &anas).await.is_empty(), "indexed {indexed}");
+    }
+    let stored: i64 = sqlx::query_scalar("SELECT count(*) FROM contact_similar_keys WHERE account_id = $1 AND contact_id = $2")
+        .bind(account)
+        .bind(gone)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(stored, 0, "a deleted contact's keys are removed");
+}
+
+#[sqlx::test(migrator = "store::MIGRATOR")]
+async fn a_key_shared_by_a_crowd_returns_enough_of_the_crowd_for_its_block_to_be_skipped(pool: PgPool) {
+    let (account, _) = new_account(&pool, "a@a.example").await;
+    // An office switchboard on more contacts than a block may hold.
+    let crowd = SIMILARITY_RULES.max_block + 10;
+    for index in 0..crowd {
+        add_contact(&pool, account, &[(Field::FirstName, &format!("Staff{index:02}")), (Field::LastName, "Office"), (Field::Phone, "09 555 0303")])
+            .await;
+    }
+    let ana = add_contact(&pool, account, &[(Field::FirstName, "Ana"), (Field::LastName, "Silva"), (Field::Phone, "09 555 0404")]).await;
+    let rows = [
+        fields(&[(Field::FirstName, "Staff07"), (Field::LastName, "Office"), (Field::Phone, "09 555 0303")]),
+        fields(&[(Field::FirstName, "Ana"), (Field::LastName, "Silva"), (Field::Phone, "09 555 0404")]),
+    ];
+    let flagged = |candidates: &[rules::ExistingContact]| {
+        let subject = |values: &rules::ContactFields| {
+            Subject::new(values, [Field::Phone, Field::Mobile].map(|field| values.get(field).to_string()))
+        };
+        let existing: Vec<(Uuid, Subject)> = candidates.iter().map(|contact| (contact.id, subject(&contact.fields))).collect();
+        let rows: Vec<Subject> = rows.iter().map(subject).collect();
+        possible_duplicates(&rows, &existing, &SIMILARITY_RULES)
+    };
+    let keys = similar_keys(rows.iter(), &SIMILARITY_RULES);
+    // Pending: every contact with the number is a candidate.
+    let every = imports::similar_contacts(&pool, account, &keys).await.unwrap();
+    assert_eq!(every.len(), crowd + 1);
+    // Indexed: one more than a block may hold, and Ana.
+    index_all_pending(&pool).await.unwrap();
+    let some = imports::similar_contacts(&pool, account, &keys).await.unwrap();
+    assert_eq!(some.len(), SIMILARITY_RULES.max_block + 2);
+    assert!(some.iter().any(|contact| contact.id == ana));
+    // What the rules make of them is the same: the crowded block is
+    // skipped, Ana is flagged by her own number.
+    let found = flagged(&some);
+    assert_eq!(found, flagged(&every));
+    assert_eq!(found.len(), 1, "{found:?}");
 }
 
 #[sqlx::test(migrator = "store::MIGRATOR")]

@@ -3,31 +3,40 @@
 //! browser's preview runs [`rules::similar`] over.
 //!
 //! Invariant: a coarse, account-scoped filter, never a verdict. It returns
-//! the contacts whose phone or mobile has one of the
-//! [`phone_key`](rules::similar::phone_key)s asked about, or whose postcode
-//! and the first letters of a name field form one of the pairs asked about,
-//! computed in SQL as the rules compute them for ASCII text; whether any is
-//! possibly the same as a row is the rules' call alone.
+//! the contacts that share a key with the keys asked about, each side's
+//! keys being what [`rules::similar::similar_keys`] computes (a phone key,
+//! or a postcode paired with the start of a name word), of a key shared by
+//! more contacts than the rules' blocks may hold only enough of them for
+//! its block to be skipped ([`crowded_block`]), and at most
+//! [`MAX_SIMILAR_CONTACTS`] in all; whether any is possibly the same as a
+//! row is the rules' call alone.
 //!
-//! Cost: one pass over the account's contacts per call (each kind of key
-//! is hashed once, so the pass costs the same for 10 keys or 50,000), and
-//! no index on
-//! `contacts`: every index there is paid again by each import's inserts
-//! (issue 15). Measured with `EXPLAIN ANALYZE` on 100,000 contacts of one
-//! account (200,000 in the table), 50,000 keys of each kind and every
-//! contact's postcode among them (the worst case: each contact then probes
-//! three name pairs), on the shared 2-core machine under load: 1.3 to 1.5 s
-//! per call. A 100,000-row file asks in 2 or 3 calls, two at a time on the
-//! bulk pool. Hence the large cap per call ([`MAX_SIMILAR_KEYS`]); an
-//! expression index on `(account_id, phone key)` would make a call a few
-//! index probes, at a price on every import's writes.
+//! How: each indexed contact's keys are rows of `contact_similar_keys`,
+//! computed by the rules from the contact's values and written by the
+//! background indexer after each write commits ([`write_keys`], called by
+//! `crate::listing::index`), so no import pays for them. A call probes
+//! that table's primary key once per key asked about. Contacts written
+//! since the indexer last caught up ("pending", see
+//! `crate::listing::pending`) have their keys computed in SQL instead, as
+//! the rules compute them for ASCII text (for other scripts SQL may find
+//! fewer of them, never others, until they are indexed seconds later).
+//! Both run in one read-only snapshot that first asks whether the account
+//! has any pending contact, as the contacts list does: in every snapshot a
+//! contact either has its current keys in the table or is pending, so each
+//! contact is judged by its current values.
+//!
+//! Measured with `EXPLAIN ANALYZE` on an account of 200,000 contacts (the
+//! shared 2-core machine), computing every contact's keys in SQL on each
+//! call took 1.2–1.6 s per call, for 10 keys or 50,000.
 
-use rules::similar::SimilarKeys;
+use rules::similar::{similar_keys, SimilarKeys, SIMILARITY_RULES};
 use rules::ExistingContact;
-use sqlx::{PgPool, Row};
+use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder, Row};
+use uuid::Uuid;
 
-use super::{planned_per_call, ImportError};
+use super::ImportError;
 use crate::fields_sql::{field_columns, fields_from_row};
+use crate::listing::pending;
 use crate::model::AccountId;
 
 /// The most phone keys, and separately the most postcode pairs, one call to
@@ -38,26 +47,67 @@ pub const MAX_SIMILAR_KEYS: usize = 50_000;
 /// go unflagged (a hint missing, never a wrong write).
 pub const MAX_SIMILAR_CONTACTS: i64 = 20_000;
 
-/// A phone number's key in SQL, as [`rules::similar::phone_key`] computes
-/// it for a valid number: what precedes an extension marker (each marker,
-/// "x", "ext", "extn", "extension", holds an `x`), without the separators a
-/// valid number may hold and the marker's other letters, its last `$4`
-/// digits; blank when it has fewer digits (so it matches no key).
-fn phone_key_sql(column: &str) -> String {
+/// `contact_similar_keys.kind` of a phone key.
+const PHONE_KEY: i16 = 1;
+/// `contact_similar_keys.kind` of a postcode and name-start pair.
+const NAME_KEY: i16 = 2;
+
+/// How many of the contacts that share one key a call returns at most:
+/// one more than [`SimilarityRules::max_block`]. The rules skip a block
+/// with more members than that (an office switchboard shared by 500
+/// contacts says nothing about any two of them), so the page's block of a
+/// key shared by more contacts is skipped just the same with these alone,
+/// and a contact that shares another, smaller block with a row is found
+/// through that block's key. (Where the page's blocks are finer than a key,
+/// e.g. two numbers whose last digits agree, some members of a small block
+/// may be left out: a hint missing, never a wrong write, as with the cap on
+/// the whole call.) In an account of 200,000 contacts a postcode and name
+/// start was shared by up to 1,601 of them.
+///
+/// [`SimilarityRules::max_block`]: rules::similar::SimilarityRules::max_block
+fn crowded_block(rules: &rules::similar::SimilarityRules) -> usize {
+    rules.max_block + 1
+}
+
+/// A postcode and name-start pair as one key: how the table stores it and
+/// how a call asks for it.
+fn pair_key(postcode: &str, name_start: &str) -> String {
+    format!("{postcode} {name_start}")
+}
+
+/// A pending contact's (`c`) phone number's key in SQL, as
+/// [`rules::similar::phone_key`] computes it for a valid number: what
+/// precedes an extension marker (each marker, "x", "ext", "extn",
+/// "extension", holds an `x`), without the separators a valid number may
+/// hold and the marker's other letters, its last `digits` digits; blank when
+/// it has fewer digits (so it matches no key).
+fn phone_key_sql(column: &str, digits: usize) -> String {
     format!(
-        "(CASE WHEN length(translate(split_part(lower(c.{column}), 'x', 1), ' -+().:etnsio\u{a0}\u{2007}\u{202f}', '')) >= $4
-               THEN right(translate(split_part(lower(c.{column}), 'x', 1), ' -+().:etnsio\u{a0}\u{2007}\u{202f}', ''), $4)
+        "(CASE WHEN length(translate(split_part(lower(c.{column}), 'x', 1), ' -+().:etnsio\u{a0}\u{2007}\u{202f}', '')) >= {digits}
+               THEN right(translate(split_part(lower(c.{column}), 'x', 1), ' -+().:etnsio\u{a0}\u{2007}\u{202f}', ''), {digits})
                ELSE '' END)"
     )
 }
 
-/// The account's contacts whose phone or mobile has one of `keys.phones`,
-/// or whose postcode paired with the first [`block_letters`] letters of its
-/// first name, last name or company name is one of `keys`' pairs. At most
-/// [`MAX_SIMILAR_KEYS`] of each per call (more is
+/// Whether pending contact `c` has one of the `pairs` keys, in SQL: its
+/// postcode's letters and digits in lower case, with the first `letters`
+/// letters of each word of two letters or more of its first name, last name
+/// or company name, the words split as the rules split them (apostrophes
+/// dropped, at everything but letters and digits), for ASCII text.
+fn pair_match_sql(letters: usize) -> String {
+    format!(
+        "(c.postcode <> '' AND EXISTS (
+             SELECT 1 FROM (VALUES (c.first_name), (c.last_name), (c.company_name)) AS n(name),
+                  regexp_split_to_table(lower(translate(n.name, '''\u{2019}', '')), '[^[:alnum:]]+') AS w(word)
+             WHERE length(w.word) >= 2
+               AND lower(regexp_replace(c.postcode, '[^[:alnum:]]', '', 'g')) || ' ' || left(w.word, {letters})
+                   IN (SELECT key FROM pairs)))"
+    )
+}
+
+/// The account's contacts that share a key with `keys` (see the module's
+/// invariant). At most [`MAX_SIMILAR_KEYS`] of each kind per call (more is
 /// [`ImportError::Invalid`]), at most [`MAX_SIMILAR_CONTACTS`] returned.
-///
-/// [`block_letters`]: rules::similar::SimilarityRules::block_letters
 pub async fn similar_contacts(
     pool: &PgPool,
     account: AccountId,
@@ -76,50 +126,117 @@ pub async fn similar_contacts(
     if keys.is_empty() {
         return Ok(Vec::new());
     }
-    let rules = rules::similar::SIMILARITY_RULES;
-    let postcodes: Vec<String> = keys.postcodes.clone();
     let pairs: Vec<String> =
-        keys.postcodes.iter().zip(&keys.name_starts).map(|(postcode, start)| format!("{postcode} {start}")).collect();
-    let postcode = "lower(translate(c.postcode, ' -', ''))";
-    let pair = |column: &str| {
-        format!("{postcode} || ' ' || left(lower(translate(c.{column}, '''\u{2019}', '')), $5) IN (SELECT key FROM pairs)")
-    };
-    // Each kind of key is a materialised list that a hashed subplan reads
-    // once, so each contact costs a hash probe per clause. Not `= ANY` of
-    // the arrays: Postgres hashes those too, but plans each clause by
-    // estimating every element of its array (100–135 ms of planning for
-    // 50,000 keys, 9 ms for a 1,000-row file's; about a millisecond this
-    // way, with the same execution).
-    let sql = format!(
-        "WITH phones AS MATERIALIZED (SELECT unnest($2::text[]) AS key),
-              postcodes AS MATERIALIZED (SELECT unnest($3::text[]) AS key),
-              pairs AS MATERIALIZED (SELECT unnest($6::text[]) AS key)
-         SELECT c.id, c.version, {fields} FROM contacts c
-         WHERE c.account_id = $1
-           AND ({phone} IN (SELECT key FROM phones) OR {mobile} IN (SELECT key FROM phones)
-                OR (c.postcode <> '' AND {postcode} IN (SELECT key FROM postcodes) AND ({first} OR {last} OR {company})))
-         LIMIT $7",
-        fields = field_columns("c."),
-        phone = phone_key_sql("phone"),
-        mobile = phone_key_sql("mobile"),
-        first = pair("first_name"),
-        last = pair("last_name"),
-        company = pair("company_name"),
-    );
-    let rows = planned_per_call(&sql)
-        .bind(account)
-        .bind(&keys.phones)
-        .bind(postcodes)
-        .bind(i32::try_from(rules.phone_key_digits).unwrap_or(i32::MAX))
-        .bind(i32::try_from(rules.block_letters).unwrap_or(i32::MAX))
-        .bind(pairs)
-        .bind(MAX_SIMILAR_CONTACTS)
-        .fetch_all(pool)
-        .await?;
+        keys.postcodes.iter().zip(&keys.name_starts).map(|(postcode, start)| pair_key(postcode, start)).collect();
+    let mut snapshot = pool.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").await?;
+    let pending = pending::any(&mut snapshot, account).await?;
+    let rows =
+        candidates_sql(account, &keys.phones, pairs, pending).build().persistent(false).fetch_all(&mut *snapshot).await?;
+    snapshot.commit().await?;
     rows.iter()
         .map(|row| {
             Ok(ExistingContact { id: row.try_get("id")?, version: row.try_get("version")?, fields: fields_from_row(row)? })
         })
         .collect::<Result<_, sqlx::Error>>()
         .map_err(ImportError::from)
+}
+
+/// The statement of [`similar_contacts`]: the indexed contacts through
+/// `contact_similar_keys` (at most [`crowded_block`] per key asked about),
+/// and, when the snapshot has any (`pending`), the
+/// pending ones with their keys computed in SQL; the table's rows of a
+/// pending contact, possibly stale, are never used. The parts are not
+/// deduplicated (`UNION ALL`, phone keys first): a contact found twice is
+/// read once by `= ANY`, and the cap on the whole call stops reading
+/// candidates as soon as it is reached. In a dense account that matters:
+/// 10,000 contacts' keys found 126,507 others (their postcodes shared by
+/// about 60 contacts each), 470 ms with the candidates deduplicated first
+/// and 130 ms without. Each kind of key asked
+/// about is a materialised list (not `= ANY` of an array, whose elements
+/// Postgres estimates one by one when it plans: 100–135 ms for 50,000).
+fn candidates_sql(account: AccountId, phones: &[String], pairs: Vec<String>, pending: bool) -> QueryBuilder<'static, Postgres> {
+    let rules = SIMILARITY_RULES;
+    let mut sql = QueryBuilder::<Postgres>::new("WITH phones AS MATERIALIZED (SELECT unnest(");
+    sql.push_bind(phones.to_vec())
+        .push("::text[]) AS key), pairs AS MATERIALIZED (SELECT unnest(")
+        .push_bind(pairs)
+        .push("::text[]) AS key), ");
+    if pending {
+        pending::push_pending_ids(&mut sql, account);
+        sql.push(", ");
+    }
+    sql.push("candidates AS (");
+    for (index, (kind, list)) in [(PHONE_KEY, "phones"), (NAME_KEY, "pairs")].into_iter().enumerate() {
+        if index > 0 {
+            sql.push(" UNION ALL ");
+        }
+        sql.push(format!(
+            "SELECT k.contact_id AS id FROM {list} l CROSS JOIN LATERAL (
+                 SELECT k.contact_id FROM contact_similar_keys k WHERE k.account_id = "
+        ))
+        .push_bind(account)
+        .push(format!(" AND k.kind = {kind} AND k.key = l.key"));
+        if pending {
+            sql.push(" AND NOT EXISTS (SELECT 1 FROM pending p WHERE p.id = k.contact_id)");
+        }
+        sql.push(format!(" ORDER BY k.contact_id LIMIT {}) AS k", crowded_block(&rules)));
+    }
+    if pending {
+        sql.push(" UNION ALL SELECT c.id FROM contacts c WHERE c.account_id = ").push_bind(account).push(format!(
+            " AND c.id IN (SELECT id FROM pending)
+              AND ({phone} IN (SELECT key FROM phones) OR {mobile} IN (SELECT key FROM phones) OR {pair})",
+            phone = phone_key_sql("phone", rules.phone_key_digits),
+            mobile = phone_key_sql("mobile", rules.phone_key_digits),
+            pair = pair_match_sql(rules.block_letters),
+        ));
+    }
+    sql.push(format!(") SELECT c.id, c.version, {} FROM contacts c WHERE c.account_id = ", field_columns("c.")))
+        .push_bind(account)
+        .push(" AND c.id = ANY (ARRAY(SELECT id FROM candidates LIMIT ")
+        .push_bind(MAX_SIMILAR_CONTACTS)
+        .push("))");
+    sql
+}
+
+/// Replaces the `contact_similar_keys` rows of `contacts` with the keys the
+/// rules compute from their values now (none for a contact that is gone),
+/// on `conn`: the indexer's transaction (see `crate::listing::index`).
+pub(crate) async fn write_keys(conn: &mut PgConnection, account: AccountId, contacts: &[Uuid]) -> Result<(), sqlx::Error> {
+    let rows = sqlx::query(&format!("SELECT id, {} FROM contacts WHERE account_id = $1 AND id = ANY ($2)", field_columns("")))
+        .bind(account)
+        .bind(contacts)
+        .fetch_all(&mut *conn)
+        .await?;
+    let (mut kinds, mut keys, mut owners) = (Vec::new(), Vec::new(), Vec::new());
+    for row in &rows {
+        let id: Uuid = row.try_get("id")?;
+        let found = similar_keys(std::iter::once(&fields_from_row(row)?), &SIMILARITY_RULES);
+        let pairs = found.postcodes.iter().zip(&found.name_starts).map(|(postcode, start)| (NAME_KEY, pair_key(postcode, start)));
+        for (kind, key) in found.phones.into_iter().map(|phone| (PHONE_KEY, phone)).chain(pairs) {
+            kinds.push(kind);
+            keys.push(key);
+            owners.push(id);
+        }
+    }
+    sqlx::query("DELETE FROM contact_similar_keys WHERE account_id = $1 AND contact_id = ANY ($2)")
+        .bind(account)
+        .bind(contacts)
+        .execute(&mut *conn)
+        .await?;
+    if keys.is_empty() {
+        return Ok(());
+    }
+    // Each contact is read once and `similar_keys` gives each of its keys
+    // once, so no row repeats.
+    sqlx::query(
+        "INSERT INTO contact_similar_keys (account_id, kind, key, contact_id)
+         SELECT $1, kind, key, contact_id FROM unnest($2::int2[], $3::text[], $4::uuid[]) AS k(kind, key, contact_id)",
+    )
+    .bind(account)
+    .bind(kinds)
+    .bind(keys)
+    .bind(owners)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }

@@ -1,8 +1,10 @@
-//! Bringing `contact_search` (the list's sort and trigram indexes) up to
-//! date with the contacts written since: one step reads some queued
-//! contacts' list keys from `contacts`, writes them to `contact_search` (or
-//! removes the rows of contacts that are gone) and takes their queue
-//! entries off, in one transaction. The server runs steps in the background
+//! Bringing `contact_search` (the list's sort and trigram indexes) and
+//! `contact_similar_keys` (the import preview's possible-duplicate keys,
+//! see `crate::imports::similar`) up to date with the contacts written
+//! since: one step reads some queued contacts from `contacts`, writes their
+//! list keys to `contact_search` and their similar keys (computed by the
+//! rules) to `contact_similar_keys` (or removes the rows of contacts that
+//! are gone) and takes their queue entries off, in one transaction. The server runs steps in the background
 //! (`server::maintenance`); writers never wait for them.
 //!
 //! Invariants:
@@ -115,8 +117,9 @@ pub async fn index_pending(pool: &PgPool, max_contacts: usize) -> Result<usize, 
     Ok(contacts.len())
 }
 
-/// Writes the list keys of `contacts` (as they are now) to `contact_search`,
-/// and removes the rows of those that no longer exist.
+/// Writes the list keys of `contacts` (as they are now) to `contact_search`
+/// and their similar keys to `contact_similar_keys`, and removes the rows of
+/// those that no longer exist.
 async fn index_contacts(conn: &mut PgConnection, account: AccountId, contacts: &[Uuid]) -> Result<(), sqlx::Error> {
     if contacts.is_empty() {
         return Ok(());
@@ -142,7 +145,7 @@ async fn index_contacts(conn: &mut PgConnection, account: AccountId, contacts: &
     .bind(contacts)
     .execute(&mut *conn)
     .await?;
-    Ok(())
+    crate::imports::similar::write_keys(conn, account, contacts).await
 }
 
 /// Runs steps until nothing is pending that another step does not hold

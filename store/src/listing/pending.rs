@@ -5,8 +5,9 @@
 //! `import_changes`, so an import of 100,000 rows adds one queue row.
 //!
 //! Invariant: in every snapshot, each contact of an account either has a
-//! `contact_search` row equal to its list keys, or is named (directly or
-//! through an import) by a `search_queue` entry. Writers queue in the write's
+//! `contact_search` row equal to its list keys and `contact_similar_keys`
+//! rows equal to its similar keys (`crate::imports::similar`), or is named
+//! (directly or through an import) by a `search_queue` entry. Writers queue in the write's
 //! own transaction; the indexer ([`super::index`]) removes only the entries
 //! it has read, in the transaction that writes what it read.
 
