@@ -1,8 +1,8 @@
 //! Fills one account with many contacts fast (one `COPY`), for the search
 //! and paging benchmark: realistic rows, normalised by the shared rules as
 //! an import would store them, with the match and list keys the store
-//! computes, and the list's and the possible duplicates' indexes brought up
-//! to date (the latter by the server's background indexer itself).
+//! computes, then indexed by the server's background indexer's own steps
+//! (the list's indexes and the possible duplicates' keys).
 
 use std::time::Instant;
 
@@ -75,19 +75,9 @@ pub async fn run(url: &str, email: &str, rows: usize) -> Result<Value, Error> {
         .execute(&mut *transaction)
         .await?
         .rows_affected();
-    // What the background indexer would write for these contacts.
-    sqlx::query(
-        "INSERT INTO contact_search (account_id, contact_id, sort_name, company_key, updated_at, category, search_text)
-         SELECT account_id, id, sort_name, company_key, updated_at, category, search_text FROM contacts
-         WHERE account_id = $1 ON CONFLICT DO NOTHING",
-    )
-    .bind(account)
-    .execute(&mut *transaction)
-    .await?;
-    // The rest of what the indexer writes (the possible-duplicate keys,
-    // computed by the rules) by the indexer itself: the contacts queued as
-    // a writer queues them, then indexed (their list keys, written above,
-    // are found equal and left as they are).
+    // Queued as a writer queues what it wrote, then indexed by the
+    // background indexer's own steps: the list's keys (`contact_search`)
+    // and the possible-duplicate keys (`contact_similar_keys`).
     sqlx::query("INSERT INTO search_queue (account_id, contact_id) SELECT account_id, id FROM contacts WHERE account_id = $1")
         .bind(account)
         .execute(&mut *transaction)
