@@ -4,8 +4,9 @@
 //! since: one step reads some queued contacts from `contacts`, writes their
 //! list keys to `contact_search` and their similar keys (computed by the
 //! rules) to `contact_similar_keys` (or removes the rows of contacts that
-//! are gone) and takes their queue entries off, in one transaction. The server runs steps in the background
-//! (`server::maintenance`); writers never wait for them.
+//! are gone) and takes their queue entries off, in one transaction. The
+//! server runs steps in the background (`server::maintenance`); writers
+//! never wait for them.
 //!
 //! Invariants:
 //! - A step removes only the queue entries it read, in the transaction that
@@ -119,7 +120,12 @@ pub async fn index_pending(pool: &PgPool, max_contacts: usize) -> Result<usize, 
 
 /// Writes the list keys of `contacts` (as they are now) to `contact_search`
 /// and their similar keys to `contact_similar_keys`, and removes the rows of
-/// those that no longer exist.
+/// those that no longer exist. A contact whose `contact_search` row already
+/// holds its keys (queued again without a change to them, as every contact
+/// is by the migration that added `contact_similar_keys`) is left out
+/// before the upsert: `ON CONFLICT DO UPDATE … WHERE` would still lock the
+/// row it then does not change, writing to every such row's page for
+/// nothing.
 async fn index_contacts(conn: &mut PgConnection, account: AccountId, contacts: &[Uuid]) -> Result<(), sqlx::Error> {
     if contacts.is_empty() {
         return Ok(());
@@ -133,6 +139,11 @@ async fn index_contacts(conn: &mut PgConnection, account: AccountId, contacts: &
          INSERT INTO contact_search (account_id, contact_id, sort_name, company_key, updated_at, category, search_text)
          SELECT c.account_id, c.id, c.sort_name, c.company_key, c.updated_at, c.category, c.search_text
          FROM ids JOIN contacts c ON c.account_id = $1 AND c.id = ids.id
+         WHERE NOT EXISTS (
+             SELECT 1 FROM contact_search s
+             WHERE s.account_id = $1 AND s.contact_id = c.id
+               AND (s.sort_name, s.company_key, s.updated_at, s.category, s.search_text)
+                   IS NOT DISTINCT FROM (c.sort_name, c.company_key, c.updated_at, c.category, c.search_text))
          ON CONFLICT (account_id, contact_id) DO UPDATE SET
              sort_name = EXCLUDED.sort_name, company_key = EXCLUDED.company_key, updated_at = EXCLUDED.updated_at,
              category = EXCLUDED.category, search_text = EXCLUDED.search_text
