@@ -47,6 +47,8 @@ impl std::fmt::Display for Failure {
 /// An answer: its status and body.
 pub struct Answer {
     pub status: StatusCode,
+    /// The answer's `Content-Type`, when it has one.
+    pub content_type: Option<String>,
     pub body: Bytes,
     pub took: Duration,
 }
@@ -129,12 +131,14 @@ impl Client {
         let answer = async {
             let response = request.body(body).send().await?;
             let status = response.status();
+            let content_type =
+                response.headers().get(CONTENT_TYPE).and_then(|value| value.to_str().ok()).map(str::to_string);
             let body = response.bytes().await?;
-            Ok::<_, reqwest::Error>((status, body))
+            Ok::<_, reqwest::Error>((status, content_type, body))
         }
         .await;
         match answer {
-            Ok((status, body)) => Ok(Answer { status, body, took: started.elapsed() }),
+            Ok((status, content_type, body)) => Ok(Answer { status, content_type, body, took: started.elapsed() }),
             Err(error) if error.is_timeout() => Err(Failure::Hang(self.limit)),
             Err(error) => Err(Failure::Connection(error.to_string())),
         }
@@ -179,12 +183,20 @@ impl Client {
     }
 
     /// Calls a server function that takes its arguments in postcard (the
-    /// import's row uploads and key look-ups) and decodes its JSON answer.
+    /// import's row uploads and key look-ups) and decodes its answer, in
+    /// postcard or JSON as its content type says (the look-ups answer in
+    /// postcard, the uploads in JSON).
     pub async fn call_postcard<T: DeserializeOwned>(&mut self, function: &str, args: &impl Serialize) -> Result<(T, Duration), Failure> {
         let body = postcard::to_allocvec(args).map_err(|error| Failure::Body(error.to_string()))?;
         let answer = self.expect_ok(Method::POST, &format!("/api/{function}"), Some("application/x-postcard"), body, false).await?;
-        let value = serde_json::from_slice(&answer.body)
-            .map_err(|error| Failure::Body(format!("{function}: {error}: {}", answer.text().chars().take(200).collect::<String>())))?;
+        let in_postcard = answer.content_type.as_deref().is_some_and(|content_type| content_type.starts_with("application/x-postcard"));
+        let value = if in_postcard {
+            postcard::from_bytes(&answer.body).map_err(|error| Failure::Body(format!("{function}: {error}")))?
+        } else {
+            serde_json::from_slice(&answer.body).map_err(|error| {
+                Failure::Body(format!("{function}: {error}: {}", answer.text().chars().take(200).collect::<String>()))
+            })?
+        };
         Ok((value, answer.took))
     }
 
