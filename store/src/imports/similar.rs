@@ -128,11 +128,10 @@ pub async fn similar_contacts(
     }
     let pairs: Vec<String> =
         keys.postcodes.iter().zip(&keys.name_starts).map(|(postcode, start)| pair_key(postcode, start)).collect();
-    let mut snapshot = pool.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").await?;
-    let pending = pending::any(&mut snapshot, account).await?;
-    let rows =
-        candidates_sql(account, &keys.phones, pairs, pending).build().persistent(false).fetch_all(&mut *snapshot).await?;
-    snapshot.commit().await?;
+    let rows = pending::fetch_in_snapshot(pool, account, |pending| {
+        Ok::<_, ImportError>(candidates_sql(account, &keys.phones, pairs, pending))
+    })
+    .await?;
     rows.iter()
         .map(|row| {
             Ok(ExistingContact { id: row.try_get("id")?, version: row.try_get("version")?, fields: fields_from_row(row)? })

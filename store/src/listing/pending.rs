@@ -7,11 +7,15 @@
 //! Invariant: in every snapshot, each contact of an account either has a
 //! `contact_search` row equal to its list keys and `contact_similar_keys`
 //! rows equal to its similar keys (`crate::imports::similar`), or is named
-//! (directly or through an import) by a `search_queue` entry. Writers queue in the write's
-//! own transaction; the indexer ([`super::index`]) removes only the entries
-//! it has read, in the transaction that writes what it read.
+//! (directly or through an import) by a `search_queue` entry. Writers queue
+//! in the write's own transaction; the indexer ([`super::index`]) removes
+//! only the entries it has read, in the transaction that writes what it
+//! read. So a reader that asks [`any`] in the snapshot its statement runs
+//! in ([`fetch_in_snapshot`]) may leave the pending parts out when there
+//! are none.
 
-use sqlx::{PgConnection, Postgres, QueryBuilder};
+use sqlx::postgres::PgRow;
+use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
 use uuid::Uuid;
 
 use crate::model::AccountId;
@@ -44,6 +48,24 @@ pub(crate) async fn any(conn: &mut PgConnection, account: AccountId) -> Result<b
         .bind(account)
         .fetch_one(&mut *conn)
         .await
+}
+
+/// The rows of the statement `sql` writes, run in a read-only transaction
+/// of its own. `sql` is told whether the account has any pending contact in
+/// that transaction's snapshot (`REPEATABLE READ`): when it has none (the
+/// usual case: the indexer catches up within seconds of a write), the
+/// statement may leave the pending parts out, and a write that commits
+/// meanwhile is seen by both the check and the statement or by neither.
+pub(crate) async fn fetch_in_snapshot<E: From<sqlx::Error>>(
+    pool: &PgPool,
+    account: AccountId,
+    sql: impl FnOnce(bool) -> Result<QueryBuilder<'static, Postgres>, E>,
+) -> Result<Vec<PgRow>, E> {
+    let mut snapshot = pool.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").await?;
+    let pending = any(&mut snapshot, account).await?;
+    let rows = sql(pending)?.build().persistent(false).fetch_all(&mut *snapshot).await?;
+    snapshot.commit().await?;
+    Ok(rows)
 }
 
 /// What a writer queues: the contacts it wrote.
