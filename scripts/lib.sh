@@ -87,8 +87,11 @@ psql_ok() { psql "$1" -XAtqc 'select 1' >/dev/null 2>&1; }
 # at least Postgres's default 128 MB. With the default, an account of
 # 200,000 contacts has more list indexes and rows than fit (about 400 MB),
 # and the search benchmark measured p50 6.0–6.8 ms and p99 17–23 ms where
-# 1 GB gave 4.2–5.2 and 13–17 ms (BENCHMARKS.md, nineteenth run). A cluster
-# already running is left as it is.
+# 1 GB gave 4.2–5.2 and 13–17 ms (BENCHMARKS.md, nineteenth run). With the
+# larger cache, the default `max_wal_size` (1 GB) made a bulk load's
+# checkpoints come 13–18 s apart, each writing most of the cache ("checkpoints
+# are occurring too frequently"): 4 GB lets them come on their timer. A
+# cluster already running is left as it is.
 size_shared_buffers() {
   local conf_dir=$1 memory_kb megabytes
   [ -d "$conf_dir" ] || return 0
@@ -96,7 +99,7 @@ size_shared_buffers() {
   megabytes=$((memory_kb / 8 / 1024))
   [ "$megabytes" -gt 1024 ] && megabytes=1024
   [ "$megabytes" -lt 128 ] && megabytes=128
-  echo "shared_buffers = ${megabytes}MB  # written by scripts/lib.sh (size_shared_buffers)" |
+  printf 'shared_buffers = %sMB\nmax_wal_size = 4GB\n# written by scripts/lib.sh (size_shared_buffers)\n' "$megabytes" |
     as_root tee "$conf_dir/contact-import.conf" >/dev/null || say "Could not size Postgres's shared_buffers in $conf_dir; keeping its default"
 }
 
