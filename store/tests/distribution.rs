@@ -5,7 +5,10 @@
 //! `every_table_is_distributed_by_account_or_a_reference_table`.
 //!
 //! A distributed table has a `NOT NULL account_id`; its primary key and
-//! every unique index lead with it (so each is enforceable on one shard);
+//! every unique index lead with it (so each is enforceable on one shard),
+//! and so does every other index (so a read of one account never walks the
+//! entries of the others: the trigram index did, until migration
+//! `20261210000000`);
 //! a foreign key to another distributed table includes it first on both
 //! sides (so the two rows are on the same shard). A reference table (copied
 //! to every node) never points at a distributed one.
@@ -56,13 +59,17 @@ async fn every_table_is_distributed_by_account_or_a_reference_table(pool: PgPool
 async fn a_table_without_a_decision_or_a_key_without_the_account_is_reported(pool: PgPool) {
     sqlx::query("CREATE TABLE widgets (id uuid PRIMARY KEY, account_id uuid)").execute(&pool).await.unwrap();
     sqlx::query("CREATE UNIQUE INDEX contacts_by_email_anywhere ON contacts (email_key)").execute(&pool).await.unwrap();
+    sqlx::query("CREATE INDEX search_text_of_every_account ON contact_search USING gin (search_text gin_trgm_ops)")
+        .execute(&pool)
+        .await
+        .unwrap();
     sqlx::query("ALTER TABLE contacts ADD CONSTRAINT contacts_id_anywhere UNIQUE (id)").execute(&pool).await.unwrap();
     sqlx::query("ALTER TABLE import_changes ADD CONSTRAINT changes_contact_fkey FOREIGN KEY (contact_id) REFERENCES contacts (id)")
         .execute(&pool)
         .await
         .unwrap();
     let problems = problems(&pool).await.join("\n");
-    for reported in ["widgets", "contacts_by_email_anywhere", "contacts_id_anywhere", "changes_contact_fkey"] {
+    for reported in ["widgets", "contacts_by_email_anywhere", "search_text_of_every_account", "contacts_id_anywhere", "changes_contact_fkey"] {
         assert!(problems.contains(reported), "{reported} not reported in:\n{problems}");
     }
 }
@@ -109,25 +116,26 @@ async fn distributed_problems(pool: &PgPool, table: &str) -> Vec<String> {
         Some(false) => problems.push(format!("{table}: account_id may be NULL")),
         None => problems.push(format!("{table}: has no account_id")),
     }
-    let keys = sqlx::query(
-        "SELECT ic.relname::text AS index_name, i.indisprimary, a.attname::text AS first_column
+    let indexes = sqlx::query(
+        "SELECT ic.relname::text AS index_name, i.indisprimary, i.indisunique, a.attname::text AS first_column
          FROM pg_index i
          JOIN pg_class ic ON ic.oid = i.indexrelid
          LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]
-         WHERE i.indrelid = $1::regclass AND (i.indisunique OR i.indisprimary)",
+         WHERE i.indrelid = $1::regclass",
     )
     .bind(table)
     .fetch_all(pool)
     .await
     .unwrap();
-    if !keys.iter().any(|key| key.get::<bool, _>("indisprimary")) {
+    if !indexes.iter().any(|index| index.get::<bool, _>("indisprimary")) {
         problems.push(format!("{table}: has no primary key"));
     }
-    for key in keys {
-        let first: Option<String> = key.get("first_column");
+    for index in indexes {
+        let first: Option<String> = index.get("first_column");
         if first.as_deref() != Some("account_id") {
-            let index: String = key.get("index_name");
-            problems.push(format!("{table}: unique index {index} starts with {first:?}, not account_id"));
+            let name: String = index.get("index_name");
+            let kind = if index.get::<bool, _>("indisunique") { "unique index" } else { "index" };
+            problems.push(format!("{table}: {kind} {name} starts with {first:?}, not account_id"));
         }
     }
     problems
