@@ -5,11 +5,12 @@
 -- Before, the index held search_text alone: a search's bitmap gathered the
 -- matching rows of every account and its heap scan then dropped those of
 -- the others, so one account's contacts slowed every other account's
--- searches. Measured with the search benchmark (POST /api/list_contacts,
--- 200,000 contacts in the account, 2 cores), with a second account of
--- 200,000 contacts in the same database: p50 6.8-7.1 ms and p99 22-31 ms
--- before, 5.6-5.8 ms and 16.5-18.1 ms after; with the account alone in its
--- database, p50 3.1-3.4 / 3.3-3.5 ms and p99 11.5-13.2 / 14.1-15.1 ms.
+-- searches. Measured with the search benchmark's requests (POST
+-- /api/list_contacts, 232 of them) on an account of 200,000 contacts with
+-- a second account of 200,000 in the same database, the two indexes taking
+-- turns twice, three measures each (2 cores, shared): p99 19.2-33.7 ms
+-- (median 26.7) with the index of every account, 15.8-22.3 ms (median
+-- 20.6) with this one; p50 4.8-6.4 against 4.2-6.0 ms.
 --
 -- btree_gin gives GIN its equality operators on uuid (a contrib extension,
 -- trusted since Postgres 13, like pg_trgm). Building the index took about

@@ -82,27 +82,6 @@ ensure_chromium() {
 
 psql_ok() { psql "$1" -XAtqc 'select 1' >/dev/null 2>&1; }
 
-# Gives the cluster these scripts start (a Debian one, in its conf.d) a
-# buffer cache sized for the machine: an eighth of its memory, at most 1 GB,
-# at least Postgres's default 128 MB. With the default, an account of
-# 200,000 contacts has more list indexes and rows than fit (about 400 MB),
-# and the search benchmark measured p50 6.0–6.8 ms and p99 17–23 ms where
-# 1 GB gave 4.2–5.2 and 13–17 ms (BENCHMARKS.md, nineteenth run). With the
-# larger cache, the default `max_wal_size` (1 GB) made a bulk load's
-# checkpoints come 13–18 s apart, each writing most of the cache ("checkpoints
-# are occurring too frequently"): 4 GB lets them come on their timer. A
-# cluster already running is left as it is.
-size_shared_buffers() {
-  local conf_dir=$1 memory_kb megabytes
-  [ -d "$conf_dir" ] || return 0
-  memory_kb=$(awk '/^MemTotal:/ { print $2 }' /proc/meminfo 2>/dev/null || echo 0)
-  megabytes=$((memory_kb / 8 / 1024))
-  [ "$megabytes" -gt 1024 ] && megabytes=1024
-  [ "$megabytes" -lt 128 ] && megabytes=128
-  printf 'shared_buffers = %sMB\nmax_wal_size = 4GB\n# written by scripts/lib.sh (size_shared_buffers)\n' "$megabytes" |
-    as_root tee "$conf_dir/contact-import.conf" >/dev/null || say "Could not size Postgres's shared_buffers in $conf_dir; keeping its default"
-}
-
 # Finds or starts Postgres and exports ADMIN_DATABASE_URL (a connection that
 # may create databases). Order: $DATABASE_URL → a server already answering
 # on the local socket → the installed Debian cluster → apt-get install.
@@ -121,7 +100,6 @@ ensure_postgres() {
     fi
     local version cluster
     read -r version cluster _ < <(pg_lsclusters -h | head -n 1)
-    size_shared_buffers "/etc/postgresql/$version/$cluster/conf.d"
     say "Starting Postgres $version/$cluster"
     as_root pg_ctlcluster "$version" "$cluster" start || true
     for _ in $(seq 1 30); do pg_isready -q -h /var/run/postgresql && break; sleep 1; done

@@ -89,9 +89,8 @@ pub async fn run(url: &str, email: &str, rows: usize) -> Result<Value, Error> {
     let index_s = started.elapsed().as_secs_f64() - load_s;
     pool.execute("VACUUM ANALYZE contacts, contact_search, contact_similar_keys").await?;
     // The search is then measured on a settled database, as each merge
-    // phase is: without it, the checkpointer was still writing the load's
-    // pages out during the measure (spikes of 30–37 ms, BENCHMARKS.md,
-    // nineteenth run).
+    // phase starts on one: the load's pages written out now, not by the
+    // checkpointer during the measure.
     pool.execute("CHECKPOINT").await?;
     Ok(json!({ "rows": inserted, "load_s": load_s, "index_s": index_s, "total_s": started.elapsed().as_secs_f64() }))
 }
