@@ -56,7 +56,7 @@ async fn every_table_is_distributed_by_account_or_a_reference_table(pool: PgPool
 }
 
 #[sqlx::test(migrator = "store::MIGRATOR")]
-async fn a_table_without_a_decision_or_a_key_without_the_account_is_reported(pool: PgPool) {
+async fn a_table_without_a_decision_or_a_key_or_index_without_the_account_is_reported(pool: PgPool) {
     sqlx::query("CREATE TABLE widgets (id uuid PRIMARY KEY, account_id uuid)").execute(&pool).await.unwrap();
     sqlx::query("CREATE UNIQUE INDEX contacts_by_email_anywhere ON contacts (email_key)").execute(&pool).await.unwrap();
     sqlx::query("CREATE INDEX search_text_of_every_account ON contact_search USING gin (search_text gin_trgm_ops)")

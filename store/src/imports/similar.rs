@@ -69,10 +69,10 @@ fn crowded_block(rules: &rules::similar::SimilarityRules) -> usize {
     rules.max_block + 1
 }
 
-/// A postcode and name-start pair as one key: how the table stores it and
-/// how a call asks for it.
-fn pair_key(postcode: &str, name_start: &str) -> String {
-    format!("{postcode} {name_start}")
+/// Each postcode and name-start pair of `keys` as one key: how the table
+/// stores it and how a call asks for it.
+fn pair_keys(keys: &SimilarKeys) -> impl Iterator<Item = String> + '_ {
+    keys.postcodes.iter().zip(&keys.name_starts).map(|(postcode, start)| format!("{postcode} {start}"))
 }
 
 /// A pending contact's (`c`) phone number's key in SQL, as
@@ -126,8 +126,7 @@ pub async fn similar_contacts(
     if keys.is_empty() {
         return Ok(Vec::new());
     }
-    let pairs: Vec<String> =
-        keys.postcodes.iter().zip(&keys.name_starts).map(|(postcode, start)| pair_key(postcode, start)).collect();
+    let pairs: Vec<String> = pair_keys(keys).collect();
     let rows = pending::fetch_in_snapshot(pool, account, |pending| {
         Ok::<_, ImportError>(candidates_sql(account, &keys.phones, pairs, pending))
     })
@@ -244,9 +243,10 @@ pub(crate) async fn write_keys(conn: &mut PgConnection, account: AccountId, cont
 fn keys_of(contacts: &[(Uuid, rules::ContactFields)]) -> (Vec<i16>, Vec<String>, Vec<Uuid>) {
     let (mut kinds, mut keys, mut owners) = (Vec::new(), Vec::new(), Vec::new());
     for (id, fields) in contacts {
-        let found = similar_keys(std::iter::once(fields), &SIMILARITY_RULES);
-        let pairs = found.postcodes.iter().zip(&found.name_starts).map(|(postcode, start)| (NAME_KEY, pair_key(postcode, start)));
-        for (kind, key) in found.phones.into_iter().map(|phone| (PHONE_KEY, phone)).chain(pairs) {
+        let mut found = similar_keys(std::iter::once(fields), &SIMILARITY_RULES);
+        let phones = std::mem::take(&mut found.phones);
+        let pairs = pair_keys(&found).map(|key| (NAME_KEY, key));
+        for (kind, key) in phones.into_iter().map(|phone| (PHONE_KEY, phone)).chain(pairs) {
             kinds.push(kind);
             keys.push(key);
             owners.push(*id);

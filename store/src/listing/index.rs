@@ -123,9 +123,9 @@ pub async fn index_pending(pool: &PgPool, max_contacts: usize) -> Result<usize, 
 /// those that no longer exist. A contact whose `contact_search` row already
 /// holds its keys (queued again without a change to them, as every contact
 /// is by the migration that added `contact_similar_keys`) is left out
-/// before the upsert: `ON CONFLICT DO UPDATE … WHERE` would still lock the
-/// row it then does not change, writing to every such row's page for
-/// nothing.
+/// before the upsert (so every conflict left is a row to change):
+/// `ON CONFLICT DO UPDATE … WHERE` would still lock the row it then does
+/// not change, writing to every such row's page for nothing.
 async fn index_contacts(conn: &mut PgConnection, account: AccountId, contacts: &[Uuid]) -> Result<(), sqlx::Error> {
     if contacts.is_empty() {
         return Ok(());
@@ -146,11 +146,7 @@ async fn index_contacts(conn: &mut PgConnection, account: AccountId, contacts: &
                    IS NOT DISTINCT FROM (c.sort_name, c.company_key, c.updated_at, c.category, c.search_text))
          ON CONFLICT (account_id, contact_id) DO UPDATE SET
              sort_name = EXCLUDED.sort_name, company_key = EXCLUDED.company_key, updated_at = EXCLUDED.updated_at,
-             category = EXCLUDED.category, search_text = EXCLUDED.search_text
-         WHERE (contact_search.sort_name, contact_search.company_key, contact_search.updated_at,
-                contact_search.category, contact_search.search_text)
-               IS DISTINCT FROM (EXCLUDED.sort_name, EXCLUDED.company_key, EXCLUDED.updated_at,
-                                 EXCLUDED.category, EXCLUDED.search_text)",
+             category = EXCLUDED.category, search_text = EXCLUDED.search_text",
     )
     .bind(account)
     .bind(contacts)
