@@ -150,6 +150,47 @@ async fn a_contact_is_a_candidate_by_its_values_now_before_and_after_its_keys_ar
 }
 
 #[sqlx::test(migrator = "store::MIGRATOR")]
+async fn a_contact_indexed_again_keeps_the_key_rows_it_still_has(pool: PgPool) {
+    let (account, _) = new_account(&pool, "a@a.example").await;
+    let mut values = fields(JOHN);
+    values.set(Field::Postcode, "6011");
+    let john = store::contacts::insert(&pool, account, &valid(&values)).await.unwrap();
+    index_all_pending(&pool).await.unwrap();
+    // Each key row with the transaction that wrote it: a row rewritten with
+    // the same values has a new one.
+    let key_rows = || async {
+        let rows: Vec<(i16, String, String)> = sqlx::query_as(
+            "SELECT kind, key, xmin::text FROM contact_similar_keys WHERE account_id = $1 AND contact_id = $2 ORDER BY kind, key",
+        )
+        .bind(account)
+        .bind(john)
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+        rows
+    };
+    let of_kind = |rows: &[(i16, String, String)], kind: i16| rows.iter().filter(|row| row.0 == kind).cloned().collect::<Vec<_>>();
+    let first = key_rows().await;
+    assert!(!of_kind(&first, 1).is_empty() && !of_kind(&first, 2).is_empty(), "{first:?}");
+
+    // Another email: queued and indexed again, its keys untouched.
+    values.set(Field::Email, "john@elsewhere.example");
+    store::contacts::update(&pool, account, john, 1, &valid(&values)).await.unwrap();
+    index_all_pending(&pool).await.unwrap();
+    assert_eq!(key_rows().await, first);
+
+    // Another number: its phone key is replaced, its name keys are kept.
+    values.set(Field::Phone, "021 555 0909");
+    store::contacts::update(&pool, account, john, 2, &valid(&values)).await.unwrap();
+    index_all_pending(&pool).await.unwrap();
+    let second = key_rows().await;
+    assert_eq!(of_kind(&second, 2), of_kind(&first, 2));
+    let phone_keys = |rows: &[(i16, String, String)]| of_kind(rows, 1).into_iter().map(|row| row.1).collect::<Vec<_>>();
+    assert_ne!(phone_keys(&second), phone_keys(&first));
+    assert_eq!(phone_keys(&second).len(), phone_keys(&first).len());
+}
+
+#[sqlx::test(migrator = "store::MIGRATOR")]
 async fn a_key_shared_by_a_crowd_returns_enough_of_the_crowd_for_its_block_to_be_skipped(pool: PgPool) {
     let (account, _) = new_account(&pool, "a@a.example").await;
     // An office switchboard on more contacts than a block may hold.
