@@ -10,7 +10,7 @@ use rules::check::ExistingContacts;
 use rules::form::check_contact;
 use rules::{Category, ContactFields, Field, ValidContact};
 use sqlx::PgPool;
-use store::listing::index::{index_all_pending, index_pending};
+use store::listing::index::{index_all_pending, index_pending, vacuum_queue};
 use store::model::{AccountId, ContactQuery, ContactSort, MatchCount, Total};
 use store::{accounts, contacts, seed, StoreError};
 
@@ -336,6 +336,27 @@ async fn a_contact_is_listed_with_its_latest_values_before_and_after_the_indexes
     }
     let left: i64 = sqlx::query_scalar("SELECT count(*) FROM contact_search").fetch_one(&pool).await.unwrap();
     assert_eq!(left, 1, "the deleted contact's index row is gone");
+}
+
+#[sqlx::test(migrator = "store::MIGRATOR")]
+async fn the_entries_the_indexer_removed_leave_the_queue_when_it_is_vacuumed(pool: PgPool) {
+    let account = new_account(&pool, "a@example.com").await;
+    // Queued one by one, as single edits (or a migration) queue contacts.
+    let people: Vec<ValidContact> =
+        (0..20_000).map(|index| person("Sam", &format!("Lee{index:05}"), &format!("sam{index}@example.com"), "", "")).collect();
+    insert_all(&pool, account, &people).await;
+    let queue_pages = || async {
+        let bytes: i64 =
+            sqlx::query_scalar("SELECT pg_relation_size('search_queue')").fetch_one(&pool).await.unwrap();
+        bytes / 8192
+    };
+    index_all_pending(&pool).await.unwrap();
+    // Every entry is gone from the queue, but not yet from its pages, which
+    // the question "has this account pending contacts?" reads.
+    assert!(queue_pages().await > 50, "{} pages", queue_pages().await);
+    vacuum_queue(&pool).await.unwrap();
+    assert!(queue_pages().await <= 1, "{} pages", queue_pages().await);
+    assert_eq!(search(&pool, account, "lee19999").await, vec!["Sam Lee19999"]);
 }
 
 #[sqlx::test(migrator = "store::MIGRATOR")]
