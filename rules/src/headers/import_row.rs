@@ -8,6 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::plan::RowValues;
 use super::{HeaderMapping, SheetRow};
 use crate::contact::ContactFields;
 use crate::field::{Field, FieldSet};
@@ -30,9 +31,16 @@ impl HeaderMapping {
 
     /// One row, or `None` when every used cell is blank.
     pub fn import_row(&self, row: &SheetRow) -> Option<ImportRow> {
-        let read = self.plan.read_row(&row.cells, &mut ());
+        ImportRow::read(row.line, self.plan.read_row(&row.cells, &mut ()))
+    }
+}
+
+impl ImportRow {
+    /// The import row of sheet line `line` read as `read`, or `None` when
+    /// every used cell is blank.
+    pub(super) fn read(line: u32, read: RowValues) -> Option<ImportRow> {
         let row = ImportRow {
-            line: row.line,
+            line,
             values: read.values,
             error_cells: read.error_cells,
         };

@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use super::layouts::unset_values;
 use super::plan::{lines_of, user_labels, values_of, Piece, Read, Tracker};
-use super::{ColumnState, HeaderMapping, SheetRow};
+use super::{ColumnState, HeaderMapping, ImportRow, SheetRow};
 use crate::contact::ContactFields;
 use sheets::size::thousands;
 use crate::validate::clean;
@@ -103,6 +103,14 @@ impl LeftOutTally {
 
     /// Counts one row.
     pub fn add(&mut self, row: &SheetRow) {
+        self.import_row(row);
+    }
+
+    /// Counts one row and gives its import row: what
+    /// [`HeaderMapping::import_row`] gives, from the same read (a page
+    /// reading a file would otherwise read every row through the mapping
+    /// twice).
+    pub fn import_row(&mut self, row: &SheetRow) -> Option<ImportRow> {
         self.rows = self.rows.saturating_add(1);
         self.reads.iter_mut().for_each(|bits| *bits = 0);
         let read = self
@@ -147,6 +155,7 @@ impl LeftOutTally {
                 *count = count.saturating_add(1);
             }
         }
+        ImportRow::read(row.line, read)
     }
 
     /// Counts several rows.

@@ -168,8 +168,7 @@ async fn read_and_prepare(file: &web_sys::File, request: ReadRequest, queue: Ask
         match part {
             Some(ReadPart::Rows(chunk)) => {
                 for slice in chunk.chunks(READ_SLICE) {
-                    let new_rows = mapping.import_rows(slice);
-                    tally.add_rows(slice);
+                    let new_rows: Vec<ImportRow> = slice.iter().filter_map(|row| tally.import_row(row)).collect();
                     queue.send(batches.add(&new_rows));
                     rows.extend(new_rows);
                     // The worker reads on meanwhile, on another core: the
