@@ -51,7 +51,7 @@ pub use build::CheckBuilder;
 pub use existing::{match_key, same_key, ExistingContacts};
 use groups::Groups;
 pub use judge::{fields_read_from_the_result, judge, plan_row, preview_outdated, stage, MatchKey, RowContext, StagedRow};
-pub use keys::{lookup_keys, LookupKeys};
+pub use keys::{lookup_keys, row_lookup_keys, LookupKeys};
 pub use phones::{phone_keys, row_phone_keys, PHONE_FIELDS};
 use keys::RowKeys;
 

@@ -27,7 +27,7 @@ use crate::validate::normalise;
 mod index;
 mod keys;
 pub use index::{possible_duplicates, DuplicateIndex, DuplicateSearch};
-pub use keys::{lookup_postcode, phone_key, phone_keys, similar_keys, SimilarKeys, SimilarKeysGathered, PHONE_FIELDS};
+pub use keys::{contact_similar_keys, lookup_postcode, phone_key, phone_keys, similar_keys, ContactSimilarKeys, SimilarKeys, SimilarKeysGathered, PHONE_FIELDS};
 
 /// The thresholds of duplicate scoring, as data.
 #[derive(Clone, Copy, Debug, PartialEq)]

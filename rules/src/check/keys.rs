@@ -32,18 +32,22 @@ pub fn lookup_keys(rows: &[ImportRow]) -> LookupKeys {
     let mut references = BTreeSet::new();
     let mut emails = BTreeSet::new();
     for row in rows {
-        let keys = RowKeys::of(row);
-        if let Key::Valid(key) = keys.reference {
-            references.insert(key.into_owned());
-        }
-        if let Key::Valid(key) = keys.email {
-            emails.insert(key.into_owned());
-        }
+        let (reference, email) = row_lookup_keys(row);
+        references.extend(reference);
+        emails.extend(email);
     }
     LookupKeys {
         references: references.into_iter().collect(),
         emails: emails.into_iter().collect(),
     }
+}
+
+/// One row's part of [`lookup_keys`]: its valid Contact ID's key and its
+/// valid email's key (for a caller that gathers the keys of many rows its
+/// own way, without sorting each batch).
+pub fn row_lookup_keys(row: &ImportRow) -> (Option<String>, Option<String>) {
+    let keys = RowKeys::of(row);
+    (keys.reference.into_key(), keys.email.into_key())
 }
 
 /// One key cell of a row.

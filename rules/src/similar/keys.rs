@@ -107,18 +107,9 @@ impl SimilarKeysGathered {
     /// Adds the keys of `contacts`.
     pub fn add<'a>(&mut self, contacts: impl IntoIterator<Item = &'a ContactFields>, rules: &SimilarityRules) {
         for fields in contacts {
-            self.phones.extend(phone_keys(fields, rules));
-            let postcode = lookup_postcode(fields.get(Field::Postcode));
-            if postcode.is_empty() {
-                continue;
-            }
-            for field in [Field::FirstName, Field::LastName, Field::CompanyName] {
-                for word in lookup_words(fields.get(field)) {
-                    if word.chars().nth(1).is_some() {
-                        self.pairs.insert((postcode.clone(), word.chars().take(rules.block_letters).collect::<String>()));
-                    }
-                }
-            }
+            let keys = contact_similar_keys(fields, rules);
+            self.phones.extend(keys.phones);
+            self.pairs.extend(keys.places);
         }
     }
 
@@ -127,6 +118,34 @@ impl SimilarKeysGathered {
         let (postcodes, name_starts) = self.pairs.into_iter().unzip();
         SimilarKeys { phones: self.phones.into_iter().collect(), postcodes, name_starts }
     }
+}
+
+/// One contact's part of [`similar_keys`], unsorted and possibly repeated
+/// (for a caller that gathers the keys of many contacts its own way).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ContactSimilarKeys {
+    /// [`phone_key`]s of its Phone and Mobile.
+    pub phones: Vec<String>,
+    /// Its postcode ([`lookup_postcode`]) with the first letters of each
+    /// name word of two letters or more; none without a postcode.
+    pub places: Vec<(String, String)>,
+}
+
+/// The keys of one contact (see [`ContactSimilarKeys`]).
+pub fn contact_similar_keys(fields: &ContactFields, rules: &SimilarityRules) -> ContactSimilarKeys {
+    let phones = phone_keys(fields, rules);
+    let postcode = lookup_postcode(fields.get(Field::Postcode));
+    let mut places = Vec::new();
+    if !postcode.is_empty() {
+        for field in [Field::FirstName, Field::LastName, Field::CompanyName] {
+            for word in lookup_words(fields.get(field)) {
+                if word.chars().nth(1).is_some() {
+                    places.push((postcode.clone(), word.chars().take(rules.block_letters).collect::<String>()));
+                }
+            }
+        }
+    }
+    ContactSimilarKeys { phones, places }
 }
 
 /// A postcode as the lookup compares it: its letters and digits, lower case
