@@ -5,8 +5,11 @@
 //! English names), compared by [`country_key`]; every spelling names one
 //! country only, and the value stored is always the upper-case alpha-2 code.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::OnceLock;
+
+use rustc_hash::FxBuildHasher;
 
 use crate::fold::fold_char;
 
@@ -41,6 +44,40 @@ pub fn parse_country(text: &str) -> Option<&'static Country> {
             }
         }
     }
+    if trimmed.len() > MOST_REMEMBERED_BYTES {
+        return read_spelling(trimmed);
+    }
+    READ_LATELY.with(|read| {
+        if let Some(&country) = read.borrow().get(trimmed) {
+            return country;
+        }
+        let country = read_spelling(trimmed);
+        let mut read = read.borrow_mut();
+        if read.len() >= MOST_REMEMBERED {
+            read.clear();
+        }
+        read.insert(trimmed.into(), country);
+        country
+    })
+}
+
+/// Spellings remembered at most, and the longest remembered: a file's
+/// Country column repeats a few spellings row after row, and folding one
+/// ("New Zealand") cost more than the rest of reading a row's phone keys.
+/// Bounded, so a column of distinct texts costs memory that does not grow
+/// with the file.
+const MOST_REMEMBERED: usize = 256;
+const MOST_REMEMBERED_BYTES: usize = 64;
+
+thread_local! {
+    /// The country of each spelling [`parse_country`] read lately (a pure
+    /// function's answers: remembering one changes no verdict).
+    static READ_LATELY: RefCell<HashMap<Box<str>, Option<&'static Country>, FxBuildHasher>> =
+        RefCell::new(HashMap::default());
+}
+
+/// [`parse_country`] of a trimmed text that is not a two-letter code.
+fn read_spelling(trimmed: &str) -> Option<&'static Country> {
     let key = country_key(trimmed);
     if key.is_empty() {
         return None;
@@ -214,6 +251,24 @@ mod tests {
 
     fn code(text: &str) -> Option<&'static str> {
         parse_country(text).map(|country| country.code)
+    }
+
+    #[test]
+    fn a_spelling_read_again_reads_the_same_past_the_remembered_bound() {
+        let spellings = ["New Zealand", "  new zealand ", "U.K.", "Narnia", "Côte d'Ivoire", "ivory coast"];
+        let first: Vec<_> = spellings.iter().map(|text| code(text)).collect();
+        assert_eq!(first, [Some("NZ"), Some("NZ"), Some("GB"), None, Some("CI"), Some("CI")]);
+        // More distinct spellings than are remembered, then the same again.
+        for round in 0..3 {
+            for n in 0..MOST_REMEMBERED + 10 {
+                assert_eq!(code(&format!("Nowhere {n}")), None, "round {round}");
+            }
+            let again: Vec<_> = spellings.iter().map(|text| code(text)).collect();
+            assert_eq!(again, first, "round {round}");
+        }
+        let long = format!("{}New Zealand", ".".repeat(MOST_REMEMBERED_BYTES));
+        assert_eq!(code(&long), Some("NZ"), "a text longer than those remembered is read all the same");
+        assert!(READ_LATELY.with(|read| read.borrow().len()) <= MOST_REMEMBERED);
     }
 
     #[test]
