@@ -9,6 +9,8 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
+use foldhash::fast::RandomState;
+
 use uuid::Uuid;
 
 use crate::contact::ExistingContact;
@@ -56,9 +58,11 @@ pub fn same_key(a: &str, b: &str) -> bool {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ExistingContacts {
     contacts: Vec<ExistingContact>,
-    by_id: HashMap<Uuid, usize>,
-    by_reference: HashMap<String, usize>,
-    by_email: HashMap<String, usize>,
+    // Looked up for every row checked (foldhash, seeded per process, as the
+    // check's groups are).
+    by_id: HashMap<Uuid, usize, RandomState>,
+    by_reference: HashMap<String, usize, RandomState>,
+    by_email: HashMap<String, usize, RandomState>,
 }
 
 impl ExistingContacts {
@@ -128,7 +132,7 @@ impl ExistingContacts {
         self.by_key(&self.by_email, email)
     }
 
-    fn by_key(&self, map: &HashMap<String, usize>, text: &str) -> Option<&ExistingContact> {
+    fn by_key(&self, map: &HashMap<String, usize, RandomState>, text: &str) -> Option<&ExistingContact> {
         let key = key(text);
         if key.is_empty() {
             return None;

@@ -9,6 +9,8 @@ use std::borrow::Borrow;
 use std::collections::HashMap;
 use std::hash::Hash;
 
+use foldhash::fast::RandomState;
+
 /// The rows of one key: usually one, sometimes several.
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Rows {
@@ -26,16 +28,18 @@ impl Rows {
     }
 }
 
-/// Row indexes per key.
+/// Row indexes per key. Hashed with foldhash, seeded per process: a key is
+/// a cell's text from a file, hashed for every row the check links or
+/// judges, and SipHash made that a fifth of checking a file in the page.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(super) struct Groups<K: Hash + Eq> {
-    map: HashMap<K, Rows>,
+    map: HashMap<K, Rows, RandomState>,
 }
 
 impl<K: Hash + Eq> Default for Groups<K> {
     fn default() -> Self {
         Groups {
-            map: HashMap::new(),
+            map: HashMap::default(),
         }
     }
 }
@@ -44,7 +48,7 @@ impl<K: Hash + Eq> Groups<K> {
     /// Room for `keys` keys without rehashing.
     pub(super) fn with_capacity(keys: usize) -> Self {
         Groups {
-            map: HashMap::with_capacity(keys),
+            map: HashMap::with_capacity_and_hasher(keys, RandomState::default()),
         }
     }
 
