@@ -34,10 +34,18 @@ pub const PHONE_FIELDS: [Field; 2] = [Field::Phone, Field::Mobile];
 pub fn phone_key(text: &str, rules: &SimilarityRules) -> Option<String> {
     // Phone cells are at most a few dozen characters once valid; reading a
     // bounded prefix keeps hostile input cheap.
+    const MOST_READ: usize = 64;
     let (number, _extension) = split_extension(text);
-    let digits: Vec<char> = number.chars().take(64).filter(char::is_ascii_digit).collect();
-    let start = digits.len().checked_sub(rules.phone_key_digits)?;
-    Some(digits[start..].iter().collect())
+    // The digits on the stack: a key is made for every phone of every row
+    // of a file, twice in the page (to look up, then to compare).
+    let mut digits = [0u8; MOST_READ];
+    let mut count = 0;
+    for digit in number.chars().take(MOST_READ).filter(char::is_ascii_digit) {
+        digits[count] = digit as u8;
+        count += 1;
+    }
+    let start = count.checked_sub(rules.phone_key_digits)?;
+    Some(digits[start..count].iter().map(|&digit| char::from(digit)).collect())
 }
 
 /// The phone keys of a contact's Phone and Mobile.
