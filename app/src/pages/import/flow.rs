@@ -35,8 +35,9 @@ const CHECK_SLICE: usize = 500;
 /// cores, where the page's thread gets half a core or less, 500 rows made
 /// tasks of 90-110 ms.
 const DUPLICATES_SLICE: usize = 250;
-/// Rows mapped to fields between turns given back to the page (on a
-/// remap): 200,000 rows at once held the page for most of a second.
+/// Rows mapped to fields (and their left-out data counted) between turns
+/// given back to the page (on a remap): 200,000 rows at once held the page
+/// for most of a second.
 const PREPARE_SLICE: usize = 10_000;
 /// Rows of a chunk being read mapped, counted and keyed at a time, a turn
 /// given to the page whenever a few slices have held it long enough
@@ -261,16 +262,17 @@ fn current_rows(session: &Session) -> (Vec<ImportRow>, Vec<usize>, Vec<ExistingC
 /// Edits made so far are dropped: the rows are rebuilt from the file.
 pub async fn remap(context: ImportContext, column: usize, field: Option<Field>) {
     // The mapping changes in place; only the rebuilt rows are new.
-    let Some(columns) = context.session.try_update_value(|session| {
+    let Some((columns, mut tally)) = context.session.try_update_value(|session| {
         session.as_mut().map(|session| {
             session.mapping.set(column, field);
-            session.mapping.import_columns()
+            (session.mapping.import_columns(), session.mapping.left_out_tally())
         })
     }).flatten() else {
         return;
     };
-    // A slice at a time; the sheet's rows stay
-    // in the session (some map to no row, so `rows` cannot say where to go on).
+    // A slice at a time, each row read once for its import row and the
+    // data the new mapping leaves out; the sheet's rows stay in the session
+    // (some map to no row, so `rows` cannot say where to go on).
     let mut rows = Vec::new();
     let mut mapped_up_to = 0;
     loop {
@@ -278,7 +280,7 @@ pub async fn remap(context: ImportContext, column: usize, field: Option<Field>) 
             // None too when another file replaced the session meanwhile.
             let session = session.as_ref()?;
             let end = (mapped_up_to + PREPARE_SLICE).min(session.sheet_rows.len());
-            rows.extend(session.mapping.import_rows(session.sheet_rows.get(mapped_up_to..end)?));
+            rows.extend(session.sheet_rows.get(mapped_up_to..end)?.iter().filter_map(|row| tally.import_row(row)));
             mapped_up_to = end;
             Some(end == session.sheet_rows.len())
         });
@@ -293,11 +295,10 @@ pub async fn remap(context: ImportContext, column: usize, field: Option<Field>) 
         Err(error) => return context.alert.set(Some(format!("We couldn't check the file against your contacts: {error}"))),
     };
     let check = check_in_slices(context, columns, rows, contacts, context.mode.get_untracked(), phones).await;
-    let Some(left_out) = super::left_out::recount(context).await else { return };
     context.session.update_value(|session| {
         if let Some(session) = session {
             session.check = check;
-            session.left_out = left_out;
+            session.left_out = tally.report();
             // The rows are rebuilt from the file: no fix is left to undo.
             session.fixes.clear();
             let earlier = std::mem::take(&mut session.values);

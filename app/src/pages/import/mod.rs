@@ -31,8 +31,6 @@ mod duplicates;
 mod flow;
 mod fixes;
 mod header_row;
-#[cfg(feature = "hydrate")]
-mod left_out;
 pub mod lookup_batches;
 #[cfg(feature = "hydrate")]
 mod lookups;
