@@ -159,6 +159,49 @@ test('a file of more rows than one upload call holds lands every row once, witho
   expect(execFileSync('psql', [url, '-XAtq', '-c', sql], { encoding: 'utf8' }).trim()).toBe('10049 10049 0');
 });
 
+test('a file of thousands of rows is checked whole: its late rows match existing contacts, look like one, and have their numbers read', async ({ page }) => {
+  const { email } = await signUpNewAccount(page, 'Harbour Lettings', 'New Zealand');
+  await openImport(page);
+  await choose(page, file('existing.csv', [
+    'Contact ID,First Name,Last Name,Email,Phone',
+    'K-1,Keri,Hona,keri@old.example,',
+    ',Late,Match,late@big.example,',
+    ',John,Smith,john@old.example,+64 21 555 0101',
+  ].join('\n')));
+  await confirmImport(page);
+  await expect(page.getByRole('status')).toContainText('Import complete: 3 created, 0 updated, 0 unchanged.');
+
+  // Four of the reader's 2,000-row chunks: the keys of all but the first
+  // are gathered by the keys worker, beside the reader.
+  const rows = Array.from({ length: 7_000 }, (_, n) => `,Person${n},Bulk,person${n}@bulk.example,`);
+  rows[4_500] = 'K-1,Keri,Hona,keri.new@old.example,'; // line 4502: the same Contact ID, a new email
+  rows[5_000] = ',Late,Match,late@big.example,021 555 0199'; // line 5002: the same email, a phone added
+  rows[5_500] = ',John,Smith,john@new.example,021 555 0101'; // line 5502: John's number, written locally
+  rows[6_900] = ',Bad,Number,bad@big.example,021 555'; // line 6902: no New Zealand number has these digits
+  await openImport(page);
+  await choose(page, file('big.csv', ['Contact ID,First Name,Last Name,Email,Phone', ...rows].join('\n')));
+  await expect(page.locator('.count.bad')).toContainText('1 with issues');
+  await expect(page.locator('.count', { hasText: 'updates' })).toContainText('2 updates');
+  await expect(page.locator('.count.warn')).toContainText('1 possible duplicate');
+  await page.getByLabel('Show only rows with issues').check();
+  await expect(page.locator('.cell-issue').filter({ hasText: '“021 555” cannot be a real phone number in New Zealand' })).toBeVisible();
+  await page.getByRole('button', { name: 'Remove row 6902 from the import' }).click();
+  await expect(page.locator('.count.bad')).toContainText('0 with issues');
+  await confirmImport(page);
+  await expect(page.getByRole('status')).toContainText('Import complete: 6,997 created, 2 updated, 0 unchanged.');
+
+  const url = process.env.E2E_DATABASE_URL;
+  if (!url) throw new Error('E2E_DATABASE_URL is not set: run these tests with scripts/test');
+  const sql = `SELECT count(*)
+      || ' ' || string_agg(email, ',') FILTER (WHERE reference = 'K-1')
+      || ' ' || string_agg(phone, ',') FILTER (WHERE email = 'late@big.example')
+      || ' ' || count(*) FILTER (WHERE first_name = 'John' AND last_name = 'Smith')
+      || ' ' || count(*) FILTER (WHERE email = 'bad@big.example')
+    FROM contacts WHERE account_id = (SELECT account_id FROM users WHERE lower(email) = lower('${email}'))`;
+  expect(execFileSync('psql', [url, '-XAtq', '-c', sql], { encoding: 'utf8' }).trim())
+    .toBe('7000 keri.new@old.example +64215550199 2 0');
+});
+
 test('an upload the server refuses is told in a sentence, and nothing is saved', async ({ page }) => {
   const { email } = await signUpNewAccount(page);
   await openImport(page);
