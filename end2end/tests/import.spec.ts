@@ -171,8 +171,8 @@ test('a file of thousands of rows is checked whole: its late rows match existing
   await confirmImport(page);
   await expect(page.getByRole('status')).toContainText('Import complete: 3 created, 0 updated, 0 unchanged.');
 
-  // Four of the reader's 2,000-row chunks: the keys of all but the first
-  // are gathered by the keys worker, beside the reader.
+  // Four of the reader's 2,000-row chunks, each keyed as it comes: rows
+  // far past the first chunk are looked up as the first ones are.
   const rows = Array.from({ length: 7_000 }, (_, n) => `,Person${n},Bulk,person${n}@bulk.example,`);
   rows[4_500] = 'K-1,Keri,Hona,keri.new@old.example,'; // line 4502: the same Contact ID, a new email
   rows[5_000] = ',Late,Match,late@big.example,021 555 0199'; // line 5002: the same email, a phone added

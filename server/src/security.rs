@@ -25,8 +25,7 @@ fn is_static(path: &str) -> bool {
 /// Paths anyone may load: the sign-in pages, static files and the public
 /// server functions.
 fn is_public(path: &str) -> bool {
-    matches!(path, "/login" | "/signup" | "/favicon.svg" | "/favicon.ico")
-        || WORKER_SCRIPTS.contains(&path)
+    matches!(path, "/login" | "/signup" | "/favicon.svg" | "/favicon.ico" | "/import-worker.js")
         || is_static(path)
         || PUBLIC_SERVER_FUNCTIONS.contains(&path)
 }
@@ -126,20 +125,16 @@ pub fn page_csp(nonce: &str) -> String {
 /// The policy for everything that is not a page (files, API answers).
 pub const RESOURCE_CSP: &str = "default-src 'none'; frame-ancestors 'none'";
 
-/// The import workers' policy: a worker script's own response sets what it
+/// The import worker's policy: a worker script's own response sets what it
 /// may load (its JS and wasm from here).
 pub const WORKER_CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; frame-ancestors 'none'";
-
-/// The import page's worker scripts: the reader, and the keys worker (which
-/// runs the page's own wasm).
-const WORKER_SCRIPTS: [&str; 2] = ["/import-worker.js", "/keys-worker.js"];
 
 /// Headers every response carries; a page's own CSP (with its nonce) wins,
 /// and so does a route's own `Cache-Control` (static files, the template).
 /// Everything else (pages, API answers, exports) may hold one user's data,
 /// so no browser or proxy keeps a copy: `no-store`.
 pub async fn security_headers(request: Request<Body>, next: Next) -> Response {
-    let is_worker = WORKER_SCRIPTS.contains(&request.uri().path());
+    let is_worker = request.uri().path() == "/import-worker.js";
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     let default_policy = if is_worker { WORKER_CSP } else { RESOURCE_CSP };

@@ -5,8 +5,8 @@
 //! Invariant: a worker serves one request and is then ended; a worker that
 //! fails or falls silent is ended too, and its request answered with a plain
 //! sentence, so nothing a file does to the reader can hold the page. One
-//! spare worker of each [`Script`] is kept started while the import page is
-//! open and idle, so its wasm is compiled before the user has chosen a file.
+//! spare worker is kept started while the import page is open and idle, so
+//! its wasm is compiled before the user has chosen a file.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -18,52 +18,17 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{MessageEvent, Worker, WorkerOptions, WorkerType};
 
-/// A worker script the import page runs.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Script {
-    /// The reader (`public/import-worker.js`): reads the file, writes the
-    /// error report.
-    Reader,
-    /// The keys worker (`public/keys-worker.js`): gathers a big file's
-    /// look-up keys in a second instance of the page's own wasm.
-    Keys,
-}
+/// The worker script (see `public/import-worker.js`).
+const WORKER_URL: &str = "/import-worker.js";
 
-impl Script {
-    const ALL: [Script; 2] = [Script::Reader, Script::Keys];
+/// What the user sees when the worker itself fails (not the file).
+const WORKER_FAILED: &str =
+    "This file could not be read: the reader stopped unexpectedly. Save the file as .xlsx or .csv and try again.";
 
-    fn url(self) -> &'static str {
-        match self {
-            Script::Reader => "/import-worker.js",
-            Script::Keys => "/keys-worker.js",
-        }
-    }
-
-    /// What the user sees when the worker itself fails (not the file).
-    fn failed(self) -> &'static str {
-        match self {
-            Script::Reader => {
-                "This file could not be read: the reader stopped unexpectedly. Save the file as .xlsx or .csv and try again."
-            }
-            Script::Keys => KEYS_FAILED,
-        }
-    }
-
-    /// What the user sees when the worker stops answering (a file that
-    /// makes the reader loop).
-    fn silent(self) -> &'static str {
-        match self {
-            Script::Reader => {
-                "This file could not be read: the reader stopped responding. Save the file as .xlsx or .csv and try again."
-            }
-            Script::Keys => KEYS_FAILED,
-        }
-    }
-}
-
-/// What the user sees when the keys worker fails: the file was read, but
-/// its rows could not be got ready to check against the account's contacts.
-pub const KEYS_FAILED: &str = "The file was read, but its rows could not be checked against your contacts. Please try again.";
+/// What the user sees when the worker stops answering (a file that makes
+/// the reader loop).
+const WORKER_SILENT: &str =
+    "This file could not be read: the reader stopped responding. Save the file as .xlsx or .csv and try again.";
 
 /// How long a worker may go without a word before it is ended (the
 /// watchdog). A read reports progress every 2,000 rows, far more often;
@@ -89,59 +54,54 @@ impl Patience {
 const WATCHDOG_EVERY_MS: i32 = 1_000;
 
 thread_local! {
-    /// A worker of each script started ahead of need, its wasm loading and
-    /// compiling, so a chosen file is read at once.
-    static SPARE: RefCell<[Option<Worker>; 2]> = const { RefCell::new([None, None]) };
+    /// A worker started ahead of need, its wasm loading and compiling, so a
+    /// chosen file is read at once.
+    static SPARE: RefCell<Option<Worker>> = const { RefCell::new(None) };
     /// Whether the import page is open (it wants a spare worker).
     static WANTED: Cell<bool> = const { Cell::new(false) };
 }
 
-/// Says that the import page is open: it wants spare workers whenever
+/// Says that the import page is open: it wants a spare worker whenever
 /// [`start_spare_worker`] is called, until [`stop_spare_worker`].
 pub fn want_spare_worker() {
     WANTED.with(|wanted| wanted.set(true));
 }
 
-/// Starts a spare worker of each script, unless one is waiting already or
-/// the page no longer wants them. The page calls it when it is idle (a
-/// file to choose, the review): a worker's start compiles its wasm and
-/// warms it up, work that would compete for the cores with a file's
-/// look-ups and check.
+/// Starts a spare worker, unless one is waiting already or the page no
+/// longer wants one. The page calls it when it is idle (a file to choose,
+/// the review): a worker's start compiles its wasm and warms it up, work
+/// that would compete for the cores with a file's look-ups and check.
 pub fn start_spare_worker() {
     if !WANTED.with(Cell::get) {
         return;
     }
     SPARE.with(|spare| {
         let mut spare = spare.borrow_mut();
-        for script in Script::ALL {
-            let slot = &mut spare[script as usize];
-            if slot.is_none() {
-                *slot = new_worker(script).ok();
-            }
+        if spare.is_none() {
+            *spare = new_worker().ok();
         }
     });
 }
 
-/// Ends the spare workers (the import page is closing).
+/// Ends the spare worker (the import page is closing).
 pub fn stop_spare_worker() {
     WANTED.with(|wanted| wanted.set(false));
-    let spares = SPARE.with(|spare| std::mem::take(&mut *spare.borrow_mut()));
-    for worker in spares.into_iter().flatten() {
+    if let Some(worker) = SPARE.with(|spare| spare.borrow_mut().take()) {
         worker.terminate();
     }
 }
 
-fn new_worker(script: Script) -> Result<Worker, JsValue> {
+fn new_worker() -> Result<Worker, JsValue> {
     let options = WorkerOptions::new();
     options.set_type(WorkerType::Module);
-    Worker::new_with_options(script.url(), &options)
+    Worker::new_with_options(WORKER_URL, &options)
 }
 
-/// The spare worker of `script`, or a new one.
-fn take_worker(script: Script) -> Result<Worker, String> {
-    match SPARE.with(|spare| spare.borrow_mut()[script as usize].take()) {
+/// The spare worker, or a new one.
+fn take_worker() -> Result<Worker, String> {
+    match SPARE.with(|spare| spare.borrow_mut().take()) {
         Some(worker) => Ok(worker),
-        None => new_worker(script).map_err(|_| script.failed().to_string()),
+        None => new_worker().map_err(|_| WORKER_FAILED.to_string()),
     }
 }
 
@@ -175,17 +135,6 @@ impl WorkerAnswer {
     pub async fn next(&mut self) -> Option<Result<Uint8Array, String>> {
         self.parts.next().await
     }
-
-    /// The parts that have come and not been taken yet, without waiting.
-    pub fn arrived(&mut self) -> Vec<Result<Uint8Array, String>> {
-        std::iter::from_fn(|| self.parts.try_recv().ok()).collect()
-    }
-
-    /// Sends the worker a further message of the same request.
-    pub fn post(&self, message: &Object, transfer: &Array) -> Result<(), String> {
-        let worker = self._worker.worker.as_ref().ok_or(KEYS_FAILED)?;
-        worker.post_message_with_transfer(message, transfer).map_err(|_| KEYS_FAILED.to_string())
-    }
 }
 
 /// Sends one request to a fresh worker; its parts come through the
@@ -195,22 +144,6 @@ impl WorkerAnswer {
 /// nothing for longer than `patience` allows answers with a sentence and is
 /// ended. The tab never waits on it.
 pub fn start_worker(
-    message: Object,
-    transfer: Array,
-    patience: Patience,
-    on_progress: impl Fn(u32) + 'static,
-) -> WorkerAnswer {
-    start_script(Script::Reader, message, transfer, patience, on_progress)
-}
-
-/// [`start_worker`] for the keys worker: `message` starts its gathering,
-/// and the rows follow through [`WorkerAnswer::post`].
-pub fn start_keys_worker(message: Object) -> WorkerAnswer {
-    start_script(Script::Keys, message, Array::new(), Patience::Reading, |_| {})
-}
-
-fn start_script(
-    script: Script,
     message: Object,
     transfer: Array,
     patience: Patience,
@@ -229,7 +162,7 @@ fn start_script(
             }
         }
     };
-    let worker = match take_worker(script) {
+    let worker = match take_worker() {
         Ok(worker) => worker,
         Err(sentence) => {
             end_with(Some(Err(sentence)));
@@ -265,20 +198,20 @@ fn start_script(
                 }
                 Some("error") => end_with(Some(Err(field("message")
                     .and_then(|message| message.as_string())
-                    .unwrap_or_else(|| script.failed().to_string())))),
-                _ => end_with(Some(Err(script.failed().to_string()))),
+                    .unwrap_or_else(|| WORKER_FAILED.to_string())))),
+                _ => end_with(Some(Err(WORKER_FAILED.to_string()))),
             }
         })
     };
     let on_failure = {
         let end_with = end_with.clone();
-        Closure::<dyn FnMut(JsValue)>::new(move |_| end_with(Some(Err(script.failed().to_string()))))
+        Closure::<dyn FnMut(JsValue)>::new(move |_| end_with(Some(Err(WORKER_FAILED.to_string()))))
     };
     let watchdog = {
         let end_with = end_with.clone();
         Closure::<dyn FnMut()>::new(move || {
             if js_sys::Date::now() - last_heard.get() > patience.quiet_ms() {
-                end_with(Some(Err(script.silent().to_string())));
+                end_with(Some(Err(WORKER_SILENT.to_string())));
             }
         })
     };
@@ -291,7 +224,7 @@ fn start_script(
     worker.set_onerror(Some(on_failure.as_ref().unchecked_ref()));
     worker.set_onmessageerror(Some(on_failure.as_ref().unchecked_ref()));
     if worker.post_message_with_transfer(&message, &transfer).is_err() {
-        end_with(Some(Err(script.failed().to_string())));
+        end_with(Some(Err(WORKER_FAILED.to_string())));
     }
     WorkerAnswer {
         parts,

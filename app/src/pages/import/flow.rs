@@ -7,6 +7,7 @@ use futures::StreamExt;
 use js_sys::{Array, Uint8Array};
 use leptos::prelude::*;
 use rules::check::ImportCheck;
+use rules::headers::values::VALUE_SAMPLE_ROWS;
 use rules::headers::{HeaderMapping, ImportColumns, ImportRow, LeftOut};
 use rules::merge::MergeMode;
 use rules::phone::PhoneVerdicts;
@@ -15,11 +16,8 @@ use store::model::{ConfirmOutcome, RememberedMapping};
 use wasm_bindgen::JsValue;
 use worker::protocol::{decode, encode, FileRead, HeaderRequest, ReadPart, ReadRequest, NOT_PASSED_ON};
 
-use super::browser::{
-    ask_worker, file_bytes, next_turn, save_download, start_keys_worker, start_worker, worker_message, Patience, Turns, WorkerAnswer,
-    KEYS_FAILED,
-};
-use super::lookup_batches::{Caps, KeySetup, LookupBatches};
+use super::browser::{ask_worker, file_bytes, next_turn, save_download, start_worker, worker_message, Patience, Turns, WorkerAnswer};
+use super::lookup_batches::{Caps, LookupBatches};
 use super::lookups::{ask_server, fetch_phone_verdicts, look_up, AskQueue, Lookups};
 use super::session::{Session, ValueChoices, ValueChoicesFinder};
 use super::{thousands, ImportContext, Rejection, Stage};
@@ -144,9 +142,7 @@ async fn read_and_prepare(file: &web_sys::File, request: ReadRequest, queue: Ask
     let mut reading = start_worker(message, transfer, Patience::Reading, move |rows| {
         stage.set(Stage::Reading { file_name: name.clone(), rows });
     });
-    let Some(ReadPart::Head(head)) = next_part(&mut reading).await?.map(|(part, _)| part) else {
-        return Err(NOT_PASSED_ON.to_string());
-    };
+    let Some(ReadPart::Head(head)) = next_part(&mut reading).await? else { return Err(NOT_PASSED_ON.to_string()) };
     // How the account mapped a file with these headers last time, asked
     // while the worker reads the first rows. Not being able to ask only
     // means the automatic mapping is shown, which the user can change.
@@ -155,130 +151,52 @@ async fn read_and_prepare(file: &web_sys::File, request: ReadRequest, queue: Ask
     // Recognising columns by their values counts towards the first stretch.
     let mut turns = Turns::new();
     let mut part = first?;
+    let mut mapping = HeaderMapping::new(&head.headers);
     // Columns the headers leave unnamed may still be recognised by what
     // they hold (a column of emails under "Contact"): the user sees the
     // guess in the mapping and can change it.
-    let first_rows = match &part {
-        Some((ReadPart::Rows(rows), _)) => rows.as_slice(),
-        _ => &[],
-    };
-    let overrides = remembered.as_ref().map(|remembered| remembered.columns.clone()).unwrap_or_default();
-    let setup = KeySetup::new(head.headers.clone(), first_rows, overrides, Caps::SERVER);
-    let mapping = setup.mapping();
-    let mut keys = KeyGathering::Page { batches: LookupBatches::new(Caps::SERVER), first_chunk: None };
+    if let Some(ReadPart::Rows(first_rows)) = &part {
+        mapping.recognise_values(&first_rows[..first_rows.len().min(VALUE_SAMPLE_ROWS)]);
+    }
+    if let Some(remembered) = &remembered {
+        mapping.apply_overrides(&remembered.columns);
+    }
+    let mut batches = LookupBatches::new(Caps::SERVER);
     let mut tally = mapping.left_out_tally();
     let mut sheet_rows = Vec::new();
     let mut rows = Vec::new();
     loop {
         match part {
-            Some((ReadPart::Rows(chunk), raw)) => {
-                let keyed_here = keys.take_chunk(raw, &setup, &queue)?;
+            Some(ReadPart::Rows(chunk)) => {
                 for slice in chunk.chunks(READ_SLICE) {
                     let new_rows: Vec<ImportRow> = slice.iter().filter_map(|row| tally.import_row(row)).collect();
-                    if let (true, KeyGathering::Page { batches, .. }) = (keyed_here, &mut keys) {
-                        queue.send(batches.add(&new_rows));
-                    }
+                    queue.send(batches.add(&new_rows));
                     rows.extend(new_rows);
                     // The worker reads on meanwhile, on another core: the
                     // page's share must stay in short tasks.
                     turns.after_slice().await;
                 }
                 sheet_rows.extend(chunk);
-                keys.send_arrived(&queue)?;
             }
-            Some((ReadPart::End(end), _)) => {
-                keys.finish(&queue).await?;
+            Some(ReadPart::End(end)) => {
+                queue.send(batches.finish());
                 let file_read = FileRead { head, end };
                 if file_read.end.row_count as usize != sheet_rows.len() {
                     return Err(NOT_PASSED_ON.to_string());
                 }
                 return Ok(Prepared { file_read, sheet_rows, mapping, rows, left_out: tally.report(), remembered });
             }
-            Some((ReadPart::Head(_), _)) | None => return Err(NOT_PASSED_ON.to_string()),
+            Some(ReadPart::Head(_)) | None => return Err(NOT_PASSED_ON.to_string()),
         }
         part = next_part(&mut reading).await?;
     }
 }
 
-/// Who gathers a read's look-up keys: the page for the first chunk of
-/// rows (a small file's only one, keyed without a round trip), the keys
-/// worker for a big file's others, beside the reader, so the page's
-/// thread, which a big preview waits on, is spared most of the work.
-enum KeyGathering {
-    /// The page, holding the first chunk as the reader sent it until it
-    /// knows whether a second comes.
-    Page { batches: LookupBatches, first_chunk: Option<Uint8Array> },
-    /// The keys worker, told every chunk; the page asked the first one's
-    /// keys itself.
-    Worker(WorkerAnswer),
-}
-
-impl KeyGathering {
-    /// Takes the next chunk, `raw` as the reader sent it: the first is kept
-    /// (and keyed by the page, whence `true`), the second starts the keys
-    /// worker with both (the page's calls not sent yet go to `queue`), and
-    /// each later one goes to it.
-    fn take_chunk(&mut self, raw: Uint8Array, setup: &KeySetup, queue: &AskQueue) -> Result<bool, String> {
-        match self {
-            KeyGathering::Page { first_chunk: first @ None, .. } => {
-                *first = Some(raw);
-                Ok(true)
-            }
-            KeyGathering::Page { batches, first_chunk: Some(first) } => {
-                let start = Uint8Array::from(encode(setup)?.as_slice());
-                let worker = start_keys_worker(worker_message("start", &[("setup", &JsValue::from(start))]));
-                post_chunk(&worker, first, false)?;
-                post_chunk(&worker, &raw, true)?;
-                // The page's part is done: what it has not asked yet goes now.
-                queue.send(std::mem::replace(batches, LookupBatches::new(Caps::SERVER)).finish());
-                *self = KeyGathering::Worker(worker);
-                Ok(false)
-            }
-            KeyGathering::Worker(worker) => post_chunk(worker, &raw, true).map(|()| false),
-        }
-    }
-
-    /// Sends on the calls the keys worker has filled so far.
-    fn send_arrived(&mut self, queue: &AskQueue) -> Result<(), String> {
-        if let KeyGathering::Worker(worker) = self {
-            for part in worker.arrived() {
-                queue.send(decode(&part?.to_vec()).map_err(|_| KEYS_FAILED.to_string())?);
-            }
-        }
-        Ok(())
-    }
-
-    /// Sends on the last calls, once the last chunk is in.
-    async fn finish(self, queue: &AskQueue) -> Result<(), String> {
-        match self {
-            KeyGathering::Page { batches, .. } => queue.send(batches.finish()),
-            KeyGathering::Worker(mut worker) => {
-                worker.post(&worker_message("end", &[]), &Array::new())?;
-                while let Some(part) = worker.next().await {
-                    queue.send(decode(&part?.to_vec()).map_err(|_| KEYS_FAILED.to_string())?);
-                }
-            }
-        }
-        Ok(())
-    }
-}
-
-/// Sends the keys worker a chunk of rows as the reader sent it; with `ask`
-/// false, its keys were asked by the page.
-fn post_chunk(worker: &WorkerAnswer, raw: &Uint8Array, ask: bool) -> Result<(), String> {
-    let message = worker_message("rows", &[("part", &JsValue::from(raw.clone())), ("ask", &JsValue::from(ask))]);
-    worker.post(&message, &Array::of1(&raw.buffer()))
-}
-
-/// The worker's next part of a read, decoded and as it came; `None` when
-/// it said it is done.
-async fn next_part(reading: &mut WorkerAnswer) -> Result<Option<(ReadPart, Uint8Array)>, String> {
+/// The worker's next part of a read, decoded; `None` when it said it is
+/// done.
+async fn next_part(reading: &mut WorkerAnswer) -> Result<Option<ReadPart>, String> {
     match reading.next().await {
-        Some(raw) => {
-            let raw = raw?;
-            let part = decode(&raw.to_vec()).map_err(|_| NOT_PASSED_ON.to_string())?;
-            Ok(Some((part, raw)))
-        }
+        Some(part) => decode(&part?.to_vec()).map(Some).map_err(|_| NOT_PASSED_ON.to_string()),
         None => Ok(None),
     }
 }

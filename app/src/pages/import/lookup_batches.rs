@@ -6,27 +6,19 @@
 //! Invariant: however the rows are cut, every key of every row is asked
 //! exactly once, and no call carries more keys of a kind than the server's
 //! cap for it ([`Caps`]).
-//!
-//! A big file's keys are gathered in the keys worker (`key_worker.rs`),
-//! which runs this same code in a second instance of the page's own wasm:
-//! [`KeySetup`] is what it is told, and the page builds its own mapping
-//! from the same setup, so both map every row alike.
 
 use std::collections::HashSet;
 use std::hash::{Hash, Hasher};
 
-use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::xxh3_128;
 
 use rules::check::{row_lookup_keys, row_phone_keys, LookupKeys};
-use rules::headers::values::VALUE_SAMPLE_ROWS;
-use rules::headers::{HeaderMapping, ImportRow, MappingOverride};
+use rules::headers::ImportRow;
 use rules::phone::PhoneKey;
 use rules::similar::{contact_similar_keys, SimilarKeys, SIMILARITY_RULES};
-use rules::SheetRow;
 
 /// One server call's worth of keys.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Ask {
     /// The account's contacts with these Contact IDs or emails.
     Contacts(LookupKeys),
@@ -37,7 +29,7 @@ pub enum Ask {
 }
 
 /// The most keys of each kind one call may carry (the server's caps).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Caps {
     /// Contact IDs, and as many emails, per [`Ask::Contacts`].
     pub contacts: usize,
@@ -54,38 +46,6 @@ impl Caps {
         similar: crate::import_api::MAX_SIMILAR_KEYS,
         phones: crate::import_api::MAX_PHONE_KEYS,
     };
-}
-
-/// How a read's rows are mapped and its calls cut: what the keys worker is
-/// told before the rows (postcard), and what the page maps by too.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct KeySetup {
-    pub headers: Vec<String>,
-    /// The first rows, by whose values unnamed columns are recognised (at
-    /// most [`VALUE_SAMPLE_ROWS`]).
-    pub sample: Vec<SheetRow>,
-    /// The remembered mapping's choices, if any.
-    pub overrides: Vec<MappingOverride>,
-    pub caps: Caps,
-}
-
-impl KeySetup {
-    /// The setup of a read with `headers` whose first rows are `first_rows`.
-    pub fn new(headers: Vec<String>, first_rows: &[SheetRow], overrides: Vec<MappingOverride>, caps: Caps) -> KeySetup {
-        let sample = first_rows[..first_rows.len().min(VALUE_SAMPLE_ROWS)].to_vec();
-        KeySetup { headers, sample, overrides, caps }
-    }
-
-    /// The mapping: the headers', then columns the headers leave unnamed
-    /// recognised by what they hold (a column of emails under "Contact"),
-    /// then the remembered choices. The page and the keys worker both map by
-    /// this, so they read every row alike.
-    pub fn mapping(&self) -> HeaderMapping {
-        let mut mapping = HeaderMapping::new(&self.headers);
-        mapping.recognise_values(&self.sample);
-        mapping.apply_overrides(&self.overrides);
-        mapping
-    }
 }
 
 /// Keys seen so far and those not yet handed out, in the order first seen.
@@ -178,19 +138,6 @@ impl LookupBatches {
             similar_pairs: PendingKeys::default(),
             phones: PendingKeys::default(),
         }
-    }
-
-    /// Takes the keys of `rows` as asked already: they are remembered, and
-    /// never handed out (the keys worker is told the rows whose keys the
-    /// page asked itself).
-    pub fn mark_asked(&mut self, rows: &[ImportRow]) {
-        // Calls filled by these keys are dropped with the rest of them.
-        let _asked_already = self.add(rows);
-        self.references.pending.clear();
-        self.emails.pending.clear();
-        self.similar_phones.pending.clear();
-        self.similar_pairs.pending.clear();
-        self.phones.pending.clear();
     }
 
     /// Gathers the keys of `rows` (what the rules' `lookup_keys`,
@@ -325,73 +272,6 @@ mod tests {
                 assert_eq!(sorted(phones), whole_phones, "cut {cut}, {caps:?}");
             }
         }
-    }
-
-    /// Every key of the calls, by kind, sorted (repeats kept).
-    fn keys_asked(asks: Vec<Ask>) -> (Vec<String>, Vec<String>, Vec<String>, Vec<(String, String)>, Vec<PhoneKey>) {
-        let (mut references, mut emails, mut similar_phones, mut pairs, mut phones) =
-            (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
-        for ask in asks {
-            match ask {
-                Ask::Contacts(keys) => {
-                    references.extend(keys.references);
-                    emails.extend(keys.emails);
-                }
-                Ask::Similar(keys) => {
-                    similar_phones.extend(keys.phones);
-                    pairs.extend(keys.postcodes.into_iter().zip(keys.name_starts));
-                }
-                Ask::Phones(keys) => phones.extend(keys),
-            }
-        }
-        (sorted(references), sorted(emails), sorted(similar_phones), sorted(pairs), sorted(phones))
-    }
-
-    #[test]
-    fn split_between_the_page_and_the_keys_worker_every_key_is_still_asked_exactly_once() {
-        let rows = rows();
-        let (whole, _) = gather(&rows, rows.len(), Caps::SERVER);
-        for caps in [Caps::SERVER, Caps { contacts: 2, similar: 2, phones: 2 }] {
-            for first in 0..=rows.len() {
-                // The page asks the first chunk's keys; the keys worker is
-                // told that chunk as asked, then gathers the rest.
-                let mut page = LookupBatches::new(caps);
-                let mut asks = page.add(&rows[..first]);
-                asks.extend(page.finish());
-                let mut worker = LookupBatches::new(caps);
-                worker.mark_asked(&rows[..first]);
-                asks.extend(worker.add(&rows[first..]));
-                asks.extend(worker.finish());
-                assert_eq!(keys_asked(asks), keys_asked(whole.clone()), "first chunk of {first} rows, {caps:?}");
-            }
-        }
-    }
-
-    #[test]
-    fn the_keys_worker_maps_rows_as_the_page_does_from_the_setup_it_is_sent() {
-        let headers: Vec<String> = ["Name", "Contact", "Phone", "Notes"].iter().map(|header| header.to_string()).collect();
-        let first_rows: Vec<SheetRow> = (0..60)
-            .map(|index| SheetRow {
-                line: index + 2,
-                cells: vec![
-                    Cell::Text(format!("Person {index}")),
-                    Cell::Text(format!("person{index}@example.com")),
-                    Cell::Text("021 555 0101".into()),
-                    Cell::Text("note".into()),
-                ],
-            })
-            .collect();
-        let overrides = vec![MappingOverride { column: 3, field: None }];
-        let setup = KeySetup::new(headers.clone(), &first_rows, overrides.clone(), Caps::SERVER);
-        assert_eq!(setup.sample.len(), VALUE_SAMPLE_ROWS.min(first_rows.len()));
-        let sent: KeySetup = postcard::from_bytes(&postcard::to_allocvec(&setup).unwrap()).unwrap();
-        assert_eq!(sent, setup);
-        let mut by_hand = HeaderMapping::new(&headers);
-        by_hand.recognise_values(&first_rows[..VALUE_SAMPLE_ROWS.min(first_rows.len())]);
-        by_hand.apply_overrides(&overrides);
-        assert_eq!(sent.mapping(), by_hand);
-        assert_eq!(by_hand.field_of(1), Some(rules::Field::Email), "the column of emails is recognised by its values");
-        assert_eq!(by_hand.field_of(3), None, "the remembered choice leaves Notes out");
     }
 
     #[test]

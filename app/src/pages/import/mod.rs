@@ -31,8 +31,6 @@ mod duplicates;
 mod flow;
 mod fixes;
 mod header_row;
-#[cfg(feature = "hydrate")]
-mod key_worker;
 pub mod lookup_batches;
 #[cfg(feature = "hydrate")]
 mod lookups;
