@@ -5,8 +5,7 @@
 // Postgres is read with psql at E2E_DATABASE_URL (scripts/test passes the
 // run's database).
 import { test, expect, type Page } from '@playwright/test';
-import { execFileSync } from 'node:child_process';
-import { hydrated } from './support';
+import { hydrated, psql } from './support';
 
 // Chromium sends this as its Accept-Language.
 test.use({ locale: 'en-NZ' });
@@ -15,12 +14,6 @@ let accounts = 0;
 
 function newEmail() {
   return `country-${Date.now()}-${process.pid}-${accounts++}@example.com`;
-}
-
-function psql(sql: string): string {
-  const url = process.env.E2E_DATABASE_URL;
-  if (!url) throw new Error('E2E_DATABASE_URL is not set: run these tests with scripts/test');
-  return execFileSync('psql', [url, '-XAtq', '-c', sql], { encoding: 'utf8' }).trim();
 }
 
 const quotedSql = (text: string) => `'${text.replace(/'/g, "''")}'`;

@@ -5,18 +5,15 @@
 // issue, never holds Confirm. What lands in Postgres is read with psql at
 // E2E_DATABASE_URL (scripts/test passes the run's database).
 import { test, expect, type Page } from '@playwright/test';
-import { execFileSync } from 'node:child_process';
-import { signUpNewAccount } from './support';
+import { accountOf, psql, signUpNewAccount } from './support';
 import { choose, confirmImport, file, openImport } from './importing';
 
 /** Each contact of the account signed up as `email`, as stored, by email. */
 function stored(email: string): Record<string, { first: string; city: string; phone: string; version: number }> {
-  const url = process.env.E2E_DATABASE_URL;
-  if (!url) throw new Error('E2E_DATABASE_URL is not set: run these tests with scripts/test');
   const sql = `SELECT coalesce(json_object_agg(email, json_build_object('first', first_name, 'city', city, 'phone', phone, 'version', version)), '{}')
     FROM contacts
-    WHERE account_id = (SELECT account_id FROM users WHERE lower(email) = lower('${email.replace(/'/g, "''")}'))`;
-  return JSON.parse(execFileSync('psql', [url, '-XAtq', '-c', sql], { encoding: 'utf8' }));
+    WHERE account_id = ${accountOf(email)}`;
+  return JSON.parse(psql(sql));
 }
 
 /** The flagged row `line` in the panel. */

@@ -5,21 +5,18 @@
 // read with psql at E2E_DATABASE_URL (scripts/test passes the run's
 // database). A fix that cannot be made says why and changes nothing.
 import { test, expect, type Page } from '@playwright/test';
-import { execFileSync } from 'node:child_process';
-import { signUpNewAccount } from './support';
+import { accountOf, psql, signUpNewAccount } from './support';
 import { choose, confirmImport, file, openImport } from './importing';
 
 type Saved = { first_name: string; email: string; city: string; category: string };
 
 /** The account's contacts as stored, by first name. */
 function storedContacts(accountEmail: string): Saved[] {
-  const url = process.env.E2E_DATABASE_URL;
-  if (!url) throw new Error('E2E_DATABASE_URL is not set: run these tests with scripts/test');
   const sql = `SELECT coalesce(json_agg(row_to_json(c) ORDER BY c.first_name), '[]') FROM (
       SELECT first_name, email, city, category FROM contacts
-      WHERE account_id = (SELECT account_id FROM users WHERE lower(email) = lower('${accountEmail.replace(/'/g, "''")}'))
+      WHERE account_id = ${accountOf(accountEmail)}
     ) c`;
-  return JSON.parse(execFileSync('psql', [url, '-XAtq', '-c', sql], { encoding: 'utf8' }));
+  return JSON.parse(psql(sql));
 }
 
 // Three tenants with the category misspelt (an issue), three emails with the

@@ -6,23 +6,16 @@
 // number under the field. Postgres is read with psql at E2E_DATABASE_URL
 // (scripts/test passes the run's database).
 import { test, expect, type Page } from '@playwright/test';
-import { execFileSync } from 'node:child_process';
-import { hydrated, signUpNewAccount } from './support';
+import { accountOf, hydrated, psql, signUpNewAccount } from './support';
 import { choose, confirmImport, file, openImport } from './importing';
 
 const PHONE_SCREEN = { width: 360, height: 740 };
-
-function psql(sql: string): string {
-  const url = process.env.E2E_DATABASE_URL;
-  if (!url) throw new Error('E2E_DATABASE_URL is not set: run these tests with scripts/test');
-  return execFileSync('psql', [url, '-XAtq', '-c', sql], { encoding: 'utf8' }).trim();
-}
 
 /** Phone and Mobile of each contact of the account signed up as `email`, by email. */
 function storedPhones(email: string): Record<string, { phone: string; mobile: string }> {
   const sql = `SELECT coalesce(json_object_agg(email, json_build_object('phone', phone, 'mobile', mobile)), '{}')
     FROM contacts
-    WHERE account_id = (SELECT account_id FROM users WHERE lower(email) = lower('${email.replace(/'/g, "''")}'))`;
+    WHERE account_id = ${accountOf(email)}`;
   return JSON.parse(psql(sql));
 }
 

@@ -5,19 +5,16 @@
 // as it is stays an issue. What lands in Postgres is read with psql at
 // E2E_DATABASE_URL (scripts/test passes the run's database).
 import { test, expect, type Page } from '@playwright/test';
-import { execFileSync } from 'node:child_process';
-import { signUpNewAccount } from './support';
+import { accountOf, psql, signUpNewAccount } from './support';
 import { choose, confirmImport, file, openImport } from './importing';
 
 /** Each contact of the account signed up as `email`: first name → its
  *  category and country, as stored. */
 function storedChoices(email: string): Record<string, { category: string; country: string }> {
-  const url = process.env.E2E_DATABASE_URL;
-  if (!url) throw new Error('E2E_DATABASE_URL is not set: run these tests with scripts/test');
   const sql = `SELECT coalesce(json_object_agg(first_name, json_build_object('category', category, 'country', country)), '{}')
     FROM contacts
-    WHERE account_id = (SELECT account_id FROM users WHERE lower(email) = lower('${email.replace(/'/g, "''")}'))`;
-  return JSON.parse(execFileSync('psql', [url, '-XAtq', '-c', sql], { encoding: 'utf8' }));
+    WHERE account_id = ${accountOf(email)}`;
+  return JSON.parse(psql(sql));
 }
 
 /** The choice of `value` in the panel's list for `column`. */

@@ -1,10 +1,9 @@
 // The import screen, from the user's side: choose a file, see every row
 // checked, fix in place, choose the merge mode, confirm, see the result,
 // undo it. Each test signs up its own account so imports never collide.
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { test, expect, type Page } from '@playwright/test';
-import { hydrated, signUpNewAccount } from './support';
+import { accountOf, hydrated, psql, signUpNewAccount } from './support';
 import { choose, confirmImport, file, openImport } from './importing';
 
 /** The contacts list's rows, as text, after searching for `search`. */
@@ -152,11 +151,9 @@ test('a file of more rows than one upload call holds lands every row once, witho
   // 10,000 rows a call: two calls.
   expect(uploads).toHaveLength(2);
 
-  const url = process.env.E2E_DATABASE_URL;
-  if (!url) throw new Error('E2E_DATABASE_URL is not set: run these tests with scripts/test');
   const sql = `SELECT count(*) || ' ' || count(DISTINCT email) || ' ' || count(*) FILTER (WHERE email = 'person1@bulk.example')
-    FROM contacts WHERE account_id = (SELECT account_id FROM users WHERE lower(email) = lower('${email}'))`;
-  expect(execFileSync('psql', [url, '-XAtq', '-c', sql], { encoding: 'utf8' }).trim()).toBe('10049 10049 0');
+    FROM contacts WHERE account_id = ${accountOf(email)}`;
+  expect(psql(sql)).toBe('10049 10049 0');
 });
 
 test('a file of thousands of rows is checked whole: its late rows match existing contacts, look like one, and have their numbers read', async ({ page }) => {
@@ -190,16 +187,13 @@ test('a file of thousands of rows is checked whole: its late rows match existing
   await confirmImport(page);
   await expect(page.getByRole('status')).toContainText('Import complete: 6,997 created, 2 updated, 0 unchanged.');
 
-  const url = process.env.E2E_DATABASE_URL;
-  if (!url) throw new Error('E2E_DATABASE_URL is not set: run these tests with scripts/test');
   const sql = `SELECT count(*)
       || ' ' || string_agg(email, ',') FILTER (WHERE reference = 'K-1')
       || ' ' || string_agg(phone, ',') FILTER (WHERE email = 'late@big.example')
       || ' ' || count(*) FILTER (WHERE first_name = 'John' AND last_name = 'Smith')
       || ' ' || count(*) FILTER (WHERE email = 'bad@big.example')
-    FROM contacts WHERE account_id = (SELECT account_id FROM users WHERE lower(email) = lower('${email}'))`;
-  expect(execFileSync('psql', [url, '-XAtq', '-c', sql], { encoding: 'utf8' }).trim())
-    .toBe('7000 keri.new@old.example +64215550199 2 0');
+    FROM contacts WHERE account_id = ${accountOf(email)}`;
+  expect(psql(sql)).toBe('7000 keri.new@old.example +64215550199 2 0');
 });
 
 test('an upload the server refuses is told in a sentence, and nothing is saved', async ({ page }) => {
@@ -226,10 +220,7 @@ test('an upload the server refuses is told in a sentence, and nothing is saved',
     await page.getByRole('button', { name: 'Confirm import' }).click({ trial: true, timeout: 2000 });
   }
 
-  const url = process.env.E2E_DATABASE_URL;
-  if (!url) throw new Error('E2E_DATABASE_URL is not set: run these tests with scripts/test');
-  const sql = `SELECT count(*) FROM contacts WHERE account_id = (SELECT account_id FROM users WHERE lower(email) = lower('${email}'))`;
-  expect(execFileSync('psql', [url, '-XAtq', '-c', sql], { encoding: 'utf8' }).trim()).toBe('0');
+  expect(psql(`SELECT count(*) FROM contacts WHERE account_id = ${accountOf(email)}`)).toBe('0');
 });
 
 test('keep mode leaves blank cells alone and overwrite mode clears them', async ({ page }) => {

@@ -8,9 +8,8 @@
 // Postgres is read with psql at E2E_DATABASE_URL (scripts/test passes the
 // run's database).
 import { test, expect, type Page } from '@playwright/test';
-import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { hydrated, signUpNewAccount } from './support';
+import { accountOf, hydrated, psql, signUpNewAccount } from './support';
 
 const FIELDS = [
   'kind', 'title', 'first_name', 'last_name', 'company_name', 'email', 'phone', 'mobile',
@@ -20,14 +19,11 @@ type Stored = Partial<Record<(typeof FIELDS)[number], string>>;
 
 /** Every contact of the account signed up as `email`, as stored. */
 function storedContacts(email: string): Record<string, string>[] {
-  const url = process.env.E2E_DATABASE_URL;
-  if (!url) throw new Error('E2E_DATABASE_URL is not set: run these tests with scripts/test');
   const sql = `SELECT coalesce(json_agg(row_to_json(c)), '[]') FROM (
       SELECT ${FIELDS.join(', ')} FROM contacts
-      WHERE account_id = (SELECT account_id FROM users WHERE lower(email) = lower('${email.replace(/'/g, "''")}'))
+      WHERE account_id = ${accountOf(email)}
     ) c`;
-  const out = execFileSync('psql', [url, '-XAtq', '-c', sql], { encoding: 'utf8' });
-  return JSON.parse(out);
+  return JSON.parse(psql(sql));
 }
 
 /** `expected` with every other field blank (what a new contact stores). */

@@ -1,4 +1,6 @@
-// Shared steps for the end2end tests: signing in and creating accounts.
+// Shared steps for the end2end tests: signing in and creating accounts,
+// and reading what landed in Postgres.
+import { execFileSync } from 'node:child_process';
 import { expect, test, type Page } from '@playwright/test';
 
 export const DEMO = { email: 'demo@harbourproperty.example', password: 'harbour-demo-2026' };
@@ -91,4 +93,17 @@ export async function signUpNewAccount(page: Page, organisation = 'Test Lettings
   await page.getByRole('button', { name: 'Create account' }).click();
   await expect(page).toHaveURL(/\/contacts$/);
   return { email, password };
+}
+
+/** What `sql` prints, trimmed: psql on the run's database
+ *  (E2E_DATABASE_URL, which scripts/test passes). */
+export function psql(sql: string): string {
+  const url = process.env.E2E_DATABASE_URL;
+  if (!url) throw new Error('E2E_DATABASE_URL is not set: run these tests with scripts/test');
+  return execFileSync('psql', [url, '-XAtq', '-c', sql], { encoding: 'utf8' }).trim();
+}
+
+/** SQL for the id of the account the user `email` belongs to. */
+export function accountOf(email: string): string {
+  return `(SELECT account_id FROM users WHERE lower(email) = lower('${email.replace(/'/g, "''")}'))`;
 }
