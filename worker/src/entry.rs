@@ -1,9 +1,10 @@
 //! The reader `public/import-worker.js` calls, compiled to wasm32.
 //!
 //! Invariant: the parts of a read go out as the rows are read, in
-//! [`ReadPart`] order (head, chunks of at most [`ROWS_PER_CHUNK`] rows, end),
-//! so what the worker holds does not grow with the sheet and the page works
-//! on each chunk while the next is read. A part that cannot be sent ends
+//! [`ReadPart`] order (head, chunks of at most [`ROWS_PER_CHUNK`] rows, then
+//! the end, which `import-worker.js` sends from [`RowsRead::end_part`] once
+//! the file's hash is ready), so what the worker holds does not grow with
+//! the sheet and the page works on each chunk while the next is read. A part that cannot be sent ends
 //! the read with an error: the page never gets a read with rows missing.
 
 use std::ops::ControlFlow;
@@ -24,21 +25,15 @@ use crate::protocol::{
 /// Report progress every this many data rows.
 const PROGRESS_EVERY: usize = 2_000;
 
-/// Reads a spreadsheet. `request` is a postcard [`ReadRequest`]; `sha256`
-/// is the file's SHA-256 in lower-case hex when the caller has it (the
-/// browser's WebCrypto hashes natively, on a thread of its own), or `None`
-/// to have it worked out here; `progress` is called with the number of rows
-/// read so far; `deliver` is called with each postcard [`ReadPart`] as soon
-/// as it is ready (the head, each chunk, then the end). Throws a plain
+/// Reads a spreadsheet. `request` is a postcard [`ReadRequest`];
+/// `progress` is called with the number of rows read so far; `deliver` is
+/// called with each postcard [`ReadPart`] as soon as it is ready (the head,
+/// then each chunk). The end part is left to the caller
+/// ([`RowsRead::end_part`]): it carries the file's hash, which the browser
+/// works out on a thread of its own while this reads. Throws a plain
 /// sentence when the file cannot be read.
 #[wasm_bindgen]
-pub fn read_file(
-    bytes: &[u8],
-    request: &[u8],
-    sha256: Option<String>,
-    progress: &Function,
-    deliver: &Function,
-) -> Result<(), JsValue> {
+pub fn read_file(bytes: &[u8], request: &[u8], progress: &Function, deliver: &Function) -> Result<RowsRead, JsValue> {
     let request: ReadRequest = decode(request).map_err(|error| JsValue::from_str(&error))?;
     let header = match request.header {
         HeaderRequest::Find => HeaderRow::Choose { candidates: HEADER_SEARCH_ROWS as u32 },
@@ -66,16 +61,29 @@ pub fn read_file(
         sink.send_head(&read.sheet, read.header_line, &read.headers);
     }
     sink.send_chunk();
-    sink.send(&ReadPart::End(FileEnd {
-        sha256: sha256.unwrap_or_else(|| sha256_hex(bytes)),
-        blank_rows_skipped: read.blank_rows_skipped,
-        row_count: sink.rows as u32,
-    }));
     if sink.failed {
         return Err(JsValue::from_str(NOT_PASSED_ON));
     }
     let _ = progress.call1(&JsValue::NULL, &JsValue::from(sink.rows as u32));
-    Ok(())
+    Ok(RowsRead { blank_rows_skipped: read.blank_rows_skipped, row_count: sink.rows as u32 })
+}
+
+/// A read whose head and rows have all been delivered: what its end part
+/// says besides the hash.
+#[wasm_bindgen]
+pub struct RowsRead {
+    blank_rows_skipped: u32,
+    row_count: u32,
+}
+
+#[wasm_bindgen]
+impl RowsRead {
+    /// The read's last part (a postcard [`ReadPart::End`]), naming the
+    /// file by `sha256`, its SHA-256 in lower-case hex.
+    pub fn end_part(&self, sha256: String) -> Result<Vec<u8>, JsValue> {
+        encode(&ReadPart::End(FileEnd { sha256, blank_rows_skipped: self.blank_rows_skipped, row_count: self.row_count }))
+            .map_err(|_| JsValue::from_str(NOT_PASSED_ON))
+    }
 }
 
 /// A small contacts workbook (40 rows, written by the bench's generator
@@ -103,8 +111,10 @@ pub fn warm_up(ignore: &Function) {
         header: HeaderRequest::Find,
     };
     if let Ok(request) = encode(&request) {
-        // The hash too (`None`), for pages without WebCrypto.
-        let _ = read_file(WARM_UP_XLSX, &request, None, ignore, ignore);
+        // The hash in wasm too, for pages without WebCrypto.
+        if let Ok(read) = read_file(WARM_UP_XLSX, &request, ignore, ignore) {
+            let _ = read.end_part(sha256_hex(WARM_UP_XLSX));
+        }
     }
 }
 
@@ -198,7 +208,8 @@ impl RowSink for Parts<'_> {
 
 /// The file's SHA-256, lower-case hex, for a caller without WebCrypto (a
 /// page served over plain http to another machine).
-fn sha256_hex(bytes: &[u8]) -> String {
+#[wasm_bindgen]
+pub fn sha256_hex(bytes: &[u8]) -> String {
     // Fed in slices, not at once: a wasm function runs to its end in the
     // code it started in (there is no on-stack replacement), so one call
     // over the whole file would stay in the engine's slow first tier.
