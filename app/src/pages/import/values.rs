@@ -118,7 +118,37 @@ fn ValueChoiceRow(
     // select's value follows later changes. A Country value has about 250
     // options; built one element (and one effect) at a time, a file's four
     // unknown countries made a thousand, and drawing the panel took 30 ms.
-    let options = options_html(field, &selected.get_untracked());
+    // Even as HTML, each option costs the browser its parse, style and
+    // layout (four Country selects about 20 ms, before the counts below
+    // them could be drawn), so a closed select starts with what it shows
+    // ("Leave as is" and the choice); the rest follow once the page is
+    // idle, or at once when the user reaches for the select.
+    let select = NodeRef::<leptos::html::Select>::new();
+    let filled = StoredValue::new(false);
+    let fill = move || {
+        if filled.try_get_value() == Some(false) {
+            if let Some(select) = select.try_get_untracked().flatten() {
+                filled.set_value(true);
+                select.set_inner_html(&options_html(field, &selected.get_untracked(), Options::All));
+            }
+        }
+    };
+    #[cfg(feature = "hydrate")]
+    leptos::task::spawn_local(async move {
+        super::browser::when_idle().await;
+        fill();
+    });
+    let shown_options = options_html(field, &selected.get_untracked(), Options::Shown);
+    let first_value = selected.get_untracked();
+    let value = move || {
+        let value = selected.get();
+        // A choice made elsewhere (a fix to every row with the value) may
+        // name an option not yet there.
+        if value != first_value {
+            fill();
+        }
+        value
+    };
     view! {
         <li class="value-choice">
             <label for=id.clone()>
@@ -126,20 +156,41 @@ fn ValueChoiceRow(
                 <span class="muted">{move || format!("{} {}", thousands(rows()), if rows() == 1 { "row" } else { "rows" })}</span>
             </label>
             <span class="value-pick">
-                <select id=id on:change=choose prop:value=move || selected.get() inner_html=options></select>
+                <select
+                    id=id
+                    node_ref=select
+                    on:change=choose
+                    on:focus=move |_| fill()
+                    on:pointerdown=move |_| fill()
+                    prop:value=value
+                    inner_html=shown_options
+                ></select>
                 {move || note().map(|note| view! { <span class="tag guess">{note}</span> })}
             </span>
         </li>
     }
 }
 
+/// Which of a value choice's options to write.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Options {
+    /// What a closed select shows: "Leave as is" and the option `selected`.
+    Shown,
+    /// Every option.
+    All,
+}
+
 /// A value choice's options as HTML: "Leave as is", then each choice of
-/// `field`, the one whose select value is `selected` marked.
-fn options_html(field: ChoiceField, selected: &str) -> String {
+/// `field` (or only the one `which` asks for), the one whose select value is
+/// `selected` marked.
+fn options_html(field: ChoiceField, selected: &str, which: Options) -> String {
     let mut html = String::new();
     push_option(&mut html, LEAVE_AS_IS, "Leave as is", selected);
     for choice in Choice::options(field) {
-        push_option(&mut html, &format!("{CHOICE_PREFIX}{}", choice.value()), &choice_label(choice), selected);
+        let value = format!("{CHOICE_PREFIX}{}", choice.value());
+        if which == Options::All || value == selected {
+            push_option(&mut html, &value, &choice_label(choice), selected);
+        }
     }
     html
 }
@@ -162,7 +213,7 @@ mod tests {
 
     #[test]
     fn the_options_are_every_choice_escaped_with_the_chosen_one_marked() {
-        let html = options_html(ChoiceField::Country, "=NZ");
+        let html = options_html(ChoiceField::Country, "=NZ", Options::All);
         assert!(html.starts_with("<option value=\"keep\">Leave as is</option><option value=\"=\">(blank)</option>"), "{html}");
         assert!(html.contains("<option value=\"=NZ\" selected>NZ — New Zealand</option>"), "{html}");
         assert_eq!(html.matches(" selected").count(), 1);
@@ -175,8 +226,18 @@ mod tests {
 
     #[test]
     fn leave_as_is_is_marked_when_nothing_is_chosen() {
-        let html = options_html(ChoiceField::Category, LEAVE_AS_IS);
+        let html = options_html(ChoiceField::Category, LEAVE_AS_IS, Options::All);
         assert!(html.starts_with("<option value=\"keep\" selected>Leave as is</option>"), "{html}");
         assert_eq!(html.matches(" selected").count(), 1);
+    }
+
+    #[test]
+    fn a_closed_select_starts_with_leave_as_is_and_the_choice_it_shows() {
+        let chosen = options_html(ChoiceField::Country, "=NZ", Options::Shown);
+        assert_eq!(chosen, "<option value=\"keep\">Leave as is</option><option value=\"=NZ\" selected>NZ — New Zealand</option>");
+        let blank = options_html(ChoiceField::Country, "=", Options::Shown);
+        assert_eq!(blank, "<option value=\"keep\">Leave as is</option><option value=\"=\" selected>(blank)</option>");
+        let left = options_html(ChoiceField::Category, LEAVE_AS_IS, Options::Shown);
+        assert_eq!(left, "<option value=\"keep\" selected>Leave as is</option>");
     }
 }
