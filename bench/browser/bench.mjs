@@ -291,6 +291,14 @@ async function productParse(page, file, traced = false) {
       // The fallback, when the trace has no mark (see `startTrace`).
       longtasks,
       longtask_api: noLongtasks ?? 'ok',
+      // When each step began and each call went and answered, in ms from
+      // the file's choice: where a run's time went, read from browser.json.
+      timeline: {
+        marks: Object.fromEntries(Object.entries(marks).map(([name, at]) => [name, Math.round(at - marks.start)])),
+        calls: fetches
+          .filter(([url]) => url.includes('/api/'))
+          .map(([url, started, ended]) => [url.replace(/^.*\/api\//, ''), Math.round(started - marks.start), Math.round(ended - marks.start)]),
+      },
       valid: number('.count.ok strong'),
       with_issues: number('.count.bad strong'),
     };
