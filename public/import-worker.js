@@ -1,6 +1,6 @@
 // The import Web Worker: reads spreadsheets and writes error reports with
 // the shared Rust rules (wasm), off the page's main thread.
-// Messages in:  { id, kind: 'read', bytes: Uint8Array, request: Uint8Array }
+// Messages in:  { id, kind: 'read', file: File, request: Uint8Array }
 //               { id, kind: 'report', request: Uint8Array }
 // Messages out: { id, kind: 'progress', rows }
 //               { id, kind: 'part', part: Uint8Array }         (read: each part as soon as it is
@@ -8,6 +8,7 @@
 //               { id, kind: 'done', parts: [] }                (read: every part was sent)
 //               { id, kind: 'done', parts: [Uint8Array] }      (report: the xlsx bytes)
 //               { id, kind: 'error', message }                 (drop any part that came before)
+//               { id, kind: 'unopened' }                       (read: the file's bytes could not be had)
 //
 // The page starts this worker when the import page opens, so the reader's
 // wasm is fetched and compiled before a file is chosen; each worker serves
@@ -71,12 +72,22 @@ self.onmessage = async (event) => {
   try {
     let parts;
     if (kind === 'read') {
+      // The page sends the File: its bytes are read here, off the page's
+      // thread. One the browser cannot read (moved, or locked by another
+      // program) gets the page's sentence for it.
+      let bytes;
+      try {
+        bytes = new Uint8Array(await event.data.file.arrayBuffer());
+      } catch {
+        self.postMessage({ id, kind: 'unopened' });
+        return;
+      }
       // WebCrypto copies the bytes as it is asked, so the read may go on.
-      const hashing = sha256Hex(event.data.bytes);
+      const hashing = sha256Hex(bytes);
       await reader;
       const progress = (rows) => self.postMessage({ id, kind: 'progress', rows });
       const deliver = (part) => self.postMessage({ id, kind: 'part', part }, [part.buffer]);
-      const read = read_file(event.data.bytes, event.data.request, progress, deliver);
+      const read = read_file(bytes, event.data.request, progress, deliver);
       try {
         deliver(read.end_part(await hashing));
       } finally {

@@ -25,6 +25,11 @@ const WORKER_URL: &str = "/import-worker.js";
 const WORKER_FAILED: &str =
     "This file could not be read: the reader stopped unexpectedly. Save the file as .xlsx or .csv and try again.";
 
+/// What the user sees when the browser cannot give the worker the chosen
+/// file's bytes (the worker says `unopened`).
+const FILE_NOT_OPENED: &str =
+    "The file could not be opened. Check that it is not open in another program, then choose it again.";
+
 /// What the user sees when the worker stops answering (a file that makes
 /// the reader loop).
 const WORKER_SILENT: &str =
@@ -196,6 +201,7 @@ pub fn start_worker(
                     }
                     end_with(None);
                 }
+                Some("unopened") => end_with(Some(Err(FILE_NOT_OPENED.to_string()))),
                 Some("error") => end_with(Some(Err(field("message")
                     .and_then(|message| message.as_string())
                     .unwrap_or_else(|| WORKER_FAILED.to_string())))),
@@ -370,15 +376,6 @@ impl Turns {
             self.take().await;
         }
     }
-}
-
-/// The chosen file's bytes, as a JS array the worker can take over.
-pub async fn file_bytes(file: &web_sys::File) -> Result<Uint8Array, String> {
-    let blob = gloo_file::Blob::from(web_sys::Blob::from(file.clone()));
-    gloo_file::futures::read_as_array_buffer(&blob)
-        .await
-        .map(|buffer| Uint8Array::new(&buffer))
-        .map_err(|_| "The file could not be opened. Check that it is not open in another program, then choose it again.".to_string())
 }
 
 /// Offers `bytes` as a download named `file_name`.

@@ -16,7 +16,7 @@ use store::model::{ConfirmOutcome, RememberedMapping};
 use wasm_bindgen::JsValue;
 use worker::protocol::{decode, encode, FileRead, HeaderRequest, ReadPart, ReadRequest, NOT_PASSED_ON};
 
-use super::browser::{ask_worker, file_bytes, next_turn, save_download, start_worker, worker_message, Patience, Turns, WorkerAnswer};
+use super::browser::{ask_worker, next_turn, save_download, start_worker, worker_message, Patience, Turns, WorkerAnswer};
 use super::lookup_batches::{Caps, LookupBatches};
 use super::lookups::{ask_server, fetch_phone_verdicts, look_up, AskQueue, Lookups};
 use super::session::{Session, ValueChoices, ValueChoicesFinder};
@@ -133,13 +133,14 @@ struct Prepared {
 /// rows as it comes, sending the look-ups to `queue` as they fill (the
 /// queue is dropped at the end, which tells the answers no more will come).
 async fn read_and_prepare(file: &web_sys::File, request: ReadRequest, queue: AskQueue, context: ImportContext) -> Result<Prepared, String> {
-    let bytes = file_bytes(file).await?;
+    // The file itself, not its bytes: the worker reads them, so the page's
+    // thread neither waits for them nor copies them, and the read starts
+    // while the page draws the reading stage.
     let encoded = Uint8Array::from(encode(&request)?.as_slice());
-    let transfer = Array::of1(&bytes.buffer());
-    let message = worker_message("read", &[("bytes", &JsValue::from(bytes)), ("request", &JsValue::from(encoded))]);
+    let message = worker_message("read", &[("file", file.as_ref()), ("request", &JsValue::from(encoded))]);
     let stage = context.stage;
     let name = request.file_name.clone();
-    let mut reading = start_worker(message, transfer, Patience::Reading, move |rows| {
+    let mut reading = start_worker(message, Array::new(), Patience::Reading, move |rows| {
         stage.set(Stage::Reading { file_name: name.clone(), rows });
     });
     let Some(ReadPart::Head(head)) = next_part(&mut reading).await? else { return Err(NOT_PASSED_ON.to_string()) };
